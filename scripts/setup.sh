@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# One idempotent setup for the kit; `npm start` and `npm test` run it first.
+#  1. node_modules from package-lock.json (npm ci) when missing or stale;
+#  2. the Debian packages the kit needs, when missing;
+#  3. the tslab Jupyter kernel, registered with the absolute path of the
+#     project's own tslab binary so that no PATH edit is needed.
+# Set SALIENCY_SKIP_APT=1 to skip step 2 (then missing packages are listed).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+log() { printf '[setup] %s\n' "$*"; }
+
+# --- 1. npm packages -------------------------------------------------------
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  log "installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund
+else
+  log "npm packages up to date"
+fi
+
+# --- 2. Debian packages ----------------------------------------------------
+# dataset-fashion-mnist: the data (/usr/share/datasets/fashion-mnist)
+# jupyter-*: headless notebook runs (nbconvert) and the interactive front end
+DEB_PACKAGES=(dataset-fashion-mnist jupyter-nbconvert python3-nbclient python3-ipykernel jupyter-client jupyter-notebook)
+missing=()
+for pkg in "${DEB_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+if ((${#missing[@]})); then
+  if [[ "${SALIENCY_SKIP_APT:-0}" != 1 && $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    log "installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    log "MISSING Debian packages: ${missing[*]}"
+    log "install them with:  sudo apt-get update && sudo apt-get install ${missing[*]}"
+    log "(the library and its tests that need no data still run; data loaders will name the package they need)"
+  fi
+else
+  log "Debian packages present"
+fi
+
+# --- 3. tslab kernel -------------------------------------------------------
+TSLAB="$ROOT/node_modules/.bin/tslab"
+if command -v jupyter >/dev/null; then
+  # the Python that runs Jupyter (Debian's), not whichever python3 is first on PATH
+  JUPYTER_PY="$(head -1 "$(command -v jupyter)" | sed -e 's/^#! *//' -e 's/ .*//')"
+  spec_dir="$(jupyter kernelspec list 2>/dev/null | awk '$1=="tslab"{print $2}')"
+  if [[ -z "$spec_dir" ]] || ! grep -qF "$TSLAB" "$spec_dir/kernel.json" 2>/dev/null; then
+    log "registering the tslab kernel ($TSLAB)"
+    "$TSLAB" install --python="$JUPYTER_PY" --binary="$TSLAB" >/dev/null
+  else
+    log "tslab kernel registered"
+  fi
+else
+  log "Jupyter not found: the tslab kernel is not registered (see the Debian packages above)"
+fi
