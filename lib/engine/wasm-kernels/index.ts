@@ -1,4 +1,50 @@
-/** Registers the training kernels wasm lacks; returns their names. */
-export function registerWasmTrainingKernels(): string[] {
-  return [];
+/**
+ * Training kernels for the wasm backend (DESIGN.md §2). wasm has fast forward
+ * convolutions (XNNPACK) but lacks the filter gradients and the depthwise
+ * gradients, and its own `Conv2DBackpropInput` is much slower than its
+ * `Conv2D`. Each kernel here is expressed through wasm's forward kernels:
+ *
+ * | kernel                                 | why                  | built from                   |
+ * |----------------------------------------|----------------------|------------------------------|
+ * | `Conv2DBackpropFilter`                 | missing              | transposes + `Conv2D`        |
+ * | `Conv2DBackpropInput`                  | slow (replaced)      | zero insertion + `Conv2D`    |
+ * | `DepthwiseConv2dNativeBackpropInput`   | missing              | zero insertion + depthwise   |
+ * | `DepthwiseConv2dNativeBackpropFilter`  | missing              | per-tap slice, multiply, sum |
+ * | `UnsortedSegmentSum`, `Einsum`         | missing              | cpu-backend fallback         |
+ *
+ * Together they give gradients for `Conv2D`, `FusedConv2D`,
+ * `DepthwiseConv2dNative`, `FusedDepthwiseConv2D` and `Conv2DTranspose`
+ * (whose forward pass is `Conv2DBackpropInput`), since tfjs-core expresses
+ * all of those gradients through these kernels.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
+import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
+import { depthwiseBackpropInputConfig } from './depthwise-backprop-input';
+import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter';
+import { cpuFallbackConfig } from './cpu-fallback';
+
+/** Kernels the kit replaces or adds on wasm, with their configs. */
+function wasmTrainingKernels(backendName: string): tf.KernelConfig[] {
+  return [
+    conv2dBackpropFilterConfig(backendName),
+    conv2dBackpropInputConfig(backendName),
+    depthwiseBackpropInputConfig(backendName),
+    depthwiseBackpropFilterConfig(backendName),
+    cpuFallbackConfig('UnsortedSegmentSum', backendName),
+    cpuFallbackConfig('Einsum', backendName),
+  ];
+}
+
+/**
+ * Registers the kit's training kernels for the wasm backend (replacing any
+ * kernel of the same name). Idempotent. Returns the kernel names.
+ */
+export function registerWasmTrainingKernels(backendName = 'wasm'): string[] {
+  const configs = wasmTrainingKernels(backendName);
+  for (const config of configs) {
+    if (tf.getKernel(config.kernelName, backendName)) tf.unregisterKernel(config.kernelName, backendName);
+    tf.registerKernel(config);
+  }
+  return configs.map((c) => c.kernelName);
 }

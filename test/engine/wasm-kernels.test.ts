@@ -1,0 +1,218 @@
+/**
+ * The kit's wasm training kernels against the cpu backend's reference kernels,
+ * over strides, paddings, kernel sizes, dilations, depth multipliers and batches.
+ */
+import { expect } from 'chai';
+import * as tf from '@tensorflow/tfjs';
+import { engineInfo } from '../../lib/engine/backend';
+
+type Case = Record<string, number | string>;
+
+/** max |a − b| / max |b|, the error measure of the issue (≤ 1e-4). */
+function relativeError(a: tf.Tensor, b: tf.Tensor): number {
+  const x = a.dataSync();
+  const y = b.dataSync();
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < y.length; i++) {
+    diff = Math.max(diff, Math.abs(x[i] - y[i]));
+    scale = Math.max(scale, Math.abs(y[i]));
+  }
+  return diff / Math.max(scale, 1e-12);
+}
+
+/**
+ * Runs `kernel` on wasm, then `reference` (default: the same kernel) on the cpu
+ * backend with copies of the same inputs; returns the relative error.
+ */
+async function compareWithCpu(
+  kernel: string,
+  inputs: Record<string, tf.Tensor>,
+  attrs: tf.NamedAttrMap,
+  reference: (cpuInputs: Record<string, tf.Tensor>) => tf.Tensor =
+    (cpuInputs) => tf.engine().runKernel(kernel, cpuInputs, attrs) as tf.Tensor,
+): Promise<number> {
+  const onWasm = tf.engine().runKernel(kernel, inputs, attrs) as tf.Tensor;
+  const wasmValues = tf.tensor(onWasm.dataSync(), onWasm.shape);
+  await tf.setBackend('cpu');
+  const cpuInputs: Record<string, tf.Tensor> = {};
+  for (const [k, v] of Object.entries(inputs)) cpuInputs[k] = tf.tensor(v.dataSync(), v.shape);
+  const onCpu = tf.tidy(() => reference(cpuInputs));
+  const err = relativeError(wasmValues, onCpu);
+  const shapes = [onWasm.shape, onCpu.shape];
+  tf.dispose([onCpu, ...Object.values(cpuInputs)]);
+  await tf.setBackend('wasm');
+  tf.dispose([onWasm, wasmValues]);
+  expect(shapes[0]).to.deep.equal(shapes[1]);
+  return err;
+}
+
+/**
+ * tfjs-backend-cpu 4.22's depthwise backprop kernels ignore `dilations` (they
+ * fail the adjoint test <dy, conv(x)> = <backprop(dy), x>), so dilated cases
+ * are referred to an undilated cpu run with the filter's taps spread d apart:
+ * a dilated filter is the same as a larger filter with zeros between its taps.
+ */
+function spreadFilter(filter: tf.Tensor4D, d: number): tf.Tensor4D {
+  const [kh, kw, c, m] = filter.shape;
+  const spread = tf.buffer([(kh - 1) * d + 1, (kw - 1) * d + 1, c, m]);
+  const values = filter.arraySync();
+  for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let k = 0; k < c; k++) for (let l = 0; l < m; l++) {
+    spread.set(values[i][j][k][l], i * d, j * d, k, l);
+  }
+  return spread.toTensor() as tf.Tensor4D;
+}
+
+const outSize = (n: number, k: number, s: number, d: number, pad: string) =>
+  pad === 'same' ? Math.ceil(n / s) : Math.floor((n - (k - 1) * d - 1) / s) + 1;
+
+/** Conv2D-style cases: strides 1–2, 'same'/'valid', odd and even kernels, batch > 1, non-square. */
+function convCases(): Case[] {
+  const cases: Case[] = [];
+  let i = 0;
+  for (const stride of [1, 2]) {
+    for (const pad of ['same', 'valid']) {
+      for (const [kh, kw] of [[1, 1], [2, 2], [3, 3], [4, 3], [5, 5]]) {
+        i++;
+        cases.push({ batch: 1 + (i % 3), h: 9 + (i % 4), w: 8 + (i % 5), cin: 1 + (i % 4), cout: 2 + (i % 3), kh, kw, stride, pad });
+      }
+    }
+  }
+  return cases;
+}
+
+/** Depthwise cases add dilation (with stride 1, as tfjs requires) and depth multiplier > 1. */
+function depthwiseCases(): Case[] {
+  const cases: Case[] = [];
+  let i = 0;
+  for (const [stride, dilation] of [[1, 1], [2, 1], [1, 2]]) {
+    for (const pad of ['same', 'valid']) {
+      for (const [k, mult] of [[1, 1], [2, 2], [3, 1], [3, 3], [5, 2]]) {
+        i++;
+        cases.push({ batch: 1 + (i % 3), h: 11 + (i % 3), w: 10 + (i % 4), cin: 1 + (i % 4), mult, kh: k, kw: k, stride, dilation, pad });
+      }
+    }
+  }
+  return cases;
+}
+
+
+describe('engine/wasm-kernels', function () {
+  before(function () {
+    if (engineInfo().backend !== 'wasm') this.skip();
+  });
+  const TOL = 1e-4;
+
+  it('Conv2DBackpropFilter matches the cpu backend', async () => {
+    for (const c of convCases()) {
+      const { batch, h, w, cin, cout, kh, kw, stride, pad } = c as Record<string, number> & { pad: 'same' | 'valid' };
+      const oh = outSize(h, kh, stride, 1, pad);
+      const ow = outSize(w, kw, stride, 1, pad);
+      const x = tf.randomNormal([batch, h, w, cin], 0, 1, 'float32', 1);
+      const dy = tf.randomNormal([batch, oh, ow, cout], 0, 1, 'float32', 2);
+      const err = await compareWithCpu('Conv2DBackpropFilter', { x, dy },
+        { strides: [stride, stride], pad, dataFormat: 'NHWC', filterShape: [kh, kw, cin, cout] });
+      expect(err, JSON.stringify(c)).to.be.below(TOL);
+      tf.dispose([x, dy]);
+    }
+  });
+
+  it('Conv2DBackpropInput matches the cpu backend', async () => {
+    for (const c of convCases()) {
+      const { batch, h, w, cin, cout, kh, kw, stride, pad } = c as Record<string, number> & { pad: 'same' | 'valid' };
+      const oh = outSize(h, kh, stride, 1, pad);
+      const ow = outSize(w, kw, stride, 1, pad);
+      const dy = tf.randomNormal([batch, oh, ow, cout], 0, 1, 'float32', 3);
+      const filter = tf.randomNormal([kh, kw, cin, cout], 0, 1, 'float32', 4);
+      const err = await compareWithCpu('Conv2DBackpropInput', { dy, filter },
+        { strides: [stride, stride], pad, dataFormat: 'NHWC', inputShape: [batch, h, w, cin] });
+      expect(err, JSON.stringify(c)).to.be.below(TOL);
+      tf.dispose([dy, filter]);
+    }
+  });
+
+  it('DepthwiseConv2dNativeBackpropInput matches the cpu backend', async () => {
+    for (const c of depthwiseCases()) {
+      const { batch, h, w, cin, mult, kh, kw, stride, dilation, pad } = c as Record<string, number> & { pad: 'same' | 'valid' };
+      const oh = outSize(h, kh, stride, dilation, pad);
+      const ow = outSize(w, kw, stride, dilation, pad);
+      const dy = tf.randomNormal([batch, oh, ow, cin * mult], 0, 1, 'float32', 5);
+      const filter = tf.randomNormal([kh, kw, cin, mult], 0, 1, 'float32', 6);
+      const attrs = { strides: [stride, stride], dilations: [dilation, dilation], pad, inputShape: [batch, h, w, cin] };
+      const err = await compareWithCpu('DepthwiseConv2dNativeBackpropInput', { dy, filter }, attrs, (cpu) =>
+        tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput',
+          { dy: cpu.dy, filter: spreadFilter(cpu.filter as tf.Tensor4D, dilation) }, { ...attrs, dilations: [1, 1] }) as tf.Tensor);
+      expect(err, JSON.stringify(c)).to.be.below(TOL);
+      tf.dispose([dy, filter]);
+    }
+  });
+
+  it('DepthwiseConv2dNativeBackpropFilter matches the cpu backend', async () => {
+    for (const c of depthwiseCases()) {
+      const { batch, h, w, cin, mult, kh, kw, stride, dilation, pad } = c as Record<string, number> & { pad: 'same' | 'valid' };
+      const oh = outSize(h, kh, stride, dilation, pad);
+      const ow = outSize(w, kw, stride, dilation, pad);
+      const x = tf.randomNormal([batch, h, w, cin], 0, 1, 'float32', 7);
+      const dy = tf.randomNormal([batch, oh, ow, cin * mult], 0, 1, 'float32', 8);
+      const attrs = { strides: [stride, stride], dilations: [dilation, dilation], pad, filterShape: [kh, kw, cin, mult] };
+      const spreadShape = [(kh - 1) * dilation + 1, (kw - 1) * dilation + 1, cin, mult];
+      const err = await compareWithCpu('DepthwiseConv2dNativeBackpropFilter', { x, dy }, attrs, (cpu) => {
+        const full = tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', cpu,
+          { ...attrs, dilations: [1, 1], filterShape: spreadShape }) as tf.Tensor4D;
+        return tf.stridedSlice(full, [0, 0, 0, 0], spreadShape, [dilation, dilation, 1, 1]);
+      });
+      expect(err, JSON.stringify(c)).to.be.below(TOL);
+      tf.dispose([x, dy]);
+    }
+  });
+
+  it('UnsortedSegmentSum (gradient of gather) falls back to the cpu kernel', async () => {
+    const x = tf.randomNormal([6, 4], 0, 1, 'float32', 9);
+    const segmentIds = tf.tensor1d([0, 2, 2, 1, 0, 3], 'int32');
+    const err = await compareWithCpu('UnsortedSegmentSum', { x, segmentIds }, { numSegments: 4 });
+    expect(err).to.be.below(TOL);
+    const grad = tf.grad((table: tf.Tensor) => tf.gather(table, segmentIds).sum())(tf.ones([4, 3]));
+    expect(Array.from(grad.dataSync())).to.deep.equal([2, 2, 2, 1, 1, 1, 2, 2, 2, 1, 1, 1]);
+    tf.dispose([x, segmentIds, grad]);
+  });
+
+  it('gradients of conv2d, fused conv2d, depthwise, fused depthwise and conv2dTranspose run on wasm', () => {
+    const x = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 10);
+    const w = tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 11);
+    const dw = tf.randomNormal([3, 3, 4, 2], 0, 1, 'float32', 12);
+    const wt = tf.randomNormal([3, 3, 5, 8], 0, 1, 'float32', 13);
+    const bias = tf.zeros([4]);
+    const f = (input: tf.Tensor4D, filter: tf.Tensor4D, dfilter: tf.Tensor4D, tfilter: tf.Tensor4D) => {
+      const a = tf.conv2d(input, filter, 2, 'same');
+      const b = tf.fused.conv2d({ x: input, filter, strides: 1, pad: 'same', bias, activation: 'relu' });
+      const c = tf.depthwiseConv2d(b, dfilter, 1, 'same');
+      const d = tf.fused.depthwiseConv2d({ x: a, filter: dfilter, strides: 2, pad: 'valid', activation: 'relu' });
+      const e = tf.conv2dTranspose(c, tfilter, [2, 16, 16, 5], 2, 'same');
+      return tf.addN([a.sum(), c.square().sum(), d.sum(), e.mean()]);
+    };
+    const grads = tf.grads(f as (...args: tf.Tensor[]) => tf.Tensor)([x, w, dw, wt]);
+    for (const g of grads) {
+      const values = g.dataSync();
+      expect(values.every(Number.isFinite)).to.equal(true);
+      expect(values.some((v) => v !== 0)).to.equal(true);
+    }
+    tf.dispose([x, w, dw, wt, bias, ...grads]);
+  });
+
+  it('does not leak tensors or wasm memory over repeated gradient steps', () => {
+    const x = tf.randomNormal([2, 8, 8, 3]);
+    const w = tf.randomNormal([3, 3, 3, 4]);
+    const d = tf.randomNormal([3, 3, 4, 2]);
+    const loss = (input: tf.Tensor4D, filter: tf.Tensor4D, dfilter: tf.Tensor4D) =>
+      tf.depthwiseConv2d(tf.conv2d(input, filter, 2, 'same'), dfilter, 1, 'same').square().sum();
+    const step = () => tf.dispose(tf.grads(loss as (...args: tf.Tensor[]) => tf.Tensor)([x, w, d]));
+    step();
+    const tensors = tf.memory().numTensors;
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const dataIds = backend.numDataIds();
+    for (let i = 0; i < 5; i++) step();
+    expect(tf.memory().numTensors).to.equal(tensors);
+    expect(backend.numDataIds()).to.equal(dataIds);
+    tf.dispose([x, w, d]);
+  });
+});
