@@ -30,11 +30,14 @@ export function finiteDifferences(f: (x: tf.Tensor) => number, x: tf.Tensor, h =
   const base = x.dataSync().slice();
   const out = new Float64Array(base.length);
   for (let k = 0; k < base.length; k++) {
-    const values = base.slice();
-    values[k] = base[k] + h;
-    const plus = tf.tensor(values, x.shape);
-    values[k] = base[k] - h;
-    const minus = tf.tensor(values, x.shape);
+    // Fresh arrays each time: the cpu backend keeps a reference to the array it is given.
+    const shifted = (delta: number) => {
+      const values = base.slice();
+      values[k] = base[k] + delta;
+      return tf.tensor(values, x.shape);
+    };
+    const plus = shifted(h);
+    const minus = shifted(-h);
     out[k] = (f(plus) - f(minus)) / (2 * h);
     tf.dispose([plus, minus]);
   }

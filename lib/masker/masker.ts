@@ -1,0 +1,265 @@
+/**
+ * The real-time masking model, Dabkowski & Gal (2017), "Real Time Image
+ * Saliency for Black Box Classifiers", §4.1: a U-Net whose encoder is a frozen
+ * pretrained classifier.
+ *
+ *     encoder (frozen)        X [B, H, W, C] → maps at strides s, 2s, 4s, …  (finest first)
+ *     feature filter          coarsest map X → Y_ij = X_ij · σ(X_ijᵀ C_s)
+ *     upsampler blocks        ×2 each, joined with the encoder map of that scale, until stride 4
+ *     1×1 convolution         → 2 channels C0, C1                           [B, H/4, W/4, 2]
+ *     mask head               M = |C0| / (|C0| + |C1|) (with ε)             [B, H/4, W/4, 1]
+ *     bilinear upsampling     → [B, H, W, 1]
+ *
+ * The paper's ResNet-50 encoder has five scales (strides 2..32) and its first
+ * upsampler block 768 channels, halved in each block. The kit's defaults keep
+ * that shape; a small 64×64 model sets `firstUpsamplerChannels` to a few dozen.
+ * Weights are plain `tf.Variable`s (no tf.layers), seeded, and saved as a JSON
+ * manifest plus one float32 binary file.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { assertClassIndices, assertNumber, assertRank } from '../checks';
+import { upsampleMask } from '../evidence';
+import { featureFilter } from './feature-filter';
+import { DEFAULT_MASK_HEAD_EPSILON, maskHead } from './mask-head';
+import { ConvWeights, MakeVariable, UpsamplerBlockWeights, createUpsamplerBlock, upsamplerBlock } from './upsampler-block';
+
+/** One encoder output: its stride (input size / map size) and channel count. */
+export interface EncoderScale {
+  stride: number;
+  channels: number;
+}
+
+/**
+ * A frozen feature extractor. The masker never trains it: its variables are
+ * not in {@link Masker.trainableVariables}, so pass that list to
+ * `tf.variableGrads` (its default, all trainable variables, would include them).
+ */
+export interface Encoder {
+  /** The maps `encode` returns, finest first, each stride twice the previous. */
+  readonly scales: readonly EncoderScale[];
+  /**
+   * @param images `[B, H, W, C]` in [0, 1].
+   * @returns one map per scale, `[B, H/stride, W/stride, channels]`; the caller disposes them.
+   */
+  encode(images: tf.Tensor4D): tf.Tensor4D[];
+}
+
+/** Configuration of {@link Masker}. */
+export interface MaskerConfig {
+  /** Number of classes the feature filter has embeddings for (required). */
+  numClasses: number;
+  /** Channels of the first (coarsest) upsampler block, halved in each following block; default 768 (the paper). */
+  firstUpsamplerChannels: number;
+  /** Bottleneck width divisor inside the residual blocks; default 4. */
+  bottleneckDivisor: number;
+  /** Residual blocks per upsampler block; default 3 (the paper). */
+  residualBlocks: number;
+  /** Stride of the low-resolution mask; default 4 (the paper's scale 2, ¼ of the input). */
+  maskStride: number;
+  /** ε of the mask head; default {@link DEFAULT_MASK_HEAD_EPSILON}. */
+  maskEpsilon: number;
+  /** Seed of the glorot-uniform initialisation; default 0. */
+  seed: number;
+}
+
+/** The defaults of {@link MaskerConfig} (all but `numClasses`). */
+export const DEFAULT_MASKER_CONFIG: Readonly<Omit<MaskerConfig, 'numClasses'>> = Object.freeze({
+  firstUpsamplerChannels: 768,
+  bottleneckDivisor: 4,
+  residualBlocks: 3,
+  maskStride: 4,
+  maskEpsilon: DEFAULT_MASK_HEAD_EPSILON,
+  seed: 0,
+});
+
+/** What {@link Masker.predict} returns; the caller disposes all three tensors. */
+export interface MaskerOutput {
+  /** M upsampled to the input, `[B, H, W, 1]` in (0, 1). */
+  mask: tf.Tensor4D;
+  /** M at the masker's own resolution, `[B, H/maskStride, W/maskStride, 1]`. */
+  lowResMask: tf.Tensor4D;
+  /** Feature-filter gates σ(X_ijᵀ C_s) at the coarsest scale, `[B, h, w, 1]`. */
+  gates: tf.Tensor4D;
+}
+
+const FORMAT = 'saliency-masker/1';
+const MANIFEST = 'masker.json';
+const WEIGHTS = 'masker.weights.bin';
+
+interface Manifest {
+  format: string;
+  config: MaskerConfig;
+  weights: { name: string; shape: number[] }[];
+}
+
+/** Writes a file atomically: a temporary sibling first, then a rename. */
+function writeAtomic(file: string, data: string | Uint8Array): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, data);
+  fs.renameSync(tmp, file);
+}
+
+/** The U-Net masker. Create it with {@link Masker.create}; call `dispose()` to free its weights. */
+export class Masker {
+  readonly config: Readonly<MaskerConfig>;
+  /** All weights by name, in creation order (the order of the saved file). */
+  private readonly weights = new Map<string, tf.Variable>();
+  private readonly embeddings: tf.Variable;
+  private readonly blocks: UpsamplerBlockWeights[] = [];
+  private readonly head: ConvWeights;
+  /** Index in `encoder.scales` of the map each block joins, coarsest block first. */
+  private readonly skipIndices: number[];
+
+  private constructor(readonly encoder: Encoder, config: MaskerConfig) {
+    this.config = Object.freeze({ ...config });
+    const { scales } = encoder;
+    assertNumber(config.numClasses, (v) => Number.isInteger(v) && v >= 1, 'numClasses', 'an integer >= 1');
+    assertNumber(config.firstUpsamplerChannels, (v) => Number.isInteger(v) && v >= 1, 'firstUpsamplerChannels', 'an integer >= 1');
+    const describe = scales.map((s) => `stride ${s.stride}: ${s.channels} ch`).join(', ');
+    for (let i = 1; i < scales.length; i++) {
+      if (scales[i].stride !== 2 * scales[i - 1].stride) throw new Error(`encoder scales must double in stride, finest first; got ${describe}`);
+    }
+    const maskIndex = scales.findIndex((s) => s.stride === config.maskStride);
+    if (maskIndex < 0 || maskIndex === scales.length - 1) {
+      throw new Error(`encoder needs a map at the mask stride ${config.maskStride} and a coarser one; got ${describe}`);
+    }
+    const coarsest = scales.length - 1;
+    this.skipIndices = [];
+    for (let i = coarsest - 1; i >= maskIndex; i--) this.skipIndices.push(i);
+
+    let seed = config.seed;
+    const make: MakeVariable = (name, shape, init) => {
+      const value = init === 'zeros' ? tf.zeros(shape) : tf.initializers.glorotUniform({ seed: seed++ }).apply(shape);
+      const variable = tf.variable(value, true);
+      value.dispose();
+      this.weights.set(name, variable);
+      return variable;
+    };
+    this.embeddings = make('filter/embeddings', [config.numClasses, scales[coarsest].channels], 'glorot');
+    let inChannels = scales[coarsest].channels;
+    this.skipIndices.forEach((skip, k) => {
+      const outChannels = Math.max(1, Math.floor(config.firstUpsamplerChannels / 2 ** k));
+      this.blocks.push(
+        createUpsamplerBlock(
+          { inChannels, skipChannels: scales[skip].channels, outChannels, bottleneckDivisor: config.bottleneckDivisor, residualBlocks: config.residualBlocks },
+          make,
+          `up${k}`,
+        ),
+      );
+      inChannels = outChannels;
+    });
+    this.head = { kernel: make('head/kernel', [1, 1, inChannels, 2], 'glorot'), bias: make('head/bias', [2], 'zeros') };
+  }
+
+  /**
+   * Builds a masker on a frozen encoder with freshly initialised weights.
+   * @param config `numClasses` plus overrides of {@link DEFAULT_MASKER_CONFIG}.
+   * @throws when the encoder's scales do not double or lack the mask stride.
+   */
+  static create(encoder: Encoder, config: Pick<MaskerConfig, 'numClasses'> & Partial<MaskerConfig>): Masker {
+    return new Masker(encoder, { ...DEFAULT_MASKER_CONFIG, ...config });
+  }
+
+  /**
+   * Masks for a batch of images, each for its requested class.
+   * @param images `[B, H, W, C]` in [0, 1], H and W divisible by the coarsest stride.
+   * @param classes the class s per image, `B` indices in [0, numClasses).
+   * @returns mask, low-resolution mask and gates; the caller disposes them.
+   *   Differentiable with respect to {@link trainableVariables}.
+   */
+  predict(images: tf.Tensor4D, classes: readonly number[]): MaskerOutput {
+    assertRank(images, 4, 'images');
+    const [b, h, w] = images.shape;
+    if (classes.length !== b) throw new Error(`classes has ${classes.length} entries but images [${images.shape.join(', ')}] hold ${b}`);
+    assertClassIndices(classes, this.config.numClasses);
+    const { scales } = this.encoder;
+    const coarsestStride = scales[scales.length - 1].stride;
+    if (h % coarsestStride !== 0 || w % coarsestStride !== 0) {
+      throw new Error(`images [${images.shape.join(', ')}] must have H and W divisible by the encoder's coarsest stride ${coarsestStride}`);
+    }
+    return tf.tidy(() => {
+      // 1. Frozen encoder.
+      const maps = this.encoder.encode(images);
+      if (maps.length !== scales.length) throw new Error(`encoder returned ${maps.length} maps but declares ${scales.length} scales`);
+      maps.forEach((map, i) => {
+        const want = [b, h / scales[i].stride, w / scales[i].stride, scales[i].channels];
+        if (map.shape.join() !== want.join()) throw new Error(`encoder map ${i} has shape [${map.shape.join(', ')}], declared [${want.join(', ')}]`);
+      });
+      // 2. Class-selective feature filter at the coarsest scale.
+      const { filtered, gates } = featureFilter(maps[maps.length - 1], this.embeddings as tf.Tensor2D, classes);
+      // 3. Upsampler blocks back to the mask stride.
+      let x = filtered;
+      this.blocks.forEach((block, k) => (x = upsamplerBlock(block, x, maps[this.skipIndices[k]])));
+      // 4. Two channels, mask head, upsampling to the input size.
+      const channels = tf.fused.conv2d({ x, filter: this.head.kernel as tf.Tensor4D, strides: 1, pad: 'same', bias: this.head.bias });
+      const lowResMask = maskHead(channels, this.config.maskEpsilon);
+      return { mask: upsampleMask(lowResMask, [h, w]), lowResMask, gates };
+    });
+  }
+
+  /** The masker's own weights (never the encoder's), for `tf.variableGrads` and optimisers. */
+  trainableVariables(): tf.Variable[] {
+    return [...this.weights.values()];
+  }
+
+  /**
+   * Saves the weights to `dir` (created if missing) as `masker.json` (format,
+   * config, names and shapes) and `masker.weights.bin` (float32, in manifest
+   * order). Each file is written to a temporary name and renamed.
+   */
+  async save(dir: string): Promise<void> {
+    fs.mkdirSync(dir, { recursive: true });
+    const manifest: Manifest = { format: FORMAT, config: { ...this.config }, weights: [] };
+    const parts: Float32Array[] = [];
+    for (const [name, variable] of this.weights) {
+      manifest.weights.push({ name, shape: variable.shape });
+      parts.push((await variable.data()) as Float32Array);
+    }
+    const total = parts.reduce((n, p) => n + p.length, 0);
+    const flat = new Float32Array(total);
+    let offset = 0;
+    for (const p of parts) {
+      flat.set(p, offset);
+      offset += p.length;
+    }
+    writeAtomic(path.join(dir, WEIGHTS), new Uint8Array(flat.buffer));
+    writeAtomic(path.join(dir, MANIFEST), JSON.stringify(manifest, null, 2));
+  }
+
+  /**
+   * Loads weights saved by {@link save} into this masker.
+   * @throws when the format, a weight name or a shape differs (the message names it).
+   */
+  async load(dir: string): Promise<void> {
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST), 'utf8')) as Manifest;
+    if (manifest.format !== FORMAT) throw new Error(`${dir}: format "${manifest.format}", expected "${FORMAT}"`);
+    const names = [...this.weights.keys()];
+    const saved = manifest.weights.map((w) => w.name);
+    if (saved.join() !== names.join()) {
+      throw new Error(`${dir}: saved weights [${saved.join(', ')}] do not match this masker's [${names.join(', ')}]`);
+    }
+    const bytes = fs.readFileSync(path.join(dir, WEIGHTS));
+    const flat = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    const floats = manifest.weights.reduce((n, w) => n + w.shape.reduce((m, d) => m * d, 1), 0);
+    if (floats !== flat.length) throw new Error(`${dir}: ${WEIGHTS} holds ${flat.length} floats, the manifest describes ${floats}`);
+    for (const { name, shape } of manifest.weights) {
+      const variable = this.weights.get(name) as tf.Variable;
+      if (shape.join() !== variable.shape.join()) throw new Error(`${dir}: weight ${name} has shape [${shape.join(', ')}], this masker expects [${variable.shape.join(', ')}]`);
+    }
+    let offset = 0;
+    for (const { name, shape } of manifest.weights) {
+      const size = shape.reduce((n, d) => n * d, 1);
+      const value = tf.tensor(flat.subarray(offset, offset + size), shape);
+      (this.weights.get(name) as tf.Variable).assign(value);
+      value.dispose();
+      offset += size;
+    }
+  }
+
+  /** Frees the masker's weights (not the encoder's). */
+  dispose(): void {
+    tf.dispose([...this.weights.values()]);
+  }
+}
