@@ -1,0 +1,60 @@
+import { expect } from 'chai';
+import * as tf from '@tensorflow/tfjs';
+import { cropMetric, saliencyScore } from '../../lib/metrics/crop-metric';
+import { expectNoLeak, tinyBlackBox } from '../helpers/tiny-black-box';
+
+describe('metrics/crop-metric', () => {
+  it('scores s(a, p) = log(max(a, 0.05)) − log p by hand at a = 0.01 and a = 0.5', () => {
+    expect(saliencyScore(0.01, 0.8)).to.be.closeTo(Math.log(0.05) - Math.log(0.8), 1e-12);
+    expect(saliencyScore(0.5, 0.8)).to.be.closeTo(Math.log(0.5) - Math.log(0.8), 1e-12);
+    expect(saliencyScore(0.01, 0.8)).to.be.closeTo(-2.772, 1e-3);
+    expect(saliencyScore(0.5, 0.8)).to.be.closeTo(-0.470, 1e-3);
+    expect(Number.isFinite(saliencyScore(0.5, 0))).to.equal(true);
+  });
+
+  it('crops the box, resizes it to the input size and reads p on the crop', () => {
+    const box = tinyBlackBox(2, 2, 1, 3);
+    const pixels = Array.from({ length: 16 }, (_, i) => i / 16);
+    const images = tf.tensor4d([...pixels, ...pixels], [2, 4, 4, 1]);
+    // Image 0: mask on rows 1..2, cols 2..3 (2×2 box, a = 4/16). Image 1: empty mask.
+    const m0 = new Array(16).fill(0);
+    for (const i of [6, 7, 10, 11]) m0[i] = 1;
+    const masks = tf.tensor4d([...m0, ...new Array(16).fill(0)], [2, 4, 4, 1]);
+    const result = cropMetric(box, images, masks, [2, 1]);
+    expect(result.box).to.deep.equal([{ x0: 2, y0: 1, x1: 4, y1: 3 }, { x0: 0, y0: 0, x1: 4, y1: 4 }]);
+    expect(result.area).to.deep.equal([0.25, 1]);
+    expect(result.empty).to.deep.equal([false, true]);
+    // A 2×2 box resized to 2×2 is the box itself; the whole 4×4 image resized to 2×2 samples its corners.
+    const crop = tf.tensor4d([6, 7, 10, 11].map((i) => pixels[i]), [1, 2, 2, 1]);
+    const corners = tf.tensor4d([0, 3, 12, 15].map((i) => pixels[i]), [1, 2, 2, 1]);
+    const p0 = tf.tidy(() => box.predict(crop).dataSync()[2]);
+    const p1 = tf.tidy(() => box.predict(corners).dataSync()[1]);
+    expect(result.probability[0]).to.be.closeTo(p0, 1e-6);
+    expect(result.probability[1]).to.be.closeTo(p1, 1e-6);
+    expect(result.score[0]).to.be.closeTo(Math.log(0.25) - Math.log(p0), 1e-5);
+    expect(result.score[1]).to.be.closeTo(-Math.log(p1), 1e-5);
+    tf.dispose([images, masks, crop, corners]);
+    box.dispose();
+  });
+
+  it('rejects masks of the wrong shape and classes out of range', () => {
+    const box = tinyBlackBox(2, 2, 1, 3);
+    const images = tf.zeros([2, 4, 4, 1]) as tf.Tensor4D;
+    const small = tf.zeros([2, 2, 2, 1]) as tf.Tensor4D;
+    const masks = tf.zeros([2, 4, 4, 1]) as tf.Tensor4D;
+    expect(() => cropMetric(box, images, small, [0, 1])).to.throw(/\[2, 4, 4, 1\].*\[2, 2, 2, 1\]/);
+    expect(() => cropMetric(box, images, masks, [0, 3])).to.throw(/3 .*out of range.*3 classes/);
+    tf.dispose([images, small, masks]);
+    box.dispose();
+  });
+
+  it('does not leak', () => {
+    const box = tinyBlackBox(4, 4, 3, 3);
+    const images = tf.randomUniform([2, 8, 8, 3]) as tf.Tensor4D;
+    const masks = tf.randomUniform([2, 8, 8, 1]) as tf.Tensor4D;
+    const { before, after } = expectNoLeak(() => cropMetric(box, images, masks, [0, 2]));
+    expect(after).to.equal(before);
+    tf.dispose([images, masks]);
+    box.dispose();
+  });
+});
