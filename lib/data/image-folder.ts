@@ -290,12 +290,11 @@ export class ImageFolder {
   /** Decodes one image to `[H, W, 3]` bytes and reads its annotation, if any. */
   private async load(entry: ImageEntry): Promise<{ rgb: Uint8Array; boxes: AnnotatedBox[] }> {
     const [H, W] = this.config.inputSize;
-    let meta: sharp.Metadata;
-    try {
-      meta = await sharp(entry.file).metadata();
-    } catch (e) {
-      throw new Error(`${entry.file}: cannot decode image (${(e as Error).message})`);
-    }
+    const meta = await sharp(entry.file)
+      .metadata()
+      .catch((e: Error) => {
+        throw new Error(`${entry.file}: cannot decode image (${e.message})`);
+      });
     // Channels without alpha: 1 for greyscale, 3 for colour.
     const colour = (meta.channels ?? 0) - (meta.hasAlpha ? 1 : 0);
     if (colour < 3 && (this.config.grey ?? DEFAULT_GREY_HANDLING) === 'error') {
