@@ -68,13 +68,21 @@ export interface ClutteredConfig {
   fashionMnist?: FashionMnistOptions;
 }
 
+/** Default data-set seed. */
 export const DEFAULT_CLUTTERED_SEED = 0;
+/** Default canvas side in pixels. */
 export const DEFAULT_CLUTTERED_SIZE = 64;
+/** Default item side range for `single`: below ≈ 24 px shirts, coats and pullovers lose the details that tell them apart. */
 export const DEFAULT_ITEM_SIZE: Range = [24, 44];
+/** Default item side range for `pair`: each item must fit in half of a 64 px canvas. */
 export const DEFAULT_PAIR_ITEM_SIZE: Range = [20, 32];
+/** Default number of clutter fragments per image. */
 export const DEFAULT_FRAGMENT_COUNT: Range = [4, 8];
+/** Default fragment crop side in source pixels: well under the 28 px of a whole item. */
 export const DEFAULT_FRAGMENT_CROP: Range = [6, 12];
+/** Default fragment opacity: clutter stays dimmer than the fully opaque item. */
 export const DEFAULT_FRAGMENT_OPACITY: Range = [0.35, 0.65];
+/** Default alpha above which a scaled item pixel is part of the silhouette. */
 export const DEFAULT_INK_THRESHOLD = 0.3;
 
 /** Background noise lattice: cells per side (each about 16 px on a 64 px canvas). */

@@ -56,6 +56,7 @@ export interface ImageFolderConfig {
   grey?: GreyHandling;
 }
 
+/** Default handling of greyscale images: fail, naming the file. */
 export const DEFAULT_GREY_HANDLING: GreyHandling = 'error';
 
 /** File name endings read as images (case-insensitive). */
