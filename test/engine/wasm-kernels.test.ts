@@ -66,15 +66,18 @@ function spreadFilter(filter: tf.Tensor4D, d: number): tf.Tensor4D {
 const outSize = (n: number, k: number, s: number, d: number, pad: string) =>
   pad === 'same' ? Math.ceil(n / s) : Math.floor((n - (k - 1) * d - 1) / s) + 1;
 
-/** Conv2D-style cases: strides 1–2, 'same'/'valid', odd and even kernels, batch > 1, non-square. */
+/**
+ * Conv2D-style cases: strides 1–3 and unequal strides (a different code path
+ * for the input gradient), 'same'/'valid', odd and even kernels, batch > 1, non-square.
+ */
 function convCases(): Case[] {
   const cases: Case[] = [];
   let i = 0;
-  for (const stride of [1, 2]) {
+  for (const [stride, strideW] of [[1, 1], [2, 2], [3, 3], [1, 2]]) {
     for (const pad of ['same', 'valid']) {
       for (const [kh, kw] of [[1, 1], [2, 2], [3, 3], [4, 3], [5, 5]]) {
         i++;
-        cases.push({ batch: 1 + (i % 3), h: 9 + (i % 4), w: 8 + (i % 5), cin: 1 + (i % 4), cout: 2 + (i % 3), kh, kw, stride, pad });
+        cases.push({ batch: 1 + (i % 3), h: 9 + (i % 4), w: 8 + (i % 5), cin: 1 + (i % 4), cout: 2 + (i % 3), kh, kw, stride, strideW, pad });
       }
     }
   }
@@ -105,13 +108,13 @@ describe('engine/wasm-kernels', function () {
 
   it('Conv2DBackpropFilter matches the cpu backend', async () => {
     for (const c of convCases()) {
-      const { batch, h, w, cin, cout, kh, kw, stride, pad } = c as Record<string, number> & { pad: 'same' | 'valid' };
+      const { batch, h, w, cin, cout, kh, kw, stride, strideW, pad } = c as Record<string, number> & { pad: 'same' | 'valid' };
       const oh = outSize(h, kh, stride, 1, pad);
-      const ow = outSize(w, kw, stride, 1, pad);
+      const ow = outSize(w, kw, strideW, 1, pad);
       const x = tf.randomNormal([batch, h, w, cin], 0, 1, 'float32', 1);
       const dy = tf.randomNormal([batch, oh, ow, cout], 0, 1, 'float32', 2);
       const err = await compareWithCpu('Conv2DBackpropFilter', { x, dy },
-        { strides: [stride, stride], pad, dataFormat: 'NHWC', filterShape: [kh, kw, cin, cout] });
+        { strides: [stride, strideW], pad, dataFormat: 'NHWC', filterShape: [kh, kw, cin, cout] });
       expect(err, JSON.stringify(c)).to.be.below(TOL);
       tf.dispose([x, dy]);
     }
@@ -119,13 +122,13 @@ describe('engine/wasm-kernels', function () {
 
   it('Conv2DBackpropInput matches the cpu backend', async () => {
     for (const c of convCases()) {
-      const { batch, h, w, cin, cout, kh, kw, stride, pad } = c as Record<string, number> & { pad: 'same' | 'valid' };
+      const { batch, h, w, cin, cout, kh, kw, stride, strideW, pad } = c as Record<string, number> & { pad: 'same' | 'valid' };
       const oh = outSize(h, kh, stride, 1, pad);
-      const ow = outSize(w, kw, stride, 1, pad);
+      const ow = outSize(w, kw, strideW, 1, pad);
       const dy = tf.randomNormal([batch, oh, ow, cout], 0, 1, 'float32', 3);
       const filter = tf.randomNormal([kh, kw, cin, cout], 0, 1, 'float32', 4);
       const err = await compareWithCpu('Conv2DBackpropInput', { dy, filter },
-        { strides: [stride, stride], pad, dataFormat: 'NHWC', inputShape: [batch, h, w, cin] });
+        { strides: [stride, strideW], pad, dataFormat: 'NHWC', inputShape: [batch, h, w, cin] });
       expect(err, JSON.stringify(c)).to.be.below(TOL);
       tf.dispose([dy, filter]);
     }

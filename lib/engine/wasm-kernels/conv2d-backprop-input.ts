@@ -1,43 +1,94 @@
 /**
  * `Conv2DBackpropInput` (the gradient of a 2-D convolution with respect to its
- * input, and the forward pass of a transposed convolution) as one forward
+ * input, and the forward pass of a transposed convolution) through forward
  * `Conv2D`, which XNNPACK runs far faster than wasm's own backprop kernel.
  *
  * For dy `[B, OH, OW, Cout]`, filter W `[KH, KW, Cin, Cout]`, stride s, padding p:
- *   dx[b, h, w, ci] = Σ_{kh, kw, co} dyₛ[b, h + p_top − kh, w + p_left − kw, co] · W[kh, kw, ci, co]
- * where dyₛ is dy with s − 1 zeros inserted between its rows and columns.
- * With the filter flipped in space and its channel axes swapped,
- * W'[kh, kw, co, ci] = W[KH−1−kh, KW−1−kw, ci, co], this is a 'valid'
- * stride-1 convolution of dyₛ padded by KH−1−p_top on top (and so that the
- * output has H rows; negative amounts crop).
+ *   dx[b, h, w, ci] = Σ_{kh, kw, co : oh·s + kh − p_top = h, ow·s + kw − p_left = w} dy[b, oh, ow, co] · W[kh, kw, ci, co]
+ *
+ * Stride 1: with the filter flipped in space and its channel axes swapped,
+ * W'[kh, kw, co, ci] = W[KH−1−kh, KW−1−kw, ci, co], dx is one 'valid'
+ * convolution of dy padded by KH−1−p_top on top (and so that dx has H rows).
+ *
+ * Stride s > 1 (equal in both axes): the output pixels h = s·i + φ of one
+ * phase φ only meet the taps kh ≡ φ + p_top (mod s), so each of the s² phases
+ * is a stride-1 convolution of dy with that phase's sub-filter, and
+ * `DepthToSpace` interleaves the phases. The work equals the forward pass's,
+ * where inserting s − 1 zeros between dy's pixels would cost s² times more.
+ * Unequal strides use that zero insertion.
  */
 import * as tf from '@tensorflow/tfjs';
 import { KernelCalls } from './kernel-calls';
+
+type Info = tf.TensorInfo;
+
+/** One axis of one phase: which taps it meets and how dy must be padded for them. */
+interface PhaseAxis {
+  /** First tap of the phase (taps are first, first + s, ...). */
+  first: number;
+  /** Number of taps (0 when the filter is smaller than the stride). */
+  taps: number;
+  /** Rows (or columns) of dy to pad before (negative: crop). */
+  before: number;
+}
+
+function phaseAxis(phase: number, stride: number, kernel: number, padBefore: number): PhaseAxis {
+  const first = (phase + padBefore) % stride;
+  const shift = Math.floor((phase + padBefore) / stride);
+  const taps = first < kernel ? Math.ceil((kernel - first) / stride) : 0;
+  return { first, taps, before: taps - 1 - shift };
+}
+
+/** The stride-1 case: one 'valid' convolution with the flipped, channel-swapped filter. */
+function flippedConv(calls: KernelCalls, dy: Info, filter: Info, before: [number, number], outSize: [number, number]): Info {
+  const [kh, kw] = filter.shape;
+  const padded = calls.padOrCrop(dy, [
+    [before[0], outSize[0] + kh - 1 - before[0] - dy.shape[1]],
+    [before[1], outSize[1] + kw - 1 - before[1] - dy.shape[2]],
+  ]);
+  const flipped = calls.transpose(calls.run('Reverse', { x: filter }, { dims: [0, 1] }), [0, 1, 3, 2]);
+  return calls.run('Conv2D', { x: padded, filter: flipped }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] });
+}
+
+function phaseDecomposed(calls: KernelCalls, dy: Info, filter: Info, info: tf.backend_util.Conv2DInfo, s: number): Info {
+  const { filterHeight: kh, filterWidth: kw, inHeight: h, inWidth: w, inChannels: cin, batchSize: b } = info;
+  const rows = Math.ceil(h / s);
+  const cols = Math.ceil(w / s);
+  const phases: Info[] = [];
+  for (let ph = 0; ph < s; ph++) {
+    for (let pw = 0; pw < s; pw++) {
+      const y = phaseAxis(ph, s, kh, info.padInfo.top);
+      const x = phaseAxis(pw, s, kw, info.padInfo.left);
+      if (y.taps === 0 || x.taps === 0) {
+        phases.push(calls.run('Fill', {}, { shape: [b, rows, cols, cin], value: 0, dtype: 'float32' }));
+        continue;
+      }
+      const sub = calls.run('StridedSlice', { x: filter }, {
+        begin: [y.first, x.first, 0, 0], end: [kh, kw, filter.shape[2], filter.shape[3]], strides: [s, s, 1, 1],
+        beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
+      });
+      phases.push(flippedConv(calls, dy, sub, [y.before, x.before], [rows, cols]));
+    }
+  }
+  const interleaved = calls.run('DepthToSpace', { x: calls.run('Concat', phases, { axis: 3 }) }, { blockSize: s, dataFormat: 'NHWC' });
+  return rows * s === h && cols * s === w ? interleaved : calls.padOrCrop(interleaved, [[0, h - rows * s], [0, w - cols * s]]);
+}
 
 export function conv2dBackpropInputConfig(backendName: string): tf.KernelConfig {
   return {
     kernelName: 'Conv2DBackpropInput',
     backendName,
     kernelFunc: ({ inputs, backend, attrs }) => {
-      const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+      const { dy, filter } = inputs as { dy: Info; filter: Info };
       const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
       if (dataFormat === 'NCHW') throw new Error(`Conv2DBackpropInput on ${backendName}: only NHWC data is supported`);
       const info = tf.backend_util.computeConv2DInfo(
         inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode);
       const calls = new KernelCalls(backend as tf.KernelBackend, backendName);
-      const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
-      const [, h, w] = inputShape;
+      const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, inHeight: h, inWidth: w } = info;
+      if (sh === sw && sh > 1) return calls.finish(phaseDecomposed(calls, dy, filter, info, sh));
       const dyS = calls.dilateSpatial(dy, [sh, sw]);
-      const top = kh - 1 - info.padInfo.top;
-      const left = kw - 1 - info.padInfo.left;
-      const padded = calls.padOrCrop(dyS, [
-        [top, h + kh - 1 - top - dyS.shape[1]],
-        [left, w + kw - 1 - left - dyS.shape[2]],
-      ]);
-      const flipped = calls.transpose(calls.run('Reverse', { x: filter }, { dims: [0, 1] }), [0, 1, 3, 2]);
-      return calls.finish(calls.run('Conv2D', { x: padded, filter: flipped }, {
-        strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1],
-      }));
+      return calls.finish(flippedConv(calls, dyS, filter, [kh - 1 - info.padInfo.top, kw - 1 - info.padInfo.left], [h, w]));
     },
   };
 }

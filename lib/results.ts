@@ -1,0 +1,65 @@
+/**
+ * Results files: every command writes one JSON file atomically (temp file,
+ * then rename, so a crash mid-run never leaves half a file) with the run's
+ * metadata (config, seed, engine, git commit, machine, timings) beside its numbers.
+ */
+import { execSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { engineInfo } from './engine/backend';
+
+/** Who, where and with what a result was produced. */
+export interface RunMetadata {
+  command: string;
+  gitCommit: string;
+  /** True when the working tree had uncommitted changes. */
+  gitDirty: boolean;
+  engine: string;
+  backend: string;
+  node: string;
+  cpu: string;
+  cores: number;
+  startedAt: string;
+}
+
+function git(args: string): string {
+  try {
+    return execSync(`git ${args}`, { cwd: path.resolve(__dirname, '..'), stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return '';
+  }
+}
+
+/** Metadata of the current process; call after `initEngine()`. */
+export function runMetadata(startedAt = new Date()): RunMetadata {
+  const { engine, backend } = engineInfo();
+  return {
+    command: process.argv.slice(1).map((a) => path.relative(process.cwd(), a) || a).join(' '),
+    gitCommit: git('rev-parse HEAD') || 'unknown',
+    gitDirty: git('status --porcelain --untracked-files=no') !== '',
+    engine,
+    backend,
+    node: process.version,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    startedAt: startedAt.toISOString(),
+  };
+}
+
+/** Writes `value` as pretty JSON to `file` atomically, creating folders as needed. */
+export function writeJsonAtomic(file: string, value: unknown): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+  fs.renameSync(tmp, file);
+}
+
+/** Reads a JSON file written by {@link writeJsonAtomic}; undefined when absent. */
+export function readJson<T>(file: string): T | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+}
+
+/** The repository's `results/` folder. */
+export const RESULTS_DIR = path.resolve(__dirname, '..', 'results');
