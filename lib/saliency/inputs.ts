@@ -1,0 +1,34 @@
+/**
+ * Input checks and small helpers shared by every saliency method of
+ * `lib/saliency/`: one place that says what a method accepts, so that all of
+ * them reject bad input with the same messages.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { assertClassIndices, assertRange, assertRank, assertShape } from '../checks';
+import type { BlackBox } from '../models/black-box';
+
+/**
+ * Throws unless `images` is `[B, H, W, C]` with `[H, W] = blackBox.inputSize`,
+ * `C = blackBox.channels`, values in [0, 1], and `classes` holds B valid
+ * class indices of the black box. Reads the images' min and max (one small download).
+ */
+export function checkSaliencyInputs(blackBox: BlackBox, images: tf.Tensor4D, classes: readonly number[]): void {
+  assertRank(images, 4, 'images');
+  const [b] = images.shape;
+  const [h, w] = blackBox.inputSize;
+  assertShape(images, [b, h, w, blackBox.channels], `images for black box "${blackBox.name}"`);
+  if (b === 0) throw new Error('images hold no image (batch size 0)');
+  if (classes.length !== b) throw new Error(`classes has ${classes.length} entries but images [${images.shape.join(', ')}] hold ${b}`);
+  assertClassIndices(classes, blackBox.classNames.length);
+  assertRange(images, 0, 1, `images [${images.shape.join(', ')}]`);
+}
+
+/**
+ * The probability of one class per row: `out[n] = probs[n, classes[n]]`.
+ * @param probs `[N, K]`.
+ * @param classes N class indices (not checked here: callers check them first).
+ * @returns `[N]`; the caller disposes it. Differentiable with respect to `probs`.
+ */
+export function classProbability(probs: tf.Tensor2D, classes: readonly number[]): tf.Tensor1D {
+  return tf.tidy(() => tf.sum(tf.mul(probs, tf.oneHot(tf.tensor1d(classes as number[], 'int32'), probs.shape[1])), 1));
+}

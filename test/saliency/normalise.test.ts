@@ -1,0 +1,21 @@
+import { expect } from 'chai';
+import * as tf from '@tensorflow/tfjs';
+import { normaliseMaps } from '../../lib/saliency/normalise';
+
+describe('saliency/normalise', () => {
+  it('normalises each image by hand', () => {
+    const maps = tf.tensor4d([-1, 0, 2, 4, 3, 3, 3, 3, 0, 0, 0, 0], [3, 2, 2, 1]);
+    const max = normaliseMaps(maps, 'max');
+    const minMax = normaliseMaps(maps, 'min-max');
+    expect(Array.from(max.dataSync())).to.deep.equal([0, 0, 0.5, 1, 1, 1, 1, 1, 0, 0, 0, 0]);
+    const mm = Array.from(minMax.dataSync());
+    [0, 0.2, 0.6, 1, 0, 0, 0, 0, 0, 0, 0, 0].forEach((v, i) => expect(mm[i]).to.be.closeTo(v, 1e-6));
+    tf.dispose([maps, max, minMax]);
+  });
+
+  it('rejects maps with channels', () => {
+    const maps = tf.zeros([1, 2, 2, 3]) as tf.Tensor4D;
+    expect(() => normaliseMaps(maps, 'max')).to.throw(/saliency maps must have shape \[\*, \*, \*, 1\], got \[1, 2, 2, 3\]/);
+    maps.dispose();
+  });
+});
