@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { EngineName, ENGINE_PREFERENCE, initEngine } from '../lib/engine/backend';
 import { timeTensorWork } from '../lib/engine/timing';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
+import { smallCnn } from '../lib/models/small-cnn';
 
 interface ConvShape { batch: number; size: number; cin: number; cout: number; k: number; stride: number }
 
@@ -23,17 +24,6 @@ const CNN_BATCH = 64;
 function convFlops({ batch, size, cin, cout, k, stride }: ConvShape): number {
   const out = Math.ceil(size / stride);
   return 2 * batch * out * out * k * k * cin * cout;
-}
-
-/** A small CNN for 28×28 grey images (≈ 6 MFLOP forward per image). */
-function smallCnn(): tf.Sequential {
-  const model = tf.sequential();
-  model.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }));
-  model.add(tf.layers.conv2d({ filters: 32, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }));
-  model.add(tf.layers.conv2d({ filters: 64, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }));
-  model.add(tf.layers.globalAveragePooling2d({}));
-  model.add(tf.layers.dense({ units: 10, kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }));
-  return model;
 }
 
 function benchEngine(seconds: number) {

@@ -37,7 +37,7 @@ export function writeDepthwiseGraphModel(dir: string): string {
   const weights: { name: string; shape: number[]; dtype: string }[] = [];
   const chunks: Buffer[] = [];
   for (const [name, spec] of Object.entries(FIXTURE_WEIGHTS)) {
-    const size = spec.shape.reduce((a, b) => a * b, 1);
+    const size = (spec.shape as readonly number[]).reduce((a, b) => a * b, 1);
     const values = Float32Array.from({ length: size }, (_, i) => spec.values(i));
     weights.push({ name, shape: [...spec.shape], dtype: 'float32' });
     chunks.push(Buffer.from(values.buffer));
