@@ -1,0 +1,38 @@
+import { expect } from 'chai';
+import * as tf from '@tensorflow/tfjs';
+import { boxRegions, classSelectivity, massInside, meanMaskArea } from '../../lib/metrics/selectivity';
+import { expectNoLeak } from '../helpers/tiny-black-box';
+
+describe('metrics/selectivity', () => {
+  it('rasterises boxes, clipped to the image', () => {
+    expect(Array.from(boxRegions([{ x0: 1, y0: 0, x1: 3, y1: 1 }, { x0: -1, y0: 1, x1: 1, y1: 5 }], 2, 3))).to.deep.equal([0, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0]);
+  });
+
+  it('measures mask mass on a toy two-item pair', () => {
+    // 2×4 image: item A on the left half, item B on the right half.
+    const itemA = boxRegions([{ x0: 0, y0: 0, x1: 2, y1: 2 }], 2, 4);
+    const itemB = boxRegions([{ x0: 2, y0: 0, x1: 4, y1: 2 }], 2, 4);
+    // The mask for A's class: 0.9 on A, 0.1 on B → 90% of the mass inside A, 10% inside B.
+    const maskForA = tf.tensor4d([0.9, 0.9, 0.1, 0.1, 0.9, 0.9, 0.1, 0.1], [1, 2, 4, 1]);
+    const r = classSelectivity(maskForA, itemA, itemB);
+    expect(r.requested[0]).to.be.closeTo(0.9, 1e-6);
+    expect(r.other[0]).to.be.closeTo(0.1, 1e-6);
+    // A fake class: mean mask value; an empty mask has no mass anywhere.
+    const fake = tf.tensor4d([0, 0, 0, 0, 0, 0, 0.4, 0.4], [1, 2, 4, 1]);
+    expect(meanMaskArea(fake)[0]).to.be.closeTo(0.1, 1e-6);
+    const empty = tf.zeros([1, 2, 4, 1]) as tf.Tensor4D;
+    expect(massInside(empty, itemA)).to.deep.equal([0]);
+    tf.dispose([maskForA, fake, empty]);
+  });
+
+  it('rejects regions of the wrong size and does not leak', () => {
+    const masks = tf.ones([2, 2, 2, 1]) as tf.Tensor4D;
+    expect(() => massInside(masks, new Uint8Array(4))).to.throw(/regions have 4 values, expected B\*H\*W = 2\*2\*2 = 8/);
+    const { before, after } = expectNoLeak(() => {
+      massInside(masks, new Uint8Array(8));
+      meanMaskArea(masks);
+    });
+    expect(after).to.equal(before);
+    masks.dispose();
+  });
+});
