@@ -1,0 +1,171 @@
+/**
+ * Trains the kit's black boxes on Cluttered Fashion-MNIST and writes, per
+ * architecture, `<out>/<arch>/model.json + weights.bin` (a standard TF.js
+ * LayersModel that outputs probabilities) and `<out>/<arch>.json` (accuracies,
+ * size, cost, timings, configuration, run metadata).
+ *
+ * Checkpoints go to results/checkpoints/<arch>/ after every epoch and every
+ * `--checkpoint-seconds` within one; a rerun resumes from there (`--fresh`
+ * starts over). With `--arch all` each architecture trains in its own child
+ * process, `--jobs` at a time (wasm uses one core per process); a child runs
+ * exactly what `--arch <name>` would, so the results do not depend on `--jobs`.
+ *
+ * Run: npx ts-node --transpile-only experiments/train-black-box.ts --arch all --jobs 2
+ */
+import { spawn } from 'child_process';
+import * as path from 'path';
+import { Command } from 'commander';
+import * as cliProgress from 'cli-progress';
+import { initEngine } from '../lib/engine/backend';
+import { ArchitectureName, ARCHITECTURE_NAMES } from '../lib/models/architecture';
+import { fileSystemHandler } from '../lib/models/file-io-handler';
+import { DEFAULT_TRAIN_BLACK_BOX_CONFIG, trainBlackBox } from '../lib/models/train-black-box';
+import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
+
+interface Options {
+  arch: string;
+  epochs: string;
+  batch: string;
+  lr: string;
+  seed: string;
+  dataSeed: string;
+  trainSize: string;
+  jobs: string;
+  out: string;
+  checkpoints: string;
+  checkpointSeconds: string;
+  fresh?: boolean;
+}
+
+const D = DEFAULT_TRAIN_BLACK_BOX_CONFIG;
+
+function parseArgs(): Options {
+  return new Command()
+    .description('Train the black-box classifiers on Cluttered Fashion-MNIST')
+    .option('--arch <name>', `${ARCHITECTURE_NAMES.join(' | ')} | all`, 'all')
+    .option('--epochs <n>', 'passes over the training items', String(D.epochs))
+    .option('--batch <n>', 'images per step', String(D.batchSize))
+    .option('--lr <x>', 'peak Adam learning rate (cosine decay to 0)', String(D.learningRate))
+    .option('--seed <n>', 'seed of initialisation and shuffling', String(D.seed))
+    .option('--data-seed <n>', 'seed of the Cluttered Fashion-MNIST renders', String(D.dataSeed))
+    .option('--train-size <n>', 'training items (first of the train split)', String(D.trainSize))
+    .option('--jobs <n>', 'with --arch all: architectures trained in parallel processes', '1')
+    .option('--out <dir>', 'output folder', path.join(RESULTS_DIR, 'black-boxes'))
+    .option('--checkpoints <dir>', 'checkpoint folder (one sub-folder per architecture)', path.join(RESULTS_DIR, 'checkpoints'))
+    .option('--checkpoint-seconds <s>', 'seconds between checkpoints within an epoch', '120')
+    .option('--fresh', 'ignore existing checkpoints and start over')
+    .parse()
+    .opts<Options>();
+}
+
+function toInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a non-negative integer, got '${value}'`);
+  return n;
+}
+
+/** Runs each architecture as `--arch <name>` in a child process, `jobs` at a time. */
+async function runAll(jobs: number): Promise<void> {
+  const queue = [...ARCHITECTURE_NAMES];
+  const args = process.argv.slice(2);
+  const childArgs = (arch: string) => {
+    const out: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      if (args[i] === '--arch' || args[i] === '--jobs') i++;
+      else if (!args[i].startsWith('--arch=') && !args[i].startsWith('--jobs=')) out.push(args[i]);
+    }
+    return [...process.execArgv, process.argv[1], ...out, '--arch', arch];
+  };
+  const failures: string[] = [];
+  const worker = async () => {
+    for (let arch = queue.shift(); arch; arch = queue.shift()) {
+      const name = arch;
+      const code = await new Promise<number>((resolve) => {
+        spawn(process.execPath, childArgs(name), { stdio: 'inherit' }).on('exit', (c) => resolve(c ?? 1));
+      });
+      if (code !== 0) failures.push(`${name} (exit ${code})`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, ARCHITECTURE_NAMES.length)) }, worker));
+  if (failures.length) throw new Error(`training failed for ${failures.join(', ')}`);
+}
+
+async function trainOne(arch: ArchitectureName, opts: Options): Promise<void> {
+  const startedAt = new Date();
+  await initEngine();
+  const config = {
+    arch,
+    epochs: toInt(opts.epochs, '--epochs'),
+    batchSize: toInt(opts.batch, '--batch'),
+    learningRate: Number(opts.lr),
+    seed: toInt(opts.seed, '--seed'),
+    dataSeed: toInt(opts.dataSeed, '--data-seed'),
+    trainSize: toInt(opts.trainSize, '--train-size'),
+  };
+  const bar = new cliProgress.SingleBar(
+    {
+      format: `${arch.padEnd(9)} epoch {epoch} [{bar}] {value}/{total} | loss {loss} | acc {acc} | {ips} img/s | eta {eta}s`,
+      noTTYOutput: true,
+      notTTYSchedule: 30000,
+      barsize: 24,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const log = (line: string) => console.log(`${arch.padEnd(9)} ${line}`);
+  const result = await trainBlackBox(
+    config,
+    { dir: path.join(opts.checkpoints, arch), everySeconds: Number(opts.checkpointSeconds), fresh: opts.fresh },
+    {
+      onResume: (p) => log(`resuming from checkpoint: epoch ${p.epoch + 1}, step ${p.step} (global step ${p.globalStep})`),
+      onEpochStart: (epoch, total, start) =>
+        bar.start(total, start, { epoch: `${epoch + 1}/${config.epochs}`, loss: '-', acc: '-', ips: '-' }),
+      onStep: (s) => bar.update(s.step, { loss: s.loss.toFixed(3), acc: s.accuracy.toFixed(3), ips: s.imagesPerSecond.toFixed(0) }),
+      onEpochEnd: (r) => {
+        bar.stop();
+        log(`epoch ${r.epoch + 1}: loss ${r.meanLoss.toFixed(4)}, train acc ${r.trainAccuracy.toFixed(4)}, validation acc ${r.validationAccuracy.toFixed(4)}`);
+      },
+      onCheckpoint: (p) => log(`checkpoint saved at epoch ${p.epoch + 1}, step ${p.step}`),
+    },
+  );
+  const modelDir = path.join(opts.out, arch);
+  await result.model.save(fileSystemHandler(modelDir));
+  const summary = {
+    arch,
+    testAccuracy: result.testAccuracy,
+    plainFashionMnistTestAccuracy: result.plainTestAccuracy,
+    params: result.cost.params,
+    weightBytes: result.cost.weightBytes,
+    multiplyAdds: result.cost.multiplyAdds,
+    mflops: result.cost.flops / 1e6,
+    epochs: result.epochs,
+    trainSeconds: result.trainSeconds,
+    imagesPerSecond: result.imagesPerSecond,
+    resumedFrom: result.resumedFrom,
+    model: path.relative(process.cwd(), modelDir),
+    outputs: 'probabilities',
+    evaluation: {
+      clutteredTest: 'Cluttered Fashion-MNIST test split, 10,000 images, data seed as configured',
+      plainFashionMnistTest: 'Fashion-MNIST t10k items scaled to 40×40 (bilinear), centred on a black 64×64 canvas, grey copied to RGB',
+    },
+    config: result.config,
+    seed: result.config.seed,
+    run: runMetadata(startedAt),
+  };
+  writeJsonAtomic(path.join(opts.out, `${arch}.json`), summary);
+  log(`test acc ${result.testAccuracy.toFixed(4)}, plain Fashion-MNIST acc ${result.plainTestAccuracy.toFixed(4)}, ${(result.trainSeconds / 60).toFixed(1)} min, ${result.imagesPerSecond.toFixed(0)} img/s → ${modelDir}`);
+  result.model.dispose();
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs();
+  if (opts.arch === 'all') return runAll(toInt(opts.jobs, '--jobs'));
+  if (!(ARCHITECTURE_NAMES as readonly string[]).includes(opts.arch)) {
+    throw new Error(`--arch must be one of ${ARCHITECTURE_NAMES.join(', ')} or all, got '${opts.arch}'`);
+  }
+  await trainOne(opts.arch as ArchitectureName, opts);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,67 @@
+/**
+ * `residual`: the ResNet-50 role among the kit's black boxes, and the masker's
+ * encoder (Dabkowski & Gal 2017, §4.1, use ResNet-50's feature maps at every
+ * scale). Four stages at strides 2, 4, 8, 16, each ending in a layer named
+ * `stage<k>` whose output is that scale's feature map. Residual blocks are
+ * two 3×3 convolutions with an identity (or 1×1 strided projection)
+ * shortcut; there is no batch normalisation: the second convolution of each
+ * block starts at zero, so every block starts as the identity and the
+ * plain net trains stably (as in Fixup, Zhang et al. 2019).
+ *
+ *     image                                   [B, 64, 64, 3]
+ *     conv 3×3 /2, 16, ReLU (stem)            [B, 32, 32, 16]
+ *     stage1: block 16                        [B, 32, 32, 16]   stride 2
+ *     stage2: block /2, 32                    [B, 16, 16, 32]   stride 4
+ *     stage3: block /2, 64; block 64          [B, 8, 8, 64]     stride 8
+ *     stage4: block /2, 128                   [B, 4, 4, 128]    stride 16
+ *     global average pool                     [B, 128]
+ *     dense (logits), softmax                 [B, classes]
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ArchitectureConfig, classifierHead, imageInput, LOGITS_LAYER, resolveArchitectureConfig } from './architecture';
+import { applyLayer, SeededLayers } from './seeded-layers';
+
+/** Stride and channels of each stage's output, finest first. */
+export const RESIDUAL_STAGES: readonly { layer: string; stride: number; channels: number }[] = [
+  { layer: 'stage1', stride: 2, channels: 16 },
+  { layer: 'stage2', stride: 4, channels: 24 },
+  { layer: 'stage3', stride: 8, channels: 48 },
+  { layer: 'stage4', stride: 16, channels: 96 },
+];
+
+/** Residual blocks per stage (the first of a stage from stage 2 on halves the resolution). */
+const BLOCKS_PER_STAGE = [0, 1, 1, 1];
+
+/**
+ * One residual block: relu(x' + conv(relu(conv(x)))), x' = x or a 1×1 strided projection.
+ * @param outputName name of the final ReLU layer (a stage's last block names it `stage<k>`).
+ */
+function residualBlock(make: SeededLayers, name: string, x: tf.SymbolicTensor, filters: number, strides: number, outputName: string): tf.SymbolicTensor {
+  const inChannels = x.shape[x.shape.length - 1];
+  let branch = applyLayer(make.conv(`${name}/conv_a`, filters, 3, { strides }), x);
+  branch = applyLayer(make.conv(`${name}/conv_b`, filters, 3, { relu: false, zeroInit: true }), branch);
+  const shortcut = strides === 1 && inChannels === filters ? x : applyLayer(make.conv(`${name}/project`, filters, 1, { strides, relu: false }), x);
+  const sum = applyLayer(tf.layers.add({ name: `${name}/add` }), [shortcut, branch]);
+  return applyLayer(tf.layers.reLU({ name: outputName }), sum);
+}
+
+/**
+ * Builds the residual net with seeded initial weights.
+ * @returns a LayersModel `[B, H, W, C]` in [0, 1] → `[B, classes]` probabilities; the caller disposes it.
+ *   Its layers `stage1..stage4` output the feature maps at strides 2, 4, 8, 16 (see {@link RESIDUAL_STAGES}).
+ */
+export function buildResidualNet(config: Partial<ArchitectureConfig> = {}): tf.LayersModel {
+  const c = resolveArchitectureConfig(config);
+  const make = new SeededLayers(c.seed);
+  const input = imageInput(c);
+  let x = applyLayer(make.conv(RESIDUAL_STAGES[0].layer, RESIDUAL_STAGES[0].channels, 3, { strides: 2 }), input);
+  RESIDUAL_STAGES.forEach((stage, s) => {
+    for (let b = 0; b < BLOCKS_PER_STAGE[s]; b++) {
+      const last = b === BLOCKS_PER_STAGE[s] - 1;
+      const strides = s > 0 && b === 0 ? 2 : 1;
+      x = residualBlock(make, `${stage.layer}_block${b + 1}`, x, stage.channels, strides, last ? stage.layer : `${stage.layer}_block${b + 1}/out`);
+    }
+  });
+  x = applyLayer(tf.layers.globalAveragePooling2d({ name: 'avg_pool' }), x);
+  return classifierHead('residual', input, x, make.dense(LOGITS_LAYER, c.numClasses, false));
+}
