@@ -1,0 +1,64 @@
+/**
+ * Independent runs as parallel processes. The wasm backend uses one core per
+ * Node process (DESIGN.md §2), so commands offer `--jobs N` to spread their
+ * independent runs (architectures, black boxes, sweep configurations) over
+ * the machine's cores. Each child runs exactly the command a user would type
+ * for that one run, so results do not depend on the number of jobs.
+ */
+import { spawn } from 'child_process';
+
+/** One child process: a Node script and its arguments, with a label for logs. */
+export interface ChildRun {
+  label: string;
+  /** Script path (run with the current Node, through ts-node when it is a .ts file). */
+  script: string;
+  args: string[];
+}
+
+/** Outcome of one child process. */
+export interface ChildResult {
+  label: string;
+  exitCode: number;
+  seconds: number;
+}
+
+/** The Node arguments that run `script` the way the current process was run. */
+function nodeArgs(script: string): string[] {
+  return script.endsWith('.ts') ? [require.resolve('ts-node/dist/bin'), '--transpile-only', script] : [script];
+}
+
+/**
+ * Runs the children `jobs` at a time, their output passed through with a
+ * `[label]` prefix per line. Resolves when all have finished; never rejects
+ * (check `exitCode`).
+ */
+export async function runInParallel(runs: readonly ChildRun[], jobs: number): Promise<ChildResult[]> {
+  if (!(Number.isInteger(jobs) && jobs >= 1)) throw new Error(`--jobs must be an integer >= 1, got ${jobs}`);
+  const results: ChildResult[] = new Array(runs.length);
+  let next = 0;
+  const prefix = (label: string, chunk: Buffer) =>
+    chunk.toString().split('\n').filter((l) => l.length > 0).map((l) => `[${label}] ${l}\n`).join('');
+  const worker = async () => {
+    while (next < runs.length) {
+      const index = next++;
+      const run = runs[index];
+      const start = performance.now();
+      const exitCode = await new Promise<number>((resolve) => {
+        const child = spawn(process.execPath, [...nodeArgs(run.script), ...run.args], { stdio: ['ignore', 'pipe', 'pipe'] });
+        child.stdout.on('data', (c: Buffer) => process.stdout.write(prefix(run.label, c)));
+        child.stderr.on('data', (c: Buffer) => process.stderr.write(prefix(run.label, c)));
+        child.on('exit', (code) => resolve(code ?? 1));
+        child.on('error', () => resolve(1));
+      });
+      results[index] = { label: run.label, exitCode, seconds: (performance.now() - start) / 1000 };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, runs.length) }, worker));
+  return results;
+}
+
+/** Throws naming every child that failed. */
+export function assertAllSucceeded(results: readonly ChildResult[]): void {
+  const failed = results.filter((r) => r.exitCode !== 0);
+  if (failed.length) throw new Error(`failed runs: ${failed.map((r) => `${r.label} (exit ${r.exitCode})`).join(', ')}`);
+}
