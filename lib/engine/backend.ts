@@ -8,12 +8,16 @@
  *      with the training kernels wasm lacks registered by {@link registerWasmTrainingKernels};
  *   4. the pure-JS `cpu` backend.
  *
+ * On every engine, linear fused ops run unfused under a gradient tape
+ * ({@link unfuseLinearUnderTape}), so input gradients skip filter gradients.
+ *
  * The environment variable `SALIENCY_BACKEND` forces one of
  * `node-gpu | node | wasm | cpu`; asking for one that cannot load is an error,
  * never a silent fall-back.
  */
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from './wasm-kernels';
+import { unfuseLinearUnderTape } from './unfuse-linear-under-tape';
 
 /** The kit's names for the engines it knows, in order of preference. */
 export type EngineName = 'node-gpu' | 'node' | 'wasm' | 'cpu';
@@ -82,6 +86,7 @@ export async function initEngine(options: InitEngineOptions = {}): Promise<Engin
   const env = process.env.SALIENCY_BACKEND;
   const forced = options.engine ?? (env ? parseEngine(env) : undefined);
   if (current && (forced === undefined || forced === current.engine)) return current;
+  unfuseLinearUnderTape();
   const candidates = forced ? [forced] : ENGINE_PREFERENCE;
   const skipped: EngineInfo['skipped'] = [];
   for (const engine of candidates) {

@@ -1,0 +1,41 @@
+import { expect } from 'chai';
+import * as tf from '@tensorflow/tfjs';
+import { kernelProfile } from '../../lib/engine/profile';
+
+describe('engine/unfuse-linear-under-tape', () => {
+  const x = () => tf.randomNormal([2, 6, 6, 3], 0, 1, 'float32', 31) as tf.Tensor4D;
+  const filter = () => tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 32) as tf.Tensor4D;
+  const bias = () => tf.randomNormal([4], 0, 1, 'float32', 33) as tf.Tensor1D;
+
+  it('gives the gradients of the plain conv + bias for x, filter and bias', () => {
+    const [xs, f, b] = [x(), filter(), bias()];
+    const weights = tf.randomNormal([2, 6, 6, 4], 0, 1, 'float32', 34);
+    const viaFused = (a: tf.Tensor, w: tf.Tensor, c: tf.Tensor) =>
+      tf.sum(tf.mul(tf.fused.conv2d({ x: a as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 2, pad: 'same', bias: c }), weights.stridedSlice([0, 0, 0, 0], [2, 3, 3, 4], [1, 1, 1, 1])));
+    const viaOps = (a: tf.Tensor, w: tf.Tensor, c: tf.Tensor) =>
+      tf.sum(tf.mul(tf.add(tf.conv2d(a as tf.Tensor4D, w as tf.Tensor4D, 2, 'same'), c), weights.stridedSlice([0, 0, 0, 0], [2, 3, 3, 4], [1, 1, 1, 1])));
+    const g1 = tf.grads(viaFused)([xs, f, b]);
+    const g2 = tf.grads(viaOps)([xs, f, b]);
+    g1.forEach((g, i) => {
+      const diff = tf.max(tf.abs(tf.sub(g, g2[i]))).dataSync()[0];
+      expect(diff).to.be.below(1e-4);
+    });
+    tf.dispose([xs, f, b, weights, ...g1, ...g2]);
+  });
+
+  it('skips the filter gradient when only the input gradient is asked for', async () => {
+    const [xs, f, b] = [x(), filter(), bias()];
+    const inputGrad = tf.grad((a: tf.Tensor) => tf.sum(tf.fused.conv2d({ x: a as tf.Tensor4D, filter: f, strides: 1, pad: 'same', bias: b })));
+    const kernels = (await kernelProfile(() => inputGrad(xs))).map((k) => k.kernel);
+    expect(kernels).to.include('Conv2DBackpropInput');
+    expect(kernels).to.not.include('Conv2DBackpropFilter');
+    tf.dispose([xs, f, b]);
+  });
+
+  it('still runs the fused kernel outside a tape', async () => {
+    const [xs, f, b] = [x(), filter(), bias()];
+    const kernels = (await kernelProfile(() => tf.fused.conv2d({ x: xs, filter: f, strides: 1, pad: 'same', bias: b }))).map((k) => k.kernel);
+    expect(kernels).to.include('FusedConv2D');
+    tf.dispose([xs, f, b]);
+  });
+});
