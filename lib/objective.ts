@@ -37,6 +37,12 @@ export interface ObjectiveLambdas {
  */
 export const PAPER_LAMBDAS: Readonly<ObjectiveLambdas> = Object.freeze({ tv: 10, area: 1e-3, destroy: 5, destroyPower: 0.3 });
 
+/**
+ * λ's calibrated for the kit's normalisation (mean TV, AV = mean of M) on
+ * Cluttered Fashion-MNIST, the default of masker training. CALIBRATION PENDING.
+ */
+export const CALIBRATED_LAMBDAS: Readonly<ObjectiveLambdas> = Object.freeze({ tv: 10, area: 2, destroy: 5, destroyPower: 0.3 });
+
 /** Configuration of {@link saliencyObjective}. */
 export interface ObjectiveConfig {
   /** λ1..λ4; default {@link PAPER_LAMBDAS}. */

@@ -1,0 +1,184 @@
+/**
+ * Trains the real-time masking model (Dabkowski & Gal 2017, §4) for the kit's
+ * black boxes and writes, per black box, `<out>/<bb>/` (the masker's weights,
+ * see Masker.save) and `<out>/<bb>.json` (loss curve with every term,
+ * configuration, seed, wall time, steps/s, run metadata).
+ *
+ * The encoder is the trained `residual` net for every black box (the paper's
+ * ResNet-50 features explain AlexNet and GoogLeNet too). Checkpoints go to
+ * `<checkpoints>/masker-<bb>/` every `--checkpoint-steps` steps and every
+ * `--checkpoint-seconds`; a rerun resumes there (`--fresh` starts over). With
+ * `--black-box all` each black box trains in its own child process, `--jobs`
+ * at a time; a child runs exactly what `--black-box <name>` would, so the
+ * results do not depend on `--jobs`.
+ *
+ * Run: npx ts-node --transpile-only experiments/train-masker.ts --black-box all --jobs 2
+ */
+import * as path from 'path';
+import { Command } from 'commander';
+import * as cliProgress from 'cli-progress';
+import { initEngine } from '../lib/engine/backend';
+import { AlternativeKind } from '../lib/evidence';
+import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
+import { assertAllSucceeded, runInParallel } from '../lib/parallel';
+import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
+import { ENCODER_BLACK_BOX, loadKitBlackBox } from '../lib/saliency/masker-assets';
+import { DEFAULT_TRAIN_MASKER_CONFIG, parseLambdas, trainMasker, TrainMaskerConfig } from '../lib/saliency/train-masker';
+import { residualEncoder } from '../lib/models/encoder';
+
+interface Options {
+  blackBox: string;
+  jobs: string;
+  steps: string;
+  batch: string;
+  lr: string;
+  lambdas: string;
+  alternative: string;
+  fakeProb: string;
+  gateWeight: string;
+  seed: string;
+  out: string;
+  checkpoints: string;
+  checkpointSteps: string;
+  checkpointSeconds: string;
+  fresh?: boolean;
+}
+
+const D = DEFAULT_TRAIN_MASKER_CONFIG;
+const ALTERNATIVES: readonly AlternativeKind[] = ['blur', 'noise', 'constant', 'random-mix'];
+
+function parseArgs(): Options {
+  return new Command()
+    .description('Train the real-time masking model for the kit\'s black boxes')
+    .option('--black-box <name>', `${ARCHITECTURE_NAMES.join(' | ')} | all`, 'all')
+    .option('--jobs <n>', 'with --black-box all: maskers trained in parallel processes', '1')
+    .option('--steps <n>', 'optimisation steps', String(D.steps))
+    .option('--batch <n>', 'images per step', String(D.batchSize))
+    .option('--lr <x>', 'Adam learning rate', String(D.learningRate))
+    .option('--lambdas <spec>', 'paper | calibrated | tv,area,destroy,power', 'calibrated')
+    .option('--alternative <kind>', ALTERNATIVES.join(' | '), D.alternative)
+    .option('--fake-prob <p>', 'probability of a fake class per image', String(D.fakeClassProbability))
+    .option('--gate-weight <x>', 'weight of the max-gate cross-entropy (embedding speed-up)', String(D.gateLossWeight))
+    .option('--seed <n>', 'seed of the initial weights and of every random draw', String(D.seed))
+    .option('--out <dir>', 'output folder', path.join(RESULTS_DIR, 'maskers'))
+    .option('--checkpoints <dir>', 'checkpoint folder (sub-folder masker-<bb>)', path.join(RESULTS_DIR, 'checkpoints'))
+    .option('--checkpoint-steps <n>', 'steps between checkpoints', '100')
+    .option('--checkpoint-seconds <s>', 'seconds between checkpoints', '120')
+    .option('--fresh', 'ignore existing checkpoints and start over')
+    .parse()
+    .opts<Options>();
+}
+
+function toNumber(value: string, flag: string, ok: (v: number) => boolean, rule: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || !ok(n)) throw new Error(`${flag} must be ${rule}, got '${value}'`);
+  return n;
+}
+
+const isCount = (v: number) => Number.isInteger(v) && v >= 1;
+
+/** The training configuration the flags describe. */
+function configFromOptions(opts: Options): TrainMaskerConfig {
+  if (!(ALTERNATIVES as readonly string[]).includes(opts.alternative)) throw new Error(`--alternative must be one of ${ALTERNATIVES.join(', ')}, got '${opts.alternative}'`);
+  return {
+    ...D,
+    steps: toNumber(opts.steps, '--steps', isCount, 'an integer >= 1'),
+    batchSize: toNumber(opts.batch, '--batch', isCount, 'an integer >= 1'),
+    learningRate: toNumber(opts.lr, '--lr', (v) => v > 0, '> 0'),
+    lambdas: parseLambdas(opts.lambdas),
+    alternative: opts.alternative as AlternativeKind,
+    fakeClassProbability: toNumber(opts.fakeProb, '--fake-prob', (v) => v >= 0 && v < 1, 'in [0, 1)'),
+    gateLossWeight: toNumber(opts.gateWeight, '--gate-weight', (v) => v >= 0, '>= 0'),
+    seed: toNumber(opts.seed, '--seed', (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer'),
+  };
+}
+
+/** Runs each black box as `--black-box <name>` in a child process, `jobs` at a time. */
+async function runAll(jobs: number): Promise<void> {
+  const args = process.argv.slice(2);
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--black-box' || args[i] === '--jobs') i++;
+    else if (!args[i].startsWith('--black-box=') && !args[i].startsWith('--jobs=')) rest.push(args[i]);
+  }
+  const runs = ARCHITECTURE_NAMES.map((name) => ({ label: name, script: __filename, args: [...rest, '--black-box', name] }));
+  assertAllSucceeded(await runInParallel(runs, jobs));
+}
+
+async function trainOne(name: string, opts: Options): Promise<void> {
+  const startedAt = new Date();
+  await initEngine();
+  const config = configFromOptions(opts);
+  const explained = await loadKitBlackBox(name);
+  const encoderNet = name === ENCODER_BLACK_BOX ? explained : await loadKitBlackBox(ENCODER_BLACK_BOX);
+  const log = (line: string) => console.log(`${name.padEnd(9)} ${line}`);
+  const bar = new cliProgress.SingleBar(
+    {
+      format: `${name.padEnd(9)} [{bar}] {value}/{total} | loss {loss} | area {area} (fake {fake}) | p {p} | {sps} steps/s | eta {eta}s`,
+      noTTYOutput: true,
+      notTTYSchedule: 30000,
+      barsize: 24,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(config.steps, 0, { loss: '-', area: '-', fake: '-', p: '-', sps: '-' });
+  const result = await trainMasker(explained.blackBox, residualEncoder(encoderNet.model), config, {
+    checkpoint: {
+      dir: path.join(opts.checkpoints, `masker-${name}`),
+      everySteps: toNumber(opts.checkpointSteps, '--checkpoint-steps', isCount, 'an integer >= 1'),
+      everySeconds: toNumber(opts.checkpointSeconds, '--checkpoint-seconds', (v) => v > 0, '> 0'),
+      fresh: opts.fresh,
+    },
+    onResume: (step) => {
+      bar.update(step);
+      log(`resuming from checkpoint at step ${step}`);
+    },
+    onStep: (s) =>
+      bar.update(s.step, {
+        loss: s.loss.toFixed(3),
+        area: s.realArea.toFixed(3),
+        fake: s.fakeArea === null ? '-' : s.fakeArea.toFixed(3),
+        p: s.keptProbability.toFixed(2),
+        sps: s.stepsPerSecond.toFixed(2),
+      }),
+  });
+  bar.stop();
+  const dir = path.join(opts.out, name);
+  await result.masker.save(dir);
+  const last = result.curve[result.curve.length - 1];
+  writeJsonAtomic(path.join(opts.out, `${name}.json`), {
+    blackBox: name,
+    encoder: `${ENCODER_BLACK_BOX} (trained black box, frozen)`,
+    masker: path.relative(process.cwd(), dir),
+    maskerConfig: result.masker.config,
+    maskerParams: result.masker.trainableVariables().reduce((n, v) => n + v.size, 0),
+    steps: config.steps,
+    images: config.steps * config.batchSize,
+    trainSeconds: result.trainSeconds,
+    stepsPerSecond: result.stepsPerSecond,
+    resumedFrom: result.resumedFrom,
+    final: last,
+    curve: result.curve,
+    config,
+    seed: config.seed,
+    run: runMetadata(startedAt),
+  });
+  log(`loss ${last.loss.toFixed(3)}, area ${last.realArea.toFixed(3)} (fake ${last.fakeArea?.toFixed(3) ?? '-'}), ${(result.trainSeconds / 60).toFixed(1)} min → ${dir}`);
+  result.masker.dispose();
+  explained.dispose();
+  if (encoderNet !== explained) encoderNet.dispose();
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs();
+  if (opts.blackBox === 'all') return runAll(toNumber(opts.jobs, '--jobs', isCount, 'an integer >= 1'));
+  if (!(ARCHITECTURE_NAMES as readonly string[]).includes(opts.blackBox)) {
+    throw new Error(`--black-box must be one of ${ARCHITECTURE_NAMES.join(', ')} or all, got '${opts.blackBox}'`);
+  }
+  await trainOne(opts.blackBox, opts);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,92 @@
+/**
+ * The trained pieces masker training and the masker method read from
+ * `results/`: the kit's black boxes (`results/black-boxes/<name>/model.json`),
+ * the frozen encoder over the trained `residual` net (Dabkowski & Gal 2017,
+ * §4.1: one encoder for every black box explained, as their ResNet-50
+ * features explain AlexNet and GoogLeNet too), and the trained maskers
+ * (`results/maskers/<black box>/`, written by `Masker.save`).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { FASHION_MNIST_CLASSES } from '../data/fashion-mnist';
+import { Masker, MaskerConfig } from '../masker/masker';
+import { BlackBox } from '../models/black-box';
+import { residualEncoder } from '../models/encoder';
+import { fileSystemHandler } from '../models/file-io-handler';
+import { layersBlackBox } from '../models/layers-black-box';
+import { RESULTS_DIR } from '../results';
+
+/** Folder of the trained black boxes, one sub-folder per architecture. */
+export const BLACK_BOXES_DIR = path.join(RESULTS_DIR, 'black-boxes');
+/** Folder of the trained maskers, one sub-folder per black box. */
+export const MASKERS_DIR = path.join(RESULTS_DIR, 'maskers');
+/** The black box whose trained net is the masker's encoder. */
+export const ENCODER_BLACK_BOX = 'residual';
+
+/** A trained black box and the LayersModel behind it; `dispose()` frees the model. */
+export interface LoadedBlackBox {
+  blackBox: BlackBox;
+  model: tf.LayersModel;
+  dispose(): void;
+}
+
+/**
+ * Loads one of the kit's trained black boxes (Fashion-MNIST class names,
+ * inputs checked to lie in [0, 1] only when `checkRange` is set).
+ * @param name `plain`, `inception` or `residual` (any folder under `dir`).
+ * @param dir default {@link BLACK_BOXES_DIR}.
+ * @throws naming the path when the model is missing.
+ */
+export async function loadKitBlackBox(name: string, dir = BLACK_BOXES_DIR, checkRange = false): Promise<LoadedBlackBox> {
+  const folder = path.join(dir, name);
+  if (!fs.existsSync(path.join(folder, 'model.json'))) {
+    throw new Error(`no trained black box at ${folder}/model.json: run experiments/train-black-box.ts --arch ${name} first`);
+  }
+  const model = await tf.loadLayersModel(fileSystemHandler(folder));
+  const blackBox = layersBlackBox(model, { name, classNames: FASHION_MNIST_CLASSES, checkRange });
+  return { blackBox, model, dispose: () => model.dispose() };
+}
+
+/** A trained masker with the model its encoder borrows; `dispose()` frees both. */
+export interface LoadedMasker {
+  masker: Masker;
+  dispose(): void;
+}
+
+/**
+ * Loads the masker trained for a black box: the residual encoder from
+ * `blackBoxesDir`, the masker's configuration and weights from `<maskersDir>/<name>/`.
+ * @param blackBoxName the black box the masker explains (`plain`, `inception`, `residual`).
+ * @returns the masker; the caller calls `dispose()`.
+ * @throws naming the path when a file is missing.
+ */
+export async function loadTrainedMasker(blackBoxName: string, maskersDir = MASKERS_DIR, blackBoxesDir = BLACK_BOXES_DIR): Promise<LoadedMasker> {
+  return loadMaskerFrom(path.join(maskersDir, blackBoxName), blackBoxesDir);
+}
+
+/**
+ * Loads a masker saved by `Masker.save` in `dir`, on the residual encoder of `blackBoxesDir`.
+ * @returns the masker; the caller calls `dispose()`.
+ */
+export async function loadMaskerFrom(dir: string, blackBoxesDir = BLACK_BOXES_DIR): Promise<LoadedMasker> {
+  const manifest = path.join(dir, 'masker.json');
+  if (!fs.existsSync(manifest)) throw new Error(`no trained masker at ${manifest}: run experiments/train-masker.ts first`);
+  const { config } = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { config: MaskerConfig };
+  const encoderModel = await loadKitBlackBox(ENCODER_BLACK_BOX, blackBoxesDir);
+  const masker = Masker.create(residualEncoder(encoderModel.model), config);
+  try {
+    await masker.load(dir);
+  } catch (err) {
+    masker.dispose();
+    encoderModel.dispose();
+    throw err;
+  }
+  return {
+    masker,
+    dispose: () => {
+      masker.dispose();
+      encoderModel.dispose();
+    },
+  };
+}

@@ -1,0 +1,166 @@
+import { expect } from 'chai';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { Masker } from '../../lib/masker/masker';
+import { CALIBRATED_LAMBDAS, PAPER_LAMBDAS } from '../../lib/objective';
+import { loadMaskerCheckpoint } from '../../lib/saliency/masker-checkpoint';
+import { maskerSaliency } from '../../lib/saliency/masker-method';
+import { DEFAULT_TRAIN_MASKER_CONFIG, MaskerTrainingData, parseLambdas, trainingConfigKey, trainMasker, TrainMaskerConfig } from '../../lib/saliency/train-masker';
+import { tinyBlackBox } from '../helpers/tiny-black-box';
+import { tinyEncoder } from '../helpers/tiny-encoder';
+
+const SIZE = 16;
+const CLASSES = 3;
+
+/** Four fixed random 16×16 images, whatever the positions; label = position mod 3. */
+function fixedData(): MaskerTrainingData & { dispose(): void } {
+  const base = tf.randomUniform([4, SIZE, SIZE, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
+  const source = (positions: readonly number[]) => ({
+    images: tf.tidy(() => tf.gather(base, positions.map((p) => p % 4))) as tf.Tensor4D,
+    labels: positions.map((p) => (p % 4) % CLASSES),
+  });
+  return Object.assign(source, { dispose: () => base.dispose() });
+}
+
+/** A small, fast configuration for 16×16 images. */
+const FAST: Partial<TrainMaskerConfig> = {
+  batchSize: 4,
+  learningRate: 1e-2,
+  alternative: 'constant',
+  fakeClassProbability: 0,
+  masker: { firstUpsamplerChannels: 8, residualBlocks: 1 },
+};
+
+const weightsOf = (masker: Masker) => masker.trainableVariables().map((v) => Array.from(v.dataSync()));
+
+describe('saliency/train-masker', () => {
+  const encoder = tinyEncoder();
+  const blackBox = tinyBlackBox(SIZE, SIZE, 3, CLASSES, 3);
+  const data = fixedData();
+  let tmp = '';
+  before(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'train-masker-'))));
+  after(() => {
+    encoder.dispose();
+    blackBox.dispose();
+    data.dispose();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('defaults to the paper\'s fake-class probability, random-mix A and the calibrated λ\'s', () => {
+    expect(DEFAULT_TRAIN_MASKER_CONFIG).to.include({ fakeClassProbability: 0.3, alternative: 'random-mix', gateLossWeight: 1 });
+    expect(DEFAULT_TRAIN_MASKER_CONFIG.lambdas).to.equal(CALIBRATED_LAMBDAS);
+  });
+
+  it('parses λ presets and explicit values, and rejects anything else', () => {
+    expect(parseLambdas('paper')).to.deep.equal(PAPER_LAMBDAS);
+    expect(parseLambdas('calibrated')).to.deep.equal(CALIBRATED_LAMBDAS);
+    expect(parseLambdas('1,2,3,0.5')).to.deep.equal({ tv: 1, area: 2, destroy: 3, destroyPower: 0.5 });
+    expect(() => parseLambdas('1,2')).to.throw(/four non-negative numbers/);
+    expect(() => parseLambdas('strong')).to.throw(/'paper', 'calibrated'/);
+  });
+
+  it('reduces the loss and leaves the encoder\'s weights alone', async () => {
+    const before = encoder.variables.map((v) => Array.from(v.dataSync()));
+    const losses: number[] = [];
+    const { masker, curve } = await trainMasker(blackBox, encoder, { ...FAST, steps: 30 }, { data, curveEvery: 10, onStep: (s) => void losses.push(s.loss) });
+    expect(curve.map((p) => p.step)).to.deep.equal([10, 20, 30]);
+    expect(curve[2].loss, `curve ${curve.map((p) => p.loss.toFixed(3)).join(' → ')}`).to.be.below(curve[0].loss - 0.05);
+    expect(losses[29]).to.be.below(losses[0]);
+    expect(encoder.variables.map((v) => Array.from(v.dataSync()))).to.deep.equal(before);
+    masker.dispose();
+  });
+
+  it('pushes the mask toward 0 and the max gate down for fake classes', async () => {
+    const areas: (number | null)[] = [];
+    const gates: (number | null)[] = [];
+    const { masker } = await trainMasker(
+      blackBox,
+      encoder,
+      { ...FAST, steps: 25, fakeClassProbability: 1 },
+      { data, onStep: (s) => void (areas.push(s.fakeArea), gates.push(s.fakeMaxGate)) },
+    );
+    expect(areas.every((a) => a !== null)).to.equal(true);
+    expect(areas[24] as number, `fake areas ${(areas[0] as number).toFixed(3)} → ${(areas[24] as number).toFixed(3)}`).to.be.below(0.5 * (areas[0] as number));
+    expect(gates[24] as number).to.be.below(gates[0] as number);
+    masker.dispose();
+  });
+
+  it('resumes from a checkpoint at the saved step with identical weights, and continues as an uninterrupted run', async () => {
+    const dir = path.join(tmp, 'ckpt');
+    const config = { ...FAST, fakeClassProbability: 0.5, alternative: 'random-mix' as const };
+    const first = await trainMasker(blackBox, encoder, { ...config, steps: 4 }, { data, curveEvery: 2, checkpoint: { dir, everySteps: 2 } });
+    // The checkpoint holds step 4 and the weights reached there.
+    const probe = Masker.create(encoder, { ...config.masker, numClasses: CLASSES, seed: 99 });
+    const optimizer = tf.train.adam(0.01);
+    const key = trainingConfigKey(blackBox.name, { ...DEFAULT_TRAIN_MASKER_CONFIG, ...config, steps: 4 });
+    const state = await loadMaskerCheckpoint<unknown>(dir, probe, optimizer, key);
+    expect(state?.step).to.equal(4);
+    expect(weightsOf(probe)).to.deep.equal(weightsOf(first.masker));
+    probe.dispose();
+    optimizer.dispose();
+    first.masker.dispose();
+
+    let resumedAt = -1;
+    const resumed = await trainMasker(blackBox, encoder, { ...config, steps: 6 }, { data, curveEvery: 2, checkpoint: { dir }, onResume: (s) => (resumedAt = s) });
+    const straight = await trainMasker(blackBox, encoder, { ...config, steps: 6 }, { data, curveEvery: 2 });
+    expect(resumedAt).to.equal(4);
+    expect(resumed.resumedFrom).to.equal(4);
+    expect(weightsOf(resumed.masker)).to.deep.equal(weightsOf(straight.masker));
+    expect(resumed.curve).to.deep.equal(straight.curve);
+    resumed.masker.dispose();
+    straight.masker.dispose();
+  });
+
+  it('refuses a checkpoint made with another configuration', async () => {
+    const dir = path.join(tmp, 'other');
+    (await trainMasker(blackBox, encoder, { ...FAST, steps: 1 }, { data, checkpoint: { dir } })).masker.dispose();
+    let error: unknown;
+    await trainMasker(blackBox, encoder, { ...FAST, steps: 2, learningRate: 0.5 }, { data, checkpoint: { dir } }).catch((e: unknown) => (error = e));
+    expect((error as Error).message).to.match(/another configuration.*--fresh/);
+  });
+});
+
+describe('saliency/masker-method', () => {
+  const encoder = tinyEncoder();
+  const blackBox = tinyBlackBox(SIZE, SIZE, 3, CLASSES, 3);
+  const masker = Masker.create(encoder, { numClasses: CLASSES, firstUpsamplerChannels: 8, residualBlocks: 1, seed: 2 });
+  const images = tf.randomUniform([5, SIZE, SIZE, 3], 0, 1, 'float32', 8) as tf.Tensor4D;
+  after(() => {
+    tf.dispose(images);
+    masker.dispose();
+    blackBox.dispose();
+    encoder.dispose();
+  });
+
+  it('returns [B, H, W, 1] masks in [0, 1], the same in any batch size', async () => {
+    const classes = [0, 1, 2, 0, 1];
+    const whole = await maskerSaliency(blackBox, images, classes, { masker });
+    const chunked = await maskerSaliency(blackBox, images, classes, { masker, batchSize: 2 });
+    expect(whole.shape).to.deep.equal([5, SIZE, SIZE, 1]);
+    expect(whole.min().dataSync()[0]).to.be.at.least(0);
+    expect(whole.max().dataSync()[0]).to.be.at.most(1);
+    const gap = tf.tidy(() => tf.max(tf.abs(tf.sub(whole, chunked))).dataSync()[0]);
+    expect(gap).to.be.below(1e-5);
+    tf.dispose([whole, chunked]);
+  });
+
+  it('does not leak', async () => {
+    (await maskerSaliency(blackBox, images, [0, 0, 0, 0, 0], { masker, batchSize: 2 })).dispose();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 2; i++) (await maskerSaliency(blackBox, images, [1, 2, 0, 1, 2], { masker, batchSize: 2 })).dispose();
+    expect(tf.memory().numTensors).to.equal(before);
+  });
+
+  it('rejects a masker trained for another number of classes, and a missing saved masker', async () => {
+    const other = tinyBlackBox(SIZE, SIZE, 3, 4, 3);
+    let error: unknown;
+    await maskerSaliency(other, images, [0, 1, 2, 3, 0], { masker }).catch((e: unknown) => (error = e));
+    expect((error as Error).message).to.match(/masker has 3 classes but black box "tiny-linear" has 4/);
+    error = undefined;
+    await maskerSaliency(blackBox, images, [0, 1, 2, 0, 1], { path: path.join(os.tmpdir(), 'no-such-masker') }).catch((e: unknown) => (error = e));
+    expect((error as Error).message).to.match(/no trained masker at .*no-such-masker/);
+    other.dispose();
+  });
+});
