@@ -22,7 +22,8 @@ fi
 # --- 2. Debian packages ----------------------------------------------------
 # dataset-fashion-mnist: the data (/usr/share/datasets/fashion-mnist)
 # jupyter-*: headless notebook runs (nbconvert) and the interactive front end
-DEB_PACKAGES=(dataset-fashion-mnist jupyter-nbconvert python3-nbclient python3-ipykernel jupyter-client jupyter-notebook)
+# chromium: headless PNG export of the Plotly figures (lib/plot/png-export.ts)
+DEB_PACKAGES=(dataset-fashion-mnist jupyter-nbconvert python3-nbclient python3-ipykernel jupyter-client jupyter-notebook chromium)
 missing=()
 for pkg in "${DEB_PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
