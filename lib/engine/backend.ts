@@ -16,7 +16,8 @@
  * never a silent fall-back.
  */
 import * as tf from '@tensorflow/tfjs';
-import { registerWasmTrainingKernels } from './wasm-kernels';
+// '/index' spelled out: tslab (notebooks) loads imported .ts files by path and does not resolve folder imports.
+import { registerWasmTrainingKernels } from './wasm-kernels/index';
 import { unfuseLinearUnderTape } from './unfuse-linear-under-tape';
 
 /** The kit's names for the engines it knows, in order of preference. */
