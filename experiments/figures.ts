@@ -1,0 +1,147 @@
+/**
+ * Regenerates every PNG figure the kit draws from committed results JSON,
+ * through the Plotly builders of lib/plot and headless Chromium
+ * (lib/plot/png-export.ts). A figure whose input results file does not exist
+ * yet is skipped, naming the file and the command that writes it.
+ *
+ *   results/black-boxes/<arch>.json  → results/figures/black-box-accuracy.png
+ *   results/maskers/<arch>.json      → results/figures/masker-training-<arch>.png,
+ *                                      results/figures/masker-areas.png
+ *
+ * Run: npx ts-node --transpile-only experiments/figures.ts [--only NAME,…] [--out DIR] [--scale S]
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Command } from 'commander';
+import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
+import { groupedBarFigure } from '../lib/plot/grouped-bars';
+import { LineSeries, lineChartFigure } from '../lib/plot/line-chart';
+import { PngExporter } from '../lib/plot/png-export';
+import type { Figure } from '../lib/plot/types';
+import { readJson, RESULTS_DIR } from '../lib/results';
+import type { LossCurvePoint } from '../lib/saliency/train-masker';
+
+/** The fields of results/black-boxes/<arch>.json this command reads. */
+interface BlackBoxSummary {
+  arch: string;
+  testAccuracy: number;
+  plainFashionMnistTestAccuracy: number;
+}
+
+/** The fields of results/maskers/<arch>.json this command reads. */
+interface MaskerSummary {
+  blackBox: string;
+  curve: LossCurvePoint[];
+}
+
+/** One figure: its PNG name and how to build it from whichever inputs exist. */
+interface FigureJob {
+  name: string;
+  /** The results files it reads, and the command that writes them. */
+  inputs: { file: string; command: string }[];
+  /** True: skipped unless every input exists; false: drawn from those that exist, skipped when none does. */
+  needsAll: boolean;
+  build(): Figure;
+}
+
+const BLACK_BOX_COMMAND = 'npx ts-node --transpile-only experiments/train-black-box.ts --arch all --jobs 2';
+const MASKER_COMMAND = 'npx ts-node --transpile-only experiments/train-masker.ts';
+const blackBoxFile = (arch: string) => path.join(RESULTS_DIR, 'black-boxes', `${arch}.json`);
+const maskerFile = (arch: string) => path.join(RESULTS_DIR, 'maskers', `${arch}.json`);
+const present = <T>(files: string[]): T[] => files.map((f) => readJson<T>(f)).filter((v): v is T => v !== undefined);
+
+function jobs(): FigureJob[] {
+  const blackBoxAccuracy: FigureJob = {
+    name: 'black-box-accuracy',
+    inputs: ARCHITECTURE_NAMES.map((arch) => ({ file: blackBoxFile(arch), command: BLACK_BOX_COMMAND })),
+    needsAll: false,
+    build: () =>
+      groupedBarFigure(
+        present<BlackBoxSummary>(ARCHITECTURE_NAMES.map(blackBoxFile)).flatMap((s) => [
+          { category: s.arch, group: 'Cluttered Fashion-MNIST test', value: 100 * s.testAccuracy },
+          { category: s.arch, group: 'plain Fashion-MNIST test', value: 100 * s.plainFashionMnistTestAccuracy },
+        ]),
+        { valueTitle: 'accuracy (%)', categoryTitle: 'black box', valueRange: [0, 105], title: 'Black-box accuracy', width: 640, height: 400 },
+      ),
+  };
+  const maskerTraining = ARCHITECTURE_NAMES.map(
+    (arch): FigureJob => ({
+      name: `masker-training-${arch}`,
+      inputs: [{ file: maskerFile(arch), command: `${MASKER_COMMAND} --black-box ${arch}` }],
+      needsAll: true,
+      build: () => {
+        const { curve } = readJson<MaskerSummary>(maskerFile(arch))!;
+        const x = curve.map((p) => p.step);
+        const terms: [keyof LossCurvePoint, string][] = [
+          ['loss', 'loss (objective + gate)'],
+          ['tv', 'λ1·TV'],
+          ['area', 'λ2·AV'],
+          ['preserve', '−log f_c(Φ(X, M))'],
+          ['destroy', 'λ3·f_c(Φ(X, 1 − M))^λ4'],
+          ['gate', 'γ·gate BCE'],
+        ];
+        const series: LineSeries[] = terms.map(([key, name]) => ({ name, x, y: curve.map((p) => p[key] as number) }));
+        return lineChartFigure(series, { xTitle: 'step', yTitle: 'batch mean', title: `Masker training for the ${arch} black box` });
+      },
+    }),
+  );
+  const maskerAreas: FigureJob = {
+    name: 'masker-areas',
+    inputs: ARCHITECTURE_NAMES.map((arch) => ({ file: maskerFile(arch), command: `${MASKER_COMMAND} --black-box all` })),
+    needsAll: false,
+    build: () =>
+      lineChartFigure(
+        present<MaskerSummary>(ARCHITECTURE_NAMES.map(maskerFile)).flatMap((m) => {
+          const points = m.curve.filter((p) => p.fakeArea !== null);
+          return [
+            { name: `${m.blackBox}: true class`, x: m.curve.map((p) => p.step), y: m.curve.map((p) => p.realArea) },
+            { name: `${m.blackBox}: fake class`, x: points.map((p) => p.step), y: points.map((p) => p.fakeArea as number) },
+          ];
+        }),
+        { xTitle: 'step', yTitle: 'mean mask value', title: 'Mask area during masker training (true vs fake class)' },
+      ),
+  };
+  return [blackBoxAccuracy, ...maskerTraining, maskerAreas];
+}
+
+async function main(): Promise<void> {
+  const opts = new Command()
+    .description('Regenerate the PNG figures from results/*.json')
+    .option('--only <names>', 'comma-separated figure names (default: all)')
+    .option('--out <dir>', 'output folder', path.join(RESULTS_DIR, 'figures'))
+    .option('--scale <s>', 'pixel ratio of the PNGs', '1')
+    .parse()
+    .opts<{ only?: string; out: string; scale: string }>();
+  const all = jobs();
+  const wanted = opts.only ? opts.only.split(',').map((s) => s.trim()) : all.map((j) => j.name);
+  const unknown = wanted.filter((n) => !all.some((j) => j.name === n));
+  if (unknown.length) throw new Error(`unknown figure(s) ${unknown.join(', ')}; known: ${all.map((j) => j.name).join(', ')}`);
+
+  let exporter: PngExporter | undefined;
+  const skipped: string[] = [];
+  try {
+    for (const job of all.filter((j) => wanted.includes(j.name))) {
+      const missing = job.inputs.filter((i) => !fs.existsSync(i.file));
+      const relative = (f: string) => path.relative(process.cwd(), f);
+      if (missing.length === job.inputs.length || (job.needsAll && missing.length)) {
+        const commands = [...new Set(missing.map((m) => m.command))];
+        skipped.push(job.name);
+        console.log(`skip ${job.name}: missing ${missing.map((m) => relative(m.file)).join(', ')} (run: ${commands.join('; ')})`);
+        continue;
+      }
+      exporter ??= await PngExporter.launch({ scale: Number(opts.scale) });
+      const file = path.join(opts.out, `${job.name}.png`);
+      await exporter.write(job.build(), file);
+      const partial = missing.length ? ` (without ${missing.map((m) => relative(m.file)).join(', ')})` : '';
+      console.log(`wrote ${relative(file)}${partial}`);
+    }
+  } finally {
+    await exporter?.close();
+  }
+  console.log(`${wanted.length - skipped.length} figure(s) written, ${skipped.length} skipped`);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
