@@ -32,7 +32,7 @@ import { showFigure } from './lib/plot/notebook-display';
 const FAST = process.env.SALIENCY_NOTEBOOK_FAST === '1';
 const BLACK_BOX = process.env.SALIENCY_NOTEBOOK_BLACK_BOX ?? 'plain';
 const IMAGES = FAST ? 2 : 4;
-const ITERATIONS = FAST ? 40 : 200;
+const ITERATIONS = FAST ? 100 : 300;
 const engine = await initEngine();
 console.log(`engine ${engine.engine}; fast configuration: ${FAST} (${IMAGES} images, ${ITERATIONS} iterations)`);
 //%% md
