@@ -1,0 +1,114 @@
+/**
+ * Reproduces the kit's version of the evaluation of Dabkowski & Gal (2017),
+ * "Real Time Image Saliency for Black Box Classifiers", from the committed
+ * weights (results/black-boxes/*, results/maskers/*), in under ten minutes
+ * on two cores:
+ *
+ * 1. per black box, a figure of every method's masks on 8 test images
+ *    (results/figures/masks-<blackbox>.png);
+ * 2. the evaluation in a fast configuration (cheap methods on 300 images,
+ *    slow ones on a few), `--jobs` pairs at a time, into
+ *    results/evaluation/fast/ (the full evaluation's files in
+ *    results/evaluation/ are left alone);
+ * 3. the Table 1 analogue of those files (results/evaluation/fast/table.md).
+ *
+ * `--retrain` first re-runs the training commands (black boxes, then maskers)
+ * and records how long they took. Missing weights stop the run with the file
+ * and the command that makes it.
+ *
+ * Run: npx ts-node --transpile-only experiments/reproduce.ts [--retrain] [--jobs 2]
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Command } from 'commander';
+import { ClutteredFashionMnist } from '../lib/data/cluttered';
+import { initEngine } from '../lib/engine/backend';
+import { EVALUATED_METHOD_NAMES, GROUND_TRUTH_BOX, MethodOptions } from '../lib/evaluation/evaluated-methods';
+import { DEFAULT_BLACK_BOX_DIR, loadKitBlackBox } from '../lib/evaluation/kit-black-boxes';
+import { maskFigure } from '../lib/evaluation/mask-figure';
+import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
+import { assertAllSucceeded, ChildRun, runInParallel } from '../lib/parallel';
+import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
+
+interface Options {
+  retrain?: boolean;
+  jobs: string;
+  out: string;
+  figures: string;
+  resume?: boolean;
+}
+
+/** The fast evaluation: every method, cheap ones on 300 test images, slow ones on fewer, iterative masks with 100 steps. */
+const FAST_EVALUATION_ARGS = ['--images', '300', '--tune-images', '100', '--pairs', '100', '--batch', '50', '--speed-batch', '8', '--limit', 'iterative-mask=16,rise=50,occlusion=100'];
+/** Method options of the fast evaluation and of the figures. */
+const FAST_METHOD_OPTIONS: MethodOptions = { 'iterative-mask': { iterations: 100 }, rise: { numMasks: 500 } };
+/** Test images shown in each figure. */
+const FIGURE_IMAGES = 8;
+
+const script = (name: string) => path.join(__dirname, name);
+
+/** Runs one command as a child process and throws if it fails; returns its seconds. */
+async function runStep(run: ChildRun): Promise<number> {
+  console.log(`\n== ${run.label}: ${path.relative(process.cwd(), run.script)} ${run.args.join(' ')}`);
+  const results = await runInParallel([run], 1);
+  assertAllSucceeded(results);
+  return results[0].seconds;
+}
+
+async function main(): Promise<void> {
+  const opts = new Command()
+    .description('Figures, fast evaluation and Table 1 analogue from the committed weights')
+    .option('--retrain', 're-run black-box and masker training first (long)')
+    .option('--jobs <n>', 'parallel processes', '2')
+    .option('--out <dir>', 'results folder of the fast evaluation', path.join(RESULTS_DIR, 'evaluation', 'fast'))
+    .option('--figures <dir>', 'folder of the mask figures', path.join(RESULTS_DIR, 'figures'))
+    .option('--resume', 'keep finished pairs of an earlier fast evaluation instead of re-running them')
+    .parse()
+    .opts<Options>();
+  const startedAt = new Date();
+  const seconds: Record<string, number> = {};
+  const jobs = ['--jobs', opts.jobs];
+
+  // 1. Optional retraining.
+  if (opts.retrain) {
+    seconds.trainBlackBoxes = await runStep({ label: 'train black boxes', script: script('train-black-box.ts'), args: ['--arch', 'all', ...jobs] });
+    if (EVALUATED_METHOD_NAMES.includes('masker' as never)) {
+      seconds.trainMaskers = await runStep({ label: 'train maskers', script: script('train-masker.ts'), args: ['--black-box', 'all', ...jobs] });
+    }
+  }
+
+  // 2. Figures (this process), one per black box; missing weights stop here.
+  const info = await initEngine();
+  const figureStart = performance.now();
+  const methods = EVALUATED_METHOD_NAMES.filter((m) => m !== GROUND_TRUTH_BOX);
+  const test = new ClutteredFashionMnist({ split: 'test' });
+  fs.mkdirSync(opts.figures, { recursive: true });
+  for (const arch of ARCHITECTURE_NAMES) {
+    const bb = await loadKitBlackBox(arch, DEFAULT_BLACK_BOX_DIR);
+    const batch = test.batch(0, FIGURE_IMAGES);
+    try {
+      const png = await maskFigure(bb.whiteBox, batch, methods, FAST_METHOD_OPTIONS);
+      const file = path.join(opts.figures, `masks-${arch}.png`);
+      fs.writeFileSync(file, png);
+      console.log(`wrote ${path.relative(process.cwd(), file)}`);
+    } finally {
+      batch.images.dispose();
+      bb.dispose();
+    }
+  }
+  seconds.figures = (performance.now() - figureStart) / 1000;
+
+  // 3. Fast evaluation, then the table.
+  const evaluateArgs = ['--methods', 'all', '--black-boxes', 'all', ...FAST_EVALUATION_ARGS, '--method-options', JSON.stringify(FAST_METHOD_OPTIONS), '--out', opts.out, ...jobs];
+  seconds.evaluation = await runStep({ label: 'evaluate', script: script('evaluate.ts'), args: opts.resume ? evaluateArgs : [...evaluateArgs, '--force'] });
+  seconds.table = await runStep({ label: 'table', script: script('make-table.ts'), args: ['--dir', opts.out] });
+
+  const total = (Date.now() - startedAt.getTime()) / 1000;
+  writeJsonAtomic(path.join(opts.out, 'reproduce.json'), { seconds: { ...seconds, total }, retrained: Boolean(opts.retrain), engine: info, run: runMetadata(startedAt) });
+  console.log(`\ndone in ${(total / 60).toFixed(1)} min: ${Object.entries(seconds).map(([k, v]) => `${k} ${v.toFixed(0)} s`).join(', ')}`);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,104 @@
+/**
+ * A resumable benchmark over (method, black box) pairs, in the spirit of
+ * TorchRay's benchmark objects: each pair is evaluated by `evaluatePair` and
+ * written to its own results file `<out>/<method>__<blackbox>.json`
+ * (atomically), and a pair whose file already holds the same config hash is
+ * skipped, so an interrupted run picks up where it stopped. `force` re-runs
+ * every pair.
+ */
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { readJson, RunMetadata, runMetadata, writeJsonAtomic } from '../results';
+import { EvaluationConfig, PairPlan, planPair } from './config';
+import { evaluatePair, EvaluationProgress, PairEvaluation } from './evaluate-pair';
+import { EvaluatedMethodName } from './evaluated-methods';
+import { EvaluationBlackBox } from './kit-black-boxes';
+
+/** Where `experiments/evaluate.ts` writes results by default (relative to the repository). */
+export const DEFAULT_EVALUATION_DIR = path.join('results', 'evaluation');
+
+/** One results file. */
+export interface PairResultFile extends PairEvaluation {
+  method: EvaluatedMethodName;
+  blackBox: string;
+  /** Copied from `plan.configHash`: what a re-run compares. */
+  configHash: string;
+  plan: PairPlan;
+  /** The evaluation configuration the plan came from. */
+  config: EvaluationConfig;
+  seed: number;
+  run: RunMetadata;
+}
+
+/** The results file of a pair. */
+export function pairResultPath(outDir: string, method: string, blackBox: string): string {
+  return path.join(outDir, `${method}__${blackBox}.json`);
+}
+
+/** Options of {@link runBenchmark}. */
+export interface BenchmarkOptions {
+  /** Results folder; default {@link DEFAULT_EVALUATION_DIR}. */
+  outDir: string;
+  /** Re-run pairs whose file is already there with the same config hash; default false. */
+  force: boolean;
+  /** Called when a pair starts (after the skip check). */
+  onPairStart?: (plan: PairPlan) => void;
+  /** Called after every batch of a pair. */
+  onProgress?: (plan: PairPlan, progress: EvaluationProgress) => void;
+  /** Called when a pair is written or skipped. */
+  onPairEnd?: (outcome: PairOutcome) => void;
+}
+
+/** The defaults of {@link BenchmarkOptions}. */
+export const DEFAULT_BENCHMARK_OPTIONS: Readonly<BenchmarkOptions> = Object.freeze({ outDir: DEFAULT_EVALUATION_DIR, force: false });
+
+/** What happened to one pair. */
+export interface PairOutcome {
+  plan: PairPlan;
+  file: string;
+  /** `'evaluated'`: written now; `'skipped'`: already finished with the same config hash. */
+  status: 'evaluated' | 'skipped';
+}
+
+/** True when `file` holds a finished result with the plan's config hash. */
+export function isFinished(file: string, plan: PairPlan): boolean {
+  return readJson<Partial<PairResultFile>>(file)?.configHash === plan.configHash;
+}
+
+/**
+ * Evaluates every method on every black box, one results file per pair.
+ * Black boxes stay the caller's (not disposed).
+ * @throws after writing a pair's file when the pair left tensors behind
+ *   (the count is in the file), and on the first failing pair.
+ */
+export async function runBenchmark(
+  methods: readonly EvaluatedMethodName[],
+  blackBoxes: readonly EvaluationBlackBox[],
+  config: EvaluationConfig,
+  options: Partial<BenchmarkOptions> = {},
+): Promise<PairOutcome[]> {
+  const opts: BenchmarkOptions = { ...DEFAULT_BENCHMARK_OPTIONS, ...options };
+  const outcomes: PairOutcome[] = [];
+  for (const bb of blackBoxes) {
+    for (const method of methods) {
+      const startedAt = new Date();
+      const plan = planPair(method, bb.name, bb.fingerprint, config);
+      const file = pairResultPath(opts.outDir, method, bb.name);
+      if (!opts.force && isFinished(file, plan)) {
+        outcomes.push({ plan, file, status: 'skipped' });
+        opts.onPairEnd?.(outcomes[outcomes.length - 1]);
+        continue;
+      }
+      opts.onPairStart?.(plan);
+      const evaluation = await evaluatePair(plan, bb.whiteBox, (p) => opts.onProgress?.(plan, p));
+      const result: PairResultFile = { method, blackBox: bb.name, configHash: plan.configHash, plan, config, seed: config.seed, ...evaluation, run: runMetadata(startedAt) };
+      writeJsonAtomic(file, result);
+      outcomes.push({ plan, file, status: 'evaluated' });
+      opts.onPairEnd?.(outcomes[outcomes.length - 1]);
+      if (evaluation.tensors.leaked !== 0) {
+        throw new Error(`${method} on ${bb.name} left ${evaluation.tensors.leaked} tensors behind (tf.memory().numTensors ${evaluation.tensors.start} → ${evaluation.tensors.end}; now ${tf.memory().numTensors})`);
+      }
+    }
+  }
+  return outcomes;
+}

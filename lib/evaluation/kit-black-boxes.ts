@@ -1,0 +1,65 @@
+/**
+ * The black boxes an evaluation explains: the kit's trained nets
+ * (`results/black-boxes/<arch>/model.json`, written by
+ * `experiments/train-black-box.ts`), opened as white boxes so that Grad-CAM
+ * can run on them too, with a fingerprint of their weights so that a results
+ * file made with other weights is not mistaken for a finished one.
+ */
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { FASHION_MNIST_CLASSES } from '../data/fashion-mnist';
+import { ArchitectureConfig, ArchitectureName } from '../models/architecture';
+import { buildArchitecture } from '../models/architectures';
+import { MODEL_JSON, WEIGHTS_BIN } from '../models/file-io-handler';
+import { layersBlackBox } from '../models/layers-black-box';
+import { loadTfjsModel } from '../models/load-tfjs-model';
+import { RESULTS_DIR } from '../results';
+import type { WhiteBox } from '../saliency/white-box';
+import { layersWhiteBox } from './layers-white-box';
+
+/** Where `experiments/train-black-box.ts` writes the trained nets by default. */
+export const DEFAULT_BLACK_BOX_DIR = path.join(RESULTS_DIR, 'black-boxes');
+
+/** A black box ready for evaluation; `dispose()` frees its weights. */
+export interface EvaluationBlackBox {
+  /** The architecture name, used in results file names. */
+  name: string;
+  /** The net as a white box (a black box with Grad-CAM's extra entry points). */
+  whiteBox: WhiteBox;
+  /** 16 hex digits identifying the weights (part of every results file's config hash). */
+  fingerprint: string;
+  dispose(): void;
+}
+
+/** The command that trains one black box, for error messages. */
+export function trainBlackBoxCommand(arch: string): string {
+  return `npx ts-node --transpile-only experiments/train-black-box.ts --arch ${arch}`;
+}
+
+/**
+ * Loads a trained kit net from `<dir>/<arch>/model.json` + `weights.bin`.
+ * @throws naming the missing file and the command that makes it.
+ */
+export async function loadKitBlackBox(arch: ArchitectureName, dir: string = DEFAULT_BLACK_BOX_DIR): Promise<EvaluationBlackBox> {
+  const files = [MODEL_JSON, WEIGHTS_BIN].map((f) => path.join(dir, arch, f));
+  const missing = files.find((f) => !fs.existsSync(f));
+  if (missing) throw new Error(`black box '${arch}': ${path.relative(process.cwd(), missing)} is missing; make it with: ${trainBlackBoxCommand(arch)}`);
+  const hash = createHash('sha256');
+  files.forEach((f) => hash.update(fs.readFileSync(f)));
+  const loaded = await loadTfjsModel(path.join(dir, arch), { inputSize: [64, 64], channels: 3, name: arch, classNames: FASHION_MNIST_CLASSES, format: 'layers' });
+  const model = loaded.model as tf.LayersModel;
+  return { name: arch, whiteBox: layersWhiteBox(model, loaded.blackBox), fingerprint: hash.digest('hex').slice(0, 16), dispose: () => loaded.dispose() };
+}
+
+/**
+ * A freshly initialised (untrained) kit net, for development and tests before
+ * trained weights exist. Its fingerprint names the architecture and build options.
+ */
+export function untrainedKitBlackBox(arch: ArchitectureName, config: Partial<ArchitectureConfig> = {}): EvaluationBlackBox {
+  const model = buildArchitecture(arch, config);
+  const blackBox = layersBlackBox(model, { name: arch, classNames: config.numClasses === undefined || config.numClasses === 10 ? FASHION_MNIST_CLASSES : undefined });
+  const fingerprint = createHash('sha256').update(`untrained/${arch}/${JSON.stringify(config)}`).digest('hex').slice(0, 16);
+  return { name: arch, whiteBox: layersWhiteBox(model, blackBox), fingerprint, dispose: () => model.dispose() };
+}
