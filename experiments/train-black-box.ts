@@ -12,7 +12,6 @@
  *
  * Run: npx ts-node --transpile-only experiments/train-black-box.ts --arch all --jobs 2
  */
-import { spawn } from 'child_process';
 import * as path from 'path';
 import { Command } from 'commander';
 import * as cliProgress from 'cli-progress';
@@ -21,6 +20,7 @@ import { ArchitectureName, ARCHITECTURE_NAMES } from '../lib/models/architecture
 import { fileSystemHandler } from '../lib/models/file-io-handler';
 import { DEFAULT_TRAIN_BLACK_BOX_CONFIG, trainBlackBox } from '../lib/models/train-black-box';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
+import { assertAllSucceeded, runInParallel, withoutFlags } from '../lib/parallel';
 
 interface Options {
   arch: string;
@@ -66,28 +66,9 @@ function toInt(value: string, flag: string): number {
 
 /** Runs each architecture as `--arch <name>` in a child process, `jobs` at a time. */
 async function runAll(jobs: number): Promise<void> {
-  const queue = [...ARCHITECTURE_NAMES];
-  const args = process.argv.slice(2);
-  const childArgs = (arch: string) => {
-    const out: string[] = [];
-    for (let i = 0; i < args.length; i++) {
-      if (args[i] === '--arch' || args[i] === '--jobs') i++;
-      else if (!args[i].startsWith('--arch=') && !args[i].startsWith('--jobs=')) out.push(args[i]);
-    }
-    return [...process.execArgv, process.argv[1], ...out, '--arch', arch];
-  };
-  const failures: string[] = [];
-  const worker = async () => {
-    for (let arch = queue.shift(); arch; arch = queue.shift()) {
-      const name = arch;
-      const code = await new Promise<number>((resolve) => {
-        spawn(process.execPath, childArgs(name), { stdio: 'inherit' }).on('exit', (c) => resolve(c ?? 1));
-      });
-      if (code !== 0) failures.push(`${name} (exit ${code})`);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, ARCHITECTURE_NAMES.length)) }, worker));
-  if (failures.length) throw new Error(`training failed for ${failures.join(', ')}`);
+  const args = withoutFlags(process.argv.slice(2), ['--arch', '--jobs']);
+  const runs = ARCHITECTURE_NAMES.map((arch) => ({ label: arch, script: __filename, args: [...args, '--arch', arch] }));
+  assertAllSucceeded(await runInParallel(runs, jobs));
 }
 
 async function trainOne(arch: ArchitectureName, opts: Options): Promise<void> {

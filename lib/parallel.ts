@@ -62,3 +62,16 @@ export function assertAllSucceeded(results: readonly ChildResult[]): void {
   const failed = results.filter((r) => r.exitCode !== 0);
   if (failed.length) throw new Error(`failed runs: ${failed.map((r) => `${r.label} (exit ${r.exitCode})`).join(', ')}`);
 }
+
+/**
+ * Command-line arguments without the given flags and their values (`--flag v`
+ * and `--flag=v`), to build a child's arguments from the parent's.
+ */
+export function withoutFlags(args: readonly string[], flags: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (flags.includes(args[i])) i++;
+    else if (!flags.some((f) => args[i].startsWith(`${f}=`))) out.push(args[i]);
+  }
+  return out;
+}
