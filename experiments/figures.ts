@@ -7,13 +7,15 @@
  *   results/black-boxes/<arch>.json  → results/figures/black-box-accuracy.png
  *   results/maskers/<arch>.json      → results/figures/masker-training-<arch>.png,
  *                                      results/figures/masker-areas.png
+ *   results/maskers/calibration.json → results/figures/lambda-grid-{area,kept,inside}.png
  *
- * Run: npx ts-node --transpile-only experiments/figures.ts [--only NAME,…] [--out DIR] [--scale S]
+ * Run: npx ts-node --transpile-only experiments/figures.ts [--only NAME,…] [--results DIR] [--out DIR] [--scale S]
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
 import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
+import { gridFromPoints, gridHeatmapFigure } from '../lib/plot/grid-heatmap';
 import { groupedBarFigure } from '../lib/plot/grouped-bars';
 import { LineSeries, lineChartFigure } from '../lib/plot/line-chart';
 import { PngExporter } from '../lib/plot/png-export';
@@ -34,6 +36,14 @@ interface MaskerSummary {
   curve: LossCurvePoint[];
 }
 
+/** The fields of results/maskers/calibration.json (experiments/calibrate-lambdas.ts) this command reads. */
+interface Calibration {
+  blackBox: string;
+  images: number;
+  meanBoxFraction: number;
+  rows: { lambdas: { tv: number; area: number }; meanArea: number; meanKeptProbability: number; massInsideBox: number }[];
+}
+
 /** One figure: its PNG name and how to build it from whichever inputs exist. */
 interface FigureJob {
   name: string;
@@ -46,11 +56,14 @@ interface FigureJob {
 
 const BLACK_BOX_COMMAND = 'npx ts-node --transpile-only experiments/train-black-box.ts --arch all --jobs 2';
 const MASKER_COMMAND = 'npx ts-node --transpile-only experiments/train-masker.ts';
-const blackBoxFile = (arch: string) => path.join(RESULTS_DIR, 'black-boxes', `${arch}.json`);
-const maskerFile = (arch: string) => path.join(RESULTS_DIR, 'maskers', `${arch}.json`);
+const CALIBRATION_COMMAND = 'npx ts-node --transpile-only experiments/calibrate-lambdas.ts';
 const present = <T>(files: string[]): T[] => files.map((f) => readJson<T>(f)).filter((v): v is T => v !== undefined);
 
-function jobs(): FigureJob[] {
+/** Every figure, reading from `resultsDir`. */
+function jobs(resultsDir: string): FigureJob[] {
+  const blackBoxFile = (arch: string) => path.join(resultsDir, 'black-boxes', `${arch}.json`);
+  const maskerFile = (arch: string) => path.join(resultsDir, 'maskers', `${arch}.json`);
+  const calibrationFile = path.join(resultsDir, 'maskers', 'calibration.json');
   const blackBoxAccuracy: FigureJob = {
     name: 'black-box-accuracy',
     inputs: ARCHITECTURE_NAMES.map((arch) => ({ file: blackBoxFile(arch), command: BLACK_BOX_COMMAND })),
@@ -101,18 +114,37 @@ function jobs(): FigureJob[] {
         { xTitle: 'step', yTitle: 'mean mask value', title: 'Mask area during masker training (true vs fake class)' },
       ),
   };
-  return [blackBoxAccuracy, ...maskerTraining, maskerAreas];
+  const calibrationMetrics: { name: string; metric: string; read: (r: Calibration['rows'][number]) => number; title: (c: Calibration) => string }[] = [
+    { name: 'area', metric: 'mean mask area', read: (r) => r.meanArea, title: (c) => `Mean mask area (the items' boxes: ${c.meanBoxFraction.toFixed(2)})` },
+    { name: 'kept', metric: 'f_c(Φ(X, M))', read: (r) => r.meanKeptProbability, title: () => 'Class probability with the mask kept (A = blur)' },
+    { name: 'inside', metric: 'mass in box', read: (r) => r.massInsideBox, title: () => 'Share of mask mass inside the true box' },
+  ];
+  const lambdaGrids = calibrationMetrics.map(
+    (m): FigureJob => ({
+      name: `lambda-grid-${m.name}`,
+      inputs: [{ file: calibrationFile, command: CALIBRATION_COMMAND }],
+      needsAll: true,
+      build: () => {
+        const c = readJson<Calibration>(calibrationFile)!;
+        const grid = gridFromPoints(c.rows.map((r) => ({ x: r.lambdas.tv, y: r.lambdas.area, value: m.read(r) })), 'λ1 (TV weight)', 'λ2 (area weight)');
+        return gridHeatmapFigure(grid, { metric: m.metric, width: 640, height: 520, title: `${m.title(c)}<br><sub>iterative masks explaining ${c.blackBox}, ${c.images} training images</sub>` });
+      },
+    }),
+  );
+  return [blackBoxAccuracy, ...maskerTraining, maskerAreas, ...lambdaGrids];
 }
 
 async function main(): Promise<void> {
   const opts = new Command()
     .description('Regenerate the PNG figures from results/*.json')
     .option('--only <names>', 'comma-separated figure names (default: all)')
-    .option('--out <dir>', 'output folder', path.join(RESULTS_DIR, 'figures'))
+    .option('--results <dir>', 'folder of the results JSON', RESULTS_DIR)
+    .option('--out <dir>', 'output folder (default: <results>/figures)')
     .option('--scale <s>', 'pixel ratio of the PNGs', '1')
     .parse()
-    .opts<{ only?: string; out: string; scale: string }>();
-  const all = jobs();
+    .opts<{ only?: string; results: string; out?: string; scale: string }>();
+  const all = jobs(opts.results);
+  const out = opts.out ?? path.join(opts.results, 'figures');
   const wanted = opts.only ? opts.only.split(',').map((s) => s.trim()) : all.map((j) => j.name);
   const unknown = wanted.filter((n) => !all.some((j) => j.name === n));
   if (unknown.length) throw new Error(`unknown figure(s) ${unknown.join(', ')}; known: ${all.map((j) => j.name).join(', ')}`);
@@ -130,7 +162,7 @@ async function main(): Promise<void> {
         continue;
       }
       exporter ??= await PngExporter.launch({ scale: Number(opts.scale) });
-      const file = path.join(opts.out, `${job.name}.png`);
+      const file = path.join(out, `${job.name}.png`);
       await exporter.write(job.build(), file);
       const partial = missing.length ? ` (without ${missing.map((m) => relative(m.file)).join(', ')})` : '';
       console.log(`wrote ${relative(file)}${partial}`);

@@ -68,3 +68,22 @@ export function gridHeatmapFigure(grid: GridScores, config: Partial<GridHeatmapC
     },
   };
 }
+
+/** One scored setting of two parameters. */
+export interface GridPoint {
+  x: number;
+  y: number;
+  value: number;
+}
+
+/**
+ * Arranges scattered settings on a grid: the distinct x and y values, sorted
+ * ascending, with null where a pair was not run (a later duplicate replaces an earlier one).
+ */
+export function gridFromPoints(points: readonly GridPoint[], xName: string, yName: string): GridScores {
+  const xValues = [...new Set(points.map((p) => p.x))].sort((a, b) => a - b);
+  const yValues = [...new Set(points.map((p) => p.y))].sort((a, b) => a - b);
+  const values = yValues.map(() => xValues.map((): number | null => null));
+  for (const p of points) values[yValues.indexOf(p.y)][xValues.indexOf(p.x)] = p.value;
+  return { xName, yName, xValues, yValues, values };
+}

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { distributionFigure } from '../../lib/plot/distribution';
-import { gridHeatmapFigure } from '../../lib/plot/grid-heatmap';
+import { gridFromPoints, gridHeatmapFigure } from '../../lib/plot/grid-heatmap';
 import { groupedBarFigure, localisationErrorFigure } from '../../lib/plot/grouped-bars';
 import { lineChartFigure } from '../../lib/plot/line-chart';
 import type { BarTrace, HistogramTrace } from '../../lib/plot/types';
@@ -57,6 +57,11 @@ describe('plot/gridHeatmapFigure', () => {
     expect(fig.data[0]).to.deep.include({ type: 'heatmap', x: ['1', '10'], y: ['0.001'], z: [[0.5, null]], text: [['0.5', '']], texttemplate: '%{text}' });
     expect(fig.layout.xaxis).to.deep.equal({ title: { text: 'λ1' }, type: 'category' });
     expect(fig.layout.yaxis).to.deep.equal({ title: { text: 'λ2' }, type: 'category' });
+  });
+
+  it('arranges scattered points on a sorted grid with gaps', () => {
+    const grid = gridFromPoints([{ x: 10, y: 1, value: 3 }, { x: 1, y: 1, value: 1 }, { x: 10, y: 0.001, value: 5 }], 'λ1', 'λ2');
+    expect(grid).to.deep.equal({ xName: 'λ1', yName: 'λ2', xValues: [1, 10], yValues: [0.001, 1], values: [[null, 5], [1, 3]] });
   });
 
   it('rejects a values table of the wrong shape', () => {
