@@ -17,10 +17,11 @@ import { initEngine } from '../lib/engine/backend';
 import { DEFAULT_EVALUATION_CONFIG, EvaluationConfig, planPair, resolveEvaluationConfig } from '../lib/evaluation/config';
 import { isFinished, pairResultPath, runBenchmark } from '../lib/evaluation/benchmark';
 import { checkMethodName, EvaluatedMethodName, EVALUATED_METHOD_NAMES, MethodOptions } from '../lib/evaluation/evaluated-methods';
-import { DEFAULT_BLACK_BOX_DIR, EvaluationBlackBox, loadKitBlackBox, untrainedKitBlackBox } from '../lib/evaluation/kit-black-boxes';
+import { attachTrainedMasker, DEFAULT_BLACK_BOX_DIR, EvaluationBlackBox, loadKitBlackBox, pairFingerprint, untrainedKitBlackBox } from '../lib/evaluation/kit-black-boxes';
 import { ArchitectureName, ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { assertAllSucceeded, runInParallel } from '../lib/parallel';
 import { RESULTS_DIR } from '../lib/results';
+import { MASKERS_DIR } from '../lib/saliency/masker-assets';
 
 interface Options {
   methods: string;
@@ -35,6 +36,7 @@ interface Options {
   seed: string;
   dataSeed: string;
   blackBoxDir: string;
+  maskerDir: string;
   untrained?: boolean;
   force?: boolean;
   jobs: string;
@@ -58,6 +60,7 @@ function parseArgs(): Options {
     .option('--seed <n>', 'seed of the image choice and fake classes', String(D.seed))
     .option('--data-seed <n>', 'seed of the Cluttered Fashion-MNIST renders', String(D.dataSeed))
     .option('--black-box-dir <dir>', 'trained black boxes (<dir>/<arch>/model.json)', DEFAULT_BLACK_BOX_DIR)
+    .option('--masker-dir <dir>', 'trained maskers (<dir>/<arch>/masker.json)', MASKERS_DIR)
     .option('--untrained', 'use freshly initialised nets instead of trained ones (development only)')
     .option('--force', 're-run pairs whose results file exists with the same config')
     .option('--jobs <n>', 'pairs evaluated in parallel child processes', '1')
@@ -134,11 +137,21 @@ async function main(): Promise<void> {
   const blackBoxes: EvaluationBlackBox[] = [];
   try {
     for (const arch of archs) blackBoxes.push(opts.untrained ? untrainedKitBlackBox(arch) : await loadKitBlackBox(arch, opts.blackBoxDir));
+    if (methods.includes('masker')) {
+      // The trained maskers: required when asked for by name, skipped with a note under `all`.
+      try {
+        for (const bb of blackBoxes) await attachTrainedMasker(bb, opts.maskerDir, opts.blackBoxDir);
+      } catch (err) {
+        if (opts.methods !== 'all') throw err;
+        console.log(`skipping the masker: ${(err as Error).message}`);
+        methods.splice(methods.indexOf('masker'), 1);
+      }
+    }
 
     if (jobs > 1) {
       // Parent: skip finished pairs here, run the rest as children.
       const todo = methods.flatMap((m) => blackBoxes.map((bb) => ({ m, bb })));
-      const left = todo.filter(({ m, bb }) => opts.force || !isFinished(pairResultPath(opts.out, m, bb.name), planPair(m, bb.name, bb.fingerprint, config)));
+      const left = todo.filter(({ m, bb }) => opts.force || !isFinished(pairResultPath(opts.out, m, bb.name), planPair(m, bb.name, pairFingerprint(bb, m), config)));
       console.log(`${todo.length - left.length} pairs already finished; ${left.length} to run, ${jobs} at a time`);
       const runs = left.map(({ m, bb }) => ({ label: `${m}/${bb.name}`, script: __filename, args: childArgs(m, bb.name) }));
       const results = await runInParallel(runs, jobs);

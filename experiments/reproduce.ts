@@ -23,8 +23,8 @@ import * as path from 'path';
 import { Command } from 'commander';
 import { ClutteredFashionMnist } from '../lib/data/cluttered';
 import { initEngine } from '../lib/engine/backend';
-import { EVALUATED_METHOD_NAMES, GROUND_TRUTH_BOX, MethodOptions } from '../lib/evaluation/evaluated-methods';
-import { DEFAULT_BLACK_BOX_DIR, loadKitBlackBox } from '../lib/evaluation/kit-black-boxes';
+import { EVALUATED_METHOD_NAMES, GROUND_TRUTH_BOX, mergeMethodOptions, MethodOptions } from '../lib/evaluation/evaluated-methods';
+import { attachTrainedMasker, DEFAULT_BLACK_BOX_DIR, loadKitBlackBox } from '../lib/evaluation/kit-black-boxes';
 import { maskFigure } from '../lib/evaluation/mask-figure';
 import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { assertAllSucceeded, ChildRun, runInParallel } from '../lib/parallel';
@@ -38,10 +38,10 @@ interface Options {
   resume?: boolean;
 }
 
-/** The fast evaluation: every method, cheap ones on 300 test images, slow ones on fewer, iterative masks with 100 steps. */
-const FAST_EVALUATION_ARGS = ['--images', '300', '--tune-images', '100', '--pairs', '100', '--batch', '50', '--speed-batch', '8', '--limit', 'iterative-mask=16,rise=50,occlusion=100'];
-/** Method options of the fast evaluation and of the figures. */
-const FAST_METHOD_OPTIONS: MethodOptions = { 'iterative-mask': { iterations: 100 }, rise: { numMasks: 500 } };
+/** The fast evaluation: cheap methods on 300 test images, 100 tuning and 100 two-item images; slow ones on a few. */
+const FAST_EVALUATION_ARGS = ['--images', '300', '--tune-images', '100', '--pairs', '100', '--batch', '50', '--speed-batch', '8', '--limit', 'iterative-mask=8,rise=20,occlusion=40'];
+/** Method options of the fast evaluation and of the figures: iterative masks with 100 steps, RISE with 400 masks. */
+const FAST_METHOD_OPTIONS: MethodOptions = { 'iterative-mask': { iterations: 100 }, rise: { numMasks: 400 } };
 /** Test images shown in each figure. */
 const FIGURE_IMAGES = 8;
 
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   // 1. Optional retraining.
   if (opts.retrain) {
     seconds.trainBlackBoxes = await runStep({ label: 'train black boxes', script: script('train-black-box.ts'), args: ['--arch', 'all', ...jobs] });
-    if (EVALUATED_METHOD_NAMES.includes('masker' as never)) {
+    if (EVALUATED_METHOD_NAMES.includes('masker')) {
       seconds.trainMaskers = await runStep({ label: 'train maskers', script: script('train-masker.ts'), args: ['--black-box', 'all', ...jobs] });
     }
   }
@@ -87,7 +87,9 @@ async function main(): Promise<void> {
     const bb = await loadKitBlackBox(arch, DEFAULT_BLACK_BOX_DIR);
     const batch = test.batch(0, FIGURE_IMAGES);
     try {
-      const png = await maskFigure(bb.whiteBox, batch, methods, FAST_METHOD_OPTIONS);
+      await attachTrainedMasker(bb);
+      const options = Object.assign({}, ...methods.map((m) => mergeMethodOptions(m, FAST_METHOD_OPTIONS[m as keyof MethodOptions] ?? {}, bb.runtimeOptions))) as MethodOptions;
+      const png = await maskFigure(bb.whiteBox, batch, methods, options);
       const file = path.join(opts.figures, `masks-${arch}.png`);
       fs.writeFileSync(file, png);
       console.log(`wrote ${path.relative(process.cwd(), file)}`);

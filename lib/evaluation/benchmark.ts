@@ -12,7 +12,7 @@ import { readJson, RunMetadata, runMetadata, writeJsonAtomic } from '../results'
 import { EvaluationConfig, PairPlan, planPair } from './config';
 import { evaluatePair, EvaluationProgress, PairEvaluation } from './evaluate-pair';
 import { EvaluatedMethodName } from './evaluated-methods';
-import { EvaluationBlackBox } from './kit-black-boxes';
+import { EvaluationBlackBox, pairFingerprint } from './kit-black-boxes';
 
 /** Where `experiments/evaluate.ts` writes results by default (relative to the repository). */
 export const DEFAULT_EVALUATION_DIR = path.join('results', 'evaluation');
@@ -82,7 +82,7 @@ export async function runBenchmark(
   for (const bb of blackBoxes) {
     for (const method of methods) {
       const startedAt = new Date();
-      const plan = planPair(method, bb.name, bb.fingerprint, config);
+      const plan = planPair(method, bb.name, pairFingerprint(bb, method), config);
       const file = pairResultPath(opts.outDir, method, bb.name);
       if (!opts.force && isFinished(file, plan)) {
         outcomes.push({ plan, file, status: 'skipped' });
@@ -90,7 +90,7 @@ export async function runBenchmark(
         continue;
       }
       opts.onPairStart?.(plan);
-      const evaluation = await evaluatePair(plan, bb.whiteBox, (p) => opts.onProgress?.(plan, p));
+      const evaluation = await evaluatePair(plan, bb.whiteBox, bb.runtimeOptions, (p) => opts.onProgress?.(plan, p));
       const result: PairResultFile = { method, blackBox: bb.name, configHash: plan.configHash, plan, config, seed: config.seed, ...evaluation, run: runMetadata(startedAt) };
       writeJsonAtomic(file, result);
       outcomes.push({ plan, file, status: 'evaluated' });

@@ -31,7 +31,7 @@ import { Summary, summarise } from '../metrics/summary';
 import { Random } from '../random';
 import type { WhiteBox } from '../saliency/white-box';
 import { PairPlan } from './config';
-import { MaskRequest, MethodTraits, methodMasks, methodTraits } from './evaluated-methods';
+import { MaskRequest, mergeMethodOptions, MethodOptions, MethodTraits, methodMasks, methodTraits } from './evaluated-methods';
 
 /** The stages of {@link evaluatePair}, in order. */
 export type EvaluationStage = 'tune' | 'test' | 'pairs' | 'speed';
@@ -118,9 +118,9 @@ function regionMasks(maps: tf.Tensor4D, alpha: number): tf.Tensor4D {
 
 const mean = (values: readonly number[]) => values.reduce((s, v) => s + v, 0) / values.length;
 
-/** Reads a batch's masks for a request, runs `use` on them, and disposes them. */
-async function withMasks<T>(plan: PairPlan, blackBox: WhiteBox, request: MaskRequest, use: (masks: tf.Tensor4D) => T): Promise<T> {
-  const masks = await methodMasks(plan.method, blackBox, request, plan.methodOptions as never);
+/** Computes a batch's masks for a request, runs `use` on them, and disposes them. */
+async function withMasks<T>(plan: PairPlan, blackBox: WhiteBox, options: MethodOptions, request: MaskRequest, use: (masks: tf.Tensor4D) => T): Promise<T> {
+  const masks = await methodMasks(plan.method, blackBox, request, options);
   try {
     return use(masks);
   } finally {
@@ -150,9 +150,9 @@ async function inBatches(
 }
 
 /** Seconds taken by one method call (its masks read back, then disposed). */
-async function timeCall(plan: PairPlan, blackBox: WhiteBox, batch: ClutteredBatch): Promise<number> {
+async function timeCall(plan: PairPlan, blackBox: WhiteBox, options: MethodOptions, batch: ClutteredBatch): Promise<number> {
   const start = performance.now();
-  await withMasks(plan, blackBox, { images: batch.images, classes: Array.from(batch.labels), boxes: batch.boxes }, (m) => m.dataSync());
+  await withMasks(plan, blackBox, options, { images: batch.images, classes: Array.from(batch.labels), boxes: batch.boxes }, (m) => m.dataSync());
   return (performance.now() - start) / 1000;
 }
 
@@ -160,10 +160,17 @@ async function timeCall(plan: PairPlan, blackBox: WhiteBox, batch: ClutteredBatc
  * Evaluates one method on one black box (stages in the file comment).
  * @param plan from `planPair` (counts, seeds, options).
  * @param blackBox the black box (a white box, for Grad-CAM); not disposed.
+ * @param runtimeOptions method options that are objects (a loaded masker), merged over `plan.methodOptions`; default none.
  * @param onProgress called after every batch of every stage.
  * @returns the scores, the seconds per stage and the tensor count before and after.
  */
-export async function evaluatePair(plan: PairPlan, blackBox: WhiteBox, onProgress: (p: EvaluationProgress) => void = () => undefined): Promise<PairEvaluation> {
+export async function evaluatePair(
+  plan: PairPlan,
+  blackBox: WhiteBox,
+  runtimeOptions: MethodOptions = {},
+  onProgress: (p: EvaluationProgress) => void = () => undefined,
+): Promise<PairEvaluation> {
+  const options = mergeMethodOptions(plan.method, plan.methodOptions, runtimeOptions);
   const tensorsAtStart = tf.memory().numTensors;
   const seconds: Partial<StageSeconds> = {};
   const clock = { stage: performance.now() };
@@ -183,7 +190,7 @@ export async function evaluatePair(plan: PairPlan, blackBox: WhiteBox, onProgres
   let tuning: TuneAlphaResult;
   try {
     await inBatches(train, tuneIndices, batchSize, 'tune', onProgress, async (batch) => {
-      tuneMaps.push(await methodMasks(plan.method, blackBox, { images: batch.images, classes: Array.from(batch.labels), boxes: batch.boxes }, plan.methodOptions as never));
+      tuneMaps.push(await methodMasks(plan.method, blackBox, { images: batch.images, classes: Array.from(batch.labels), boxes: batch.boxes }, options));
       tuneBoxes.push(...batch.boxes);
     });
     const all = tf.concat(tuneMaps);
@@ -201,7 +208,7 @@ export async function evaluatePair(plan: PairPlan, blackBox: WhiteBox, onProgres
   const acc = { correct: [] as boolean[], iou: [] as number[], segmentation: [] as number[], area: [] as number[], score: [] as number[], cropArea: [] as number[], probability: [] as number[], empty: [] as boolean[] };
   await inBatches(test, testIndices, batchSize, 'test', onProgress, async (batch) => {
     const classes = Array.from(batch.labels);
-    await withMasks(plan, blackBox, { images: batch.images, classes, boxes: batch.boxes }, (masks) => {
+    await withMasks(plan, blackBox, options, { images: batch.images, classes, boxes: batch.boxes }, (masks) => {
       const located = localise(masks, batch.boxes, { alpha });
       acc.correct.push(...located.correct);
       acc.iou.push(...located.iou);
@@ -233,7 +240,7 @@ export async function evaluatePair(plan: PairPlan, blackBox: WhiteBox, onProgres
       const mine = batch.items.map((items) => items[k]);
       const others = batch.items.map((items) => items[1 - k]);
       const request = { images: batch.images, classes: mine.map((it) => it.label), boxes: mine.map((it) => it.box) };
-      await withMasks(plan, blackBox, request, (masks) => {
+      await withMasks(plan, blackBox, options, request, (masks) => {
         const s = classSelectivity(masks, boxRegions(request.boxes, h, w), boxRegions(others.map((it) => it.box), h, w));
         sel.requested.push(...s.requested);
         sel.other.push(...s.other);
@@ -244,7 +251,7 @@ export async function evaluatePair(plan: PairPlan, blackBox: WhiteBox, onProgres
       const absent = Array.from({ length: numClasses }, (_, c) => c).filter((c) => !items.some((it) => it.label === c));
       return fakeRng.pick(absent);
     });
-    await withMasks(plan, blackBox, { images: batch.images, classes: fake, boxes: fake.map(() => null) }, (masks) => sel.fakeArea.push(...meanMaskArea(masks)));
+    await withMasks(plan, blackBox, options, { images: batch.images, classes: fake, boxes: fake.map(() => null) }, (masks) => sel.fakeArea.push(...meanMaskArea(masks)));
   });
   lap('pairs');
 
@@ -255,8 +262,8 @@ export async function evaluatePair(plan: PairPlan, blackBox: WhiteBox, onProgres
   let latency: number;
   let batchSeconds: number;
   try {
-    latency = await timeCall(plan, blackBox, one);
-    batchSeconds = await timeCall(plan, blackBox, many);
+    latency = await timeCall(plan, blackBox, options, one);
+    batchSeconds = await timeCall(plan, blackBox, options, many);
   } finally {
     tf.dispose([one.images, many.images]);
   }

@@ -55,6 +55,15 @@ export function checkMethodName(name: string): EvaluatedMethodName {
   return name as EvaluatedMethodName;
 }
 
+/**
+ * Options of one method from two sources: settings (hashed into plans) and
+ * runtime objects such as a loaded masker (not hashed); the runtime ones win.
+ */
+export function mergeMethodOptions(name: EvaluatedMethodName, settings: object, runtime: MethodOptions): MethodOptions {
+  if (name === GROUND_TRUTH_BOX) return {};
+  return { [name]: { ...settings, ...(runtime[name] ?? {}) } };
+}
+
 /** What a method is asked for one batch. */
 export interface MaskRequest {
   /** `[B, H, W, C]` in [0, 1]; not disposed. */

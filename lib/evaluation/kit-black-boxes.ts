@@ -3,7 +3,8 @@
  * (`results/black-boxes/<arch>/model.json`, written by
  * `experiments/train-black-box.ts`), opened as white boxes so that Grad-CAM
  * can run on them too, with a fingerprint of their weights so that a results
- * file made with other weights is not mistaken for a finished one.
+ * file made with other weights is not mistaken for a finished one, and the
+ * masking model trained for each (`results/maskers/<arch>/`).
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
@@ -16,13 +17,15 @@ import { MODEL_JSON, WEIGHTS_BIN } from '../models/file-io-handler';
 import { layersBlackBox } from '../models/layers-black-box';
 import { loadTfjsModel } from '../models/load-tfjs-model';
 import { RESULTS_DIR } from '../results';
+import { loadTrainedMasker, MASKERS_DIR } from '../saliency/masker-assets';
 import type { WhiteBox } from '../saliency/white-box';
+import { EvaluatedMethodName, MethodOptions } from './evaluated-methods';
 import { layersWhiteBox } from './layers-white-box';
 
 /** Where `experiments/train-black-box.ts` writes the trained nets by default. */
 export const DEFAULT_BLACK_BOX_DIR = path.join(RESULTS_DIR, 'black-boxes');
 
-/** A black box ready for evaluation; `dispose()` frees its weights. */
+/** A black box ready for evaluation; `dispose()` frees its weights (and its masker's). */
 export interface EvaluationBlackBox {
   /** The architecture name, used in results file names. */
   name: string;
@@ -30,7 +33,27 @@ export interface EvaluationBlackBox {
   whiteBox: WhiteBox;
   /** 16 hex digits identifying the weights (part of every results file's config hash). */
   fingerprint: string;
+  /**
+   * Method options that are objects rather than settings (the trained masker),
+   * merged into a method's options at call time and never hashed; default none.
+   */
+  runtimeOptions: MethodOptions;
+  /** Fingerprints of weights a method brings along (the masker's), hashed into that method's plans. */
+  methodFingerprints: Partial<Record<EvaluatedMethodName, string>>;
   dispose(): void;
+}
+
+/** The weights fingerprint of one (method, black box) pair: the black box's, plus the method's own weights if any. */
+export function pairFingerprint(bb: EvaluationBlackBox, method: EvaluatedMethodName): string {
+  const own = bb.methodFingerprints[method];
+  return own === undefined ? bb.fingerprint : `${bb.fingerprint}+${own}`;
+}
+
+/** SHA-256 (16 hex digits) of the files, in order. */
+function hashFiles(files: readonly string[]): string {
+  const hash = createHash('sha256');
+  files.forEach((f) => hash.update(fs.readFileSync(f)));
+  return hash.digest('hex').slice(0, 16);
 }
 
 /** The command that trains one black box, for error messages. */
@@ -46,11 +69,10 @@ export async function loadKitBlackBox(arch: ArchitectureName, dir: string = DEFA
   const files = [MODEL_JSON, WEIGHTS_BIN].map((f) => path.join(dir, arch, f));
   const missing = files.find((f) => !fs.existsSync(f));
   if (missing) throw new Error(`black box '${arch}': ${path.relative(process.cwd(), missing)} is missing; make it with: ${trainBlackBoxCommand(arch)}`);
-  const hash = createHash('sha256');
-  files.forEach((f) => hash.update(fs.readFileSync(f)));
+  const fingerprint = hashFiles(files);
   const loaded = await loadTfjsModel(path.join(dir, arch), { inputSize: [64, 64], channels: 3, name: arch, classNames: FASHION_MNIST_CLASSES, format: 'layers' });
   const model = loaded.model as tf.LayersModel;
-  return { name: arch, whiteBox: layersWhiteBox(model, loaded.blackBox), fingerprint: hash.digest('hex').slice(0, 16), dispose: () => loaded.dispose() };
+  return { name: arch, whiteBox: layersWhiteBox(model, loaded.blackBox), fingerprint, runtimeOptions: {}, methodFingerprints: {}, dispose: () => loaded.dispose() };
 }
 
 /**
@@ -61,5 +83,35 @@ export function untrainedKitBlackBox(arch: ArchitectureName, config: Partial<Arc
   const model = buildArchitecture(arch, config);
   const blackBox = layersBlackBox(model, { name: arch, classNames: config.numClasses === undefined || config.numClasses === 10 ? FASHION_MNIST_CLASSES : undefined });
   const fingerprint = createHash('sha256').update(`untrained/${arch}/${JSON.stringify(config)}`).digest('hex').slice(0, 16);
-  return { name: arch, whiteBox: layersWhiteBox(model, blackBox), fingerprint, dispose: () => model.dispose() };
+  return { name: arch, whiteBox: layersWhiteBox(model, blackBox), fingerprint, runtimeOptions: {}, methodFingerprints: {}, dispose: () => model.dispose() };
+}
+
+/** The command that trains the masker of one black box, for error messages. */
+export function trainMaskerCommand(arch: string): string {
+  return `npx ts-node --transpile-only experiments/train-masker.ts --black-box ${arch}`;
+}
+
+/**
+ * Loads the masker trained for `bb` (`<maskersDir>/<name>/`, written by
+ * `experiments/train-masker.ts`) and attaches it: the `masker` method then
+ * runs that masker, its weights are part of the masker pair's fingerprint,
+ * and `bb.dispose()` frees it too. Loading it here, before any pair starts,
+ * keeps its weights out of the per-pair tensor count.
+ * @returns `bb`, changed in place.
+ * @throws naming the missing file and the command that makes it.
+ */
+export async function attachTrainedMasker(bb: EvaluationBlackBox, maskersDir: string = MASKERS_DIR, blackBoxesDir: string = DEFAULT_BLACK_BOX_DIR): Promise<EvaluationBlackBox> {
+  const dir = path.join(maskersDir, bb.name);
+  const manifest = path.join(dir, 'masker.json');
+  if (!fs.existsSync(manifest)) throw new Error(`masker of '${bb.name}': ${path.relative(process.cwd(), manifest)} is missing; make it with: ${trainMaskerCommand(bb.name)}`);
+  const files = fs.readdirSync(dir).sort().map((f) => path.join(dir, f)).filter((f) => fs.statSync(f).isFile());
+  const loaded = await loadTrainedMasker(bb.name, maskersDir, blackBoxesDir);
+  const dispose = bb.dispose;
+  bb.runtimeOptions = { ...bb.runtimeOptions, masker: { masker: loaded.masker } };
+  bb.methodFingerprints = { ...bb.methodFingerprints, masker: hashFiles(files) };
+  bb.dispose = () => {
+    loaded.dispose();
+    dispose();
+  };
+  return bb;
 }
