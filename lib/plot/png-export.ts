@@ -123,13 +123,3 @@ export class PngExporter {
     await this.browser.close();
   }
 }
-
-/** One figure to one PNG file, launching and closing a browser (use {@link PngExporter} for many). */
-export async function exportPng(figure: Figure, file: string, config: Partial<PngExportConfig> = {}): Promise<void> {
-  const exporter = await PngExporter.launch(config);
-  try {
-    await exporter.write(figure, file);
-  } finally {
-    await exporter.close();
-  }
-}
