@@ -24,7 +24,7 @@ import { Command } from 'commander';
 import { ClutteredFashionMnist } from '../lib/data/cluttered';
 import { initEngine } from '../lib/engine/backend';
 import { EVALUATED_METHOD_NAMES, GROUND_TRUTH_BOX, mergeMethodOptions, MethodOptions } from '../lib/evaluation/evaluated-methods';
-import { attachTrainedMasker, DEFAULT_BLACK_BOX_DIR, loadKitBlackBox } from '../lib/evaluation/kit-black-boxes';
+import { attachTrainedMasker, DEFAULT_BLACK_BOX_DIR, EvaluationBlackBox, loadKitBlackBox } from '../lib/evaluation/kit-black-boxes';
 import { maskFigure } from '../lib/evaluation/mask-figure';
 import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { assertAllSucceeded, ChildRun, runInParallel } from '../lib/parallel';
@@ -77,26 +77,31 @@ async function main(): Promise<void> {
     }
   }
 
-  // 2. Figures (this process), one per black box; missing weights stop here.
+  // 2. Figures (this process), one per black box; every weight file is loaded first, so a missing one stops the run before any work.
   const info = await initEngine();
   const figureStart = performance.now();
   const methods = EVALUATED_METHOD_NAMES.filter((m) => m !== GROUND_TRUTH_BOX);
-  const test = new ClutteredFashionMnist({ split: 'test' });
-  fs.mkdirSync(opts.figures, { recursive: true });
-  for (const arch of ARCHITECTURE_NAMES) {
-    const bb = await loadKitBlackBox(arch, DEFAULT_BLACK_BOX_DIR);
+  const blackBoxes: EvaluationBlackBox[] = [];
+  try {
+    for (const arch of ARCHITECTURE_NAMES) {
+      blackBoxes.push(await loadKitBlackBox(arch, DEFAULT_BLACK_BOX_DIR));
+      if (methods.includes('masker')) await attachTrainedMasker(blackBoxes[blackBoxes.length - 1]);
+    }
+    const test = new ClutteredFashionMnist({ split: 'test' });
     const batch = test.batch(0, FIGURE_IMAGES);
+    fs.mkdirSync(opts.figures, { recursive: true });
     try {
-      await attachTrainedMasker(bb);
-      const options = Object.assign({}, ...methods.map((m) => mergeMethodOptions(m, FAST_METHOD_OPTIONS[m as keyof MethodOptions] ?? {}, bb.runtimeOptions))) as MethodOptions;
-      const png = await maskFigure(bb.whiteBox, batch, methods, options);
-      const file = path.join(opts.figures, `masks-${arch}.png`);
-      fs.writeFileSync(file, png);
-      console.log(`wrote ${path.relative(process.cwd(), file)}`);
+      for (const bb of blackBoxes) {
+        const options = Object.assign({}, ...methods.map((m) => mergeMethodOptions(m, FAST_METHOD_OPTIONS[m as keyof MethodOptions] ?? {}, bb.runtimeOptions))) as MethodOptions;
+        const file = path.join(opts.figures, `masks-${bb.name}.png`);
+        fs.writeFileSync(file, await maskFigure(bb.whiteBox, batch, methods, options));
+        console.log(`wrote ${path.relative(process.cwd(), file)}`);
+      }
     } finally {
       batch.images.dispose();
-      bb.dispose();
     }
+  } finally {
+    blackBoxes.forEach((bb) => bb.dispose());
   }
   seconds.figures = (performance.now() - figureStart) / 1000;
 
