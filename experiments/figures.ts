@@ -8,6 +8,8 @@
  *   results/maskers/<arch>.json      → results/figures/masker-training-<arch>.png,
  *                                      results/figures/masker-areas.png
  *   results/maskers/calibration.json → results/figures/lambda-grid-{area,kept,inside}.png
+ *   results/evaluation/<method>__<black box>.json
+ *                                    → results/figures/localisation-error.png, crop-metric.png
  *
  * Run: npx ts-node --transpile-only experiments/figures.ts [--only NAME,…] [--results DIR] [--out DIR] [--scale S]
  */
@@ -16,7 +18,8 @@ import * as path from 'path';
 import { Command } from 'commander';
 import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { gridFromPoints, gridHeatmapFigure } from '../lib/plot/grid-heatmap';
-import { groupedBarFigure } from '../lib/plot/grouped-bars';
+import { quantileBoxFigure } from '../lib/plot/distribution';
+import { groupedBarFigure, localisationErrorFigure } from '../lib/plot/grouped-bars';
 import { LineSeries, lineChartFigure } from '../lib/plot/line-chart';
 import { PngExporter } from '../lib/plot/png-export';
 import type { Figure } from '../lib/plot/types';
@@ -44,11 +47,21 @@ interface Calibration {
   rows: { lambdas: { tv: number; area: number }; meanArea: number; meanKeptProbability: number; massInsideBox: number }[];
 }
 
+/** The fields of results/evaluation/<method>__<black box>.json (lib/evaluation/benchmark.ts) this command reads. */
+interface PairResult {
+  method: string;
+  blackBox: string;
+  scores: {
+    localisation: { error: number };
+    saliencyMetric: { mean: number; quantiles: { level: number; value: number }[] };
+  };
+}
+
 /** One figure: its PNG name and how to build it from whichever inputs exist. */
 interface FigureJob {
   name: string;
-  /** The results files it reads, and the command that writes them. */
-  inputs: { file: string; command: string }[];
+  /** The results files it reads (a pattern for a set of files), whether they are there, and the command that writes them. */
+  inputs: { file: string; found: boolean; command: string }[];
   /** True: skipped unless every input exists; false: drawn from those that exist, skipped when none does. */
   needsAll: boolean;
   build(): Figure;
@@ -57,7 +70,9 @@ interface FigureJob {
 const BLACK_BOX_COMMAND = 'npx ts-node --transpile-only experiments/train-black-box.ts --arch all --jobs 2';
 const MASKER_COMMAND = 'npx ts-node --transpile-only experiments/train-masker.ts';
 const CALIBRATION_COMMAND = 'npx ts-node --transpile-only experiments/calibrate-lambdas.ts';
+const EVALUATION_COMMAND = 'npx ts-node --transpile-only experiments/evaluate.ts';
 const present = <T>(files: string[]): T[] => files.map((f) => readJson<T>(f)).filter((v): v is T => v !== undefined);
+const input = (file: string, command: string) => ({ file, found: fs.existsSync(file), command });
 
 /** Every figure, reading from `resultsDir`. */
 function jobs(resultsDir: string): FigureJob[] {
@@ -66,7 +81,7 @@ function jobs(resultsDir: string): FigureJob[] {
   const calibrationFile = path.join(resultsDir, 'maskers', 'calibration.json');
   const blackBoxAccuracy: FigureJob = {
     name: 'black-box-accuracy',
-    inputs: ARCHITECTURE_NAMES.map((arch) => ({ file: blackBoxFile(arch), command: BLACK_BOX_COMMAND })),
+    inputs: ARCHITECTURE_NAMES.map((arch) => input(blackBoxFile(arch), BLACK_BOX_COMMAND)),
     needsAll: false,
     build: () =>
       groupedBarFigure(
@@ -80,7 +95,7 @@ function jobs(resultsDir: string): FigureJob[] {
   const maskerTraining = ARCHITECTURE_NAMES.map(
     (arch): FigureJob => ({
       name: `masker-training-${arch}`,
-      inputs: [{ file: maskerFile(arch), command: `${MASKER_COMMAND} --black-box ${arch}` }],
+      inputs: [input(maskerFile(arch), `${MASKER_COMMAND} --black-box ${arch}`)],
       needsAll: true,
       build: () => {
         const { curve } = readJson<MaskerSummary>(maskerFile(arch))!;
@@ -100,7 +115,7 @@ function jobs(resultsDir: string): FigureJob[] {
   );
   const maskerAreas: FigureJob = {
     name: 'masker-areas',
-    inputs: ARCHITECTURE_NAMES.map((arch) => ({ file: maskerFile(arch), command: `${MASKER_COMMAND} --black-box all` })),
+    inputs: ARCHITECTURE_NAMES.map((arch) => input(maskerFile(arch), `${MASKER_COMMAND} --black-box all`)),
     needsAll: false,
     build: () =>
       lineChartFigure(
@@ -122,7 +137,7 @@ function jobs(resultsDir: string): FigureJob[] {
   const lambdaGrids = calibrationMetrics.map(
     (m): FigureJob => ({
       name: `lambda-grid-${m.name}`,
-      inputs: [{ file: calibrationFile, command: CALIBRATION_COMMAND }],
+      inputs: [input(calibrationFile, CALIBRATION_COMMAND)],
       needsAll: true,
       build: () => {
         const c = readJson<Calibration>(calibrationFile)!;
@@ -131,7 +146,34 @@ function jobs(resultsDir: string): FigureJob[] {
       },
     }),
   );
-  return [blackBoxAccuracy, ...maskerTraining, maskerAreas, ...lambdaGrids];
+  const evaluationDir = path.join(resultsDir, 'evaluation');
+  const pairFiles = fs.existsSync(evaluationDir) ? fs.readdirSync(evaluationDir).filter((f) => /^.+__.+\.json$/.test(f)).map((f) => path.join(evaluationDir, f)) : [];
+  const evaluationInput = [{ file: path.join(evaluationDir, '<method>__<black box>.json'), found: pairFiles.length > 0, command: EVALUATION_COMMAND }];
+  const pairs = () => present<PairResult>(pairFiles);
+  const localisationError: FigureJob = {
+    name: 'localisation-error',
+    inputs: evaluationInput,
+    needsAll: true,
+    build: () =>
+      localisationErrorFigure(pairs().map((p) => ({ method: p.method, blackBox: p.blackBox, error: p.scores.localisation.error })), {
+        title: 'Localisation error (IoU < 0.5), Cluttered Fashion-MNIST test images',
+        width: 860,
+      }),
+  };
+  const cropMetric: FigureJob = {
+    name: 'crop-metric',
+    inputs: evaluationInput,
+    needsAll: true,
+    build: () =>
+      quantileBoxFigure(
+        pairs().map((p) => {
+          const q = (level: number) => p.scores.saliencyMetric.quantiles.find((x) => Math.abs(x.level - level) < 1e-9)?.value ?? NaN;
+          return { category: p.method, group: p.blackBox, lowerFence: q(0.05), q1: q(0.25), median: q(0.5), q3: q(0.75), upperFence: q(0.95), mean: p.scores.saliencyMetric.mean };
+        }),
+        { metric: 's(a, p), lower is better', title: 'Crop saliency metric per method and black box', width: 860 },
+      ),
+  };
+  return [blackBoxAccuracy, ...maskerTraining, maskerAreas, ...lambdaGrids, localisationError, cropMetric];
 }
 
 async function main(): Promise<void> {
@@ -153,7 +195,7 @@ async function main(): Promise<void> {
   const skipped: string[] = [];
   try {
     for (const job of all.filter((j) => wanted.includes(j.name))) {
-      const missing = job.inputs.filter((i) => !fs.existsSync(i.file));
+      const missing = job.inputs.filter((i) => !i.found);
       const relative = (f: string) => path.relative(process.cwd(), f);
       if (missing.length === job.inputs.length || (job.needsAll && missing.length)) {
         const commands = [...new Set(missing.map((m) => m.command))];

@@ -1,7 +1,8 @@
 /**
  * Distributions of a per-image score for each saliency method, e.g. the
  * crop metric s(a, p) = log(max(a, 0.05)) − log p of Dabkowski & Gal (2017)
- * (lower is better), as box plots or overlaid histograms.
+ * (lower is better): box plots or overlaid histograms of raw values, or box
+ * plots drawn from stored quantiles when only a summary was kept.
  */
 import type { BoxTrace, Figure, HistogramTrace } from './types';
 
@@ -58,4 +59,72 @@ export function distributionFigure(groups: readonly ScoreGroup[], config: Partia
     return { data, layout: { ...common, barmode: 'overlay', showlegend: true, xaxis: { title: { text: cfg.metric } }, yaxis: { title: { text: 'images' } } } };
   }
   throw new Error(`unknown distribution kind "${String(cfg.kind)}"; use box or histogram`);
+}
+
+/** A distribution known by its quantiles: one box at `category`, coloured by `group`. */
+export interface QuantileBox {
+  /** Position along x (e.g. the method). */
+  category: string;
+  /** Colour and legend entry (e.g. the black box). */
+  group: string;
+  /** Whisker ends, e.g. the 5% and 95% quantiles. */
+  lowerFence: number;
+  upperFence: number;
+  q1: number;
+  median: number;
+  q3: number;
+  /** Drawn as a dashed line when given. */
+  mean?: number;
+}
+
+/** Options of {@link quantileBoxFigure}. */
+export interface QuantileBoxConfig {
+  /** Name of the score, for the value axis; default `'score'`. */
+  metric: string;
+  /** What the whiskers span, appended to the axis title; default `'whiskers 5–95%'`. */
+  whiskers: string;
+  /** Figure size in pixels; default 760 × 440. */
+  width: number;
+  height: number;
+  /** Figure title; default none. */
+  title?: string;
+}
+
+/** The defaults of {@link QuantileBoxConfig}. */
+export const DEFAULT_QUANTILE_BOX_CONFIG: Readonly<QuantileBoxConfig> = Object.freeze({ metric: 'score', whiskers: 'whiskers 5–95%', width: 760, height: 440 });
+
+/**
+ * Box plots from stored quantiles: one `box` trace per group (in order of
+ * first appearance) holding a box per category of that group, `boxmode: 'group'`.
+ */
+export function quantileBoxFigure(boxes: readonly QuantileBox[], config: Partial<QuantileBoxConfig> = {}): Figure {
+  const cfg: QuantileBoxConfig = { ...DEFAULT_QUANTILE_BOX_CONFIG, ...config };
+  const groups = [...new Set(boxes.map((b) => b.group))];
+  const data: BoxTrace[] = groups.map((group) => {
+    const mine = boxes.filter((b) => b.group === group);
+    const trace: BoxTrace = {
+      type: 'box',
+      name: group,
+      x: mine.map((b) => b.category),
+      lowerfence: mine.map((b) => b.lowerFence),
+      q1: mine.map((b) => b.q1),
+      median: mine.map((b) => b.median),
+      q3: mine.map((b) => b.q3),
+      upperfence: mine.map((b) => b.upperFence),
+    };
+    if (mine.every((b) => b.mean !== undefined)) trace.mean = mine.map((b) => b.mean as number);
+    return trace;
+  });
+  return {
+    data,
+    layout: {
+      ...(cfg.title !== undefined ? { title: { text: cfg.title } } : {}),
+      width: cfg.width,
+      height: cfg.height,
+      boxmode: 'group',
+      showlegend: true,
+      xaxis: { type: 'category' },
+      yaxis: { title: { text: `${cfg.metric} (${cfg.whiskers})` } },
+    },
+  };
 }

@@ -76,10 +76,21 @@ export interface BarTrace extends TraceBase {
   marker?: { color?: string };
 }
 
-/** One box of a box plot per trace, from the raw values. */
+/**
+ * Box plots: from raw values `y` (one box per trace), or precomputed, one box
+ * per entry of `x` with the statistics in `q1`, `median`, `q3`,
+ * `lowerfence`, `upperfence` (and optionally `mean`) at the same index.
+ */
 export interface BoxTrace extends TraceBase {
   type: 'box';
-  y: number[];
+  y?: number[];
+  x?: string[];
+  q1?: number[];
+  median?: number[];
+  q3?: number[];
+  lowerfence?: number[];
+  upperfence?: number[];
+  mean?: number[];
   /** `'outliers'` shows points beyond the whiskers; `false` none. */
   boxpoints?: 'all' | 'outliers' | false;
   boxmean?: boolean;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { distributionFigure } from '../../lib/plot/distribution';
+import { distributionFigure, quantileBoxFigure } from '../../lib/plot/distribution';
 import { gridFromPoints, gridHeatmapFigure } from '../../lib/plot/grid-heatmap';
 import { groupedBarFigure, localisationErrorFigure } from '../../lib/plot/grouped-bars';
 import { lineChartFigure } from '../../lib/plot/line-chart';
@@ -48,6 +48,24 @@ describe('plot/distributionFigure', () => {
     expect((fig.data[0] as HistogramTrace).xbins).to.deep.equal({ start: 3, end: 4, size: 1 });
     expect(() => distributionFigure(groups, { kind: 'violin' as 'box' })).to.throw(/unknown distribution kind "violin"/);
     expect(() => distributionFigure(groups, { kind: 'histogram', bins: 0 })).to.throw(/bins/);
+  });
+});
+
+describe('plot/quantileBoxFigure', () => {
+  it('one trace per group with a precomputed box per category', () => {
+    const fig = quantileBoxFigure(
+      [
+        { category: 'masker', group: 'residual', lowerFence: -1, q1: 0, median: 0.5, q3: 1, upperFence: 2, mean: 0.4 },
+        { category: 'grad', group: 'residual', lowerFence: 0, q1: 1, median: 1.5, q3: 2, upperFence: 3, mean: 1.4 },
+        { category: 'masker', group: 'plain', lowerFence: -2, q1: -1, median: 0, q3: 1, upperFence: 2 },
+      ],
+      { metric: 's(a, p)' },
+    );
+    expect(fig.data).to.deep.equal([
+      { type: 'box', name: 'residual', x: ['masker', 'grad'], lowerfence: [-1, 0], q1: [0, 1], median: [0.5, 1.5], q3: [1, 2], upperfence: [2, 3], mean: [0.4, 1.4] },
+      { type: 'box', name: 'plain', x: ['masker'], lowerfence: [-2], q1: [-1], median: [0], q3: [1], upperfence: [2] },
+    ]);
+    expect(fig.layout).to.deep.include({ boxmode: 'group', yaxis: { title: { text: 's(a, p) (whiskers 5–95%)' } } });
   });
 });
 
