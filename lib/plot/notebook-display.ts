@@ -50,6 +50,7 @@ function scriptJson(value: unknown): string {
  * into it once `window.Plotly` exists (it polls for up to 10 s, then writes
  * what to do into the div).
  * @param id the div's id, unique in the page.
+ * @param modeBar show Plotly's mode bar (zoom, export); default false.
  */
 export function figureHtml(figure: Figure, id: string, modeBar = false): string {
   const config = scriptJson({ displaylogo: false, displayModeBar: modeBar, responsive: false });
