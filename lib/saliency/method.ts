@@ -11,6 +11,7 @@ import { CentreBoxConfig, centreBox } from './centre-box';
 import { GradCamConfig, gradCam } from './grad-cam';
 import { GradientSaliencyConfig, gradientSaliency } from './gradient';
 import { IterativeMaskConfig, iterativeMask } from './iterative-mask';
+import { MaskerSaliencyConfig, maskerSaliency } from './masker-method';
 import { MaxBoxConfig, maxBox } from './max-box';
 import { OcclusionConfig, occlusion } from './occlusion';
 import { RiseConfig, rise } from './rise';
@@ -29,7 +30,7 @@ import { RiseConfig, rise } from './rise';
 export type SaliencyMethod<O> = (blackBox: BlackBox, images: tf.Tensor4D, classes: readonly number[], options?: Partial<O>) => Promise<tf.Tensor4D>;
 
 /** The registered method names. */
-export type SaliencyMethodName = 'max-box' | 'centre-box' | 'gradient' | 'occlusion' | 'rise' | 'grad-cam' | 'iterative-mask';
+export type SaliencyMethodName = 'max-box' | 'centre-box' | 'gradient' | 'occlusion' | 'rise' | 'grad-cam' | 'iterative-mask' | 'masker';
 
 /** The options type of each registered method. */
 export interface SaliencyMethodOptions {
@@ -40,9 +41,13 @@ export interface SaliencyMethodOptions {
   rise: RiseConfig;
   'grad-cam': GradCamConfig;
   'iterative-mask': IterativeMaskConfig;
+  masker: MaskerSaliencyConfig;
 }
 
-/** Every method of `lib/saliency/` by name. `grad-cam` needs a `WhiteBox`; the others any black box. */
+/**
+ * Every method of `lib/saliency/` by name. `grad-cam` needs a `WhiteBox`; the others any black box.
+ * `masker` needs a masker trained for that black box (by default loaded from `results/maskers/<name>/`).
+ */
 export const SALIENCY_METHODS: { readonly [K in SaliencyMethodName]: SaliencyMethod<SaliencyMethodOptions[K]> } = Object.freeze({
   'max-box': maxBox,
   'centre-box': centreBox,
@@ -51,6 +56,7 @@ export const SALIENCY_METHODS: { readonly [K in SaliencyMethodName]: SaliencyMet
   rise,
   'grad-cam': gradCam,
   'iterative-mask': iterativeMask,
+  masker: maskerSaliency,
 });
 
 /** The names of {@link SALIENCY_METHODS}, in registry order. */
