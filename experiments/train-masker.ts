@@ -133,14 +133,17 @@ async function trainOne(name: string, opts: Options): Promise<void> {
       bar.update(step);
       log(`resuming from checkpoint at step ${step}`);
     },
-    onStep: (s) =>
+    onStep: async (s) => {
       bar.update(s.step, {
         loss: s.loss.toFixed(3),
         area: s.realArea.toFixed(3),
         fake: s.fakeArea === null ? '-' : s.fakeArea.toFixed(3),
         p: s.keptProbability.toFixed(2),
         sps: s.stepsPerSecond.toFixed(2),
-      }),
+      });
+      // Let the bar's timer run: a step is synchronous tensor work.
+      await new Promise((resolve) => setImmediate(resolve));
+    },
   });
   bar.stop();
   const dir = path.join(opts.out, name);

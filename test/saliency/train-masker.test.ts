@@ -35,7 +35,8 @@ const FAST: Partial<TrainMaskerConfig> = {
 
 const weightsOf = (masker: Masker) => masker.trainableVariables().map((v) => Array.from(v.dataSync()));
 
-describe('saliency/train-masker', () => {
+describe('saliency/train-masker', function () {
+  this.timeout(20000);
   const encoder = tinyEncoder();
   const blackBox = tinyBlackBox(SIZE, SIZE, 3, CLASSES, 3);
   const data = fixedData();
