@@ -106,6 +106,11 @@ export function renderTable1(results: readonly PairResultFile[]): string {
     })
     .join('; ');
   const alphas = methods.map((m) => `${m} ${boxes.map((b) => fixed(find(m, b)?.scores.localisation.alpha ?? NaN, 2)).join('/')}`).join('; ');
+  const options = methods
+    .map((m) => [m, [...new Set(results.filter((x) => x.method === m).map((x) => JSON.stringify(x.plan.methodOptions ?? {})))]] as const)
+    .filter(([, opts]) => opts.some((o) => o !== '{}'))
+    .map(([m, opts]) => `${m} ${opts.join(' / ')}`)
+    .join('; ');
   const engines = [...new Set(results.map((r) => `${r.run.backend} on ${r.run.cores} × ${r.run.cpu}`))].join(', ');
   lines.push(
     '',
@@ -115,6 +120,8 @@ export function renderTable1(results: readonly PairResultFile[]): string {
     `Images per method (test/tune/pairs): ${counts}.`,
     '',
     `Tuned α (${boxes.join('/')}): ${alphas}.`,
+    '',
+    `Method options (others at their defaults): ${options || 'none'}.`,
     '',
     `\\* maps rescaled per image: an absent class still gets a full-strength map, so the fake-class area says nothing about the method. Speed measured with ${engines}.`,
   );

@@ -13,7 +13,7 @@ function fakeResult(method: string, blackBox: string, error: number, masksPerSec
     method,
     blackBox,
     configHash: '0123456789abcdef',
-    plan: { counts: { test: 10, tune: 5, pairs: 4, speed: 2 } },
+    plan: { counts: { test: 10, tune: 5, pairs: 4, speed: 2 }, methodOptions: method === 'gradient' ? {} : { x: 1 } },
     run: { backend: 'wasm', cores: 2, cpu: 'test cpu' },
     scores: {
       localisation: { alpha: 1.5, error, meanIoU: 0.5 },
@@ -47,6 +47,7 @@ describe('evaluation/table', () => {
     expect(md).to.contain('| _Guided BP_ |');
     expect(md).to.contain('| gradient | 0.700 | 0.100 | 0.300 | 0.050\\* |');
     expect(md).to.contain('gradient 10/5/4');
+    expect(md).to.contain('Method options (others at their defaults): ground-truth-box {"x":1}.');
   });
 
   it('replaces only the text between the markers, and reports missing markers', () => {
