@@ -23,6 +23,9 @@ async function expectRejects(promise: Promise<unknown>, pattern: RegExp): Promis
   expect((error as Error).message).to.match(pattern);
 }
 
+/** Methods that need no trained model; the trained masker has its own tests (train-masker.test.ts). */
+const UNTRAINED_METHODS = SALIENCY_METHOD_NAMES.filter((n) => n !== 'masker');
+
 describe('saliency/method registry', () => {
   const box = quadrantWhiteBox();
   let images: tf.Tensor4D;
@@ -30,11 +33,11 @@ describe('saliency/method registry', () => {
   after(() => images.dispose());
 
   it('lists every method under its name', () => {
-    expect(SALIENCY_METHOD_NAMES).to.deep.equal(['max-box', 'centre-box', 'gradient', 'occlusion', 'rise', 'grad-cam', 'iterative-mask']);
+    expect(SALIENCY_METHOD_NAMES).to.deep.equal(['max-box', 'centre-box', 'gradient', 'occlusion', 'rise', 'grad-cam', 'iterative-mask', 'masker']);
     for (const name of SALIENCY_METHOD_NAMES) expect(SALIENCY_METHODS[name]).to.be.a('function');
   });
 
-  for (const name of SALIENCY_METHOD_NAMES) {
+  for (const name of UNTRAINED_METHODS) {
     describe(name, () => {
       it('returns [B, H, W, 1] masks in [0, 1]', async () => {
         const masks = await run(name, box, images, [0, 0]);
@@ -77,7 +80,7 @@ describe('saliency/method registry', () => {
 
   it('black-box methods run on a plain black box', async () => {
     const linear = tinyBlackBox(16, 16, 3, 3);
-    for (const name of SALIENCY_METHOD_NAMES.filter((n) => n !== 'grad-cam')) {
+    for (const name of UNTRAINED_METHODS.filter((n) => n !== 'grad-cam')) {
       const masks = await run(name, linear, images, [2, 1], name === 'iterative-mask' ? { iterations: 3 } : {});
       expect(masks.shape, name).to.deep.equal([2, 16, 16, 1]);
       masks.dispose();
