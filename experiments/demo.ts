@@ -1,11 +1,11 @@
 /**
- * README's main command (`npm start`), for now the foundation's demo: load
+ * A one-minute smoke run of the foundation (`npm run demo`): load
  * Fashion-MNIST from the Debian package, train the small CNN for a short
  * while on the chosen engine, measure its test accuracy, and compute the
  * paper's objective for a full and an empty mask on a few test images.
  * Writes results/demo.json.
  *
- *   npm start -- --train-size 12000 --epochs 1 --seed 0
+ *   npm run demo -- --train-size 12000 --epochs 1 --seed 0
  */
 import { Command } from 'commander';
 import * as path from 'path';
