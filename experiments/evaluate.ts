@@ -20,6 +20,7 @@ import { checkMethodName, EvaluatedMethodName, EVALUATED_METHOD_NAMES, MethodOpt
 import { attachTrainedMasker, DEFAULT_BLACK_BOX_DIR, EvaluationBlackBox, loadKitBlackBox, pairFingerprint, untrainedKitBlackBox } from '../lib/evaluation/kit-black-boxes';
 import { ArchitectureName, ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { assertAllSucceeded, runInParallel } from '../lib/parallel';
+import { parseCount } from '../lib/cli';
 import { RESULTS_DIR } from '../lib/results';
 import { MASKERS_DIR } from '../lib/saliency/masker-assets';
 
@@ -69,12 +70,6 @@ function parseArgs(): Options {
     .opts<Options>();
 }
 
-function toInt(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a non-negative integer, got '${value}'`);
-  return n;
-}
-
 /** `all` or a comma-separated list, each checked. */
 function parseList<T extends string>(value: string, all: readonly T[], check: (name: string) => T): T[] {
   return value === 'all' ? [...all] : value.split(',').map((s) => check(s.trim()));
@@ -91,22 +86,22 @@ function parseLimits(value: string): EvaluationConfig['imageLimits'] {
     value.split(',').map((entry) => {
       const [method, n] = entry.split('=');
       if (n === undefined) throw new Error(`--limit entries look like method=n, got '${entry}'`);
-      return [checkMethodName(method.trim()), toInt(n, `--limit ${method}`)];
+      return [checkMethodName(method.trim()), parseCount(n, `--limit ${method}`)];
     }),
   );
 }
 
 function configFrom(opts: Options): EvaluationConfig {
   return resolveEvaluationConfig({
-    images: toInt(opts.images, '--images'),
-    tuneImages: toInt(opts.tuneImages, '--tune-images'),
-    pairImages: toInt(opts.pairs, '--pairs'),
+    images: parseCount(opts.images, '--images'),
+    tuneImages: parseCount(opts.tuneImages, '--tune-images'),
+    pairImages: parseCount(opts.pairs, '--pairs'),
     imageLimits: parseLimits(opts.limit),
     methodOptions: JSON.parse(opts.methodOptions) as MethodOptions,
-    batchSize: toInt(opts.batch, '--batch'),
-    speedBatch: toInt(opts.speedBatch, '--speed-batch'),
-    seed: toInt(opts.seed, '--seed'),
-    dataSeed: toInt(opts.dataSeed, '--data-seed'),
+    batchSize: parseCount(opts.batch, '--batch'),
+    speedBatch: parseCount(opts.speedBatch, '--speed-batch'),
+    seed: parseCount(opts.seed, '--seed'),
+    dataSeed: parseCount(opts.dataSeed, '--data-seed'),
   });
 }
 
@@ -131,7 +126,7 @@ async function main(): Promise<void> {
   const config = configFrom(opts);
   const methods = parseList(opts.methods, EVALUATED_METHOD_NAMES, checkMethodName).sort((a, b) => costRank(a) - costRank(b));
   const archs = parseList(opts.blackBoxes, ARCHITECTURE_NAMES, checkArch);
-  const jobs = toInt(opts.jobs, '--jobs');
+  const jobs = parseCount(opts.jobs, '--jobs');
   const info = await initEngine();
   console.log(`engine ${info.engine} (backend ${info.backend}); ${methods.length} methods × ${archs.length} black boxes → ${path.relative(process.cwd(), opts.out) || '.'}`);
   const blackBoxes: EvaluationBlackBox[] = [];

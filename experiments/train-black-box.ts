@@ -21,6 +21,7 @@ import { fileSystemHandler } from '../lib/models/file-io-handler';
 import { DEFAULT_TRAIN_BLACK_BOX_CONFIG, trainBlackBox } from '../lib/models/train-black-box';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
 import { assertAllSucceeded, runInParallel, withoutFlags } from '../lib/parallel';
+import { parseCount } from '../lib/cli';
 
 interface Options {
   arch: string;
@@ -58,12 +59,6 @@ function parseArgs(): Options {
     .opts<Options>();
 }
 
-function toInt(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a non-negative integer, got '${value}'`);
-  return n;
-}
-
 /** Runs each architecture as `--arch <name>` in a child process, `jobs` at a time. */
 async function runAll(jobs: number): Promise<void> {
   const args = withoutFlags(process.argv.slice(2), ['--arch', '--jobs']);
@@ -76,12 +71,12 @@ async function trainOne(arch: ArchitectureName, opts: Options): Promise<void> {
   await initEngine();
   const config = {
     arch,
-    epochs: toInt(opts.epochs, '--epochs'),
-    batchSize: toInt(opts.batch, '--batch'),
+    epochs: parseCount(opts.epochs, '--epochs'),
+    batchSize: parseCount(opts.batch, '--batch'),
     learningRate: Number(opts.lr),
-    seed: toInt(opts.seed, '--seed'),
-    dataSeed: toInt(opts.dataSeed, '--data-seed'),
-    trainSize: toInt(opts.trainSize, '--train-size'),
+    seed: parseCount(opts.seed, '--seed'),
+    dataSeed: parseCount(opts.dataSeed, '--data-seed'),
+    trainSize: parseCount(opts.trainSize, '--train-size'),
   };
   const bar = new cliProgress.SingleBar(
     {
@@ -139,7 +134,7 @@ async function trainOne(arch: ArchitectureName, opts: Options): Promise<void> {
 
 async function main(): Promise<void> {
   const opts = parseArgs();
-  if (opts.arch === 'all') return runAll(toInt(opts.jobs, '--jobs'));
+  if (opts.arch === 'all') return runAll(parseCount(opts.jobs, '--jobs'));
   if (!(ARCHITECTURE_NAMES as readonly string[]).includes(opts.arch)) {
     throw new Error(`--arch must be one of ${ARCHITECTURE_NAMES.join(', ')} or all, got '${opts.arch}'`);
   }
