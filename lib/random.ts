@@ -166,3 +166,12 @@ export class Random {
     return new Random(`${this.seed}/${String(label)}`);
   }
 }
+
+/**
+ * The seed to hand a tfjs initialiser or random op for the kit seed `seed`
+ * (a non-negative integer). tfjs reads a seed of 0 as "no seed" and draws
+ * from Math.random instead, so a kit seed of 0 must not reach it as 0.
+ */
+export function tfjsSeed(seed: number): number {
+  return seed + 1;
+}

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Random } from '../lib/random';
+import { Random, tfjsSeed } from '../lib/random';
 
 function draws(rng: Random, n: number): number[] {
   return Array.from({ length: n }, () => rng.nextUint32());
@@ -84,5 +84,12 @@ describe('Random', () => {
     const rng = new Random(6);
     for (let i = 0; i < 20; i++) expect(['p', 'q']).to.include(rng.pick(['p', 'q']));
     expect(() => rng.pick([])).to.throw(/non-empty/);
+  });
+});
+
+describe('tfjsSeed', () => {
+  it('never hands tfjs a seed of 0 (which tfjs reads as "no seed")', () => {
+    expect(tfjsSeed(0)).to.not.equal(0);
+    expect(tfjsSeed(0)).to.not.equal(tfjsSeed(1));
   });
 });

@@ -19,6 +19,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
+import { tfjsSeed } from '../random';
 import { assertClassIndices, assertNumber, assertRank } from '../checks';
 import { upsampleMask } from '../evidence';
 import { featureFilter } from './feature-filter';
@@ -131,7 +132,7 @@ export class Masker {
 
     let seed = config.seed;
     const make: MakeVariable = (name, shape, init) => {
-      const value = init === 'zeros' ? tf.zeros(shape) : tf.initializers.glorotUniform({ seed: seed++ }).apply(shape);
+      const value = init === 'zeros' ? tf.zeros(shape) : tf.initializers.glorotUniform({ seed: tfjsSeed(seed++) }).apply(shape);
       const variable = tf.variable(value, true);
       value.dispose();
       this.weights.set(name, variable);

@@ -5,6 +5,7 @@
  * the same seed has identical weights (and training runs repeat exactly).
  */
 import * as tf from '@tensorflow/tfjs';
+import { tfjsSeed } from '../random';
 
 /** Hands out consecutive initialiser seeds and builds named layers with them. */
 export class SeededLayers {
@@ -29,14 +30,14 @@ export class SeededLayers {
       strides,
       padding: 'same',
       activation: relu ? 'relu' : 'linear',
-      kernelInitializer: zeroInit ? 'zeros' : tf.initializers.heNormal({ seed: this.next++ }),
+      kernelInitializer: zeroInit ? 'zeros' : tf.initializers.heNormal({ seed: tfjsSeed(this.next++) }),
       biasInitializer: 'zeros',
     });
   }
 
   /** A dense layer, He-normal (with ReLU) or Glorot-uniform (linear) kernel, zero bias. */
   dense(name: string, units: number, relu: boolean): tf.layers.Layer {
-    const seed = this.next++;
+    const seed = tfjsSeed(this.next++);
     return tf.layers.dense({
       name,
       units,

@@ -43,6 +43,13 @@ describe('black-box architectures', () => {
         expect(Array.from(b)).to.deep.equal(Array.from(a));
         again.dispose();
       });
+
+      it('is the same net for the default seed 0 (which tfjs alone would read as "no seed")', () => {
+        const [first, second] = [0, 1].map(() => buildArchitecture(name, { seed: 0 }));
+        expect(Array.from(second.getWeights()[0].dataSync())).to.deep.equal(Array.from(first.getWeights()[0].dataSync()));
+        first.dispose();
+        second.dispose();
+      });
     });
   }
 
