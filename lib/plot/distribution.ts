@@ -5,6 +5,7 @@
  * plots drawn from stored quantiles when only a summary was kept.
  */
 import type { BoxTrace, Figure, HistogramTrace } from './types';
+import { frameLayout } from './frame';
 
 /** `'box'`: one box per method; `'histogram'`: overlaid histograms on shared bins. */
 export type DistributionKind = 'box' | 'histogram';
@@ -44,7 +45,7 @@ export const DEFAULT_DISTRIBUTION_CONFIG: Readonly<DistributionConfig> = Object.
 export function distributionFigure(groups: readonly ScoreGroup[], config: Partial<DistributionConfig> = {}): Figure {
   const cfg: DistributionConfig = { ...DEFAULT_DISTRIBUTION_CONFIG, ...config };
   const finite = groups.map((g) => ({ name: g.name, values: g.values.filter(Number.isFinite) }));
-  const common = { ...(cfg.title !== undefined ? { title: { text: cfg.title } } : {}), width: cfg.width, height: cfg.height };
+  const common = frameLayout(cfg);
   if (cfg.kind === 'box') {
     const data: BoxTrace[] = finite.map((g) => ({ type: 'box', name: g.name, y: g.values, boxpoints: 'outliers', boxmean: true }));
     return { data, layout: { ...common, showlegend: false, yaxis: { title: { text: cfg.metric } } } };
@@ -118,9 +119,7 @@ export function quantileBoxFigure(boxes: readonly QuantileBox[], config: Partial
   return {
     data,
     layout: {
-      ...(cfg.title !== undefined ? { title: { text: cfg.title } } : {}),
-      width: cfg.width,
-      height: cfg.height,
+      ...frameLayout(cfg),
       boxmode: 'group',
       showlegend: true,
       xaxis: { type: 'category' },

@@ -3,6 +3,7 @@
  * objective's λ1 (TV) × λ2 (area) weights, each cell labelled with its value.
  */
 import type { ColorScale, Figure } from './types';
+import { frameLayout } from './frame';
 
 /** A score on a grid: `values[i][j]` belongs to `yValues[i]` and `xValues[j]`; null = not run. */
 export interface GridScores {
@@ -60,9 +61,7 @@ export function gridHeatmapFigure(grid: GridScores, config: Partial<GridHeatmapC
       },
     ],
     layout: {
-      ...(cfg.title !== undefined ? { title: { text: cfg.title } } : {}),
-      width: cfg.width,
-      height: cfg.height,
+      ...frameLayout(cfg),
       xaxis: { title: { text: grid.xName }, type: 'category' },
       yaxis: { title: { text: grid.yName }, type: 'category' },
     },

@@ -4,6 +4,7 @@
  * accuracy of each black box on each test set.
  */
 import type { BarTrace, Figure } from './types';
+import { frameLayout } from './frame';
 
 /** One bar. */
 export interface BarValue {
@@ -64,9 +65,7 @@ export function groupedBarFigure(values: readonly BarValue[], config: Partial<Gr
   return {
     data,
     layout: {
-      ...(cfg.title !== undefined ? { title: { text: cfg.title } } : {}),
-      width: cfg.width,
-      height: cfg.height,
+      ...frameLayout(cfg),
       barmode: 'group',
       showlegend: true,
       xaxis: { type: 'category', ...(cfg.categoryTitle !== undefined ? { title: { text: cfg.categoryTitle } } : {}) },

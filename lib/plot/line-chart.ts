@@ -3,6 +3,7 @@
  * training loss of a masker or black box over steps or epochs, one line per series.
  */
 import type { Figure, ScatterTrace } from './types';
+import { frameLayout } from './frame';
 
 /** One curve. */
 export interface LineSeries {
@@ -45,9 +46,7 @@ export function lineChartFigure(series: readonly LineSeries[], config: Partial<L
   return {
     data,
     layout: {
-      ...(cfg.title !== undefined ? { title: { text: cfg.title } } : {}),
-      width: cfg.width,
-      height: cfg.height,
+      ...frameLayout(cfg),
       showlegend: series.length > 1,
       xaxis: { title: { text: cfg.xTitle } },
       yaxis: { title: { text: cfg.yTitle }, type: cfg.logY ? 'log' : 'linear' },
