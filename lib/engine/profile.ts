@@ -20,7 +20,8 @@ export async function kernelProfile(fn: () => tf.Tensor | tf.Tensor[]): Promise<
   tf.dispose(info.result as tf.Tensor | tf.Tensor[]);
   const byKernel = new Map<string, { calls: number; ms: number }>();
   for (const k of info.kernels) {
-    const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : (k.kernelTimeMs as { error: string } & number) || 0;
+    // A backend that cannot time a kernel reports { error } instead of a number: count it as 0 ms.
+    const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
     const entry = byKernel.get(k.name) ?? { calls: 0, ms: 0 };
     entry.calls++;
     entry.ms += ms;
