@@ -31,6 +31,7 @@ interface Options {
   seed: string;
   dataSeed: string;
   trainSize: string;
+  backgroundErasing: string;
   jobs: string;
   out: string;
   checkpoints: string;
@@ -50,6 +51,7 @@ function parseArgs(): Options {
     .option('--seed <n>', 'seed of initialisation and shuffling', String(D.seed))
     .option('--data-seed <n>', 'seed of the Cluttered Fashion-MNIST renders', String(D.dataSeed))
     .option('--train-size <n>', 'training items (first of the train split)', String(D.trainSize))
+    .option('--background-erasing <p>', 'share of training images with random background regions blurred or noised (0: off)', String(D.backgroundErasing))
     .option('--jobs <n>', 'with --arch all: architectures trained in parallel processes', '1')
     .option('--out <dir>', 'output folder', path.join(RESULTS_DIR, 'black-boxes'))
     .option('--checkpoints <dir>', 'checkpoint folder (one sub-folder per architecture)', path.join(RESULTS_DIR, 'checkpoints'))
@@ -77,6 +79,7 @@ async function trainOne(arch: ArchitectureName, opts: Options): Promise<void> {
     seed: parseCount(opts.seed, '--seed'),
     dataSeed: parseCount(opts.dataSeed, '--data-seed'),
     trainSize: parseCount(opts.trainSize, '--train-size'),
+    backgroundErasing: Number(opts.backgroundErasing),
   };
   const bar = new cliProgress.SingleBar(
     {

@@ -10,9 +10,14 @@
  * scale, tint and clutter every epoch (augmentation at no extra cost). The
  * position in that stream is just (epoch, step), which checkpoints record; a
  * resumed run therefore repeats an uninterrupted one step for step.
+ *
+ * Background erasing (lib/models/background-erasing.ts, on by default): half
+ * the images of each step get random smooth background regions replaced by
+ * blur or colour + noise, drawn from `Random(seed).fork('erase/<step>')`.
  */
 import * as tf from '@tensorflow/tfjs';
 import { ClutteredFashionMnist } from '../data/cluttered';
+import { DEFAULT_BACKGROUND_ERASING, eraseBackground } from './background-erasing';
 import { loadFashionMnist } from '../data/fashion-mnist';
 import { Random } from '../random';
 import { ArchitectureName, logitsModel } from './architecture';
@@ -41,6 +46,8 @@ export interface TrainBlackBoxConfig {
   validationSize: number;
   /** Validation images scored after each epoch (the first of the held-out items); default 2,000. */
   validationEval: number;
+  /** Share of training images whose background is partly erased ({@link eraseBackground}); default 0.5, 0 turns it off. */
+  backgroundErasing: number;
 }
 
 /** Defaults of {@link TrainBlackBoxConfig} (all but `arch`). */
@@ -53,6 +60,7 @@ export const DEFAULT_TRAIN_BLACK_BOX_CONFIG: Readonly<Omit<TrainBlackBoxConfig, 
   trainSize: 55000,
   validationSize: 5000,
   validationEval: 2000,
+  backgroundErasing: DEFAULT_BACKGROUND_ERASING.probability,
 });
 
 /** Items in the Fashion-MNIST train split. */
@@ -121,7 +129,7 @@ export interface TrainBlackBoxResult {
 
 /** The configuration fields that must match for a checkpoint to be resumed. */
 function configKey(c: TrainBlackBoxConfig): string {
-  return JSON.stringify([c.arch, c.epochs, c.batchSize, c.learningRate, c.seed, c.dataSeed, c.trainSize, c.validationSize]);
+  return JSON.stringify([c.arch, c.epochs, c.batchSize, c.learningRate, c.seed, c.dataSeed, c.trainSize, c.validationSize, c.backgroundErasing]);
 }
 
 /**
@@ -185,19 +193,21 @@ export async function trainBlackBox(
       const t0 = performance.now();
       const indices = Array.from(order.subarray(position.step * batchSize, (position.step + 1) * batchSize), (item) => epoch * TRAIN_SPLIT_ITEMS + item);
       const batch = train.batch(indices);
+      const images = eraseBackground(batch.images, batch.boxes, shuffler.fork(`erase/${position.globalStep}`), { probability: config.backgroundErasing });
+      batch.images.dispose();
       optimizer.setLearningRate(cosineLearningRate(config.learningRate, position.globalStep, totalSteps));
       const { lossValue, correct } = tf.tidy(() => {
         const targets = tf.oneHot(tf.tensor1d(batch.labels, 'int32'), model.outputs[0].shape[1] as number);
         let hits: tf.Tensor | undefined;
         const { value, grads } = tf.variableGrads(() => {
-          const out = logits.apply(batch.images, { training: true }) as tf.Tensor2D;
+          const out = logits.apply(images, { training: true }) as tf.Tensor2D;
           hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(out, 1), tf.argMax(targets, 1)), 'float32')));
           return tf.losses.softmaxCrossEntropy(targets, out) as tf.Scalar;
         }, variables);
         optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
         return { lossValue: value.dataSync()[0], correct: hits!.dataSync()[0] };
       });
-      batch.images.dispose();
+      images.dispose();
       const seconds = (performance.now() - t0) / 1000;
       position.step++;
       position.globalStep++;
