@@ -19,6 +19,8 @@ export const DEFAULT_EVALUATION_DIR = path.join('results', 'evaluation');
 
 /** One results file. */
 export interface PairResultFile extends PairEvaluation {
+  /** The ablation setting the pair was run under (ablation sweeps only). */
+  setting?: object;
   method: EvaluatedMethodName;
   blackBox: string;
   /** Copied from `plan.configHash`: what a re-run compares. */
@@ -41,12 +43,16 @@ export interface BenchmarkOptions {
   outDir: string;
   /** Re-run pairs whose file is already there with the same config hash; default false. */
   force: boolean;
+  /** The results file of a pair; default {@link pairResultPath} in `outDir`. */
+  resultPath?: (method: EvaluatedMethodName, blackBox: string) => string;
   /** Called when a pair starts (after the skip check). */
   onPairStart?: (plan: PairPlan) => void;
   /** Called after every batch of a pair. */
   onProgress?: (plan: PairPlan, progress: EvaluationProgress) => void;
   /** Called when a pair is written or skipped. */
   onPairEnd?: (outcome: PairOutcome) => void;
+  /** Written into every results file as `setting` (ablation sweeps); default none. */
+  setting?: object;
 }
 
 /** The defaults of {@link BenchmarkOptions}. */
@@ -83,7 +89,7 @@ export async function runBenchmark(
     for (const method of methods) {
       const startedAt = new Date();
       const plan = planPair(method, bb.name, pairFingerprint(bb, method), config);
-      const file = pairResultPath(opts.outDir, method, bb.name);
+      const file = opts.resultPath ? opts.resultPath(method, bb.name) : pairResultPath(opts.outDir, method, bb.name);
       if (!opts.force && isFinished(file, plan)) {
         outcomes.push({ plan, file, status: 'skipped' });
         opts.onPairEnd?.(outcomes[outcomes.length - 1]);
@@ -91,7 +97,7 @@ export async function runBenchmark(
       }
       opts.onPairStart?.(plan);
       const evaluation = await evaluatePair(plan, bb.whiteBox, bb.runtimeOptions, (p) => opts.onProgress?.(plan, p));
-      const result: PairResultFile = { method, blackBox: bb.name, configHash: plan.configHash, plan, config, seed: config.seed, ...evaluation, run: runMetadata(startedAt) };
+      const result: PairResultFile = { method, blackBox: bb.name, configHash: plan.configHash, setting: opts.setting, plan, config, seed: config.seed, ...evaluation, run: runMetadata(startedAt) };
       writeJsonAtomic(file, result);
       outcomes.push({ plan, file, status: 'evaluated' });
       opts.onPairEnd?.(outcomes[outcomes.length - 1]);

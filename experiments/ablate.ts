@@ -1,0 +1,254 @@
+/**
+ * Ablation sweeps of the saliency objective (Dabkowski & Gal 2017, §4): the
+ * alternative image A and the weights λ1..λ4 (and, for trained maskers, the
+ * fake-class probability). Every setting of the grid the flags describe is
+ * scored by the kit's evaluation on one black box and written to
+ * `<out>/<study>/<setting id>.json` (one file per setting, atomically).
+ * Finished settings are skipped, so a rerun resumes; `--shard i/n` runs every
+ * n-th setting starting at i, for spreading one sweep over machines (Slurm
+ * arrays, Kubernetes indexed jobs, GNU parallel); `--jobs N` runs settings as
+ * N parallel processes here.
+ *
+ * `--method iterative-mask` optimises masks per image with each setting's
+ * objective (no training). `--method masker` trains a masker per setting for
+ * `--steps` steps (checkpointed under `<out>/<study>/checkpoints/<id>/`,
+ * weights in `<out>/<study>/maskers/<id>/`) and then evaluates it.
+ *
+ * The committed sweeps (README "Ablations"):
+ *   npm run ablation:alternative
+ *   npm run ablation:lambda
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Command } from 'commander';
+import { initEngine } from '../lib/engine/backend';
+import { AlternativeKind } from '../lib/evidence';
+import {
+  ABLATION_METHODS, AblationMethod, AblationSetting, expandGrid, iterativeMaskOptions, maskerTrainingOverrides, parseShard, settingId, shardItems,
+} from '../lib/evaluation/ablation';
+import { isFinished, runBenchmark } from '../lib/evaluation/benchmark';
+import { EvaluationConfig, planPair, resolveEvaluationConfig } from '../lib/evaluation/config';
+import { attachTrainedMasker, DEFAULT_BLACK_BOX_DIR, loadKitBlackBox, pairFingerprint } from '../lib/evaluation/kit-black-boxes';
+import { ArchitectureName, ARCHITECTURE_NAMES } from '../lib/models/architecture';
+import { residualEncoder } from '../lib/models/encoder';
+import { CALIBRATED_LAMBDAS } from '../lib/objective';
+import { assertAllSucceeded, runInParallel, withoutFlags } from '../lib/parallel';
+import { parseCount } from '../lib/cli';
+import { readJson, RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
+import { ENCODER_BLACK_BOX, loadKitBlackBox as loadTrainingBlackBox } from '../lib/saliency/masker-assets';
+import { DEFAULT_TRAIN_MASKER_CONFIG, trainingConfigKey, trainMasker, TrainMaskerConfig } from '../lib/saliency/train-masker';
+
+interface Options {
+  study: string;
+  method: string;
+  blackBox: string;
+  alternatives: string;
+  tv: string;
+  area: string;
+  destroy: string;
+  power: string;
+  fakeProb: string;
+  iterations: string;
+  steps: string;
+  images: string;
+  tuneImages: string;
+  pairs: string;
+  shard: string;
+  jobs: string;
+  only?: string;
+  force?: boolean;
+  out: string;
+}
+
+const ALTERNATIVES: readonly AlternativeKind[] = ['blur', 'noise', 'constant', 'random-mix'];
+const L = CALIBRATED_LAMBDAS;
+
+function parseArgs(): Options {
+  return new Command()
+    .description('Sweep A, λ and the fake-class probability; score every setting with the kit\'s evaluation')
+    .requiredOption('--study <name>', 'sweep name: results go to <out>/<name>/')
+    .option('--method <m>', ABLATION_METHODS.join(' | '), 'iterative-mask')
+    .option('--black-box <name>', ARCHITECTURE_NAMES.join(' | '), 'residual')
+    .option('--alternatives <list>', `A values: ${ALTERNATIVES.join(', ')}`, 'random-mix')
+    .option('--tv <list>', 'λ1 values (TV)', String(L.tv))
+    .option('--area <list>', 'λ2 values (area)', String(L.area))
+    .option('--destroy <list>', 'λ3 values (destroyed-image probability)', String(L.destroy))
+    .option('--power <list>', 'λ4 values (its power)', String(L.destroyPower))
+    .option('--fake-prob <list>', 'fake-class probabilities (masker only)', String(DEFAULT_TRAIN_MASKER_CONFIG.fakeClassProbability))
+    .option('--iterations <n>', 'iterative-mask: optimisation steps per image', '60')
+    .option('--steps <n>', 'masker: training steps per setting', '400')
+    .option('--images <n>', 'single-item test images scored', '24')
+    .option('--tune-images <n>', 'held-out training images for tuning α', '24')
+    .option('--pairs <n>', 'two-item test images (class selectivity)', '12')
+    .option('--shard <i/n>', 'run every n-th setting starting at i (0-based)', '0/1')
+    .option('--jobs <n>', 'settings run in parallel processes', '1')
+    .option('--only <id>', 'run the one setting with this id (what --jobs children get)')
+    .option('--force', 're-run finished settings')
+    .option('--out <dir>', 'results folder', path.join(RESULTS_DIR, 'ablations'))
+    .parse()
+    .opts<Options>();
+}
+
+function numbers(value: string, flag: string): number[] {
+  const list = value.split(',').map((s) => Number(s.trim()));
+  if (list.some((v) => !Number.isFinite(v))) throw new Error(`${flag} must be a comma-separated list of numbers, got '${value}'`);
+  return list;
+}
+
+function alternatives(value: string): AlternativeKind[] {
+  return value.split(',').map((s) => {
+    const kind = s.trim();
+    if (!(ALTERNATIVES as readonly string[]).includes(kind)) throw new Error(`--alternatives: unknown A '${kind}'; use ${ALTERNATIVES.join(', ')}`);
+    return kind as AlternativeKind;
+  });
+}
+
+function checkChoice<T extends string>(value: string, allowed: readonly T[], flag: string): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new Error(`${flag} must be one of ${allowed.join(', ')}, got '${value}'`);
+  return value as T;
+}
+
+interface Sweep {
+  method: AblationMethod;
+  blackBox: ArchitectureName;
+  settings: { id: string; setting: AblationSetting }[];
+  evaluation: EvaluationConfig;
+  dir: string;
+}
+
+function sweepFrom(opts: Options): Sweep {
+  const method = checkChoice(opts.method, ABLATION_METHODS, '--method');
+  const fake = numbers(opts.fakeProb, '--fake-prob');
+  if (method === 'iterative-mask' && (fake.length !== 1 || fake[0] !== DEFAULT_TRAIN_MASKER_CONFIG.fakeClassProbability)) {
+    throw new Error('--fake-prob applies to masker training only; use --method masker to sweep it');
+  }
+  const settings = expandGrid({
+    alternatives: alternatives(opts.alternatives),
+    tv: numbers(opts.tv, '--tv'),
+    area: numbers(opts.area, '--area'),
+    destroy: numbers(opts.destroy, '--destroy'),
+    destroyPower: numbers(opts.power, '--power'),
+    fakeClassProbability: fake,
+  }).map((setting) => ({ id: settingId(setting, method), setting }));
+  return {
+    method,
+    blackBox: checkChoice(opts.blackBox, ARCHITECTURE_NAMES, '--black-box'),
+    settings,
+    // Every count is explicit, so no per-method cap applies.
+    evaluation: resolveEvaluationConfig({
+      images: parseCount(opts.images, '--images'),
+      tuneImages: parseCount(opts.tuneImages, '--tune-images'),
+      pairImages: parseCount(opts.pairs, '--pairs'),
+      imageLimits: {},
+      methodOptions: {},
+      // Speed is not what a sweep compares; a small timed batch keeps slow methods cheap.
+      speedBatch: 4,
+    }),
+    dir: path.join(opts.out, opts.study),
+  };
+}
+
+const resultFile = (sweep: Sweep, id: string) => path.join(sweep.dir, `${id}.json`);
+
+/** Evaluation config of one setting (iterative masks carry the setting in their options). */
+function settingEvaluation(sweep: Sweep, setting: AblationSetting, iterations: number): EvaluationConfig {
+  return sweep.method === 'iterative-mask' ? { ...sweep.evaluation, methodOptions: iterativeMaskOptions(setting, iterations) } : sweep.evaluation;
+}
+
+/** Trains (or resumes, or reuses) the masker of one setting; returns its folder of maskers (`<dir>/<black box>/`). */
+async function trainSettingMasker(sweep: Sweep, id: string, setting: AblationSetting, steps: number, force: boolean): Promise<string> {
+  const maskersDir = path.join(sweep.dir, 'maskers', id);
+  const config: TrainMaskerConfig = { ...DEFAULT_TRAIN_MASKER_CONFIG, ...maskerTrainingOverrides(setting), steps };
+  const key = trainingConfigKey(sweep.blackBox, config);
+  const summaryFile = path.join(maskersDir, `${sweep.blackBox}.json`);
+  const previous = readJson<{ trainingKey: string; steps: number }>(summaryFile);
+  if (!force && previous?.trainingKey === key && previous.steps === steps) return maskersDir;
+  const startedAt = new Date();
+  const explained = await loadTrainingBlackBox(sweep.blackBox);
+  const encoderNet = sweep.blackBox === ENCODER_BLACK_BOX ? explained : await loadTrainingBlackBox(ENCODER_BLACK_BOX);
+  try {
+    let lastLog = 0;
+    const result = await trainMasker(explained.blackBox, residualEncoder(encoderNet.model), config, {
+      checkpoint: { dir: path.join(sweep.dir, 'checkpoints', id), fresh: force },
+      onStep: (s) => {
+        if (s.step - lastLog >= 100 || s.step === steps) {
+          lastLog = s.step;
+          console.log(`${id}: step ${s.step}/${steps}, loss ${s.loss.toFixed(3)}, area ${s.realArea.toFixed(3)}, ${s.stepsPerSecond.toFixed(2)} steps/s`);
+        }
+      },
+    });
+    await result.masker.save(path.join(maskersDir, sweep.blackBox));
+    writeJsonAtomic(summaryFile, {
+      trainingKey: key, steps, config, final: result.curve[result.curve.length - 1], curve: result.curve,
+      trainSeconds: result.trainSeconds, seed: config.seed, run: runMetadata(startedAt),
+    });
+    result.masker.dispose();
+  } finally {
+    explained.dispose();
+    if (encoderNet !== explained) encoderNet.dispose();
+  }
+  return maskersDir;
+}
+
+async function runSetting(sweep: Sweep, id: string, setting: AblationSetting, opts: Options): Promise<void> {
+  const iterations = parseCount(opts.iterations, '--iterations');
+  const config = settingEvaluation(sweep, setting, iterations);
+  const maskersDir = sweep.method === 'masker' ? await trainSettingMasker(sweep, id, setting, parseCount(opts.steps, '--steps'), Boolean(opts.force)) : undefined;
+  const bb = await loadKitBlackBox(sweep.blackBox, DEFAULT_BLACK_BOX_DIR);
+  try {
+    if (maskersDir) await attachTrainedMasker(bb, maskersDir);
+    // What the setting really varied: iterative masks have no fake classes.
+    const recorded = sweep.method === 'masker'
+      ? { id, method: sweep.method, ...setting, steps: parseCount(opts.steps, '--steps') }
+      : { id, method: sweep.method, alternative: setting.alternative, lambdas: setting.lambdas, iterations };
+    await runBenchmark([sweep.method], [bb], config, {
+      force: opts.force,
+      resultPath: () => resultFile(sweep, id),
+      setting: recorded,
+      onPairEnd: (o) => console.log(`${id}: ${o.status} → ${path.relative(process.cwd(), o.file)}`),
+    });
+  } finally {
+    bb.dispose();
+  }
+}
+
+/** Settings whose results file is finished (iterative masks only: a masker's hash needs its trained weights). */
+async function finishedIterative(sweep: Sweep, iterations: number): Promise<Set<string>> {
+  if (sweep.method !== 'iterative-mask') return new Set();
+  const bb = await loadKitBlackBox(sweep.blackBox, DEFAULT_BLACK_BOX_DIR);
+  try {
+    const done = sweep.settings.filter(({ id, setting }) => isFinished(resultFile(sweep, id), planPair(sweep.method, bb.name, pairFingerprint(bb, sweep.method), settingEvaluation(sweep, setting, iterations))));
+    return new Set(done.map((s) => s.id));
+  } finally {
+    bb.dispose();
+  }
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs();
+  const sweep = sweepFrom(opts);
+  await initEngine();
+  if (opts.only !== undefined) {
+    const one = sweep.settings.find((s) => s.id === opts.only);
+    if (!one) throw new Error(`--only: no setting '${opts.only}' in this grid`);
+    return runSetting(sweep, one.id, one.setting, opts);
+  }
+  const shard = parseShard(opts.shard);
+  const mine = shardItems(sweep.settings, shard);
+  const done = opts.force ? new Set<string>() : await finishedIterative(sweep, parseCount(opts.iterations, '--iterations'));
+  const todo = mine.filter((s) => !done.has(s.id));
+  fs.mkdirSync(sweep.dir, { recursive: true });
+  console.log(`${sweep.settings.length} settings in the grid; shard ${shard.index}/${shard.count} holds ${mine.length}, ${mine.length - todo.length} finished, ${todo.length} to run (${sweep.method} on ${sweep.blackBox}) → ${path.relative(process.cwd(), sweep.dir)}`);
+  const jobs = parseCount(opts.jobs, '--jobs');
+  if (jobs > 1) {
+    const args = withoutFlags(process.argv.slice(2), ['--jobs', '--shard']);
+    assertAllSucceeded(await runInParallel(todo.map(({ id }) => ({ label: id, script: __filename, args: [...args, '--only', id] })), jobs));
+    return;
+  }
+  for (const { id, setting } of todo) await runSetting(sweep, id, setting, opts);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
