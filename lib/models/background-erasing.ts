@@ -54,25 +54,28 @@ export function eraseBackground(images: tf.Tensor4D, boxes: readonly Box[], rng:
   if (!(Number.isInteger(grid) && grid >= 1)) throw new Error(`eraseBackground: grid must be a positive integer, got ${grid}`);
 
   const erase = Array.from({ length: b }, () => rng.bernoulli(probability));
-  if (!erase.includes(true)) return images.clone();
-  const field = new Float32Array(b * grid * grid);
-  const levels = new Float32Array(b);
-  const outsideBox = new Float32Array(b * h * w);
-  for (let i = 0; i < b; i++) {
-    for (let k = 0; k < grid * grid; k++) field[i * grid * grid + k] = rng.uniform();
-    // A level above every noise value erases nothing; below every value, the whole background.
-    levels[i] = erase[i] ? rng.uniform() : 2;
-    const { x0, y0, x1, y1 } = boxes[i];
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) outsideBox[(i * h + y) * w + x] = y >= y0 && y < y1 && x >= x0 && x < x1 ? 0 : 1;
-    }
-  }
+  // Only the chosen images are computed on, then put back in their places.
+  const chosen = erase.flatMap((e, i) => (e ? [i] : []));
+  if (chosen.length === 0) return images.clone();
+  const n = chosen.length;
+  const field = Float32Array.from({ length: n * grid * grid }, () => rng.uniform());
+  // A random level: low levels erase most of the background, high ones little.
+  const levels = Float32Array.from({ length: n }, () => rng.uniform());
+  const outsideBox = new Float32Array(n * h * w).fill(1);
+  chosen.forEach((image, k) => {
+    const { x0, y0, x1, y1 } = boxes[image];
+    for (let y = Math.max(0, y0); y < Math.min(h, y1); y++) outsideBox.fill(0, (k * h + y) * w + Math.max(0, x0), (k * h + y) * w + Math.min(w, x1));
+  });
   const alternativeSeed = rng.int(0, 2 ** 31);
+  let rank = 0;
+  const order = erase.map((e, i) => (e ? b + rank++ : i));
   return tf.tidy(() => {
-    const smooth = upsampleMask(tf.tensor4d(field, [b, grid, grid, 1]), [h, w]);
-    const soft = tf.clipByValue(tf.mul(tf.sub(smooth, tf.tensor4d(levels, [b, 1, 1, 1])), edgeSharpness), 0, 1);
-    const erased = tf.mul(soft, tf.tensor4d(outsideBox, [b, h, w, 1]));
-    const alternative = alternativeImages(images, { kind: 'random-mix', seed: alternativeSeed });
-    return removeEvidence(images, tf.sub(1, erased) as tf.Tensor4D, alternative);
+    const picked = tf.gather(images, chosen);
+    const smooth = upsampleMask(tf.tensor4d(field, [n, grid, grid, 1]), [h, w]);
+    const soft = tf.clipByValue(tf.mul(tf.sub(smooth, tf.tensor4d(levels, [n, 1, 1, 1])), edgeSharpness), 0, 1);
+    const erased = tf.mul(soft, tf.tensor4d(outsideBox, [n, h, w, 1]));
+    const alternative = alternativeImages(picked, { kind: 'random-mix', seed: alternativeSeed });
+    const replaced = removeEvidence(picked, tf.sub(1, erased) as tf.Tensor4D, alternative);
+    return tf.gather(tf.concat([images, replaced]), order) as tf.Tensor4D;
   });
 }

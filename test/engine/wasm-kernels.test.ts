@@ -179,6 +179,26 @@ describe('engine/wasm-kernels', function () {
     tf.dispose([x, segmentIds, grad]);
   });
 
+  it('GatherV2 matches the cpu backend over axes, index shapes, repeats and dtypes', async () => {
+    const cases: { shape: number[]; indices: number[]; indexShape: number[]; axis: number; dtype: 'float32' | 'int32' }[] = [
+      { shape: [6, 4, 4, 3], indices: [5, 0, 2, 2], indexShape: [4], axis: 0, dtype: 'float32' },
+      { shape: [3, 5, 2], indices: [4, 1, 1, 0, 3, 2], indexShape: [2, 3], axis: 1, dtype: 'float32' },
+      { shape: [2, 3, 7], indices: [6, 0], indexShape: [2], axis: -1, dtype: 'int32' },
+      { shape: [9], indices: [], indexShape: [0], axis: 0, dtype: 'float32' },
+    ];
+    for (const c of cases) {
+      const size = c.shape.reduce((a, b) => a * b, 1);
+      const x = tf.tensor(Array.from({ length: size }, (_, i) => (c.dtype === 'int32' ? i : Math.sin(i))), c.shape, c.dtype);
+      const indices = tf.tensor(c.indices, c.indexShape, 'int32');
+      const err = await compareWithCpu('GatherV2', { x, indices }, { axis: c.axis, batchDims: 0 });
+      expect(err, JSON.stringify(c)).to.equal(0);
+      tf.dispose([x, indices]);
+    }
+    const x = tf.zeros([4, 2]);
+    expect(() => tf.gather(x, [1, 4])).to.throw(/index 4 is not in \[0, 3\] \(axis 0 of x \[4, 2\]\)/);
+    x.dispose();
+  });
+
   it('gradients of conv2d, fused conv2d, depthwise, fused depthwise and conv2dTranspose run on wasm', () => {
     const x = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 10);
     const w = tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 11);

@@ -10,6 +10,7 @@
  * | `Conv2DBackpropInput`                  | slow (replaced)      | zero insertion + `Conv2D`    |
  * | `DepthwiseConv2dNativeBackpropInput`   | missing              | zero insertion + depthwise   |
  * | `DepthwiseConv2dNativeBackpropFilter`  | missing              | per-tap slice, multiply, sum |
+ * | `GatherV2`                             | slow (replaced)      | block copies in JavaScript   |
  * | `UnsortedSegmentSum`, `Einsum`         | missing              | cpu-backend fallback         |
  *
  * Together they give gradients for `Conv2D`, `FusedConv2D`,
@@ -23,6 +24,7 @@ import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter';
 import { cpuFallbackConfig } from './cpu-fallback';
+import { gatherV2Config } from './gather';
 
 /** Kernels the kit replaces or adds on wasm, with their configs. */
 function wasmTrainingKernels(backendName: string): tf.KernelConfig[] {
@@ -31,6 +33,7 @@ function wasmTrainingKernels(backendName: string): tf.KernelConfig[] {
     conv2dBackpropInputConfig(backendName),
     depthwiseBackpropInputConfig(backendName),
     depthwiseBackpropFilterConfig(backendName),
+    gatherV2Config(backendName),
     cpuFallbackConfig('UnsortedSegmentSum', backendName),
     cpuFallbackConfig('Einsum', backendName),
   ];
