@@ -18,14 +18,14 @@ import * as cliProgress from 'cli-progress';
 import { initEngine } from '../lib/engine/backend';
 import { ArchitectureName, ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { fileSystemHandler } from '../lib/models/file-io-handler';
-import { DEFAULT_TRAIN_BLACK_BOX_CONFIG, trainBlackBox } from '../lib/models/train-black-box';
+import { COMMITTED_EPOCHS, DEFAULT_TRAIN_BLACK_BOX_CONFIG, trainBlackBox } from '../lib/models/train-black-box';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
 import { assertAllSucceeded, runInParallel, withoutFlags } from '../lib/parallel';
 import { parseCount } from '../lib/cli';
 
 interface Options {
   arch: string;
-  epochs: string;
+  epochs?: string;
   batch: string;
   lr: string;
   seed: string;
@@ -45,7 +45,7 @@ function parseArgs(): Options {
   return new Command()
     .description('Train the black-box classifiers on Cluttered Fashion-MNIST')
     .option('--arch <name>', `${ARCHITECTURE_NAMES.join(' | ')} | all`, 'all')
-    .option('--epochs <n>', 'passes over the training items', String(D.epochs))
+    .option('--epochs <n>', `passes over the training items (default: those of the committed weights, ${Object.entries(COMMITTED_EPOCHS).map(([a, e]) => `${a} ${e}`).join(', ')})`)
     .option('--batch <n>', 'images per step', String(D.batchSize))
     .option('--lr <x>', 'peak Adam learning rate (cosine decay to 0)', String(D.learningRate))
     .option('--seed <n>', 'seed of initialisation and shuffling', String(D.seed))
@@ -73,7 +73,7 @@ async function trainOne(arch: ArchitectureName, opts: Options): Promise<void> {
   await initEngine();
   const config = {
     arch,
-    epochs: parseCount(opts.epochs, '--epochs'),
+    epochs: opts.epochs === undefined ? COMMITTED_EPOCHS[arch] : parseCount(opts.epochs, '--epochs'),
     batchSize: parseCount(opts.batch, '--batch'),
     learningRate: Number(opts.lr),
     seed: parseCount(opts.seed, '--seed'),

@@ -23,13 +23,13 @@ import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { assertAllSucceeded, runInParallel } from '../lib/parallel';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
 import { ENCODER_BLACK_BOX, loadKitBlackBox } from '../lib/saliency/masker-assets';
-import { DEFAULT_TRAIN_MASKER_CONFIG, parseLambdas, trainMasker, TrainMaskerConfig } from '../lib/saliency/train-masker';
+import { COMMITTED_MASKER_STEPS, DEFAULT_TRAIN_MASKER_CONFIG, parseLambdas, trainMasker, TrainMaskerConfig } from '../lib/saliency/train-masker';
 import { residualEncoder } from '../lib/models/encoder';
 
 interface Options {
   blackBox: string;
   jobs: string;
-  steps: string;
+  steps?: string;
   batch: string;
   lr: string;
   lambdas: string;
@@ -52,7 +52,7 @@ function parseArgs(): Options {
     .description('Train the real-time masking model for the kit\'s black boxes')
     .option('--black-box <name>', `${ARCHITECTURE_NAMES.join(' | ')} | all`, 'all')
     .option('--jobs <n>', 'with --black-box all: maskers trained in parallel processes', '1')
-    .option('--steps <n>', 'optimisation steps', String(D.steps))
+    .option('--steps <n>', `optimisation steps (default: those of the committed maskers, ${Object.entries(COMMITTED_MASKER_STEPS).map(([b, n]) => `${b} ${n}`).join(', ')})`)
     .option('--batch <n>', 'images per step', String(D.batchSize))
     .option('--lr <x>', 'Adam learning rate', String(D.learningRate))
     .option('--lambdas <spec>', 'paper | calibrated | tv,area,destroy,power', 'calibrated')
@@ -78,11 +78,11 @@ function toNumber(value: string, flag: string, ok: (v: number) => boolean, rule:
 const isCount = (v: number) => Number.isInteger(v) && v >= 1;
 
 /** The training configuration the flags describe. */
-function configFromOptions(opts: Options): TrainMaskerConfig {
+function configFromOptions(name: string, opts: Options): TrainMaskerConfig {
   if (!(ALTERNATIVES as readonly string[]).includes(opts.alternative)) throw new Error(`--alternative must be one of ${ALTERNATIVES.join(', ')}, got '${opts.alternative}'`);
   return {
     ...D,
-    steps: toNumber(opts.steps, '--steps', isCount, 'an integer >= 1'),
+    steps: opts.steps === undefined ? COMMITTED_MASKER_STEPS[name] ?? D.steps : toNumber(opts.steps, '--steps', isCount, 'an integer >= 1'),
     batchSize: toNumber(opts.batch, '--batch', isCount, 'an integer >= 1'),
     learningRate: toNumber(opts.lr, '--lr', (v) => v > 0, '> 0'),
     lambdas: parseLambdas(opts.lambdas),
@@ -108,7 +108,7 @@ async function runAll(jobs: number): Promise<void> {
 async function trainOne(name: string, opts: Options): Promise<void> {
   const startedAt = new Date();
   await initEngine();
-  const config = configFromOptions(opts);
+  const config = configFromOptions(name, opts);
   const explained = await loadKitBlackBox(name);
   const encoderNet = name === ENCODER_BLACK_BOX ? explained : await loadKitBlackBox(ENCODER_BLACK_BOX);
   const log = (line: string) => console.log(`${name.padEnd(9)} ${line}`);

@@ -78,6 +78,13 @@ export const DEFAULT_TRAIN_MASKER_CONFIG: Readonly<TrainMaskerConfig> = Object.f
   masker: DEFAULT_TRAINED_MASKER_SIZE,
 });
 
+/**
+ * Steps of the committed maskers in `results/maskers/` (the command-line
+ * default): what two shared cores allowed in one working session, more for
+ * the residual black box, the one the paper's claims are checked on.
+ */
+export const COMMITTED_MASKER_STEPS: Readonly<Record<string, number>> = Object.freeze({ residual: 2500, plain: 2000, inception: 2000 });
+
 /** Named λ presets accepted by {@link parseLambdas}. */
 export type LambdaPreset = 'paper' | 'calibrated';
 
