@@ -28,14 +28,14 @@ import {
 } from '../lib/evaluation/ablation';
 import { isFinished, runBenchmark } from '../lib/evaluation/benchmark';
 import { EvaluationConfig, planPair, resolveEvaluationConfig } from '../lib/evaluation/config';
-import { attachTrainedMasker, DEFAULT_BLACK_BOX_DIR, loadKitBlackBox, pairFingerprint } from '../lib/evaluation/kit-black-boxes';
+import { attachTrainedMasker, loadEvaluationBlackBox, pairFingerprint } from '../lib/evaluation/kit-black-boxes';
 import { ArchitectureName, ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { residualEncoder } from '../lib/models/encoder';
 import { CALIBRATED_LAMBDAS } from '../lib/objective';
 import { assertAllSucceeded, runInParallel, withoutFlags } from '../lib/parallel';
 import { parseCount } from '../lib/cli';
 import { readJson, RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
-import { ENCODER_BLACK_BOX, loadKitBlackBox as loadTrainingBlackBox } from '../lib/saliency/masker-assets';
+import { ENCODER_BLACK_BOX, loadKitBlackBox } from '../lib/saliency/masker-assets';
 import { DEFAULT_TRAIN_MASKER_CONFIG, trainingConfigKey, trainMasker, TrainMaskerConfig } from '../lib/saliency/train-masker';
 
 interface Options {
@@ -164,8 +164,8 @@ async function trainSettingMasker(sweep: Sweep, id: string, setting: AblationSet
   const previous = readJson<{ trainingKey: string; steps: number }>(summaryFile);
   if (!force && previous?.trainingKey === key && previous.steps === steps) return maskersDir;
   const startedAt = new Date();
-  const explained = await loadTrainingBlackBox(sweep.blackBox);
-  const encoderNet = sweep.blackBox === ENCODER_BLACK_BOX ? explained : await loadTrainingBlackBox(ENCODER_BLACK_BOX);
+  const explained = await loadKitBlackBox(sweep.blackBox);
+  const encoderNet = sweep.blackBox === ENCODER_BLACK_BOX ? explained : await loadKitBlackBox(ENCODER_BLACK_BOX);
   try {
     let lastLog = 0;
     const result = await trainMasker(explained.blackBox, residualEncoder(encoderNet.model), config, {
@@ -194,7 +194,7 @@ async function runSetting(sweep: Sweep, id: string, setting: AblationSetting, op
   const iterations = parseCount(opts.iterations, '--iterations');
   const config = settingEvaluation(sweep, setting, iterations);
   const maskersDir = sweep.method === 'masker' ? await trainSettingMasker(sweep, id, setting, parseCount(opts.steps, '--steps'), Boolean(opts.force)) : undefined;
-  const bb = await loadKitBlackBox(sweep.blackBox, DEFAULT_BLACK_BOX_DIR);
+  const bb = await loadEvaluationBlackBox(sweep.blackBox);
   try {
     if (maskersDir) await attachTrainedMasker(bb, maskersDir);
     // What the setting really varied: iterative masks have no fake classes.
@@ -215,7 +215,7 @@ async function runSetting(sweep: Sweep, id: string, setting: AblationSetting, op
 /** Settings whose results file is finished (iterative masks only: a masker's hash needs its trained weights). */
 async function finishedIterative(sweep: Sweep, iterations: number): Promise<Set<string>> {
   if (sweep.method !== 'iterative-mask') return new Set();
-  const bb = await loadKitBlackBox(sweep.blackBox, DEFAULT_BLACK_BOX_DIR);
+  const bb = await loadEvaluationBlackBox(sweep.blackBox);
   try {
     const done = sweep.settings.filter(({ id, setting }) => isFinished(resultFile(sweep, id), planPair(sweep.method, bb.name, pairFingerprint(bb, sweep.method), settingEvaluation(sweep, setting, iterations))));
     return new Set(done.map((s) => s.id));

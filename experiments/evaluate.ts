@@ -17,12 +17,12 @@ import { initEngine } from '../lib/engine/backend';
 import { DEFAULT_EVALUATION_CONFIG, EvaluationConfig, planPair, resolveEvaluationConfig } from '../lib/evaluation/config';
 import { isFinished, pairResultPath, runBenchmark } from '../lib/evaluation/benchmark';
 import { checkMethodName, EvaluatedMethodName, EVALUATED_METHOD_NAMES, MethodOptions } from '../lib/evaluation/evaluated-methods';
-import { attachTrainedMasker, DEFAULT_BLACK_BOX_DIR, EvaluationBlackBox, loadKitBlackBox, pairFingerprint, untrainedKitBlackBox } from '../lib/evaluation/kit-black-boxes';
+import { attachTrainedMasker, EvaluationBlackBox, loadEvaluationBlackBox, pairFingerprint, untrainedKitBlackBox } from '../lib/evaluation/kit-black-boxes';
 import { ArchitectureName, ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { assertAllSucceeded, runInParallel } from '../lib/parallel';
 import { parseCount } from '../lib/cli';
 import { RESULTS_DIR } from '../lib/results';
-import { MASKERS_DIR } from '../lib/saliency/masker-assets';
+import { BLACK_BOXES_DIR, MASKERS_DIR } from '../lib/saliency/masker-assets';
 
 interface Options {
   methods: string;
@@ -60,7 +60,7 @@ function parseArgs(): Options {
     .option('--speed-batch <n>', 'images in the batch timed for masks/s', String(D.speedBatch))
     .option('--seed <n>', 'seed of the image choice and fake classes', String(D.seed))
     .option('--data-seed <n>', 'seed of the Cluttered Fashion-MNIST renders', String(D.dataSeed))
-    .option('--black-box-dir <dir>', 'trained black boxes (<dir>/<arch>/model.json)', DEFAULT_BLACK_BOX_DIR)
+    .option('--black-box-dir <dir>', 'trained black boxes (<dir>/<arch>/model.json)', BLACK_BOXES_DIR)
     .option('--masker-dir <dir>', 'trained maskers (<dir>/<arch>/masker.json)', MASKERS_DIR)
     .option('--untrained', 'use freshly initialised nets instead of trained ones (development only)')
     .option('--force', 're-run pairs whose results file exists with the same config')
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
   console.log(`engine ${info.engine} (backend ${info.backend}); ${methods.length} methods × ${archs.length} black boxes → ${path.relative(process.cwd(), opts.out) || '.'}`);
   const blackBoxes: EvaluationBlackBox[] = [];
   try {
-    for (const arch of archs) blackBoxes.push(opts.untrained ? untrainedKitBlackBox(arch) : await loadKitBlackBox(arch, opts.blackBoxDir));
+    for (const arch of archs) blackBoxes.push(opts.untrained ? untrainedKitBlackBox(arch) : await loadEvaluationBlackBox(arch, opts.blackBoxDir));
     if (methods.includes('masker')) {
       // The trained maskers: required when asked for by name, skipped with a note under `all`.
       try {

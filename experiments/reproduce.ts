@@ -24,7 +24,7 @@ import { Command } from 'commander';
 import { ClutteredFashionMnist } from '../lib/data/cluttered';
 import { initEngine } from '../lib/engine/backend';
 import { EVALUATED_METHOD_NAMES, GROUND_TRUTH_BOX, mergeMethodOptions, MethodOptions } from '../lib/evaluation/evaluated-methods';
-import { attachTrainedMasker, DEFAULT_BLACK_BOX_DIR, EvaluationBlackBox, loadKitBlackBox } from '../lib/evaluation/kit-black-boxes';
+import { attachTrainedMasker, EvaluationBlackBox, loadEvaluationBlackBox } from '../lib/evaluation/kit-black-boxes';
 import { maskFigure } from '../lib/evaluation/mask-figure';
 import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { CALIBRATED_LAMBDAS } from '../lib/objective';
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   const blackBoxes: EvaluationBlackBox[] = [];
   try {
     for (const arch of ARCHITECTURE_NAMES) {
-      blackBoxes.push(await loadKitBlackBox(arch, DEFAULT_BLACK_BOX_DIR));
+      blackBoxes.push(await loadEvaluationBlackBox(arch));
       if (methods.includes('masker')) await attachTrainedMasker(blackBoxes[blackBoxes.length - 1]);
     }
     const test = new ClutteredFashionMnist({ split: 'test' });

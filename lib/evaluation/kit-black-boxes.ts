@@ -9,21 +9,15 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import * as tf from '@tensorflow/tfjs';
 import { FASHION_MNIST_CLASSES } from '../data/fashion-mnist';
 import { ArchitectureConfig, ArchitectureName } from '../models/architecture';
 import { buildArchitecture } from '../models/architectures';
 import { MODEL_JSON, WEIGHTS_BIN } from '../models/file-io-handler';
 import { layersBlackBox } from '../models/layers-black-box';
-import { loadTfjsModel } from '../models/load-tfjs-model';
-import { RESULTS_DIR } from '../results';
-import { loadTrainedMasker, MASKERS_DIR } from '../saliency/masker-assets';
+import { BLACK_BOXES_DIR, loadKitBlackBox, loadTrainedMasker, MASKERS_DIR } from '../saliency/masker-assets';
 import type { WhiteBox } from '../saliency/white-box';
 import { EvaluatedMethodName, MethodOptions } from './evaluated-methods';
 import { layersWhiteBox } from './layers-white-box';
-
-/** Where `experiments/train-black-box.ts` writes the trained nets by default. */
-export const DEFAULT_BLACK_BOX_DIR = path.join(RESULTS_DIR, 'black-boxes');
 
 /** A black box ready for evaluation; `dispose()` frees its weights (and its masker's). */
 export interface EvaluationBlackBox {
@@ -56,23 +50,15 @@ function hashFiles(files: readonly string[]): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-/** The command that trains one black box, for error messages. */
-export function trainBlackBoxCommand(arch: string): string {
-  return `npx ts-node --transpile-only experiments/train-black-box.ts --arch ${arch}`;
-}
-
 /**
- * Loads a trained kit net from `<dir>/<arch>/model.json` + `weights.bin`.
+ * Loads a trained kit net from `<dir>/<arch>/model.json` + `weights.bin` as an
+ * evaluation black box (white box, weights fingerprint).
  * @throws naming the missing file and the command that makes it.
  */
-export async function loadKitBlackBox(arch: ArchitectureName, dir: string = DEFAULT_BLACK_BOX_DIR): Promise<EvaluationBlackBox> {
-  const files = [MODEL_JSON, WEIGHTS_BIN].map((f) => path.join(dir, arch, f));
-  const missing = files.find((f) => !fs.existsSync(f));
-  if (missing) throw new Error(`black box '${arch}': ${path.relative(process.cwd(), missing)} is missing; make it with: ${trainBlackBoxCommand(arch)}`);
-  const fingerprint = hashFiles(files);
-  const loaded = await loadTfjsModel(path.join(dir, arch), { inputSize: [64, 64], channels: 3, name: arch, classNames: FASHION_MNIST_CLASSES, format: 'layers' });
-  const model = loaded.model as tf.LayersModel;
-  return { name: arch, whiteBox: layersWhiteBox(model, loaded.blackBox), fingerprint, runtimeOptions: {}, methodFingerprints: {}, dispose: () => loaded.dispose() };
+export async function loadEvaluationBlackBox(arch: ArchitectureName, dir: string = BLACK_BOXES_DIR): Promise<EvaluationBlackBox> {
+  const loaded = await loadKitBlackBox(arch, dir);
+  const fingerprint = hashFiles([MODEL_JSON, WEIGHTS_BIN].map((f) => path.join(dir, arch, f)));
+  return { name: arch, whiteBox: layersWhiteBox(loaded.model, loaded.blackBox), fingerprint, runtimeOptions: {}, methodFingerprints: {}, dispose: () => loaded.dispose() };
 }
 
 /**
@@ -100,7 +86,7 @@ export function trainMaskerCommand(arch: string): string {
  * @returns `bb`, changed in place.
  * @throws naming the missing file and the command that makes it.
  */
-export async function attachTrainedMasker(bb: EvaluationBlackBox, maskersDir: string = MASKERS_DIR, blackBoxesDir: string = DEFAULT_BLACK_BOX_DIR): Promise<EvaluationBlackBox> {
+export async function attachTrainedMasker(bb: EvaluationBlackBox, maskersDir: string = MASKERS_DIR, blackBoxesDir: string = BLACK_BOXES_DIR): Promise<EvaluationBlackBox> {
   const dir = path.join(maskersDir, bb.name);
   const manifest = path.join(dir, 'masker.json');
   if (!fs.existsSync(manifest)) throw new Error(`masker of '${bb.name}': ${path.relative(process.cwd(), manifest)} is missing; make it with: ${trainMaskerCommand(bb.name)}`);

@@ -11,10 +11,9 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { FASHION_MNIST_CLASSES } from '../data/fashion-mnist';
 import { Masker, MaskerConfig } from '../masker/masker';
-import { BlackBox } from '../models/black-box';
 import { residualEncoder } from '../models/encoder';
-import { fileSystemHandler } from '../models/file-io-handler';
-import { layersBlackBox } from '../models/layers-black-box';
+import { fileSystemHandler, MODEL_JSON, WEIGHTS_BIN } from '../models/file-io-handler';
+import { LayersBlackBox, layersBlackBox } from '../models/layers-black-box';
 import { RESULTS_DIR } from '../results';
 
 /** Folder of the trained black boxes, one sub-folder per architecture. */
@@ -26,26 +25,31 @@ export const ENCODER_BLACK_BOX = 'residual';
 
 /** A trained black box and the LayersModel behind it; `dispose()` frees the model. */
 export interface LoadedBlackBox {
-  blackBox: BlackBox;
+  blackBox: LayersBlackBox;
   model: tf.LayersModel;
   dispose(): void;
 }
 
 /**
  * Loads one of the kit's trained black boxes (Fashion-MNIST class names,
- * inputs checked to lie in [0, 1] only when `checkRange` is set).
+ * inputs checked to lie in [0, 1] only when `checkRange` is set). The one
+ * loader of the kit's nets: the evaluation wraps it (lib/evaluation/kit-black-boxes.ts).
  * @param name `plain`, `inception` or `residual` (any folder under `dir`).
  * @param dir default {@link BLACK_BOXES_DIR}.
- * @throws naming the path when the model is missing.
+ * @throws naming the missing file and the command that makes it.
  */
 export async function loadKitBlackBox(name: string, dir = BLACK_BOXES_DIR, checkRange = false): Promise<LoadedBlackBox> {
   const folder = path.join(dir, name);
-  if (!fs.existsSync(path.join(folder, 'model.json'))) {
-    throw new Error(`no trained black box at ${folder}/model.json: run experiments/train-black-box.ts --arch ${name} first`);
-  }
+  const missing = [MODEL_JSON, WEIGHTS_BIN].map((f) => path.join(folder, f)).find((f) => !fs.existsSync(f));
+  if (missing) throw new Error(`black box '${name}': ${path.relative(process.cwd(), missing)} is missing; make it with: ${trainBlackBoxCommand(name)}`);
   const model = await tf.loadLayersModel(fileSystemHandler(folder));
   const blackBox = layersBlackBox(model, { name, classNames: FASHION_MNIST_CLASSES, checkRange });
   return { blackBox, model, dispose: () => model.dispose() };
+}
+
+/** The command that trains one of the kit's black boxes, for error messages. */
+export function trainBlackBoxCommand(arch: string): string {
+  return `npx ts-node --transpile-only experiments/train-black-box.ts --arch ${arch}`;
 }
 
 /** A trained masker with the model its encoder borrows; `dispose()` frees both. */
