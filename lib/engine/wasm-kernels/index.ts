@@ -10,6 +10,7 @@
  * | `Conv2DBackpropInput`                  | slow (replaced)      | zero insertion + `Conv2D`    |
  * | `DepthwiseConv2dNativeBackpropInput`   | missing              | zero insertion + depthwise   |
  * | `DepthwiseConv2dNativeBackpropFilter`  | missing              | per-tap slice, multiply, sum |
+ * | `MaxPoolGrad`                          | slow (replaced)      | per-tap compare, mask, shift |
  * | `GatherV2`                             | slow (replaced)      | block copies in JavaScript   |
  * | `UnsortedSegmentSum`, `Einsum`         | missing              | cpu-backend fallback         |
  *
@@ -25,6 +26,7 @@ import { depthwiseBackpropInputConfig } from './depthwise-backprop-input';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter';
 import { cpuFallbackConfig } from './cpu-fallback';
 import { gatherV2Config } from './gather';
+import { maxPoolGradConfig } from './max-pool-grad';
 
 /** Kernels the kit replaces or adds on wasm, with their configs. */
 function wasmTrainingKernels(backendName: string): tf.KernelConfig[] {
@@ -33,6 +35,7 @@ function wasmTrainingKernels(backendName: string): tf.KernelConfig[] {
     conv2dBackpropInputConfig(backendName),
     depthwiseBackpropInputConfig(backendName),
     depthwiseBackpropFilterConfig(backendName),
+    maxPoolGradConfig(backendName),
     gatherV2Config(backendName),
     cpuFallbackConfig('UnsortedSegmentSum', backendName),
     cpuFallbackConfig('Einsum', backendName),
