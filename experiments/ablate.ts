@@ -33,7 +33,7 @@ import { ArchitectureName, ARCHITECTURE_NAMES } from '../lib/models/architecture
 import { residualEncoder } from '../lib/models/encoder';
 import { CALIBRATED_LAMBDAS } from '../lib/objective';
 import { assertAllSucceeded, runInParallel, withoutFlags } from '../lib/parallel';
-import { parseCount } from '../lib/cli';
+import { parseCount, runMain } from '../lib/cli';
 import { readJson, RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
 import { ENCODER_BLACK_BOX, loadKitBlackBox } from '../lib/saliency/masker-assets';
 import { DEFAULT_TRAIN_MASKER_CONFIG, trainingConfigKey, trainMasker, TrainMaskerConfig } from '../lib/saliency/train-masker';
@@ -248,7 +248,4 @@ async function main(): Promise<void> {
   for (const { id, setting } of todo) await runSetting(sweep, id, setting, opts);
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runMain(main);

@@ -14,6 +14,7 @@ import { EngineName, ENGINE_PREFERENCE, initEngine } from '../lib/engine/backend
 import { timeTensorWork } from '../lib/engine/timing';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
 import { smallCnn } from '../lib/models/small-cnn';
+import { runMain } from '../lib/cli';
 
 interface ConvShape { batch: number; size: number; cin: number; cout: number; k: number; stride: number }
 
@@ -96,7 +97,4 @@ async function main() {
   console.log(`wrote ${path.relative(process.cwd(), opts.out)}`);
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

@@ -15,6 +15,7 @@ import * as path from 'path';
 import { initEngine } from '../lib/engine/backend';
 import { assertAllSucceeded, runInParallel } from '../lib/parallel';
 import { readJson, RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
+import { runMain } from '../lib/cli';
 
 interface Options { methods: string; blackBoxes: string; images: string; out: string }
 
@@ -69,7 +70,4 @@ async function main() {
   console.log(`wrote ${path.relative(process.cwd(), opts.out)}`);
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runMain(main);

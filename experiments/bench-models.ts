@@ -19,6 +19,7 @@ import { buildArchitecture } from '../lib/models/architectures';
 import { logitsModel } from '../lib/models/architecture';
 import { modelCost } from '../lib/models/model-cost';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
+import { runMain } from '../lib/cli';
 
 interface Options { engines: string; archs: string; batch: string; seconds: string; out: string }
 
@@ -88,7 +89,4 @@ async function main() {
   console.log(`wrote ${path.relative(process.cwd(), opts.out)}`);
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

@@ -28,6 +28,7 @@ import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
 import { classProbability } from '../lib/saliency/inputs';
 import { iterativeMask } from '../lib/saliency/iterative-mask';
 import { loadKitBlackBox } from '../lib/saliency/masker-assets';
+import { runMain } from '../lib/cli';
 
 interface Options {
   blackBox: string;
@@ -118,7 +119,4 @@ async function main(): Promise<void> {
   console.log(chosen ? `chosen: ${JSON.stringify(chosen.lambdas)}` : `no setting kept p >= ${minKept}`);
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runMain(main);

@@ -31,6 +31,7 @@ import { Random } from '../lib/random';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
 import { loadKitBlackBox, loadTrainedMasker } from '../lib/saliency/masker-assets';
 import { maskerSaliency } from '../lib/saliency/masker-method';
+import { runMain } from '../lib/cli';
 
 interface Options {
   blackBox: string;
@@ -175,7 +176,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runMain(main);

@@ -17,6 +17,7 @@ import { BlackBox } from '../lib/models/black-box';
 import { saliencyObjective } from '../lib/objective';
 import { Random } from '../lib/random';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
+import { runMain } from '../lib/cli';
 
 const LEARNING_RATE = 3e-3;
 
@@ -106,7 +107,4 @@ async function main() {
   console.log(`wrote ${path.relative(process.cwd(), opts.out)}`);
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runMain(main);

@@ -20,7 +20,7 @@ import { checkMethodName, EvaluatedMethodName, EVALUATED_METHOD_NAMES, MethodOpt
 import { attachTrainedMasker, EvaluationBlackBox, loadEvaluationBlackBox, pairFingerprint, untrainedKitBlackBox } from '../lib/evaluation/kit-black-boxes';
 import { ArchitectureName, ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { assertAllSucceeded, runInParallel } from '../lib/parallel';
-import { parseCount } from '../lib/cli';
+import { parseCount, runMain } from '../lib/cli';
 import { RESULTS_DIR } from '../lib/results';
 import { BLACK_BOXES_DIR, MASKERS_DIR } from '../lib/saliency/masker-assets';
 
@@ -177,7 +177,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runMain(main);

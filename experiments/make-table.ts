@@ -13,6 +13,7 @@ import * as path from 'path';
 import { Command } from 'commander';
 import { readPairResults, renderTable1, replaceBetweenMarkers, TABLE_MARKERS } from '../lib/evaluation/table';
 import { RESULTS_DIR } from '../lib/results';
+import { runMain } from '../lib/cli';
 
 interface Options {
   dir: string;
@@ -44,9 +45,4 @@ function main(): void {
   }
 }
 
-try {
-  main();
-} catch (err) {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-}
+runMain(main);

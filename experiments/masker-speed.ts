@@ -18,6 +18,7 @@ import { timeTensorWork } from '../lib/engine/timing';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
 import { DEFAULT_ITERATIVE_MASK_CONFIG, iterativeMask } from '../lib/saliency/iterative-mask';
 import { loadKitBlackBox, loadTrainedMasker } from '../lib/saliency/masker-assets';
+import { runMain } from '../lib/cli';
 
 interface Options {
   blackBox: string;
@@ -90,7 +91,4 @@ async function main(): Promise<void> {
   explained.dispose();
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runMain(main);

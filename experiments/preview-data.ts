@@ -12,6 +12,7 @@ import sharp from 'sharp';
 import { Command } from 'commander';
 import { Box } from '../lib/data/box';
 import { ClutteredFashionMnist, ClutteredSample } from '../lib/data/cluttered';
+import { runMain } from '../lib/cli';
 
 const ZOOM = 3;
 const GAP = 6;
@@ -71,7 +72,4 @@ async function main(): Promise<void> {
   console.log(`wrote ${opts.out} (${width}×${height}): rows 1-4 single-item ${opts.split} images 0-15, row 5 two-item images 0-3`);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+runMain(main);

@@ -30,6 +30,7 @@ import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { CALIBRATED_LAMBDAS } from '../lib/objective';
 import { assertAllSucceeded, ChildRun, runInParallel } from '../lib/parallel';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
+import { runMain } from '../lib/cli';
 
 interface Options {
   retrain?: boolean;
@@ -120,7 +121,4 @@ async function main(): Promise<void> {
   console.log(`\ndone in ${(total / 60).toFixed(1)} min: ${Object.entries(seconds).map(([k, v]) => `${k} ${v.toFixed(0)} s`).join(', ')}`);
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runMain(main);

@@ -21,7 +21,7 @@ import { fileSystemHandler } from '../lib/models/file-io-handler';
 import { COMMITTED_EPOCHS, DEFAULT_TRAIN_BLACK_BOX_CONFIG, trainBlackBox } from '../lib/models/train-black-box';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
 import { assertAllSucceeded, runInParallel, withoutFlags } from '../lib/parallel';
-import { parseCount } from '../lib/cli';
+import { parseCount, runMain } from '../lib/cli';
 
 interface Options {
   arch: string;
@@ -144,7 +144,4 @@ async function main(): Promise<void> {
   await trainOne(opts.arch as ArchitectureName, opts);
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runMain(main);

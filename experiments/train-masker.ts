@@ -25,6 +25,7 @@ import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
 import { ENCODER_BLACK_BOX, loadKitBlackBox } from '../lib/saliency/masker-assets';
 import { COMMITTED_MASKER_STEPS, DEFAULT_TRAIN_MASKER_CONFIG, parseLambdas, trainMasker, TrainMaskerConfig } from '../lib/saliency/train-masker';
 import { residualEncoder } from '../lib/models/encoder';
+import { runMain } from '../lib/cli';
 
 interface Options {
   blackBox: string;
@@ -181,7 +182,4 @@ async function main(): Promise<void> {
   await trainOne(opts.blackBox, opts);
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runMain(main);

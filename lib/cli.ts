@@ -6,3 +6,17 @@ export function parseCount(value: string, flag: string): number {
   if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a non-negative integer, got '${value}'`);
   return n;
 }
+
+/**
+ * Runs a command's `main` and turns a failure into one line on stderr (the
+ * error's message, which names the problem) and exit code 1;
+ * `SALIENCY_DEBUG=1` prints the stack too.
+ */
+export function runMain(main: () => unknown): void {
+  Promise.resolve()
+    .then(main)
+    .catch((err: unknown) => {
+      console.error(process.env.SALIENCY_DEBUG === '1' && err instanceof Error ? err.stack : err instanceof Error ? err.message : err);
+      process.exit(1);
+    });
+}
