@@ -127,3 +127,35 @@ export function quantileBoxFigure(boxes: readonly QuantileBox[], config: Partial
     },
   };
 }
+
+/** A stored summary of a score: its mean and quantiles (e.g. `Summary` of lib/metrics/summary.ts). */
+export interface QuantileSummary {
+  mean: number;
+  quantiles: readonly { level: number; value: number }[];
+}
+
+/** The quantile levels a box is drawn from: whiskers, quartiles, median. */
+const BOX_LEVELS = Object.freeze({ lowerFence: 0.05, q1: 0.25, median: 0.5, q3: 0.75, upperFence: 0.95 });
+
+/**
+ * The box of a stored summary: whiskers at its 5% and 95% quantiles,
+ * quartiles, median, and its mean.
+ * @throws naming the level when the summary lacks one of 0.05, 0.25, 0.5, 0.75, 0.95.
+ */
+export function quantileBoxFromSummary(category: string, group: string, summary: QuantileSummary): QuantileBox {
+  const at = (level: number) => {
+    const found = summary.quantiles.find((q) => Math.abs(q.level - level) < 1e-9);
+    if (!found) throw new Error(`summary of "${category}" (${group}) has no ${level} quantile; it has ${summary.quantiles.map((q) => q.level).join(', ') || 'none'}`);
+    return found.value;
+  };
+  return {
+    category,
+    group,
+    lowerFence: at(BOX_LEVELS.lowerFence),
+    q1: at(BOX_LEVELS.q1),
+    median: at(BOX_LEVELS.median),
+    q3: at(BOX_LEVELS.q3),
+    upperFence: at(BOX_LEVELS.upperFence),
+    mean: summary.mean,
+  };
+}

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { distributionFigure, quantileBoxFigure } from '../../lib/plot/distribution';
+import { distributionFigure, quantileBoxFigure, quantileBoxFromSummary } from '../../lib/plot/distribution';
 import { gridFromPoints, gridHeatmapFigure } from '../../lib/plot/grid-heatmap';
 import { groupedBarFigure, localisationErrorFigure } from '../../lib/plot/grouped-bars';
 import { lineChartFigure } from '../../lib/plot/line-chart';
@@ -66,6 +66,12 @@ describe('plot/quantileBoxFigure', () => {
       { type: 'box', name: 'plain', x: ['masker'], lowerfence: [-2], q1: [-1], median: [0], q3: [1], upperfence: [2] },
     ]);
     expect(fig.layout).to.deep.include({ boxmode: 'group', yaxis: { title: { text: 's(a, p) (whiskers 5–95%)' } } });
+  });
+
+  it('a box from a stored summary: whiskers 5–95%, quartiles, median, mean; a missing level is named', () => {
+    const quantiles = [0.05, 0.25, 0.5, 0.75, 0.95].map((level) => ({ level, value: 10 * level }));
+    expect(quantileBoxFromSummary('masker', 'plain', { mean: 4, quantiles })).to.deep.equal({ category: 'masker', group: 'plain', lowerFence: 0.5, q1: 2.5, median: 5, q3: 7.5, upperFence: 9.5, mean: 4 });
+    expect(() => quantileBoxFromSummary('m', 'g', { mean: 0, quantiles: [{ level: 0.5, value: 1 }] })).to.throw(/"m" \(g\) has no 0.05 quantile; it has 0.5/);
   });
 });
 
