@@ -125,33 +125,6 @@ function parseRow(json: unknown, file: string): AblationRow {
   };
 }
 
-/**
- * Every setting of a study folder (`<out>/<study>/`), in the order of the
- * file names. Reads the `*.json` files directly in the folder (the masker
- * sweep's `checkpoints/` and `maskers/` sub-folders and half-written
- * `*.tmp` files are not results).
- * @returns no rows when the folder does not exist.
- * @throws naming the file and the field when a results file is not an ablation result.
- */
-export function readAblationStudy(dir: string): AblationRow[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.json'))
-    .map((e) => e.name)
-    .sort()
-    .map((name) => {
-      const file = path.join(dir, name);
-      let json: unknown;
-      try {
-        json = JSON.parse(fs.readFileSync(file, 'utf8'));
-      } catch (err) {
-        throw new Error(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
-      }
-      return parseRow(json, file);
-    });
-}
-
 /** A parameter a sweep can vary. */
 export type SettingParameter = 'alternative' | 'tv' | 'area' | 'destroy' | 'destroyPower' | 'iterations' | 'fakeClassProbability' | 'steps';
 
@@ -171,6 +144,44 @@ const PARAMETER_NAMES: Readonly<Record<SettingParameter, string>> = {
 function parameterValue(setting: RecordedSetting, parameter: SettingParameter): string | number | undefined {
   if (parameter === 'tv' || parameter === 'area' || parameter === 'destroy' || parameter === 'destroyPower') return setting.lambdas[parameter];
   return setting[parameter];
+}
+
+/** Orders settings by A, then numerically by every other parameter, in the order of {@link SettingParameter}. */
+function compareSettings(a: RecordedSetting, b: RecordedSetting): number {
+  for (const p of Object.keys(PARAMETER_NAMES) as SettingParameter[]) {
+    const [x, y] = [parameterValue(a, p), parameterValue(b, p)];
+    if (x === y) continue;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    return String(x).localeCompare(String(y));
+  }
+  return a.id.localeCompare(b.id);
+}
+
+/**
+ * Every setting of a study folder (`<out>/<study>/`), sorted by A, then
+ * numerically by λ1, λ2, λ3, λ4, iterations, fake-class probability and
+ * steps. Reads the `*.json` files directly in the folder (the masker
+ * sweep's `checkpoints/` and `maskers/` sub-folders and half-written
+ * `*.tmp` files are not results).
+ * @returns no rows when the folder does not exist.
+ * @throws naming the file and the field when a results file is not an ablation result.
+ */
+export function readAblationStudy(dir: string): AblationRow[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.json'))
+    .map((e) => {
+      const file = path.join(dir, e.name);
+      let json: unknown;
+      try {
+        json = JSON.parse(fs.readFileSync(file, 'utf8'));
+      } catch (err) {
+        throw new Error(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+      }
+      return parseRow(json, file);
+    })
+    .sort((a, b) => compareSettings(a.setting, b.setting));
 }
 
 /** The parameters that take more than one value over the rows, in the order of {@link SettingParameter}. */

@@ -30,15 +30,17 @@ describe('evaluation/ablation-results', () => {
 
   const write = (name: string, value: unknown) => fs.writeFileSync(path.join(dir, name), typeof value === 'string' ? value : JSON.stringify(value));
 
-  it('reads a study folder back as one row per setting, in file-name order, skipping sub-folders and temp files', () => {
+  it('reads a study folder back as one row per setting, sorted by A then numerically, skipping sub-folders and temp files', () => {
     const noise = 'A-noise_tv-10_area-4_destroy-5_power-0.3';
     const blur = 'A-blur_tv-3_area-4_destroy-5_power-0.3';
+    const blur10 = 'A-blur_tv-10_area-4_destroy-5_power-0.3';
     write(`${noise}.json`, resultFile(noise, 'noise', 10, 0.5));
+    write(`${blur10}.json`, resultFile(blur10, 'blur', 10, 0.75));
     write(`${blur}.json`, resultFile(blur, 'blur', 3, 0.25));
     write(`${blur}.json.123.tmp`, '{');
     fs.mkdirSync(path.join(dir, 'checkpoints'));
     const rows = readAblationStudy(dir);
-    expect(rows.map((r) => r.setting.id)).to.deep.equal([blur, noise]);
+    expect(rows.map((r) => r.setting.id)).to.deep.equal([blur, blur10, noise]);
     expect(rows[0]).to.deep.equal({
       file: path.join(dir, `${blur}.json`),
       blackBox: 'plain',
@@ -51,8 +53,8 @@ describe('evaluation/ablation-results', () => {
       otherMass: 0.1,
       fakeClassMeanArea: 0.05,
     });
-    expect(ABLATION_METRICS.localisationError.read(rows[1])).to.equal(0.5);
-    expect(ABLATION_METRICS.meanCropMetric.read(rows[1])).to.equal(1.5);
+    expect(ABLATION_METRICS.localisationError.read(rows[2])).to.equal(0.5);
+    expect(ABLATION_METRICS.meanCropMetric.read(rows[2])).to.equal(1.5);
   });
 
   it('labels settings by the parameters that vary', () => {

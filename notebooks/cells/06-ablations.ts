@@ -1,0 +1,114 @@
+//%% md
+// # 06 · Ablations: the alternative image A and the weights λ1, λ2
+//
+// Dabkowski & Gal (2017, §4) remove evidence by blending the image with an
+// alternative A (blur, colour + noise, or a random mix of both) and weigh the
+// mask's smoothness (λ1, TV) and area (λ2, AV) against keeping and destroying
+// the class. `experiments/ablate.ts` scores one setting per results file,
+// `results/ablations/<study>/<setting id>.json`, with iterative masks on the
+// `residual` black box and the evaluation of notebook 05 (localisation
+// error, crop metric s(a, p), mask area, fake-class mask area):
+//
+// - `npm run ablation:alternative`: A ∈ {blur, noise, constant, random-mix};
+// - `npm run ablation:lambda`: λ1 ∈ {3, 10, 30} × λ2 ∈ {2, 4, 8}.
+//
+// The first two sections only read those files; the last one runs a sweep of
+// your own. Environment: `SALIENCY_ABLATIONS_DIR` reads the studies from
+// another folder (default `results/ablations`); `SALIENCY_NOTEBOOK_FAST=1`
+// makes the last section's sweep tiny and temporary (used by CI).
+//%% code
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { AblationRow, DEFAULT_ABLATIONS_DIR, readAblationStudy, settingLabel, varyingParameters } from './lib/evaluation/ablation-results';
+import { AblationSweepSpec, runAblationSweep } from './lib/evaluation/ablation-command';
+import { ablationBarsFigure, ablationCropMetricFigure, lambdaHeatmapFigure } from './lib/plot/ablation-figures';
+import { showFigure } from './lib/plot/notebook-display';
+
+const FAST = process.env.SALIENCY_NOTEBOOK_FAST === '1';
+const ABLATIONS = process.env.SALIENCY_ABLATIONS_DIR ?? DEFAULT_ABLATIONS_DIR;
+console.log(`fast configuration: ${FAST}; studies read from ${ABLATIONS}`);
+const r3 = (v: number) => Number(v.toPrecision(3));
+const table = (rows: readonly AblationRow[]) => {
+  const varying = varyingParameters(rows);
+  console.log(`${rows.length} settings on ${[...new Set(rows.map((r) => r.blackBox))].join(', ')}`);
+  console.table(rows.map((r) => ({
+    setting: settingLabel(r.setting, varying),
+    'loc. error': r3(r.localisationError),
+    'mean s': r3(r.cropMetric.mean),
+    'median s': r3(r.cropMetric.median),
+    'mask area': r3(r.meanMaskArea),
+    'fake-class area': r3(r.fakeClassMeanArea),
+    'segm. IoU': r3(r.segmentationIoU),
+  })));
+};
+//%% md
+// ## The alternative image A
+//
+// The paper picks a random mix of blur and colour + noise so that the mask
+// cannot exploit the artefacts of one kind of removal. Per A: the scores side
+// by side, then the crop metric's distribution (box from its stored 5, 25,
+// 50, 75, 95% quantiles; mean dashed).
+//%% code
+const alternativeRows = readAblationStudy(path.join(ABLATIONS, 'alternative'));
+if (!alternativeRows.length) {
+  console.log(`no ${path.join(ABLATIONS, 'alternative')}/*.json yet; produce them with:\n  npm run ablation:alternative`);
+} else {
+  table(alternativeRows);
+  showFigure(ablationBarsFigure(alternativeRows, undefined, { title: 'Scores per alternative image A (iterative masks)' }));
+  showFigure(ablationCropMetricFigure(alternativeRows, { title: 'Crop metric per alternative image A' }));
+}
+//%% md
+// ## The weights λ1 (TV) and λ2 (area)
+//
+// A larger λ1 gives smoother masks, a larger λ2 smaller ones; too small a
+// mask loses the class (high s), too large a one stops localising.
+//%% code
+const lambdaRows = readAblationStudy(path.join(ABLATIONS, 'lambda'));
+if (!lambdaRows.length) {
+  console.log(`no ${path.join(ABLATIONS, 'lambda')}/*.json yet; produce them with:\n  npm run ablation:lambda`);
+} else {
+  table(lambdaRows);
+  showFigure(lambdaHeatmapFigure(lambdaRows, 'localisationError', { title: 'Localisation error over (λ1, λ2)' }));
+  showFigure(lambdaHeatmapFigure(lambdaRows, 'meanCropMetric', { title: 'Mean crop metric s(a, p) over (λ1, λ2)' }));
+  showFigure(lambdaHeatmapFigure(lambdaRows, 'meanMaskArea', { title: 'Mean mask area over (λ1, λ2)' }));
+}
+//%% md
+// ## Your own sweep
+//
+// Edit the values in the cell below and run it: it runs
+// `experiments/ablate.ts` as a child process into a study of its own,
+// `<SALIENCY_ABLATIONS_DIR>/notebook/` (finished settings are skipped, so a
+// rerun only runs the new ones), then draws the same figures for the
+// settings of this sweep. The same
+// sweep from a terminal, e.g. on another black box or sharded over machines:
+//
+// ```bash
+// npx ts-node --transpile-only experiments/ablate.ts --study mine \
+//   --alternatives blur,random-mix --tv 3,10 --area 2,4 --iterations 60 --jobs 2
+// npx ts-node --transpile-only experiments/ablate.ts --help   # every flag (λ3, λ4, --shard i/n, --method masker, …)
+// ```
+//
+// With `SALIENCY_NOTEBOOK_FAST=1` the cell runs a tiny sweep (2 settings,
+// 4 images, 3 iterations) in a temporary folder it deletes afterwards.
+//%% code
+const sweep: AblationSweepSpec = FAST
+  ? { study: 'notebook', out: fs.mkdtempSync(path.join(os.tmpdir(), 'saliency-ablation-')), blackBox: 'residual', alternatives: ['blur'], tv: [3, 10], area: [4], iterations: 3, images: 4, tuneImages: 4, pairs: 2, jobs: 1 }
+  : { study: 'notebook', out: ABLATIONS, blackBox: 'residual', alternatives: ['blur', 'random-mix'], tv: [3, 10], area: [2, 4], iterations: 60, images: 24, tuneImages: 24, pairs: 12, jobs: 2 };
+try {
+  const started = performance.now();
+  const rows = await runAblationSweep(sweep);
+  console.log(`sweep done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  table(rows);
+  showFigure(ablationBarsFigure(rows, undefined, { title: `Your sweep (${sweep.blackBox})` }));
+  showFigure(ablationCropMetricFigure(rows, { title: 'Crop metric per setting' }));
+  if (sweep.tv.length * sweep.area.length > 1) {
+    for (const alternative of sweep.alternatives) {
+      const mine = rows.filter((r) => r.setting.alternative === alternative);
+      showFigure(lambdaHeatmapFigure(mine, 'localisationError', { title: `Localisation error over (λ1, λ2), A = ${alternative}` }));
+      showFigure(lambdaHeatmapFigure(mine, 'meanMaskArea', { title: `Mean mask area over (λ1, λ2), A = ${alternative}` }));
+    }
+  }
+} finally {
+  if (FAST) fs.rmSync(sweep.out, { recursive: true, force: true });
+}
