@@ -10,15 +10,22 @@
  *   results/maskers/calibration.json → results/figures/lambda-grid-{area,kept,inside}.png
  *   results/evaluation/<method>__<black box>.json
  *                                    → results/figures/localisation-error.png, crop-metric.png
+ *   results/ablations/alternative/<setting id>.json (npm run ablation:alternative)
+ *                                    → results/figures/ablation-alternative.png (scores per A)
+ *   results/ablations/lambda/<setting id>.json (npm run ablation:lambda)
+ *                                    → results/figures/ablation-lambda-{localisation-error,mask-area}.png
+ *                                      (heat maps over λ1 × λ2)
  *
  * Run: npx ts-node --transpile-only experiments/figures.ts [--only NAME,…] [--results DIR] [--out DIR] [--scale S]
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
+import { AblationRow, readAblationStudy } from '../lib/evaluation/ablation-results';
 import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
+import { ablationBarsFigure, lambdaHeatmapFigure } from '../lib/plot/ablation-figures';
 import { gridFromPoints, gridHeatmapFigure } from '../lib/plot/grid-heatmap';
-import { quantileBoxFigure } from '../lib/plot/distribution';
+import { quantileBoxFigure, quantileBoxFromSummary } from '../lib/plot/distribution';
 import { groupedBarFigure, localisationErrorFigure } from '../lib/plot/grouped-bars';
 import { LineSeries, lineChartFigure } from '../lib/plot/line-chart';
 import { PngExporter } from '../lib/plot/png-export';
@@ -73,6 +80,7 @@ const CALIBRATION_COMMAND = 'npx ts-node --transpile-only experiments/calibrate-
 const EVALUATION_COMMAND = 'npx ts-node --transpile-only experiments/evaluate.ts';
 const present = <T>(files: string[]): T[] => files.map((f) => readJson<T>(f)).filter((v): v is T => v !== undefined);
 const input = (file: string, command: string) => ({ file, found: fs.existsSync(file), command });
+const blackBoxesOf = (rows: readonly AblationRow[]) => [...new Set(rows.map((r) => r.blackBox))].join(', ');
 
 /** Every figure, reading from `resultsDir`. */
 function jobs(resultsDir: string): FigureJob[] {
@@ -166,14 +174,42 @@ function jobs(resultsDir: string): FigureJob[] {
     needsAll: true,
     build: () =>
       quantileBoxFigure(
-        pairs().map((p) => {
-          const q = (level: number) => p.scores.saliencyMetric.quantiles.find((x) => Math.abs(x.level - level) < 1e-9)?.value ?? NaN;
-          return { category: p.method, group: p.blackBox, lowerFence: q(0.05), q1: q(0.25), median: q(0.5), q3: q(0.75), upperFence: q(0.95), mean: p.scores.saliencyMetric.mean };
-        }),
+        pairs().map((p) => quantileBoxFromSummary(p.method, p.blackBox, p.scores.saliencyMetric)),
         { metric: 's(a, p), lower is better', title: 'Crop saliency metric per method and black box', width: 860 },
       ),
   };
-  return [blackBoxAccuracy, ...maskerTraining, maskerAreas, ...lambdaGrids, localisationError, cropMetric];
+  const studyDir = (study: string) => path.join(resultsDir, 'ablations', study);
+  const studyInput = (study: string) => {
+    const dir = studyDir(study);
+    const found = fs.existsSync(dir) && fs.readdirSync(dir).some((f) => f.endsWith('.json'));
+    return [{ file: path.join(dir, '<setting id>.json'), found, command: `npm run ablation:${study}` }];
+  };
+  const ablationAlternative: FigureJob = {
+    name: 'ablation-alternative',
+    inputs: studyInput('alternative'),
+    needsAll: true,
+    build: () => {
+      const rows = readAblationStudy(studyDir('alternative'));
+      return ablationBarsFigure(rows, undefined, { title: `Scores per alternative image A<br><sub>iterative masks explaining ${blackBoxesOf(rows)}, Cluttered Fashion-MNIST test images</sub>` });
+    },
+  };
+  const lambdaMetrics = [
+    { name: 'localisation-error', metric: 'localisationError', title: 'Localisation error' },
+    { name: 'mask-area', metric: 'meanMaskArea', title: 'Mean mask area' },
+  ] as const;
+  const ablationLambda = lambdaMetrics.map(
+    (m): FigureJob => ({
+      name: `ablation-lambda-${m.name}`,
+      inputs: studyInput('lambda'),
+      needsAll: true,
+      build: () => {
+        const rows = readAblationStudy(studyDir('lambda'));
+        const subtitle = `iterative masks explaining ${blackBoxesOf(rows)}, A = ${[...new Set(rows.map((r) => r.setting.alternative))].join(', ')}`;
+        return lambdaHeatmapFigure(rows, m.metric, { width: 640, height: 520, title: `${m.title} over (λ1, λ2)<br><sub>${subtitle}</sub>` });
+      },
+    }),
+  );
+  return [blackBoxAccuracy, ...maskerTraining, maskerAreas, ...lambdaGrids, localisationError, cropMetric, ablationAlternative, ...ablationLambda];
 }
 
 async function main(): Promise<void> {
