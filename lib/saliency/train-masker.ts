@@ -83,7 +83,7 @@ export const DEFAULT_TRAIN_MASKER_CONFIG: Readonly<TrainMaskerConfig> = Object.f
  * default): what two shared cores allowed in one working session, more for
  * the residual black box, the one the paper's claims are checked on.
  */
-export const COMMITTED_MASKER_STEPS: Readonly<Record<string, number>> = Object.freeze({ residual: 2000, plain: 1500, inception: 1500 });
+export const COMMITTED_MASKER_STEPS: Readonly<Record<string, number>> = Object.freeze({ residual: 2000, plain: 1000, inception: 1000 });
 
 /** Named λ presets accepted by {@link parseLambdas}. */
 export type LambdaPreset = 'paper' | 'calibrated';
