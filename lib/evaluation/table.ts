@@ -98,11 +98,15 @@ export function renderTable1(results: readonly PairResultFile[]): string {
   }
 
   // 3. Notes: counts, α, engine.
+  // One count per method, or one per black box where they differ (e.g. slow methods capped harder on some).
   const counts = methods
     .map((m) => {
-      const r = results.find((x) => x.method === m) as PairResultFile;
-      const c = r.plan.counts;
-      return `${m} ${c.test}/${c.tune}/${c.pairs}`;
+      const perBox = boxes.flatMap((b) => {
+        const c = find(m, b)?.plan.counts;
+        return c ? [{ b, text: `${c.test}/${c.tune}/${c.pairs}` }] : [];
+      });
+      const distinct = new Set(perBox.map((p) => p.text));
+      return distinct.size === 1 ? `${m} ${perBox[0].text}` : `${m} ${perBox.map((p) => `${p.text} (${p.b})`).join(', ')}`;
     })
     .join('; ');
   const alphas = methods.map((m) => `${m} ${boxes.map((b) => fixed(find(m, b)?.scores.localisation.alpha ?? NaN, 2)).join('/')}`).join('; ');
