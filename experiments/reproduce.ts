@@ -38,6 +38,7 @@ interface Options {
   out: string;
   figures: string;
   resume?: boolean;
+  figuresOnly?: boolean;
 }
 
 /** The fast evaluation: cheap methods on 300 test images, 100 tuning and 100 two-item images; slow ones on a few. */
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
     .option('--out <dir>', 'results folder of the fast evaluation', path.join(RESULTS_DIR, 'evaluation', 'fast'))
     .option('--figures <dir>', 'folder of the mask figures', path.join(RESULTS_DIR, 'figures'))
     .option('--resume', 'keep finished pairs of an earlier fast evaluation instead of re-running them')
+    .option('--figures-only', 'draw the mask figures and stop (no evaluation)')
     .parse()
     .opts<Options>();
   const startedAt = new Date();
@@ -110,6 +112,11 @@ async function main(): Promise<void> {
     blackBoxes.forEach((bb) => bb.dispose());
   }
   seconds.figures = (performance.now() - figureStart) / 1000;
+
+  if (opts.figuresOnly) {
+    console.log(`\nfigures drawn in ${seconds.figures.toFixed(0)} s (--figures-only: no evaluation)`);
+    return;
+  }
 
   // 3. Fast evaluation, then the table.
   const evaluateArgs = ['--methods', 'all', '--black-boxes', 'all', ...FAST_EVALUATION_ARGS, '--method-options', JSON.stringify(FAST_METHOD_OPTIONS), '--out', opts.out, ...jobs];
