@@ -10,7 +10,7 @@
  * | `Conv2DBackpropInput`                  | slow (replaced)      | zero insertion + `Conv2D`    |
  * | `DepthwiseConv2dNativeBackpropInput`   | missing              | zero insertion + depthwise   |
  * | `DepthwiseConv2dNativeBackpropFilter`  | missing              | per-tap slice, multiply, sum |
- * | `MaxPoolGrad`                          | slow (replaced)      | per-tap compare, mask, shift |
+ * | `MaxPoolGrad`                          | slow (replaced)      | one pass in JavaScript       |
  * | `GatherV2`                             | slow (replaced)      | block copies in JavaScript   |
  * | `UnsortedSegmentSum`, `Einsum`         | missing              | cpu-backend fallback         |
  *
