@@ -22,10 +22,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
 import { initEngine } from '../lib/engine/backend';
-import { AlternativeKind } from '../lib/evidence';
+import { ALTERNATIVE_KINDS, AlternativeKind } from '../lib/evidence';
 import {
   ABLATION_METHODS, AblationMethod, AblationSetting, expandGrid, iterativeMaskOptions, maskerTrainingOverrides, parseShard, settingId, shardItems,
 } from '../lib/evaluation/ablation';
+import { DEFAULT_ABLATIONS_DIR } from '../lib/evaluation/ablation-results';
 import { isFinished, runBenchmark } from '../lib/evaluation/benchmark';
 import { EvaluationConfig, planPair, resolveEvaluationConfig } from '../lib/evaluation/config';
 import { attachTrainedMasker, loadEvaluationBlackBox, pairFingerprint } from '../lib/evaluation/kit-black-boxes';
@@ -33,8 +34,8 @@ import { ArchitectureName, ARCHITECTURE_NAMES } from '../lib/models/architecture
 import { residualEncoder } from '../lib/models/encoder';
 import { CALIBRATED_LAMBDAS } from '../lib/objective';
 import { assertAllSucceeded, runInParallel, withoutFlags } from '../lib/parallel';
-import { parseCount, runMain } from '../lib/cli';
-import { readJson, RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
+import { parseCount, parseNumberList, runMain } from '../lib/cli';
+import { readJson, runMetadata, writeJsonAtomic } from '../lib/results';
 import { ENCODER_BLACK_BOX, loadKitBlackBox } from '../lib/saliency/masker-assets';
 import { DEFAULT_TRAIN_MASKER_CONFIG, trainingConfigKey, trainMasker, TrainMaskerConfig } from '../lib/saliency/train-masker';
 
@@ -60,7 +61,6 @@ interface Options {
   out: string;
 }
 
-const ALTERNATIVES: readonly AlternativeKind[] = ['blur', 'noise', 'constant', 'random-mix'];
 const L = CALIBRATED_LAMBDAS;
 
 function parseArgs(): Options {
@@ -69,7 +69,7 @@ function parseArgs(): Options {
     .requiredOption('--study <name>', 'sweep name: results go to <out>/<name>/')
     .option('--method <m>', ABLATION_METHODS.join(' | '), 'iterative-mask')
     .option('--black-box <name>', ARCHITECTURE_NAMES.join(' | '), 'residual')
-    .option('--alternatives <list>', `A values: ${ALTERNATIVES.join(', ')}`, 'random-mix')
+    .option('--alternatives <list>', `A values: ${ALTERNATIVE_KINDS.join(', ')}`, 'random-mix')
     .option('--tv <list>', 'λ1 values (TV)', String(L.tv))
     .option('--area <list>', 'λ2 values (area)', String(L.area))
     .option('--destroy <list>', 'λ3 values (destroyed-image probability)', String(L.destroy))
@@ -84,21 +84,15 @@ function parseArgs(): Options {
     .option('--jobs <n>', 'settings run in parallel processes', '1')
     .option('--only <id>', 'run the one setting with this id (what --jobs children get)')
     .option('--force', 're-run finished settings')
-    .option('--out <dir>', 'results folder', path.join(RESULTS_DIR, 'ablations'))
+    .option('--out <dir>', 'results folder', DEFAULT_ABLATIONS_DIR)
     .parse()
     .opts<Options>();
-}
-
-function numbers(value: string, flag: string): number[] {
-  const list = value.split(',').map((s) => Number(s.trim()));
-  if (list.some((v) => !Number.isFinite(v))) throw new Error(`${flag} must be a comma-separated list of numbers, got '${value}'`);
-  return list;
 }
 
 function alternatives(value: string): AlternativeKind[] {
   return value.split(',').map((s) => {
     const kind = s.trim();
-    if (!(ALTERNATIVES as readonly string[]).includes(kind)) throw new Error(`--alternatives: unknown A '${kind}'; use ${ALTERNATIVES.join(', ')}`);
+    if (!(ALTERNATIVE_KINDS as readonly string[]).includes(kind)) throw new Error(`--alternatives: unknown A '${kind}'; use ${ALTERNATIVE_KINDS.join(', ')}`);
     return kind as AlternativeKind;
   });
 }
@@ -114,20 +108,25 @@ interface Sweep {
   settings: { id: string; setting: AblationSetting }[];
   evaluation: EvaluationConfig;
   dir: string;
+  /** Iterative-mask steps per image (`--method iterative-mask`). */
+  iterations: number;
+  /** Masker training steps per setting (`--method masker`). */
+  steps: number;
+  force: boolean;
 }
 
 function sweepFrom(opts: Options): Sweep {
   const method = checkChoice(opts.method, ABLATION_METHODS, '--method');
-  const fake = numbers(opts.fakeProb, '--fake-prob');
+  const fake = parseNumberList(opts.fakeProb, '--fake-prob');
   if (method === 'iterative-mask' && (fake.length !== 1 || fake[0] !== DEFAULT_TRAIN_MASKER_CONFIG.fakeClassProbability)) {
     throw new Error('--fake-prob applies to masker training only; use --method masker to sweep it');
   }
   const settings = expandGrid({
     alternatives: alternatives(opts.alternatives),
-    tv: numbers(opts.tv, '--tv'),
-    area: numbers(opts.area, '--area'),
-    destroy: numbers(opts.destroy, '--destroy'),
-    destroyPower: numbers(opts.power, '--power'),
+    tv: parseNumberList(opts.tv, '--tv'),
+    area: parseNumberList(opts.area, '--area'),
+    destroy: parseNumberList(opts.destroy, '--destroy'),
+    destroyPower: parseNumberList(opts.power, '--power'),
     fakeClassProbability: fake,
   }).map((setting) => ({ id: settingId(setting, method), setting }));
   return {
@@ -145,18 +144,22 @@ function sweepFrom(opts: Options): Sweep {
       speedBatch: 4,
     }),
     dir: path.join(opts.out, opts.study),
+    iterations: parseCount(opts.iterations, '--iterations'),
+    steps: parseCount(opts.steps, '--steps'),
+    force: Boolean(opts.force),
   };
 }
 
 const resultFile = (sweep: Sweep, id: string) => path.join(sweep.dir, `${id}.json`);
 
 /** Evaluation config of one setting (iterative masks carry the setting in their options). */
-function settingEvaluation(sweep: Sweep, setting: AblationSetting, iterations: number): EvaluationConfig {
-  return sweep.method === 'iterative-mask' ? { ...sweep.evaluation, methodOptions: iterativeMaskOptions(setting, iterations) } : sweep.evaluation;
+function settingEvaluation(sweep: Sweep, setting: AblationSetting): EvaluationConfig {
+  return sweep.method === 'iterative-mask' ? { ...sweep.evaluation, methodOptions: iterativeMaskOptions(setting, sweep.iterations) } : sweep.evaluation;
 }
 
 /** Trains (or resumes, or reuses) the masker of one setting; returns its folder of maskers (`<dir>/<black box>/`). */
-async function trainSettingMasker(sweep: Sweep, id: string, setting: AblationSetting, steps: number, force: boolean): Promise<string> {
+async function trainSettingMasker(sweep: Sweep, id: string, setting: AblationSetting): Promise<string> {
+  const { steps, force } = sweep;
   const maskersDir = path.join(sweep.dir, 'maskers', id);
   const config: TrainMaskerConfig = { ...DEFAULT_TRAIN_MASKER_CONFIG, ...maskerTrainingOverrides(setting), steps };
   const key = trainingConfigKey(sweep.blackBox, config);
@@ -190,19 +193,18 @@ async function trainSettingMasker(sweep: Sweep, id: string, setting: AblationSet
   return maskersDir;
 }
 
-async function runSetting(sweep: Sweep, id: string, setting: AblationSetting, opts: Options): Promise<void> {
-  const iterations = parseCount(opts.iterations, '--iterations');
-  const config = settingEvaluation(sweep, setting, iterations);
-  const maskersDir = sweep.method === 'masker' ? await trainSettingMasker(sweep, id, setting, parseCount(opts.steps, '--steps'), Boolean(opts.force)) : undefined;
+async function runSetting(sweep: Sweep, id: string, setting: AblationSetting): Promise<void> {
+  const config = settingEvaluation(sweep, setting);
+  const maskersDir = sweep.method === 'masker' ? await trainSettingMasker(sweep, id, setting) : undefined;
   const bb = await loadEvaluationBlackBox(sweep.blackBox);
   try {
     if (maskersDir) await attachTrainedMasker(bb, maskersDir);
     // What the setting really varied: iterative masks have no fake classes.
     const recorded = sweep.method === 'masker'
-      ? { id, method: sweep.method, ...setting, steps: parseCount(opts.steps, '--steps') }
-      : { id, method: sweep.method, alternative: setting.alternative, lambdas: setting.lambdas, iterations };
+      ? { id, method: sweep.method, ...setting, steps: sweep.steps }
+      : { id, method: sweep.method, alternative: setting.alternative, lambdas: setting.lambdas, iterations: sweep.iterations };
     await runBenchmark([sweep.method], [bb], config, {
-      force: opts.force,
+      force: sweep.force,
       resultPath: () => resultFile(sweep, id),
       setting: recorded,
       onPairEnd: (o) => console.log(`${id}: ${o.status} → ${path.relative(process.cwd(), o.file)}`),
@@ -213,11 +215,11 @@ async function runSetting(sweep: Sweep, id: string, setting: AblationSetting, op
 }
 
 /** Settings whose results file is finished (iterative masks only: a masker's hash needs its trained weights). */
-async function finishedIterative(sweep: Sweep, iterations: number): Promise<Set<string>> {
+async function finishedIterative(sweep: Sweep): Promise<Set<string>> {
   if (sweep.method !== 'iterative-mask') return new Set();
   const bb = await loadEvaluationBlackBox(sweep.blackBox);
   try {
-    const done = sweep.settings.filter(({ id, setting }) => isFinished(resultFile(sweep, id), planPair(sweep.method, bb.name, pairFingerprint(bb, sweep.method), settingEvaluation(sweep, setting, iterations))));
+    const done = sweep.settings.filter(({ id, setting }) => isFinished(resultFile(sweep, id), planPair(sweep.method, bb.name, pairFingerprint(bb, sweep.method), settingEvaluation(sweep, setting))));
     return new Set(done.map((s) => s.id));
   } finally {
     bb.dispose();
@@ -231,11 +233,11 @@ async function main(): Promise<void> {
   if (opts.only !== undefined) {
     const one = sweep.settings.find((s) => s.id === opts.only);
     if (!one) throw new Error(`--only: no setting '${opts.only}' in this grid`);
-    return runSetting(sweep, one.id, one.setting, opts);
+    return runSetting(sweep, one.id, one.setting);
   }
   const shard = parseShard(opts.shard);
   const mine = shardItems(sweep.settings, shard);
-  const done = opts.force ? new Set<string>() : await finishedIterative(sweep, parseCount(opts.iterations, '--iterations'));
+  const done = sweep.force ? new Set<string>() : await finishedIterative(sweep);
   const todo = mine.filter((s) => !done.has(s.id));
   fs.mkdirSync(sweep.dir, { recursive: true });
   console.log(`${sweep.settings.length} settings in the grid; shard ${shard.index}/${shard.count} holds ${mine.length}, ${mine.length - todo.length} finished, ${todo.length} to run (${sweep.method} on ${sweep.blackBox}) → ${path.relative(process.cwd(), sweep.dir)}`);
@@ -245,7 +247,7 @@ async function main(): Promise<void> {
     assertAllSucceeded(await runInParallel(todo.map(({ id }) => ({ label: id, script: __filename, args: [...args, '--only', id] })), jobs));
     return;
   }
-  for (const { id, setting } of todo) await runSetting(sweep, id, setting, opts);
+  for (const { id, setting } of todo) await runSetting(sweep, id, setting);
 }
 
 runMain(main);

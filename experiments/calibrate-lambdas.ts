@@ -28,7 +28,7 @@ import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
 import { classProbability } from '../lib/saliency/inputs';
 import { iterativeMask } from '../lib/saliency/iterative-mask';
 import { loadKitBlackBox } from '../lib/saliency/masker-assets';
-import { runMain } from '../lib/cli';
+import { parseNumberList, runMain } from '../lib/cli';
 
 interface Options {
   blackBox: string;
@@ -40,7 +40,6 @@ interface Options {
   out: string;
 }
 
-const list = (s: string) => s.split(',').map(Number);
 const mean = (v: readonly number[]) => v.reduce((s, x) => s + x, 0) / v.length;
 
 async function main(): Promise<void> {
@@ -70,7 +69,7 @@ async function main(): Promise<void> {
 
   // Paper values first (reference), then the grid.
   const settings: ObjectiveLambdas[] = [{ ...PAPER_LAMBDAS }];
-  for (const tv of list(opts.tv)) for (const area of list(opts.area)) settings.push({ ...PAPER_LAMBDAS, tv, area });
+  for (const tv of parseNumberList(opts.tv, '--tv')) for (const area of parseNumberList(opts.area, '--area')) settings.push({ ...PAPER_LAMBDAS, tv, area });
   const rows = [];
   for (const lambdas of settings) {
     const t0 = performance.now();

@@ -18,7 +18,7 @@ import * as path from 'path';
 import { Command } from 'commander';
 import * as cliProgress from 'cli-progress';
 import { initEngine } from '../lib/engine/backend';
-import { AlternativeKind } from '../lib/evidence';
+import { ALTERNATIVE_KINDS, AlternativeKind } from '../lib/evidence';
 import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { assertAllSucceeded, runInParallel } from '../lib/parallel';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
@@ -46,7 +46,6 @@ interface Options {
 }
 
 const D = DEFAULT_TRAIN_MASKER_CONFIG;
-const ALTERNATIVES: readonly AlternativeKind[] = ['blur', 'noise', 'constant', 'random-mix'];
 
 function parseArgs(): Options {
   return new Command()
@@ -57,7 +56,7 @@ function parseArgs(): Options {
     .option('--batch <n>', 'images per step', String(D.batchSize))
     .option('--lr <x>', 'Adam learning rate', String(D.learningRate))
     .option('--lambdas <spec>', 'paper | calibrated | tv,area,destroy,power', 'calibrated')
-    .option('--alternative <kind>', ALTERNATIVES.join(' | '), D.alternative)
+    .option('--alternative <kind>', ALTERNATIVE_KINDS.join(' | '), D.alternative)
     .option('--fake-prob <p>', 'probability of a fake class per image', String(D.fakeClassProbability))
     .option('--gate-weight <x>', 'weight of the max-gate cross-entropy (embedding speed-up)', String(D.gateLossWeight))
     .option('--seed <n>', 'seed of the initial weights and of every random draw', String(D.seed))
@@ -80,7 +79,7 @@ const isCount = (v: number) => Number.isInteger(v) && v >= 1;
 
 /** The training configuration the flags describe. */
 function configFromOptions(name: string, opts: Options): TrainMaskerConfig {
-  if (!(ALTERNATIVES as readonly string[]).includes(opts.alternative)) throw new Error(`--alternative must be one of ${ALTERNATIVES.join(', ')}, got '${opts.alternative}'`);
+  if (!(ALTERNATIVE_KINDS as readonly string[]).includes(opts.alternative)) throw new Error(`--alternative must be one of ${ALTERNATIVE_KINDS.join(', ')}, got '${opts.alternative}'`);
   return {
     ...D,
     steps: opts.steps === undefined ? COMMITTED_MASKER_STEPS[name] ?? D.steps : toNumber(opts.steps, '--steps', isCount, 'an integer >= 1'),

@@ -7,6 +7,13 @@ export function parseCount(value: string, flag: string): number {
   return n;
 }
 
+/** Parses a comma-separated list of numbers; throws naming the flag when an entry is not a finite number. */
+export function parseNumberList(value: string, flag: string): number[] {
+  const list = value.split(',').map((s) => Number(s.trim()));
+  if (list.some((v) => !Number.isFinite(v))) throw new Error(`${flag} must be a comma-separated list of numbers, got '${value}'`);
+  return list;
+}
+
 /**
  * Runs a command's `main` and turns a failure into one line on stderr (the
  * error's message, which names the problem) and exit code 1;

@@ -24,6 +24,9 @@ import { Random } from './random';
  */
 export type AlternativeKind = 'blur' | 'noise' | 'constant' | 'random-mix';
 
+/** Every {@link AlternativeKind}, for command-line checks and sweeps. */
+export const ALTERNATIVE_KINDS: readonly AlternativeKind[] = ['blur', 'noise', 'constant', 'random-mix'];
+
 /** Options of {@link alternativeImages}. */
 export interface AlternativeConfig {
   /** Which A; default `'random-mix'` (the paper's training choice). */
