@@ -28,7 +28,7 @@ export interface ResidualEncoder extends Encoder {
  * Builds the encoder from a trained `residual` LayersModel (see residual-net.ts).
  * The returned encoder borrows `model`'s weights: keep `model` alive while it is
  * used, and dispose `model` (not the encoder) at the end.
- * @throws when a `stage<k>` layer is missing or its output is not at the expected stride.
+ * @throws when a `stage<k>` layer is missing or its output is not a feature map at the expected stride.
  */
 export function residualEncoder(model: tf.LayersModel, options: ResidualEncoderOptions = {}): ResidualEncoder {
   const input = model.inputs[0];
@@ -41,14 +41,15 @@ export function residualEncoder(model: tf.LayersModel, options: ResidualEncoderO
       throw new Error(`model '${model.name}' has no layer '${stage.layer}': residualEncoder needs a net built by buildResidualNet`);
     }
     const output = layer.output as tf.SymbolicTensor;
-    const want = [null, h / stage.stride, w / stage.stride, stage.channels];
-    if (output.shape.join() !== want.join()) {
-      throw new Error(`layer '${stage.layer}' outputs [${output.shape.join(', ')}], expected [${want.map((d) => d ?? 'batch').join(', ')}]`);
+    const [batch, oh, ow, channels] = output.shape;
+    if (output.shape.length !== 4 || batch !== null || oh !== h / stage.stride || ow !== w / stage.stride || !(channels! > 0)) {
+      throw new Error(`layer '${stage.layer}' outputs [${output.shape.join(', ')}], expected [batch, ${h / stage.stride}, ${w / stage.stride}, channels]`);
     }
     return output;
   });
   const tapped = tf.model({ name: `${model.name}-encoder`, inputs: input, outputs });
-  const scales: EncoderScale[] = RESIDUAL_STAGES.map(({ stride, channels }) => ({ stride, channels }));
+  // Channels come from the saved net itself, so nets saved with other stage widths still load.
+  const scales: EncoderScale[] = RESIDUAL_STAGES.map(({ stride }, s) => ({ stride, channels: outputs[s].shape[3] as number }));
   return {
     scales,
     tappedLayers: RESIDUAL_STAGES.map((s) => s.layer),

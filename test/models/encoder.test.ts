@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import { residualEncoder } from '../../lib/models/encoder';
-import { buildResidualNet } from '../../lib/models/residual-net';
+import { buildResidualNet, RESIDUAL_STAGES } from '../../lib/models/residual-net';
 import { buildPlainNet } from '../../lib/models/plain-net';
 
 describe('residualEncoder', () => {
@@ -13,6 +13,7 @@ describe('residualEncoder', () => {
     const encoder = residualEncoder(model);
     expect(encoder.scales.map((s) => s.stride)).to.deep.equal([2, 4, 8, 16]);
     expect(encoder.tappedLayers).to.deep.equal(['stage1', 'stage2', 'stage3', 'stage4']);
+    expect(encoder.scales.map((s) => s.channels)).to.deep.equal(RESIDUAL_STAGES.map((s) => s.channels));
     const x = tf.randomUniform([2, 64, 64, 3]) as tf.Tensor4D;
     const maps = encoder.encode(x);
     expect(maps.map((m) => m.shape)).to.deep.equal(encoder.scales.map((s) => [2, 64 / s.stride, 64 / s.stride, s.channels]));
