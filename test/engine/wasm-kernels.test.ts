@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import { engineInfo } from '../../lib/engine/backend';
+import { usesMatMul } from '../../lib/engine/wasm-kernels/conv2d-backprop-filter';
 
 type Case = Record<string, number | string>;
 
@@ -106,7 +107,11 @@ describe('engine/wasm-kernels', function () {
   });
   const TOL = 1e-4;
 
-  it('Conv2DBackpropFilter matches the cpu backend', async () => {
+  it('Conv2DBackpropFilter matches the cpu backend, through both of its formulations', async () => {
+    const viaMatMul = convCases().map((c) => usesMatMul(tf.backend_util.computeConv2DInfo(
+      [Number(c.batch), Number(c.h), Number(c.w), Number(c.cin)], [Number(c.kh), Number(c.kw), Number(c.cin), Number(c.cout)],
+      [Number(c.stride), Number(c.strideW)], 1, c.pad as 'same' | 'valid')));
+    expect(viaMatMul.includes(true) && viaMatMul.includes(false), 'cases cover both formulations').to.equal(true);
     for (const c of convCases()) {
       const { batch, h, w, cin, cout, kh, kw, stride, strideW, pad } = c as Record<string, number> & { pad: 'same' | 'valid' };
       const oh = outSize(h, kh, stride, 1, pad);

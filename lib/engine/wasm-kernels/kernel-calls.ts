@@ -26,6 +26,19 @@ export class KernelCalls {
     return info;
   }
 
+  /** A float32 tensor's values, copied out of the backend. */
+  readFloats(x: tf.TensorInfo): Float32Array {
+    if (x.dtype !== 'float32') throw new Error(`expected a float32 tensor, got ${x.dtype} [${x.shape.join(', ')}]`);
+    return this.backend.readSync(x.dataId) as Float32Array;
+  }
+
+  /** A new float32 tensor holding `values`; freed by {@link finish} unless returned. */
+  write(values: Float32Array, shape: number[]): tf.TensorInfo {
+    const info = { dataId: this.backend.write(values, shape, 'float32'), shape, dtype: 'float32' as const };
+    this.made.push(info);
+    return info;
+  }
+
   reshape(x: tf.TensorInfo, shape: number[]): tf.TensorInfo {
     return this.run('Reshape', { x }, { shape });
   }
