@@ -29,12 +29,14 @@ import { boxRegions, classSelectivity, meanMaskArea } from '../lib/metrics/selec
 import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { Random } from '../lib/random';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
-import { loadKitBlackBox, loadTrainedMasker } from '../lib/saliency/masker-assets';
+import { BLACK_BOXES_DIR, loadKitBlackBox, loadTrainedMasker, MASKERS_DIR } from '../lib/saliency/masker-assets';
 import { maskerSaliency } from '../lib/saliency/masker-method';
 import { runMain } from '../lib/cli';
 
 interface Options {
   blackBox: string;
+  maskerDir: string;
+  blackBoxDir: string;
   tune: string;
   test: string;
   pairs: string;
@@ -91,6 +93,8 @@ async function main(): Promise<void> {
     .option('--tune <n>', 'held-out training images for α', '256')
     .option('--test <n>', 'test images', '500')
     .option('--pairs <n>', 'two-item test images', '200')
+    .option('--masker-dir <dir>', 'trained maskers (<dir>/<arch>/masker.json)', MASKERS_DIR)
+    .option('--black-box-dir <dir>', 'trained black boxes (<dir>/<arch>/model.json)', BLACK_BOXES_DIR)
     .option('--out <file>', 'results file', path.join(RESULTS_DIR, 'maskers', 'check.json'))
     .option('--figure <file>', 'sample figure', path.join(RESULTS_DIR, 'figures', 'masker-samples.png'))
     .parse()
@@ -108,8 +112,8 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
   const figure: Uint8Array[][] = [];
   for (const name of names) {
-    const explained = await loadKitBlackBox(name);
-    const { masker, dispose } = await loadTrainedMasker(name);
+    const explained = await loadKitBlackBox(name, opts.blackBoxDir);
+    const { masker, dispose } = await loadTrainedMasker(name, opts.maskerDir, opts.blackBoxDir);
     const bb = explained.blackBox;
     const numClasses = bb.classNames.length;
     const masksFor = (images: tf.Tensor4D, classes: readonly number[]) => maskerSaliency(bb, images, classes, { masker, batchSize: 64 });
