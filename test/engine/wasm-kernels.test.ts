@@ -236,6 +236,27 @@ describe('engine/wasm-kernels', function () {
     x.dispose();
   });
 
+  it('BatchMatMul and _FusedMatMul with transposed operands, and batched _FusedMatMul (wrong in wasm 4.22), match the cpu backend', async () => {
+    const cases: { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean }[] = [
+      { a: [1, 7, 5], b: [1, 7, 3], transposeA: true, transposeB: false },
+      { a: [1, 4, 6], b: [1, 3, 6], transposeA: false, transposeB: true },
+      { a: [2, 4, 6], b: [2, 3, 6], transposeA: false, transposeB: true },
+      { a: [3, 6, 4], b: [1, 5, 6], transposeA: true, transposeB: true },
+      { a: [2, 4, 6], b: [2, 6, 3], transposeA: false, transposeB: false },
+    ];
+    for (const c of cases) {
+      const a = tf.randomNormal(c.a, 0, 1, 'float32', 20);
+      const b = tf.randomNormal(c.b, 0, 1, 'float32', 21);
+      const attrs = { transposeA: c.transposeA, transposeB: c.transposeB };
+      expect(await compareWithCpu('BatchMatMul', { a, b }, attrs), JSON.stringify(c)).to.be.below(TOL);
+      const outColumns = c.transposeB ? c.b[1] : c.b[2];
+      const bias = tf.randomNormal([outColumns], 0, 1, 'float32', 22);
+      const fusedAttrs = { ...attrs, activation: 'relu', leakyreluAlpha: 0 };
+      expect(await compareWithCpu('_FusedMatMul', { a, b, bias }, fusedAttrs), `fused ${JSON.stringify(c)}`).to.be.below(TOL);
+      tf.dispose([a, b, bias]);
+    }
+  });
+
   it('gradients of conv2d, fused conv2d, depthwise, fused depthwise and conv2dTranspose run on wasm', () => {
     const x = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 10);
     const w = tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 11);
@@ -263,9 +284,13 @@ describe('engine/wasm-kernels', function () {
     const x = tf.randomNormal([2, 8, 8, 3]);
     const w = tf.randomNormal([3, 3, 3, 4]);
     const d = tf.randomNormal([3, 3, 4, 2]);
-    const loss = (input: tf.Tensor4D, filter: tf.Tensor4D, dfilter: tf.Tensor4D) =>
-      tf.depthwiseConv2d(tf.conv2d(input, filter, 2, 'same'), dfilter, 1, 'same').square().sum();
-    const step = () => tf.dispose(tf.grads(loss as (...args: tf.Tensor[]) => tf.Tensor)([x, w, d]));
+    const m = tf.randomNormal([32, 5]);
+    // Strided conv, depthwise conv, max pool and a dense product: every replaced kernel's path.
+    const loss = (input: tf.Tensor4D, filter: tf.Tensor4D, dfilter: tf.Tensor4D, dense: tf.Tensor2D) => {
+      const maps = tf.maxPool(tf.depthwiseConv2d(tf.conv2d(input, filter, 2, 'same'), dfilter, 1, 'same'), 2, 2, 'same');
+      return tf.matMul(tf.reshape(maps, [2, 32]), dense).square().sum();
+    };
+    const step = () => tf.dispose(tf.grads(loss as (...args: tf.Tensor[]) => tf.Tensor)([x, w, d, m]));
     step();
     const tensors = tf.memory().numTensors;
     const backend = tf.backend() as unknown as { numDataIds(): number };
@@ -273,6 +298,6 @@ describe('engine/wasm-kernels', function () {
     for (let i = 0; i < 5; i++) step();
     expect(tf.memory().numTensors).to.equal(tensors);
     expect(backend.numDataIds()).to.equal(dataIds);
-    tf.dispose([x, w, d]);
+    tf.dispose([x, w, d, m]);
   });
 });

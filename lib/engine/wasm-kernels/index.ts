@@ -12,6 +12,7 @@
  * | `DepthwiseConv2dNativeBackpropFilter`  | missing              | per-tap slice, multiply, sum |
  * | `MaxPoolGrad`                          | slow (replaced)      | one pass in JavaScript       |
  * | `GatherV2`                             | slow (replaced)      | block copies in JavaScript   |
+ * | `BatchMatMul`, `_FusedMatMul`          | slow when transposed | `Transpose` + own kernel     |
  * | `UnsortedSegmentSum`, `Einsum`         | missing              | cpu-backend fallback         |
  *
  * Together they give gradients for `Conv2D`, `FusedConv2D`,
@@ -27,6 +28,7 @@ import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter';
 import { cpuFallbackConfig } from './cpu-fallback';
 import { gatherV2Config } from './gather';
 import { maxPoolGradConfig } from './max-pool-grad';
+import { MAT_MUL_KERNELS, matMulTransposesConfig } from './mat-mul-transposes';
 
 /** Kernels the kit replaces or adds on wasm, with their configs. */
 function wasmTrainingKernels(backendName: string): tf.KernelConfig[] {
@@ -37,6 +39,7 @@ function wasmTrainingKernels(backendName: string): tf.KernelConfig[] {
     depthwiseBackpropFilterConfig(backendName),
     maxPoolGradConfig(backendName),
     gatherV2Config(backendName),
+    ...MAT_MUL_KERNELS.map((name) => matMulTransposesConfig(name, backendName)),
     cpuFallbackConfig('UnsortedSegmentSum', backendName),
     cpuFallbackConfig('Einsum', backendName),
   ];
