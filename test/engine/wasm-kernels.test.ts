@@ -257,6 +257,18 @@ describe('engine/wasm-kernels', function () {
     }
   });
 
+  it('Identity shares the data: a clone outlives its source, and both free it together', () => {
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const dataIds = backend.numDataIds();
+    const x = tf.tensor([1, 2, 3, 4], [2, 2]);
+    const y = tf.clone(x);
+    expect(backend.numDataIds()).to.equal(dataIds + 1);
+    x.dispose();
+    expect(Array.from(y.dataSync())).to.deep.equal([1, 2, 3, 4]);
+    y.dispose();
+    expect(backend.numDataIds()).to.equal(dataIds);
+  });
+
   it('gradients of conv2d, fused conv2d, depthwise, fused depthwise and conv2dTranspose run on wasm', () => {
     const x = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 10);
     const w = tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 11);

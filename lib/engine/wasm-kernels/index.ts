@@ -13,6 +13,7 @@
  * | `MaxPoolGrad`                          | slow (replaced)      | one pass in JavaScript       |
  * | `GatherV2`                             | slow (replaced)      | block copies in JavaScript   |
  * | `BatchMatMul`, `_FusedMatMul`          | slow when transposed | `Transpose` + own kernel     |
+ * | `Identity`                             | copies (replaced)    | shared data, one more ref    |
  * | `UnsortedSegmentSum`, `Einsum`         | missing              | cpu-backend fallback         |
  *
  * Together they give gradients for `Conv2D`, `FusedConv2D`,
@@ -27,6 +28,7 @@ import { depthwiseBackpropInputConfig } from './depthwise-backprop-input';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter';
 import { cpuFallbackConfig } from './cpu-fallback';
 import { gatherV2Config } from './gather';
+import { identityConfig } from './identity';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { MAT_MUL_KERNELS, matMulTransposesConfig } from './mat-mul-transposes';
 
@@ -39,6 +41,7 @@ function wasmTrainingKernels(backendName: string): tf.KernelConfig[] {
     depthwiseBackpropFilterConfig(backendName),
     maxPoolGradConfig(backendName),
     gatherV2Config(backendName),
+    identityConfig(backendName),
     ...MAT_MUL_KERNELS.map((name) => matMulTransposesConfig(name, backendName)),
     cpuFallbackConfig('UnsortedSegmentSum', backendName),
     cpuFallbackConfig('Einsum', backendName),
