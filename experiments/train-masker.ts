@@ -23,7 +23,7 @@ import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { assertAllSucceeded, runInParallel } from '../lib/parallel';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
 import { ENCODER_BLACK_BOX, loadKitBlackBox } from '../lib/saliency/masker-assets';
-import { COMMITTED_MASKER_STEPS, DEFAULT_TRAIN_MASKER_CONFIG, parseLambdas, trainMasker, TrainMaskerConfig } from '../lib/saliency/train-masker';
+import { COMMITTED_MASKERS, DEFAULT_TRAIN_MASKER_CONFIG, parseLambdas, trainMasker, TrainMaskerConfig } from '../lib/saliency/train-masker';
 import { residualEncoder } from '../lib/models/encoder';
 import { runMain } from '../lib/cli';
 
@@ -33,11 +33,11 @@ interface Options {
   steps?: string;
   batch: string;
   lr: string;
-  lambdas: string;
+  lambdas?: string;
   alternative: string;
   fakeProb: string;
   gateWeight: string;
-  seed: string;
+  seed?: string;
   out: string;
   checkpoints: string;
   checkpointSteps: string;
@@ -52,14 +52,14 @@ function parseArgs(): Options {
     .description('Train the real-time masking model for the kit\'s black boxes')
     .option('--black-box <name>', `${ARCHITECTURE_NAMES.join(' | ')} | all`, 'all')
     .option('--jobs <n>', 'with --black-box all: maskers trained in parallel processes', '1')
-    .option('--steps <n>', `optimisation steps (default: those of the committed maskers, ${Object.entries(COMMITTED_MASKER_STEPS).map(([b, n]) => `${b} ${n}`).join(', ')})`)
+    .option('--steps <n>', `optimisation steps (default: those of the committed maskers, ${Object.entries(COMMITTED_MASKERS).map(([b, r]) => `${b} ${r.steps}`).join(', ')})`)
     .option('--batch <n>', 'images per step', String(D.batchSize))
     .option('--lr <x>', 'Adam learning rate', String(D.learningRate))
-    .option('--lambdas <spec>', 'paper | calibrated | tv,area,destroy,power', 'calibrated')
+    .option('--lambdas <spec>', 'paper | calibrated | tv,area,destroy,power (default: calibrated, or the committed masker\'s own)')
     .option('--alternative <kind>', ALTERNATIVE_KINDS.join(' | '), D.alternative)
     .option('--fake-prob <p>', 'probability of a fake class per image', String(D.fakeClassProbability))
     .option('--gate-weight <x>', 'weight of the max-gate cross-entropy (embedding speed-up)', String(D.gateLossWeight))
-    .option('--seed <n>', 'seed of the initial weights and of every random draw', String(D.seed))
+    .option('--seed <n>', `seed of the initial weights and of every random draw (default: those of the committed maskers, ${Object.entries(COMMITTED_MASKERS).map(([b, r]) => `${b} ${r.seed}`).join(', ')})`)
     .option('--out <dir>', 'output folder', path.join(RESULTS_DIR, 'maskers'))
     .option('--checkpoints <dir>', 'checkpoint folder (sub-folder masker-<bb>)', path.join(RESULTS_DIR, 'checkpoints'))
     .option('--checkpoint-steps <n>', 'steps between checkpoints', '100')
@@ -82,14 +82,14 @@ function configFromOptions(name: string, opts: Options): TrainMaskerConfig {
   if (!(ALTERNATIVE_KINDS as readonly string[]).includes(opts.alternative)) throw new Error(`--alternative must be one of ${ALTERNATIVE_KINDS.join(', ')}, got '${opts.alternative}'`);
   return {
     ...D,
-    steps: opts.steps === undefined ? COMMITTED_MASKER_STEPS[name] ?? D.steps : toNumber(opts.steps, '--steps', isCount, 'an integer >= 1'),
+    steps: opts.steps === undefined ? COMMITTED_MASKERS[name]?.steps ?? D.steps : toNumber(opts.steps, '--steps', isCount, 'an integer >= 1'),
     batchSize: toNumber(opts.batch, '--batch', isCount, 'an integer >= 1'),
     learningRate: toNumber(opts.lr, '--lr', (v) => v > 0, '> 0'),
-    lambdas: parseLambdas(opts.lambdas),
+    lambdas: opts.lambdas === undefined ? COMMITTED_MASKERS[name]?.lambdas ?? D.lambdas : parseLambdas(opts.lambdas),
     alternative: opts.alternative as AlternativeKind,
     fakeClassProbability: toNumber(opts.fakeProb, '--fake-prob', (v) => v >= 0 && v < 1, 'in [0, 1)'),
     gateLossWeight: toNumber(opts.gateWeight, '--gate-weight', (v) => v >= 0, '>= 0'),
-    seed: toNumber(opts.seed, '--seed', (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer'),
+    seed: opts.seed === undefined ? COMMITTED_MASKERS[name]?.seed ?? D.seed : toNumber(opts.seed, '--seed', (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer'),
   };
 }
 

@@ -9,10 +9,9 @@
  * plain net trains stably (as in Fixup, Zhang et al. 2019).
  *
  *     image                                   [B, 64, 64, 3]
- *     conv 3×3 /2, 16, ReLU (stem)            [B, 32, 32, 16]
- *     stage1: block 16                        [B, 32, 32, 16]   stride 2
+ *     stage1: conv 3×3 /2, 16, ReLU (stem)    [B, 32, 32, 16]   stride 2
  *     stage2: block /2, 32                    [B, 16, 16, 32]   stride 4
- *     stage3: block /2, 64; block 64          [B, 8, 8, 64]     stride 8
+ *     stage3: block /2, 64                    [B, 8, 8, 64]     stride 8
  *     stage4: block /2, 128                   [B, 4, 4, 128]    stride 16
  *     global average pool                     [B, 128]
  *     dense (logits), softmax                 [B, classes]
@@ -21,12 +20,12 @@ import * as tf from '@tensorflow/tfjs';
 import { ArchitectureConfig, classifierHead, imageInput, LOGITS_LAYER, resolveArchitectureConfig } from './architecture';
 import { applyLayer, SeededLayers } from './seeded-layers';
 
-/** Stride and channels of each stage's output, finest first. */
+/** Stride and channels of each stage's output in a net built here, finest first (a saved net carries its own widths, which the encoder reads). */
 export const RESIDUAL_STAGES: readonly { layer: string; stride: number; channels: number }[] = [
   { layer: 'stage1', stride: 2, channels: 16 },
-  { layer: 'stage2', stride: 4, channels: 24 },
-  { layer: 'stage3', stride: 8, channels: 48 },
-  { layer: 'stage4', stride: 16, channels: 96 },
+  { layer: 'stage2', stride: 4, channels: 32 },
+  { layer: 'stage3', stride: 8, channels: 64 },
+  { layer: 'stage4', stride: 16, channels: 128 },
 ];
 
 /** Residual blocks per stage (the first of a stage from stage 2 on halves the resolution). */

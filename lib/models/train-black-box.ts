@@ -68,7 +68,7 @@ export const DEFAULT_TRAIN_BLACK_BOX_CONFIG: Readonly<Omit<TrainBlackBoxConfig, 
  * default): as many as two shared cores allowed in one working session, more
  * for the residual net, which also serves as the masker's encoder.
  */
-export const COMMITTED_EPOCHS: Readonly<Record<ArchitectureName, number>> = Object.freeze({ plain: 4, inception: 4, residual: 5 });
+export const COMMITTED_EPOCHS: Readonly<Record<ArchitectureName, number>> = Object.freeze({ plain: 4, inception: 4, residual: 8 });
 
 /** Items in the Fashion-MNIST train split. */
 const TRAIN_SPLIT_ITEMS = 60000;
