@@ -45,8 +45,14 @@ function phaseAxis(phase: number, stride: number, kernel: number, padBefore: num
   return { first, taps, shift: Math.floor((phase + padBefore) / stride) };
 }
 
+/** Rows of dy, relative to output row i of a phase, that a convolution reads: start, start + 1, …, start + size − 1. */
+interface TapWindow {
+  start: number;
+  size: number;
+}
+
 /** The window of dy rows, relative to output row i, that covers every phase's taps. */
-function commonWindow(axes: PhaseAxis[]): { start: number; size: number } {
+function commonWindow(axes: PhaseAxis[]): TapWindow {
   const used = axes.filter((a) => a.taps > 0);
   const start = Math.min(...used.map((a) => a.shift - a.taps + 1));
   const end = Math.max(...used.map((a) => a.shift));
@@ -63,7 +69,7 @@ function commonWindow(axes: PhaseAxis[]): { start: number; size: number } {
  */
 function phaseFilter(
   w: Float32Array, [, kw, cin, cout]: number[], s: number,
-  rowsOf: PhaseAxis[], colsOf: PhaseAxis[], rowWindow: { start: number; size: number }, colWindow: { start: number; size: number },
+  rowsOf: PhaseAxis[], colsOf: PhaseAxis[], rowWindow: TapWindow, colWindow: TapWindow,
 ): Float32Array {
   const channels = s * s * cin;
   const out = new Float32Array(rowWindow.size * colWindow.size * cout * channels);
