@@ -34,6 +34,7 @@ interface Options {
   batch: string;
   lr: string;
   lambdas?: string;
+  areaWarmup: string;
   alternative: string;
   fakeProb: string;
   gateWeight: string;
@@ -56,6 +57,7 @@ function parseArgs(): Options {
     .option('--batch <n>', 'images per step', String(D.batchSize))
     .option('--lr <x>', 'Adam learning rate', String(D.learningRate))
     .option('--lambdas <spec>', 'paper | calibrated | tv,area,destroy,power (default: calibrated, or the committed masker\'s own)')
+    .option('--area-warmup <steps>', 'steps over which λ2 ramps from 0 to its value (0: no ramp)', String(D.areaWarmupSteps))
     .option('--alternative <kind>', ALTERNATIVE_KINDS.join(' | '), D.alternative)
     .option('--fake-prob <p>', 'probability of a fake class per image', String(D.fakeClassProbability))
     .option('--gate-weight <x>', 'weight of the max-gate cross-entropy (embedding speed-up)', String(D.gateLossWeight))
@@ -86,6 +88,7 @@ function configFromOptions(name: string, opts: Options): TrainMaskerConfig {
     batchSize: toNumber(opts.batch, '--batch', isCount, 'an integer >= 1'),
     learningRate: toNumber(opts.lr, '--lr', (v) => v > 0, '> 0'),
     lambdas: opts.lambdas === undefined ? COMMITTED_MASKERS[name]?.lambdas ?? D.lambdas : parseLambdas(opts.lambdas),
+    areaWarmupSteps: toNumber(opts.areaWarmup, '--area-warmup', (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer'),
     alternative: opts.alternative as AlternativeKind,
     fakeClassProbability: toNumber(opts.fakeProb, '--fake-prob', (v) => v >= 0 && v < 1, 'in [0, 1)'),
     gateLossWeight: toNumber(opts.gateWeight, '--gate-weight', (v) => v >= 0, '>= 0'),

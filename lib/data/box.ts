@@ -45,3 +45,14 @@ export function tightBox(mask: ArrayLike<number>, height: number, width: number)
 export function boxesOverlap(a: Box, b: Box): boolean {
   return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
 }
+
+/**
+ * Boxes in the coordinates of `tf.image.cropAndResize`: `[y0, x0, y1, x1]` per
+ * box, flattened, in units of (size − 1) between the centres of the box's
+ * first and last pixel rows and columns.
+ * @param height image height in pixels; `width` likewise.
+ */
+export function cropAndResizeBoxes(boxes: readonly Box[], height: number, width: number): number[] {
+  const norm = (v: number, n: number) => (n > 1 ? v / (n - 1) : 0);
+  return boxes.flatMap((b) => [norm(b.y0, height), norm(b.x0, width), norm(b.y1 - 1, height), norm(b.x1 - 1, width)]);
+}

@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { assertClassIndices, assertRank, assertShape } from '../checks';
-import type { Box } from '../data/box';
+import { Box, cropAndResizeBoxes } from '../data/box';
 import type { BlackBox } from '../models/black-box';
 import { BoxFromMaskConfig, boxArea, boxesFromMasks } from './box';
 
@@ -78,9 +78,8 @@ export function cropMetric(
   const box = found.map((bx) => bx ?? { x0: 0, y0: 0, x1: w, y1: h });
   const area = box.map((bx) => boxArea(bx) / (h * w));
 
-  // 2. Crop and resize: cropAndResize takes [y0, x0, y1, x1] in units of (size − 1), pixel centres inclusive.
-  const norm = (v: number, n: number) => (n > 1 ? v / (n - 1) : 0);
-  const boxes = box.flatMap((bx) => [norm(bx.y0, h), norm(bx.x0, w), norm(bx.y1 - 1, h), norm(bx.x1 - 1, w)]);
+  // 2. Crop and resize.
+  const boxes = cropAndResizeBoxes(box, h, w);
   const probability = tf.tidy(() => {
     const crops = tf.image.cropAndResize(images, tf.tensor2d(boxes, [b, 4]), tf.range(0, b, 1, 'int32') as tf.Tensor1D, [...blackBox.inputSize], 'bilinear');
     const probs = blackBox.predict(crops);

@@ -18,6 +18,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ClutteredFashionMnist } from '../data/cluttered';
 import { DEFAULT_BACKGROUND_ERASING, eraseBackground } from './background-erasing';
+import { cropToBoxes, randomCropResize } from './crop-resize';
 import { loadFashionMnist } from '../data/fashion-mnist';
 import { Random } from '../random';
 import { ArchitectureName, logitsModel } from './architecture';
@@ -48,6 +49,8 @@ export interface TrainBlackBoxConfig {
   validationEval: number;
   /** Share of training images whose background is partly erased ({@link eraseBackground}); default 0.5, 0 turns it off. */
   backgroundErasing: number;
+  /** Share of training images cropped around their item and resized ({@link randomCropResize}); default 0.3, 0 turns it off. */
+  cropResize: number;
 }
 
 /** Defaults of {@link TrainBlackBoxConfig} (all but `arch`). */
@@ -61,14 +64,27 @@ export const DEFAULT_TRAIN_BLACK_BOX_CONFIG: Readonly<Omit<TrainBlackBoxConfig, 
   validationSize: 5000,
   validationEval: 2000,
   backgroundErasing: DEFAULT_BACKGROUND_ERASING.probability,
+  cropResize: 0.3,
 });
 
+/** What differs between the training runs of the committed weights. */
+export interface CommittedBlackBoxRecipe {
+  epochs: number;
+  cropResize: number;
+}
+
 /**
- * Epochs of the committed weights in `results/black-boxes/` (the command-line
- * default): as many as two shared cores allowed in one working session, more
- * for the residual net, which also serves as the masker's encoder.
+ * Recipes of the committed weights in `results/black-boxes/` (the
+ * command-line defaults). Epochs: as many as two shared cores allowed in one
+ * working session, more for the residual net, which also serves as the
+ * masker's encoder. The plain and inception nets were trained before
+ * crop-and-resize augmentation existed.
  */
-export const COMMITTED_EPOCHS: Readonly<Record<ArchitectureName, number>> = Object.freeze({ plain: 4, inception: 4, residual: 8 });
+export const COMMITTED_BLACK_BOXES: Readonly<Record<ArchitectureName, CommittedBlackBoxRecipe>> = Object.freeze({
+  plain: { epochs: 4, cropResize: 0 },
+  inception: { epochs: 4, cropResize: 0 },
+  residual: { epochs: 8, cropResize: 0 },
+});
 
 /** Items in the Fashion-MNIST train split. */
 const TRAIN_SPLIT_ITEMS = 60000;
@@ -124,6 +140,8 @@ export interface TrainBlackBoxResult {
   epochs: EpochRecord[];
   /** Accuracy on the rendered Fashion-MNIST test split (10,000 images). */
   testAccuracy: number;
+  /** Accuracy on the same test images cropped to their item's box and resized (the saliency metric's crop of the ground-truth box). */
+  boxCropTestAccuracy: number;
   /** Accuracy on plain Fashion-MNIST test items (see evaluation-sets.ts). */
   plainTestAccuracy: number;
   /** Training wall time in seconds, summed over resumed runs, evaluation excluded. */
@@ -136,7 +154,7 @@ export interface TrainBlackBoxResult {
 
 /** The configuration fields that must match for a checkpoint to be resumed. */
 function configKey(c: TrainBlackBoxConfig): string {
-  return JSON.stringify([c.arch, c.epochs, c.batchSize, c.learningRate, c.seed, c.dataSeed, c.trainSize, c.validationSize, c.backgroundErasing]);
+  return JSON.stringify([c.arch, c.epochs, c.batchSize, c.learningRate, c.seed, c.dataSeed, c.trainSize, c.validationSize, c.backgroundErasing, c.cropResize]);
 }
 
 /**
@@ -200,21 +218,23 @@ export async function trainBlackBox(
       const t0 = performance.now();
       const indices = Array.from(order.subarray(position.step * batchSize, (position.step + 1) * batchSize), (item) => epoch * TRAIN_SPLIT_ITEMS + item);
       const batch = train.batch(indices);
-      const images = eraseBackground(batch.images, batch.boxes, shuffler.fork(`erase/${position.globalStep}`), { probability: config.backgroundErasing });
+      const erased = eraseBackground(batch.images, batch.boxes, shuffler.fork(`erase/${position.globalStep}`), { probability: config.backgroundErasing });
       batch.images.dispose();
+      const cropped = randomCropResize(erased, batch.boxes, shuffler.fork(`crop/${position.globalStep}`), config.cropResize);
+      erased.dispose();
       optimizer.setLearningRate(cosineLearningRate(config.learningRate, position.globalStep, totalSteps));
       const { lossValue, correct } = tf.tidy(() => {
         const targets = tf.oneHot(tf.tensor1d(batch.labels, 'int32'), model.outputs[0].shape[1] as number);
         let hits: tf.Tensor | undefined;
         const { value, grads } = tf.variableGrads(() => {
-          const out = logits.apply(images, { training: true }) as tf.Tensor2D;
+          const out = logits.apply(cropped, { training: true }) as tf.Tensor2D;
           hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(out, 1), tf.argMax(targets, 1)), 'float32')));
           return tf.losses.softmaxCrossEntropy(targets, out) as tf.Scalar;
         }, variables);
         optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
         return { lossValue: value.dataSync()[0], correct: hits!.dataSync()[0] };
       });
-      images.dispose();
+      cropped.dispose();
       const seconds = (performance.now() - t0) / 1000;
       position.step++;
       position.globalStep++;
@@ -256,6 +276,12 @@ export async function trainBlackBox(
   const test = new ClutteredFashionMnist({ split: 'test', seed: config.dataSeed });
   const predict = (x: tf.Tensor4D) => logits.predict(x) as tf.Tensor2D;
   const testAccuracy = accuracy(test.length, EVAL_BATCH, (s, e) => test.batch(s, e), predict);
+  const boxCropTestAccuracy = accuracy(test.length, EVAL_BATCH, (s, e) => {
+    const batch = test.batch(s, e);
+    const images = cropToBoxes(batch.images, batch.boxes);
+    batch.images.dispose();
+    return { images, labels: batch.labels };
+  }, predict);
   const plain = loadFashionMnist('test');
   const plainTestAccuracy = accuracy(plain.count, EVAL_BATCH, (s, e) => {
     const idx = range(s, e);
@@ -268,6 +294,7 @@ export async function trainBlackBox(
     cost: modelCost(model),
     epochs: position.history.epochs,
     testAccuracy,
+    boxCropTestAccuracy,
     plainTestAccuracy,
     trainSeconds: position.trainSeconds,
     imagesPerSecond: (totalSteps * batchSize) / position.trainSeconds,

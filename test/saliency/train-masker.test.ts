@@ -7,7 +7,7 @@ import { Masker } from '../../lib/masker/masker';
 import { CALIBRATED_LAMBDAS, PAPER_LAMBDAS } from '../../lib/objective';
 import { loadMaskerCheckpoint } from '../../lib/saliency/masker-checkpoint';
 import { maskerSaliency } from '../../lib/saliency/masker-method';
-import { DEFAULT_TRAIN_MASKER_CONFIG, MaskerTrainingData, parseLambdas, trainingConfigKey, trainMasker, TrainMaskerConfig } from '../../lib/saliency/train-masker';
+import { DEFAULT_TRAIN_MASKER_CONFIG, MaskerTrainingData, parseLambdas, stepLambdas, trainingConfigKey, trainMasker, TrainMaskerConfig } from '../../lib/saliency/train-masker';
 import { tinyBlackBox } from '../helpers/tiny-black-box';
 import { tinyEncoder } from '../helpers/tiny-encoder';
 
@@ -30,6 +30,7 @@ const FAST: Partial<TrainMaskerConfig> = {
   learningRate: 1e-2,
   alternative: 'constant',
   fakeClassProbability: 0,
+  areaWarmupSteps: 0,
   masker: { firstUpsamplerChannels: 8, residualBlocks: 1 },
 };
 
@@ -60,6 +61,24 @@ describe('saliency/train-masker', function () {
     expect(parseLambdas('1,2,3,0.5')).to.deep.equal({ tv: 1, area: 2, destroy: 3, destroyPower: 0.5 });
     expect(() => parseLambdas('1,2')).to.throw(/four non-negative numbers/);
     expect(() => parseLambdas('strong')).to.throw(/'paper', 'calibrated'/);
+  });
+
+  it('ramps λ2 linearly over the warm-up steps and leaves the other λ\'s alone', () => {
+    const lambdas = { tv: 1, area: 8, destroy: 5, destroyPower: 0.3 };
+    expect(stepLambdas({ lambdas, areaWarmupSteps: 4 }, 0)).to.deep.equal({ ...lambdas, area: 2 });
+    expect(stepLambdas({ lambdas, areaWarmupSteps: 4 }, 1)).to.deep.equal({ ...lambdas, area: 4 });
+    expect(stepLambdas({ lambdas, areaWarmupSteps: 4 }, 3)).to.deep.equal(lambdas);
+    expect(stepLambdas({ lambdas, areaWarmupSteps: 4 }, 50)).to.deep.equal(lambdas);
+    expect(stepLambdas({ lambdas, areaWarmupSteps: 0 }, 0)).to.deep.equal(lambdas);
+  });
+
+  it('applies the ramped λ2 in training: the weighted area term grows with the step', async () => {
+    const area: number[] = [];
+    const { masker } = await trainMasker(blackBox, encoder, { ...FAST, learningRate: 0, steps: 4, areaWarmupSteps: 4 }, { data, onStep: (s) => void area.push(s.area / (s.realArea || 1)) });
+    masker.dispose();
+    // With a learning rate of 0 the masks do not change, so area term / mask area = λ2 · ramp.
+    const l2 = DEFAULT_TRAIN_MASKER_CONFIG.lambdas.area;
+    area.forEach((v, k) => expect(v).to.be.closeTo((l2 * (k + 1)) / 4, 1e-3));
   });
 
   it('reduces the loss and leaves the encoder\'s weights alone', async () => {
