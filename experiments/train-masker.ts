@@ -23,22 +23,22 @@ import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { assertAllSucceeded, runInParallel } from '../lib/parallel';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
 import { ENCODER_BLACK_BOX, loadKitBlackBox } from '../lib/saliency/masker-assets';
-import { COMMITTED_MASKERS, DEFAULT_TRAIN_MASKER_CONFIG, parseLambdas, trainMasker, TrainMaskerConfig } from '../lib/saliency/train-masker';
+import { DEFAULT_TRAIN_MASKER_CONFIG, parseLambdas, trainMasker, TrainMaskerConfig } from '../lib/saliency/train-masker';
 import { residualEncoder } from '../lib/models/encoder';
 import { runMain } from '../lib/cli';
 
 interface Options {
   blackBox: string;
   jobs: string;
-  steps?: string;
+  steps: string;
   batch: string;
   lr: string;
-  lambdas?: string;
+  lambdas: string;
   areaWarmup: string;
   alternative: string;
   fakeProb: string;
   gateWeight: string;
-  seed?: string;
+  seed: string;
   out: string;
   checkpoints: string;
   checkpointSteps: string;
@@ -53,15 +53,15 @@ function parseArgs(): Options {
     .description('Train the real-time masking model for the kit\'s black boxes')
     .option('--black-box <name>', `${ARCHITECTURE_NAMES.join(' | ')} | all`, 'all')
     .option('--jobs <n>', 'with --black-box all: maskers trained in parallel processes', '1')
-    .option('--steps <n>', `optimisation steps (default: those of the committed maskers, ${Object.entries(COMMITTED_MASKERS).map(([b, r]) => `${b} ${r.steps}`).join(', ')})`)
+    .option('--steps <n>', 'optimisation steps', String(D.steps))
     .option('--batch <n>', 'images per step', String(D.batchSize))
     .option('--lr <x>', 'Adam learning rate', String(D.learningRate))
-    .option('--lambdas <spec>', 'paper | calibrated | tv,area,destroy,power (default: calibrated, or the committed masker\'s own)')
+    .option('--lambdas <spec>', 'paper | calibrated | tv,area,destroy,power', 'calibrated')
     .option('--area-warmup <steps>', 'steps over which λ2 ramps from 0 to its value (0: no ramp)', String(D.areaWarmupSteps))
     .option('--alternative <kind>', ALTERNATIVE_KINDS.join(' | '), D.alternative)
     .option('--fake-prob <p>', 'probability of a fake class per image', String(D.fakeClassProbability))
     .option('--gate-weight <x>', 'weight of the max-gate cross-entropy (embedding speed-up)', String(D.gateLossWeight))
-    .option('--seed <n>', `seed of the initial weights and of every random draw (default: those of the committed maskers, ${Object.entries(COMMITTED_MASKERS).map(([b, r]) => `${b} ${r.seed}`).join(', ')})`)
+    .option('--seed <n>', 'seed of the initial weights and of every random draw', String(D.seed))
     .option('--out <dir>', 'output folder', path.join(RESULTS_DIR, 'maskers'))
     .option('--checkpoints <dir>', 'checkpoint folder (sub-folder masker-<bb>)', path.join(RESULTS_DIR, 'checkpoints'))
     .option('--checkpoint-steps <n>', 'steps between checkpoints', '100')
@@ -80,19 +80,19 @@ function toNumber(value: string, flag: string, ok: (v: number) => boolean, rule:
 const isCount = (v: number) => Number.isInteger(v) && v >= 1;
 
 /** The training configuration the flags describe. */
-function configFromOptions(name: string, opts: Options): TrainMaskerConfig {
+function configFromOptions(opts: Options): TrainMaskerConfig {
   if (!(ALTERNATIVE_KINDS as readonly string[]).includes(opts.alternative)) throw new Error(`--alternative must be one of ${ALTERNATIVE_KINDS.join(', ')}, got '${opts.alternative}'`);
   return {
     ...D,
-    steps: opts.steps === undefined ? COMMITTED_MASKERS[name]?.steps ?? D.steps : toNumber(opts.steps, '--steps', isCount, 'an integer >= 1'),
+    steps: toNumber(opts.steps, '--steps', isCount, 'an integer >= 1'),
     batchSize: toNumber(opts.batch, '--batch', isCount, 'an integer >= 1'),
     learningRate: toNumber(opts.lr, '--lr', (v) => v > 0, '> 0'),
-    lambdas: opts.lambdas === undefined ? COMMITTED_MASKERS[name]?.lambdas ?? D.lambdas : parseLambdas(opts.lambdas),
+    lambdas: parseLambdas(opts.lambdas),
     areaWarmupSteps: toNumber(opts.areaWarmup, '--area-warmup', (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer'),
     alternative: opts.alternative as AlternativeKind,
     fakeClassProbability: toNumber(opts.fakeProb, '--fake-prob', (v) => v >= 0 && v < 1, 'in [0, 1)'),
     gateLossWeight: toNumber(opts.gateWeight, '--gate-weight', (v) => v >= 0, '>= 0'),
-    seed: opts.seed === undefined ? COMMITTED_MASKERS[name]?.seed ?? D.seed : toNumber(opts.seed, '--seed', (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer'),
+    seed: toNumber(opts.seed, '--seed', (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer'),
   };
 }
 
@@ -111,7 +111,7 @@ async function runAll(jobs: number): Promise<void> {
 async function trainOne(name: string, opts: Options): Promise<void> {
   const startedAt = new Date();
   await initEngine();
-  const config = configFromOptions(name, opts);
+  const config = configFromOptions(opts);
   const explained = await loadKitBlackBox(name);
   const encoderNet = name === ENCODER_BLACK_BOX ? explained : await loadKitBlackBox(ENCODER_BLACK_BOX);
   const log = (line: string) => console.log(`${name.padEnd(9)} ${line}`);

@@ -45,7 +45,7 @@ export const DEFAULT_TRAINED_MASKER_SIZE: Readonly<Partial<Omit<MaskerConfig, 'n
 
 /** Configuration of {@link trainMasker}. */
 export interface TrainMaskerConfig {
-  /** Optimisation steps; default 400 (12,800 images; minutes on one wasm core for the kit's 64×64 black boxes). */
+  /** Optimisation steps; default 1,000 (32,000 images; 10–15 minutes on one wasm core for the kit's 64×64 black boxes), the committed maskers' recipe. */
   steps: number;
   /** Images per step; default 32. */
   batchSize: number;
@@ -73,7 +73,7 @@ export interface TrainMaskerConfig {
 
 /** The defaults of {@link TrainMaskerConfig}. */
 export const DEFAULT_TRAIN_MASKER_CONFIG: Readonly<TrainMaskerConfig> = Object.freeze({
-  steps: 400,
+  steps: 1000,
   batchSize: 32,
   learningRate: 2e-3,
   lambdas: CALIBRATED_LAMBDAS,
@@ -83,30 +83,6 @@ export const DEFAULT_TRAIN_MASKER_CONFIG: Readonly<TrainMaskerConfig> = Object.f
   gateLossWeight: 1,
   seed: 0,
   masker: DEFAULT_TRAINED_MASKER_SIZE,
-});
-
-/** What differs between the committed maskers' training runs. */
-export interface CommittedMaskerRecipe {
-  steps: number;
-  seed: number;
-  /** λ1..λ4 when not {@link CALIBRATED_LAMBDAS}. */
-  lambdas?: Readonly<ObjectiveLambdas>;
-}
-
-/**
- * Steps, seeds and λ's of the committed maskers in `results/maskers/` (the
- * command-line defaults): 1,000 steps each, what two shared cores allowed in
- * one working session after the residual encoder was retrained. With λ2 = 8
- * the plain and inception maskers could collapse: with seed 0 both, and plain
- * again with seed 1, had masks of mean area 0.001–0.002 within the first 200
- * steps and kept them (the mask head's |C0| / (|C0| + |C1|) has no gradient
- * once C0 is 0). Inception trained normally with seed 1; plain keeps the
- * previous calibration, λ2 = 4.
- */
-export const COMMITTED_MASKERS: Readonly<Record<string, CommittedMaskerRecipe>> = Object.freeze({
-  residual: { steps: 1000, seed: 0 },
-  plain: { steps: 1000, seed: 0, lambdas: Object.freeze({ ...CALIBRATED_LAMBDAS, area: 4 }) },
-  inception: { steps: 1000, seed: 1 },
 });
 
 /** Named λ presets accepted by {@link parseLambdas}. */
