@@ -1,8 +1,9 @@
 /**
  * The kit's analogue of Table 1 of Dabkowski & Gal (2017), "Real Time Image
  * Saliency for Black Box Classifiers": one row per method, per black box the
- * localisation error, the saliency metric (mean and median), segmentation
- * IoU, mean mask area and masks/s, read from the results files of
+ * localisation error and the saliency metric's mean (each ± the half-width of
+ * its 95 % interval), the metric's median, segmentation IoU, mean mask area
+ * and masks/s, read from the results files of
  * `runBenchmark`, as Markdown; with the published ImageNet localisation
  * errors beside it for orientation (a different data set and different
  * black boxes: the numbers are not comparable, only the ordering is of interest).
@@ -11,6 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { PairResultFile } from './benchmark';
 import { EVALUATED_METHOD_NAMES, GROUND_TRUTH_BOX } from './evaluated-methods';
+import { meanHalfWidth95, proportionHalfWidth95 } from '../metrics/uncertainty';
 
 /**
  * Published ImageNet localisation errors (%) beside the kit's methods: the
@@ -53,6 +55,9 @@ function methodOrder(results: readonly PairResultFile[]): string[] {
 }
 
 const fixed = (v: number, digits: number) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
+/** `value ± half-width`, or just the value where the half-width is not finite (one image). */
+const withInterval = (value: number, halfWidth: number, digits: number) =>
+  Number.isFinite(halfWidth) ? `${fixed(value, digits)} ± ${fixed(halfWidth, digits)}` : fixed(value, digits);
 const rate = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toPrecision(2));
 
 /**
@@ -75,7 +80,10 @@ export function renderTable1(results: readonly PairResultFile[]): string {
       const r = find(m, b);
       if (!r) return perBox.map(() => '');
       const s = r.scores;
-      return [fixed(100 * s.localisation.error, 1), fixed(s.saliencyMetric.mean, 3), fixed(s.saliencyMetric.median, 3), fixed(s.segmentation.meanIoU, 3), fixed(s.meanMaskArea, 3), rate(s.speed.masksPerSecond)];
+      const n = r.plan.counts.test;
+      const error = withInterval(100 * s.localisation.error, 100 * proportionHalfWidth95(s.localisation.error, n), 1);
+      const meanS = withInterval(s.saliencyMetric.mean, meanHalfWidth95(s.saliencyMetric.std, s.saliencyMetric.count), 3);
+      return [error, meanS, fixed(s.saliencyMetric.median, 3), fixed(s.segmentation.meanIoU, 3), fixed(s.meanMaskArea, 3), rate(s.speed.masksPerSecond)];
     });
     const published = PUBLISHED_LOCALISATION_ERRORS[m];
     lines.push(`| ${m} | ${cells.join(' | ')} | ${published ? `${published.error.toFixed(1)} (${published.label})` : ''} |`);
@@ -119,6 +127,7 @@ export function renderTable1(results: readonly PairResultFile[]): string {
   lines.push(
     '',
     'Kit numbers: Cluttered Fashion-MNIST test split, true class explained; lower is better for localisation error and s (the crop metric s(a, p) = log max(a, 0.05) − log p on the tightest box around the salient region map > α × mean, α tuned per method × black box on held-out training images). ' +
+      '"±": half-width of the 95 % interval (Agresti–Coull for the error rate, normal for the mean of s) over the test images scored. ' +
       '"area" is the mean mask value on single-item test images. Published numbers are ImageNet (other data, other black boxes): for orientation only.',
     '',
     `Images per method (test/tune/pairs): ${counts}.`,

@@ -17,7 +17,7 @@ function fakeResult(method: string, blackBox: string, error: number, masksPerSec
     run: { backend: 'wasm', cores: 2, cpu: 'test cpu' },
     scores: {
       localisation: { alpha: 1.5, error, meanIoU: 0.5 },
-      saliencyMetric: { mean: -0.25, median: -0.5 },
+      saliencyMetric: { mean: -0.25, median: -0.5, std: 1.5, count: 10 },
       segmentation: { meanIoU: 0.42 },
       meanMaskArea: 0.3,
       selectivity: { requestedMass: 0.7, otherMass: 0.1, presentClassMeanArea: 0.3, fakeClassMeanArea: 0.05, perImageNormalised: method === 'gradient' },
@@ -42,8 +42,9 @@ describe('evaluation/table', () => {
     const md = renderTable1(results);
     const rows = md.split('\n');
     expect(rows[0]).to.equal('| method | plain: loc. err % | plain: s mean | plain: s median | plain: seg. IoU | plain: area | plain: masks/s | ImageNet loc. err % (published) |');
-    expect(rows[2]).to.equal('| gradient | 25.0 | -0.250 | -0.500 | 0.420 | 0.300 | 123 | 41.7 (Grad) |');
-    expect(rows[3]).to.equal('| ground-truth-box | 0.0 | -0.250 | -0.500 | 0.420 | 0.300 | 5000 |  |');
+    // ± : Agresti–Coull for 2.5 of 10 errors, normal for s with std 1.5 over 10 images.
+    expect(rows[2]).to.equal('| gradient | 25.0 ± 24.5 | -0.250 ± 0.980 | -0.500 | 0.420 | 0.300 | 123 | 41.7 (Grad) |');
+    expect(rows[3]).to.equal('| ground-truth-box | 0.0 ± 18.3 | -0.250 ± 0.980 | -0.500 | 0.420 | 0.300 | 5000 |  |');
     expect(md).to.contain('| _Guided BP_ |');
     expect(md).to.contain('| gradient | 0.700 | 0.100 | 0.300 | 0.050\\* |');
     expect(md).to.contain('gradient 10/5/4');
@@ -64,7 +65,7 @@ describe('evaluation/table', () => {
     const script = path.join(__dirname, '..', '..', 'experiments', 'make-table.ts');
     execFileSync(process.execPath, [require.resolve('ts-node/dist/bin'), '--transpile-only', script, '--dir', dir, '--readme', readme], { stdio: 'pipe' });
     const table = fs.readFileSync(path.join(dir, 'table.md'), 'utf8');
-    expect(table).to.contain('| gradient | 25.0 |');
+    expect(table).to.contain('| gradient | 25.0 ± 24.5 |');
     expect(fs.readFileSync(readme, 'utf8')).to.equal(`a\n<!-- table1:start -->\n${table.trimEnd()}\n<!-- table1:end -->\nb\n`);
   });
 });
