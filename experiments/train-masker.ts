@@ -23,7 +23,7 @@ import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { assertAllSucceeded, runInParallel } from '../lib/parallel';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
 import { ENCODER_BLACK_BOX, loadKitBlackBox } from '../lib/saliency/masker-assets';
-import { DEFAULT_TRAIN_MASKER_CONFIG, parseLambdas, trainMasker, TrainMaskerConfig } from '../lib/saliency/train-masker';
+import { DEFAULT_TRAIN_MASKER_CONFIG, LEARNING_RATE_SCHEDULES, LearningRateSchedule, parseLambdas, trainMasker, TrainMaskerConfig } from '../lib/saliency/train-masker';
 import { residualEncoder } from '../lib/models/encoder';
 import { runMain } from '../lib/cli';
 
@@ -33,6 +33,7 @@ interface Options {
   steps: string;
   batch: string;
   lr: string;
+  lrSchedule: string;
   lambdas: string;
   areaWarmup: string;
   alternative: string;
@@ -55,7 +56,8 @@ function parseArgs(): Options {
     .option('--jobs <n>', 'with --black-box all: maskers trained in parallel processes', '1')
     .option('--steps <n>', 'optimisation steps', String(D.steps))
     .option('--batch <n>', 'images per step', String(D.batchSize))
-    .option('--lr <x>', 'Adam learning rate', String(D.learningRate))
+    .option('--lr <x>', 'Adam learning rate (the peak one with --lr-schedule cosine)', String(D.learningRate))
+    .option('--lr-schedule <kind>', `${LEARNING_RATE_SCHEDULES.join(' | ')} (cosine: decayed to 0 over --steps)`, D.learningRateSchedule)
     .option('--lambdas <spec>', 'paper | calibrated | tv,area,destroy,power', 'calibrated')
     .option('--area-warmup <steps>', 'steps over which λ2 ramps from 0 to its value (0: no ramp)', String(D.areaWarmupSteps))
     .option('--alternative <kind>', ALTERNATIVE_KINDS.join(' | '), D.alternative)
@@ -79,6 +81,11 @@ function toNumber(value: string, flag: string, ok: (v: number) => boolean, rule:
 
 const isCount = (v: number) => Number.isInteger(v) && v >= 1;
 
+function parseSchedule(value: string): LearningRateSchedule {
+  if (!(LEARNING_RATE_SCHEDULES as readonly string[]).includes(value)) throw new Error(`--lr-schedule must be one of ${LEARNING_RATE_SCHEDULES.join(', ')}, got '${value}'`);
+  return value as LearningRateSchedule;
+}
+
 /** The training configuration the flags describe. */
 function configFromOptions(opts: Options): TrainMaskerConfig {
   if (!(ALTERNATIVE_KINDS as readonly string[]).includes(opts.alternative)) throw new Error(`--alternative must be one of ${ALTERNATIVE_KINDS.join(', ')}, got '${opts.alternative}'`);
@@ -87,6 +94,7 @@ function configFromOptions(opts: Options): TrainMaskerConfig {
     steps: toNumber(opts.steps, '--steps', isCount, 'an integer >= 1'),
     batchSize: toNumber(opts.batch, '--batch', isCount, 'an integer >= 1'),
     learningRate: toNumber(opts.lr, '--lr', (v) => v > 0, '> 0'),
+    learningRateSchedule: parseSchedule(opts.lrSchedule),
     lambdas: parseLambdas(opts.lambdas),
     areaWarmupSteps: toNumber(opts.areaWarmup, '--area-warmup', (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer'),
     alternative: opts.alternative as AlternativeKind,

@@ -35,6 +35,7 @@ import { Encoder, Masker, MaskerConfig } from '../masker/masker';
 import type { BlackBox } from '../models/black-box';
 import { CALIBRATED_LAMBDAS, ObjectiveLambdas, PAPER_LAMBDAS, saliencyObjective } from '../objective';
 import { Random } from '../random';
+import { cosineLearningRate, ScheduledAdam } from '../models/scheduled-adam';
 import { loadMaskerCheckpoint, saveMaskerCheckpoint } from './masker-checkpoint';
 
 /** Size of the masker trained by default: small enough for ≥ 100 masks/s at 64×64 on one wasm core. */
@@ -43,14 +44,25 @@ export const DEFAULT_TRAINED_MASKER_SIZE: Readonly<Partial<Omit<MaskerConfig, 'n
   residualBlocks: 2,
 });
 
+/** How the masker's learning rate moves over the run. */
+export type LearningRateSchedule = 'constant' | 'cosine';
+export const LEARNING_RATE_SCHEDULES: readonly LearningRateSchedule[] = ['constant', 'cosine'];
+
 /** Configuration of {@link trainMasker}. */
 export interface TrainMaskerConfig {
   /** Optimisation steps; default 1,000 (32,000 images; 10–15 minutes on one wasm core for the kit's 64×64 black boxes), the committed maskers' recipe. */
   steps: number;
   /** Images per step; default 32. */
   batchSize: number;
-  /** Adam learning rate (constant); default 2e-3. */
+  /** Adam learning rate (the peak one for `'cosine'`); default 2e-3. */
   learningRate: number;
+  /**
+   * `'constant'` (default, the committed maskers) or `'cosine'`: decayed to 0
+   * over `steps` ({@link cosineLearningRate}), so the final weights are a
+   * settled point rather than a snapshot of constant-rate noise. A cosine run
+   * cannot be extended by asking for more steps (its schedule depends on them).
+   */
+  learningRateSchedule: LearningRateSchedule;
   /** λ1..λ4 of L; default {@link CALIBRATED_LAMBDAS}. */
   lambdas: ObjectiveLambdas;
   /**
@@ -76,6 +88,7 @@ export const DEFAULT_TRAIN_MASKER_CONFIG: Readonly<TrainMaskerConfig> = Object.f
   steps: 1000,
   batchSize: 32,
   learningRate: 2e-3,
+  learningRateSchedule: 'constant',
   lambdas: CALIBRATED_LAMBDAS,
   areaWarmupSteps: 200,
   fakeClassProbability: 0.3,
@@ -209,11 +222,12 @@ interface History {
 
 /**
  * The key a checkpoint records: the black box's name and every configuration
- * field but `steps` (a finished run can be extended by asking for more steps).
+ * field but `steps` (a finished constant-rate run can be extended by asking
+ * for more steps; a cosine run's schedule depends on them, so they count).
  */
 export function trainingConfigKey(blackBoxName: string, config: TrainMaskerConfig): string {
-  const { steps: _steps, ...rest } = config;
-  return JSON.stringify({ blackBox: blackBoxName, ...rest });
+  const { steps, ...rest } = config;
+  return JSON.stringify({ blackBox: blackBoxName, ...rest, ...(config.learningRateSchedule === 'cosine' ? { steps } : {}) });
 }
 
 /** Per-step random draws: which images get a fake class, the classes, and A's seed. */
@@ -350,7 +364,7 @@ export async function trainMasker(blackBox: BlackBox, encoder: Encoder, config: 
   const cfg: TrainMaskerConfig = { ...DEFAULT_TRAIN_MASKER_CONFIG, ...config };
   const numClasses = blackBox.classNames.length;
   const masker = Masker.create(encoder, { ...cfg.masker, numClasses, seed: cfg.seed });
-  const optimizer = tf.train.adam(cfg.learningRate);
+  const optimizer = new ScheduledAdam(cfg.learningRate);
   const data = options.data ?? clutteredTrainingData();
   const curveEvery = options.curveEvery ?? 10;
   const key = trainingConfigKey(blackBox.name, cfg);
@@ -376,6 +390,7 @@ export async function trainMasker(blackBox: BlackBox, encoder: Encoder, config: 
       const t0 = performance.now();
       const positions = Array.from({ length: cfg.batchSize }, (_, k) => step * cfg.batchSize + k);
       const { images, labels } = data(positions);
+      if (cfg.learningRateSchedule === 'cosine') optimizer.setLearningRate(cosineLearningRate(cfg.learningRate, step, cfg.steps));
       let stats: Omit<MaskerStepStats, 'step' | 'stepsPerSecond'>;
       try {
         const { classes, isFake, alternativeSeed } = drawStep(cfg, step, labels, numClasses);

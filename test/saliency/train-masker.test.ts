@@ -140,6 +140,30 @@ describe('saliency/train-masker', function () {
     await trainMasker(blackBox, encoder, { ...FAST, steps: 2, learningRate: 0.5 }, { data, checkpoint: { dir } }).catch((e: unknown) => (error = e));
     expect((error as Error).message).to.match(/another configuration.*--fresh/);
   });
+
+  it('decays the learning rate on a cosine schedule: the first step as a constant run, later steps smaller', async () => {
+    const run = async (schedule: TrainMaskerConfig['learningRateSchedule'], steps: number) => {
+      const { masker } = await trainMasker(blackBox, encoder, { ...FAST, learningRateSchedule: schedule, steps }, { data });
+      const weights = weightsOf(masker);
+      masker.dispose();
+      return weights;
+    };
+    const initial = Masker.create(encoder, { ...FAST.masker, numClasses: CLASSES, seed: DEFAULT_TRAIN_MASKER_CONFIG.seed });
+    const start = weightsOf(initial);
+    initial.dispose();
+    const moved = (w: number[][]) => w.reduce((s, v, i) => s + v.reduce((t, x, j) => t + Math.abs(x - start[i][j]), 0), 0);
+    // Step 0 of a cosine schedule runs at the peak rate, like a constant run.
+    expect(await run('cosine', 1)).to.deep.equal(await run('constant', 1));
+    // Over 4 steps the rates are 1, 0.85, 0.5, 0.15 × peak: the weights travel less than at a constant rate.
+    expect(moved(await run('cosine', 4))).to.be.below(0.9 * moved(await run('constant', 4)));
+  });
+
+  it('keys a cosine run\'s checkpoints by its steps, a constant run\'s not', () => {
+    const config = { ...DEFAULT_TRAIN_MASKER_CONFIG };
+    expect(trainingConfigKey('bb', { ...config, steps: 10 })).to.equal(trainingConfigKey('bb', { ...config, steps: 20 }));
+    const cosine = { ...config, learningRateSchedule: 'cosine' as const };
+    expect(trainingConfigKey('bb', { ...cosine, steps: 10 })).to.not.equal(trainingConfigKey('bb', { ...cosine, steps: 20 }));
+  });
 });
 
 describe('saliency/masker-method', () => {
