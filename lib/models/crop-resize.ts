@@ -14,8 +14,9 @@
  * operation. ImageNet classifiers recognise such crops because they were
  * trained on them; nets trained only on whole 64×64 canvases, whose items are
  * 24–44 px, saw an item fill the frame for the first time in the metric and
- * scored the ground-truth box's crop at mean p = 0.33 (README, "Saliency
- * metric"), so the metric rewarded large boxes over correct ones.
+ * gave the true class mean p = 0.33 on the ground-truth box's crop against
+ * 0.77 on the whole image (README, "The black boxes", crop-and-resize), so
+ * the metric rewarded large boxes over correct ones.
  */
 import * as tf from '@tensorflow/tfjs';
 import { assertNumber, assertRank } from '../checks';
