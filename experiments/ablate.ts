@@ -34,7 +34,7 @@ import { ArchitectureName, ARCHITECTURE_NAMES } from '../lib/models/architecture
 import { residualEncoder } from '../lib/models/encoder';
 import { CALIBRATED_LAMBDAS } from '../lib/objective';
 import { assertAllSucceeded, runInParallel, withoutFlags } from '../lib/parallel';
-import { parseCount, parseNumberList, runMain } from '../lib/cli';
+import { parseChoice, parseCount, parseNumberList, runMain } from '../lib/cli';
 import { readJson, runMetadata, writeJsonAtomic } from '../lib/results';
 import { ENCODER_BLACK_BOX, loadKitBlackBox } from '../lib/saliency/masker-assets';
 import { DEFAULT_TRAIN_MASKER_CONFIG, trainingConfigKey, trainMasker, TrainMaskerConfig } from '../lib/saliency/train-masker';
@@ -97,11 +97,6 @@ function alternatives(value: string): AlternativeKind[] {
   });
 }
 
-function checkChoice<T extends string>(value: string, allowed: readonly T[], flag: string): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new Error(`${flag} must be one of ${allowed.join(', ')}, got '${value}'`);
-  return value as T;
-}
-
 interface Sweep {
   method: AblationMethod;
   blackBox: ArchitectureName;
@@ -116,7 +111,7 @@ interface Sweep {
 }
 
 function sweepFrom(opts: Options): Sweep {
-  const method = checkChoice(opts.method, ABLATION_METHODS, '--method');
+  const method = parseChoice(opts.method, ABLATION_METHODS, '--method');
   const fake = parseNumberList(opts.fakeProb, '--fake-prob');
   if (method === 'iterative-mask' && (fake.length !== 1 || fake[0] !== DEFAULT_TRAIN_MASKER_CONFIG.fakeClassProbability)) {
     throw new Error('--fake-prob applies to masker training only; use --method masker to sweep it');
@@ -131,7 +126,7 @@ function sweepFrom(opts: Options): Sweep {
   }).map((setting) => ({ id: settingId(setting, method), setting }));
   return {
     method,
-    blackBox: checkChoice(opts.blackBox, ARCHITECTURE_NAMES, '--black-box'),
+    blackBox: parseChoice(opts.blackBox, ARCHITECTURE_NAMES, '--black-box'),
     settings,
     // Every count is explicit, so no per-method cap applies.
     evaluation: resolveEvaluationConfig({

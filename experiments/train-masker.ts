@@ -18,14 +18,14 @@ import * as path from 'path';
 import { Command } from 'commander';
 import * as cliProgress from 'cli-progress';
 import { initEngine } from '../lib/engine/backend';
-import { ALTERNATIVE_KINDS, AlternativeKind } from '../lib/evidence';
+import { ALTERNATIVE_KINDS } from '../lib/evidence';
 import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { assertAllSucceeded, runInParallel } from '../lib/parallel';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
 import { ENCODER_BLACK_BOX, loadKitBlackBox } from '../lib/saliency/masker-assets';
-import { DEFAULT_TRAIN_MASKER_CONFIG, LEARNING_RATE_SCHEDULES, LearningRateSchedule, parseLambdas, trainMasker, TrainMaskerConfig } from '../lib/saliency/train-masker';
+import { DEFAULT_TRAIN_MASKER_CONFIG, LEARNING_RATE_SCHEDULES, parseLambdas, trainMasker, TrainMaskerConfig } from '../lib/saliency/train-masker';
 import { residualEncoder } from '../lib/models/encoder';
-import { runMain } from '../lib/cli';
+import { parseChoice, runMain } from '../lib/cli';
 
 interface Options {
   blackBox: string;
@@ -81,23 +81,17 @@ function toNumber(value: string, flag: string, ok: (v: number) => boolean, rule:
 
 const isCount = (v: number) => Number.isInteger(v) && v >= 1;
 
-function parseSchedule(value: string): LearningRateSchedule {
-  if (!(LEARNING_RATE_SCHEDULES as readonly string[]).includes(value)) throw new Error(`--lr-schedule must be one of ${LEARNING_RATE_SCHEDULES.join(', ')}, got '${value}'`);
-  return value as LearningRateSchedule;
-}
-
 /** The training configuration the flags describe. */
 function configFromOptions(opts: Options): TrainMaskerConfig {
-  if (!(ALTERNATIVE_KINDS as readonly string[]).includes(opts.alternative)) throw new Error(`--alternative must be one of ${ALTERNATIVE_KINDS.join(', ')}, got '${opts.alternative}'`);
   return {
     ...D,
     steps: toNumber(opts.steps, '--steps', isCount, 'an integer >= 1'),
     batchSize: toNumber(opts.batch, '--batch', isCount, 'an integer >= 1'),
     learningRate: toNumber(opts.lr, '--lr', (v) => v > 0, '> 0'),
-    learningRateSchedule: parseSchedule(opts.lrSchedule),
+    learningRateSchedule: parseChoice(opts.lrSchedule, LEARNING_RATE_SCHEDULES, '--lr-schedule'),
     lambdas: parseLambdas(opts.lambdas),
     areaWarmupSteps: toNumber(opts.areaWarmup, '--area-warmup', (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer'),
-    alternative: opts.alternative as AlternativeKind,
+    alternative: parseChoice(opts.alternative, ALTERNATIVE_KINDS, '--alternative'),
     fakeClassProbability: toNumber(opts.fakeProb, '--fake-prob', (v) => v >= 0 && v < 1, 'in [0, 1)'),
     gateLossWeight: toNumber(opts.gateWeight, '--gate-weight', (v) => v >= 0, '>= 0'),
     seed: toNumber(opts.seed, '--seed', (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer'),

@@ -7,6 +7,12 @@ export function parseCount(value: string, flag: string): number {
   return n;
 }
 
+/** Checks that a flag's value is one of `allowed`; throws naming the flag and the choices otherwise. */
+export function parseChoice<T extends string>(value: string, allowed: readonly T[], flag: string): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new Error(`${flag} must be one of ${allowed.join(', ')}, got '${value}'`);
+  return value as T;
+}
+
 /** Parses a comma-separated list of numbers; throws naming the flag when an entry is not a finite number. */
 export function parseNumberList(value: string, flag: string): number[] {
   const list = value.split(',').map((s) => Number(s.trim()));
