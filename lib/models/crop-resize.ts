@@ -44,10 +44,9 @@ export function randomCropAround(box: Box, height: number, width: number, rng: R
  * @returns `[B, H, W, C]`: cropped-and-resized images where drawn, the others unchanged; the caller disposes it.
  */
 export function randomCropResize(images: tf.Tensor4D, boxes: readonly Box[], rng: Random, probability: number): tf.Tensor4D {
-  assertRank(images, 4, 'images');
   assertNumber(probability, (p) => p >= 0 && p <= 1, 'crop-resize probability', 'in [0, 1]');
-  const [b, h, w] = images.shape;
-  if (boxes.length !== b) throw new Error(`${boxes.length} boxes for images [${images.shape.join(', ')}]`);
+  const [, h, w] = images.shape;
+  // cropToBoxes checks the rank and the box count.
   return cropToBoxes(images, boxes.map((box) => (rng.bernoulli(probability) ? randomCropAround(box, h, w, rng) : { x0: 0, y0: 0, x1: w, y1: h })));
 }
 
