@@ -2,7 +2,9 @@
 # One idempotent setup for the kit; `npm start` and `npm test` run it first.
 #  1. node_modules from package-lock.json (npm ci) when missing or stale;
 #  2. the Debian packages the kit needs, when missing;
-#  3. the tslab Jupyter kernel, registered with the absolute path of the
+#  3. the native oneDNN convolution addon (native/), built with node-gyp
+#     when libdnnl-dev is present and the build is missing or older than its source;
+#  4. the tslab Jupyter kernel, registered with the absolute path of the
 #     project's own tslab binary so that no PATH edit is needed.
 # Set SALIENCY_SKIP_APT=1 to skip step 2 (then missing packages are listed).
 set -euo pipefail
@@ -23,7 +25,8 @@ fi
 # dataset-fashion-mnist: the data (/usr/share/datasets/fashion-mnist)
 # jupyter-*: headless notebook runs (nbconvert) and the interactive front end
 # chromium: headless PNG export of the Plotly figures (lib/plot/png-export.ts)
-DEB_PACKAGES=(dataset-fashion-mnist jupyter-nbconvert python3-nbclient python3-ipykernel jupyter-client jupyter-notebook chromium)
+# libdnnl-dev: oneDNN, for the native convolution kernels of the onednn engine (native/)
+DEB_PACKAGES=(dataset-fashion-mnist jupyter-nbconvert python3-nbclient python3-ipykernel jupyter-client jupyter-notebook chromium libdnnl-dev)
 missing=()
 for pkg in "${DEB_PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
@@ -45,7 +48,23 @@ else
   log "Debian packages present"
 fi
 
-# --- 3. tslab kernel -------------------------------------------------------
+# --- 3. native oneDNN addon ------------------------------------------------
+ADDON=native/build/Release/onednn_conv.node
+if [[ -f /usr/include/oneapi/dnnl/dnnl.hpp ]]; then
+  if [[ ! -f "$ADDON" || native/onednn-conv.cc -nt "$ADDON" || native/binding.gyp -nt "$ADDON" ]]; then
+    log "building the oneDNN convolution addon ($ADDON)"
+    # Node's own headers, next to its binary, so node-gyp downloads nothing
+    NODE_DIR="$(dirname "$(dirname "$(command -v node)")")"
+    (cd native && "$ROOT/node_modules/.bin/node-gyp" rebuild --nodedir="$NODE_DIR" >build.log 2>&1) ||
+      { log "the oneDNN addon did not build (see native/build.log); the kit runs on plain wasm"; }
+  else
+    log "oneDNN addon built"
+  fi
+else
+  log "libdnnl-dev missing: no oneDNN addon, the kit runs on plain wasm"
+fi
+
+# --- 4. tslab kernel -------------------------------------------------------
 TSLAB="$ROOT/node_modules/.bin/tslab"
 if command -v jupyter >/dev/null; then
   # the Python that runs Jupyter (Debian's), not whichever python3 is first on PATH

@@ -4,25 +4,29 @@
  * Order of preference (DESIGN.md §2):
  *   1. `@tensorflow/tfjs-node-gpu` (CUDA libtensorflow), if it is installed and loads;
  *   2. `@tensorflow/tfjs-node` (CPU libtensorflow);
- *   3. `@tensorflow/tfjs-backend-wasm` (XNNPACK, SIMD, one thread under Node),
+ *   3. `onednn`: the wasm backend with its convolutions and their gradients run
+ *      by oneDNN through the kit's native addon (Debian's `libdnnl-dev`,
+ *      built by `scripts/setup.sh`; {@link registerOnednnConvKernels});
+ *   4. `@tensorflow/tfjs-backend-wasm` (XNNPACK, SIMD, one thread under Node),
  *      with the training kernels wasm lacks registered by {@link registerWasmTrainingKernels};
- *   4. the pure-JS `cpu` backend.
+ *   5. the pure-JS `cpu` backend.
  *
  * On every engine, linear fused ops run unfused under a gradient tape
  * ({@link unfuseLinearUnderTape}), so input gradients skip filter gradients.
  *
  * The environment variable `SALIENCY_BACKEND` forces one of
- * `node-gpu | node | wasm | cpu`; asking for one that cannot load is an error,
+ * `node-gpu | node | onednn | wasm | cpu`; asking for one that cannot load is an error,
  * never a silent fall-back.
  */
 import * as tf from '@tensorflow/tfjs';
 // '/index' spelled out: tslab (notebooks) loads imported .ts files by path and does not resolve folder imports.
 import { registerWasmTrainingKernels } from './wasm-kernels/index';
 import { unfuseLinearUnderTape } from './unfuse-linear-under-tape';
+import { registerOnednnConvKernels, unregisterOnednnConvKernels } from './onednn/conv-kernels';
 
 /** The kit's names for the engines it knows, in order of preference. */
-export type EngineName = 'node-gpu' | 'node' | 'wasm' | 'cpu';
-export const ENGINE_PREFERENCE: readonly EngineName[] = ['node-gpu', 'node', 'wasm', 'cpu'];
+export type EngineName = 'node-gpu' | 'node' | 'onednn' | 'wasm' | 'cpu';
+export const ENGINE_PREFERENCE: readonly EngineName[] = ['node-gpu', 'node', 'onednn', 'wasm', 'cpu'];
 
 /** What {@link initEngine} chose, for logs and results JSON. */
 export interface EngineInfo {
@@ -34,7 +38,7 @@ export interface EngineInfo {
   package: string;
   /** Engines that were tried first and why they did not load. */
   skipped: { engine: EngineName; reason: string }[];
-  /** Kernels the kit registered on top of the backend's own (wasm only). */
+  /** Kernels the kit registered on top of the backend's own (onednn and wasm). */
   addedKernels: string[];
 }
 
@@ -46,6 +50,7 @@ export interface InitEngineOptions {
 const PACKAGE: Record<EngineName, string> = {
   'node-gpu': '@tensorflow/tfjs-node-gpu',
   node: '@tensorflow/tfjs-node',
+  onednn: '@tensorflow/tfjs-backend-wasm + native/onednn-conv.cc (libdnnl-dev)',
   wasm: '@tensorflow/tfjs-backend-wasm',
   cpu: '@tensorflow/tfjs-backend-cpu',
 };
@@ -62,10 +67,15 @@ async function tryEngine(engine: EngineName): Promise<{ backend: string; addedKe
       if (!(await tf.setBackend('tensorflow'))) throw new Error('backend "tensorflow" did not initialise');
       return { backend: 'tensorflow', addedKernels: [] };
     }
+    case 'onednn':
     case 'wasm': {
-      require(PACKAGE.wasm);
+      require('@tensorflow/tfjs-backend-wasm');
       if (!(await tf.setBackend('wasm'))) throw new Error('backend "wasm" did not initialise');
-      return { backend: 'wasm', addedKernels: registerWasmTrainingKernels() };
+      unregisterOnednnConvKernels();
+      const added = registerWasmTrainingKernels();
+      if (engine === 'wasm') return { backend: 'wasm', addedKernels: added };
+      const native = registerOnednnConvKernels();
+      return { backend: 'wasm', addedKernels: [...new Set([...added, ...native])] };
     }
     case 'cpu': {
       if (!(await tf.setBackend('cpu'))) throw new Error('backend "cpu" did not initialise');

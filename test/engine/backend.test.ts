@@ -13,7 +13,7 @@ describe('engine/backend', () => {
     try {
       let message = '';
       await initEngine().catch((e: Error) => (message = e.message));
-      expect(message).to.match(/SALIENCY_BACKEND="tpu".*node-gpu, node, wasm, cpu/);
+      expect(message).to.match(/SALIENCY_BACKEND="tpu".*node-gpu, node, onednn, wasm, cpu/);
     } finally {
       if (saved === undefined) delete process.env.SALIENCY_BACKEND;
       else process.env.SALIENCY_BACKEND = saved;

@@ -1,0 +1,56 @@
+/**
+ * The native oneDNN convolution addon (`native/onednn-conv.cc`), built by
+ * `scripts/setup.sh` against Debian's `libdnnl-dev`. It runs 2-D
+ * convolutions and both of their gradients in place on Float32Array views
+ * (the kit hands it views into the wasm heap, so nothing is copied).
+ *
+ * oneDNN uses OpenMP threads; the kit runs one process per core (`--jobs`),
+ * so `OMP_NUM_THREADS` defaults to 1 unless set before the addon loads.
+ */
+import * as path from 'path';
+
+/** Operations, as numbered by the addon. */
+export const ONEDNN_OP = { forward: 0, backwardData: 1, backwardWeights: 2 } as const;
+export type OnednnOp = keyof typeof ONEDNN_OP;
+
+/** Activations the addon fuses after a forward convolution, as numbered by it. */
+export const ONEDNN_ACTIVATION = { linear: 0, relu: 1, relu6: 2, leakyrelu: 3, elu: 4, sigmoid: 5 } as const;
+export type OnednnActivation = keyof typeof ONEDNN_ACTIVATION;
+
+/**
+ * A convolution's shape, in the order the addon reads it:
+ * n, ih, iw, ci, kh, kw, co, oh, ow, strides (2), dilations (2, from 1),
+ * pads top, left, bottom, right.
+ */
+export type ConvDims = Int32Array;
+
+/** The addon's functions; arrays are NHWC activations and HWIO filters, written in place. */
+export interface OnednnAddon {
+  forward(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, dims: ConvDims, activation: number, alpha: number): void;
+  backwardData(dy: Float32Array, filter: Float32Array, dx: Float32Array, dims: ConvDims): void;
+  backwardWeights(x: Float32Array, dy: Float32Array, dw: Float32Array, dims: ConvDims): void;
+  /** oneDNN's implementation for this shape (e.g. `jit:avx512_core`), for benchmarks and logs. */
+  implementation(op: number, dims: ConvDims): string;
+}
+
+/** Where `scripts/setup.sh` (node-gyp) puts the built addon. */
+export const ONEDNN_ADDON_PATH = path.resolve(__dirname, '../../../native/build/Release/onednn_conv.node');
+
+let addon: OnednnAddon | undefined;
+
+/**
+ * Loads the addon once.
+ * @throws naming the Debian package and the setup command when it is not built or cannot load.
+ */
+export function loadOnednnAddon(): OnednnAddon {
+  if (addon) return addon;
+  process.env.OMP_NUM_THREADS ??= '1';
+  try {
+    addon = require(ONEDNN_ADDON_PATH) as OnednnAddon;
+  } catch (err) {
+    const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw new Error(`the oneDNN convolution addon (${ONEDNN_ADDON_PATH}) is not available: ${reason}. ` +
+      'It needs the Debian package libdnnl-dev; `npm run setup` installs it and builds the addon.');
+  }
+  return addon;
+}

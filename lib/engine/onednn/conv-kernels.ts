@@ -1,0 +1,155 @@
+/**
+ * 2-D convolutions and both of their gradients on oneDNN, registered for the
+ * wasm backend (the `onednn` engine, lib/engine/backend.ts). The tensors stay
+ * in the wasm heap; the addon reads and writes them there through
+ * Float32Array views, so a kernel costs the convolution and nothing else.
+ *
+ * | kernel                 | oneDNN primitive                          |
+ * |------------------------|-------------------------------------------|
+ * | `Conv2D`               | convolution forward                       |
+ * | `FusedConv2D`          | convolution forward, bias, eltwise post-op |
+ * | `Conv2DBackpropInput`  | convolution backward data                 |
+ * | `Conv2DBackpropFilter` | convolution backward weights              |
+ *
+ * What oneDNN is not given — NCHW data, non-float32 tensors, empty tensors,
+ * PReLU activations, a bias that is not one value per output channel, a
+ * padding whose output size oneDNN would compute differently — goes to the
+ * kernel that was registered before (wasm's own, or the kit's wasm training
+ * kernels), never to an error.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ConvDims, loadOnednnAddon, ONEDNN_ACTIVATION, OnednnActivation } from './addon';
+
+type Info = tf.TensorInfo;
+type Conv2DInfo = tf.backend_util.Conv2DInfo;
+
+/** The parts of tfjs-backend-wasm's backend these kernels use (public methods of `BackendWasm`). */
+interface WasmHeapBackend extends tf.KernelBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): Info;
+  typedArrayFromHeap(info: Info): Float32Array;
+}
+
+/** The kernels replaced here, in registration order. */
+export const ONEDNN_CONV_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const;
+
+/** The addon's shape array for a convolution, or undefined when oneDNN should not take it. */
+export function onednnDims(info: Conv2DInfo): ConvDims | undefined {
+  const { batchSize, inHeight, inWidth, inChannels, filterHeight, filterWidth, outChannels, outHeight, outWidth } = info;
+  const { strideHeight, strideWidth, dilationHeight, dilationWidth, effectiveFilterHeight, effectiveFilterWidth, padInfo } = info;
+  if (info.dataFormat !== 'channelsLast') return undefined;
+  const sizes = [batchSize, inHeight, inWidth, inChannels, filterHeight, filterWidth, outChannels, outHeight, outWidth];
+  if (sizes.some((s) => !(s > 0))) return undefined;
+  const { top, left, bottom, right } = padInfo;
+  if ([top, left, bottom, right].some((p) => p < 0)) return undefined;
+  // oneDNN derives the output size as floor((in + pads − effective kernel) / stride) + 1.
+  const consistent = (n: number, k: number, s: number, a: number, b: number, out: number) => Math.floor((n + a + b - k) / s) + 1 === out;
+  if (!consistent(inHeight, effectiveFilterHeight, strideHeight, top, bottom, outHeight)) return undefined;
+  if (!consistent(inWidth, effectiveFilterWidth, strideWidth, left, right, outWidth)) return undefined;
+  return Int32Array.from([...sizes, strideHeight, strideWidth, dilationHeight, dilationWidth, top, left, bottom, right]);
+}
+
+const allFloat = (...xs: (Info | undefined)[]) => xs.every((x) => x === undefined || x.dtype === 'float32');
+
+function convolutionKernel(
+  kernelName: (typeof ONEDNN_CONV_KERNELS)[number],
+  backendName: string,
+  fallback: tf.KernelFunc,
+  run: (args: { inputs: tf.NamedTensorInfoMap; backend: WasmHeapBackend; attrs: tf.NamedAttrMap }) => Info | undefined,
+): tf.KernelConfig {
+  return {
+    kernelName,
+    backendName,
+    kernelFunc: (args) => {
+      const out = run(args as unknown as { inputs: tf.NamedTensorInfoMap; backend: WasmHeapBackend; attrs: tf.NamedAttrMap });
+      return out ?? fallback(args);
+    },
+  };
+}
+
+/**
+ * Kernel configs for {@link ONEDNN_CONV_KERNELS}; each falls back to `fallbacks[name]`.
+ * @throws when the addon cannot load (naming the Debian package to install).
+ */
+export function onednnConvKernels(backendName: string, fallbacks: Record<string, tf.KernelFunc>): tf.KernelConfig[] {
+  const addon = loadOnednnAddon();
+
+  const forward = (fused: boolean) => convolutionKernel(fused ? 'FusedConv2D' : 'Conv2D', backendName, fallbacks[fused ? 'FusedConv2D' : 'Conv2D'],
+    ({ inputs, backend, attrs }) => {
+      const { x, filter, bias, preluActivationWeights } = inputs as Record<string, Info | undefined>;
+      const { strides, pad, dataFormat, dilations, dimRoundingMode, activation = 'linear', leakyreluAlpha } =
+        attrs as unknown as tf.FusedConv2DAttrs;
+      if (!x || !filter || dataFormat === 'NCHW' || !allFloat(x, filter, bias) || preluActivationWeights) return undefined;
+      if (!(activation in ONEDNN_ACTIVATION)) return undefined;
+      const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number],
+        filter.shape as [number, number, number, number], strides, dilations, pad, dimRoundingMode);
+      const dims = onednnDims(info);
+      if (!dims || (bias && tf.util.sizeFromShape(bias.shape) !== info.outChannels)) return undefined;
+      const out = backend.makeOutput(info.outShape, 'float32'); // allocate first: growing the heap detaches older views
+      addon.forward(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(filter), bias ? backend.typedArrayFromHeap(bias) : null,
+        backend.typedArrayFromHeap(out), dims, ONEDNN_ACTIVATION[activation as OnednnActivation], leakyreluAlpha ?? 0.2);
+      return out;
+    });
+
+  const backwardData = convolutionKernel('Conv2DBackpropInput', backendName, fallbacks.Conv2DBackpropInput,
+    ({ inputs, backend, attrs }) => {
+      const { dy, filter } = inputs as { dy: Info; filter: Info };
+      const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
+      if (dataFormat === 'NCHW' || !allFloat(dy, filter)) return undefined;
+      const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode);
+      const dims = onednnDims(info);
+      if (!dims || info.outHeight !== dy.shape[1] || info.outWidth !== dy.shape[2]) return undefined;
+      const dx = backend.makeOutput([...inputShape], 'float32');
+      addon.backwardData(backend.typedArrayFromHeap(dy), backend.typedArrayFromHeap(filter), backend.typedArrayFromHeap(dx), dims);
+      return dx;
+    });
+
+  const backwardWeights = convolutionKernel('Conv2DBackpropFilter', backendName, fallbacks.Conv2DBackpropFilter,
+    ({ inputs, backend, attrs }) => {
+      const { x, dy } = inputs as { x: Info; dy: Info };
+      const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+      if (dataFormat === 'NCHW' || !allFloat(x, dy)) return undefined;
+      const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode);
+      const dims = onednnDims(info);
+      if (!dims || info.outHeight !== dy.shape[1] || info.outWidth !== dy.shape[2]) return undefined;
+      const dw = backend.makeOutput([...filterShape], 'float32');
+      addon.backwardWeights(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(dy), backend.typedArrayFromHeap(dw), dims);
+      return dw;
+    });
+
+  return [forward(false), forward(true), backwardData, backwardWeights];
+}
+
+/** The configs these kernels replaced, per backend, to restore them. */
+const replaced = new Map<string, tf.KernelConfig[]>();
+
+/**
+ * Registers the oneDNN convolution kernels for `backendName`, over whatever is
+ * registered now (the fallbacks). Idempotent. Returns the kernel names.
+ * @throws when the addon cannot load; nothing is replaced then.
+ */
+export function registerOnednnConvKernels(backendName = 'wasm'): string[] {
+  if (replaced.has(backendName)) return [...ONEDNN_CONV_KERNELS];
+  const originals = ONEDNN_CONV_KERNELS.map((name) => {
+    const config = tf.getKernel(name, backendName);
+    if (!config) throw new Error(`kernel ${name} is not registered for backend ${backendName}; register the wasm training kernels first`);
+    return config;
+  });
+  const configs = onednnConvKernels(backendName, Object.fromEntries(originals.map((c) => [c.kernelName, c.kernelFunc])));
+  for (const config of configs) {
+    tf.unregisterKernel(config.kernelName, backendName);
+    tf.registerKernel(config);
+  }
+  replaced.set(backendName, originals);
+  return [...ONEDNN_CONV_KERNELS];
+}
+
+/** Puts back the kernels {@link registerOnednnConvKernels} replaced (no-op when it did not run). */
+export function unregisterOnednnConvKernels(backendName = 'wasm'): void {
+  const originals = replaced.get(backendName);
+  if (!originals) return;
+  for (const config of originals) {
+    tf.unregisterKernel(config.kernelName, backendName);
+    tf.registerKernel(config);
+  }
+  replaced.delete(backendName);
+}
