@@ -18,6 +18,7 @@ import { ArchitectureName } from '../lib/models/architecture';
 import { buildArchitecture } from '../lib/models/architectures';
 import { logitsModel } from '../lib/models/architecture';
 import { modelCost } from '../lib/models/model-cost';
+import { ScheduledAdam } from '../lib/models/scheduled-adam';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
 import { runMain } from '../lib/cli';
 
@@ -26,7 +27,7 @@ interface Options { engines: string; archs: string; batch: string; seconds: stri
 async function benchArchitecture(arch: ArchitectureName, batch: number, seconds: number) {
   const model = buildArchitecture(arch, { seed: 0 });
   const logits = logitsModel(model);
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = new ScheduledAdam(1e-3);
   const images = tf.randomUniform([batch, 64, 64, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
   const labels = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32'), 10);
   const timing = { minSeconds: seconds };

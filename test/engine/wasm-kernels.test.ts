@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { engineInfo } from '../../lib/engine/backend';
 import { registerOnednnConvKernels, unregisterOnednnConvKernels } from '../../lib/engine/onednn/conv-kernels';
 import { usesMatMul } from '../../lib/engine/wasm-kernels/conv2d-backprop-filter';
+import { isLeadingAxes } from '../../lib/engine/wasm-kernels/sum-leading-axes';
 import { Case, compareWithCpu, convCases, outSize } from '../helpers/compare-with-cpu';
 
 /**
@@ -200,6 +201,26 @@ describe('engine/wasm-kernels', function () {
       expect(await compareWithCpu('_FusedMatMul', { a, b, bias }, fusedAttrs), `fused ${JSON.stringify(c)}`).to.be.below(TOL);
       tf.dispose([a, b, bias]);
     }
+  });
+
+  it('Sum over leading axes (bias gradients) matches the cpu backend; other reductions keep wasm\'s kernel', async () => {
+    const cases: { shape: number[]; axis: number[]; keepDims: boolean }[] = [
+      { shape: [3, 5, 4, 6], axis: [0, 1, 2], keepDims: false },
+      { shape: [3, 5, 4, 6], axis: [2, 0, 1], keepDims: true },
+      { shape: [7, 5], axis: [0], keepDims: false },
+      { shape: [2, 3, 4], axis: [0, 1], keepDims: true },
+      { shape: [3, 5, 4, 6], axis: [1, 2], keepDims: false },
+      { shape: [3, 5, 4, 6], axis: [3], keepDims: false },
+    ];
+    for (const c of cases) {
+      const x = tf.randomNormal(c.shape, 0, 1, 'float32', 30);
+      expect(await compareWithCpu('Sum', { x }, { axis: c.axis, keepDims: c.keepDims }), JSON.stringify(c)).to.be.below(TOL);
+      x.dispose();
+    }
+    expect(isLeadingAxes([0, 1, 2], 4)).to.equal(true);
+    expect(isLeadingAxes([1, 0], 4)).to.equal(true);
+    expect(isLeadingAxes([0, 1, 2, 3], 4)).to.equal(false);
+    expect(isLeadingAxes([1, 2], 4)).to.equal(false);
   });
 
   it('Identity shares the data: a clone outlives its source, and both free it together', () => {

@@ -14,6 +14,7 @@
  * | `GatherV2`                             | slow (replaced)      | block copies in JavaScript   |
  * | `BatchMatMul`, `_FusedMatMul`          | slow when transposed | `Transpose` + own kernel     |
  * | `Identity`                             | copies (replaced)    | shared data, one more ref    |
+ * | `Sum` over leading axes                | transposes first     | row sums in JavaScript       |
  * | `UnsortedSegmentSum`, `Einsum`         | missing              | cpu-backend fallback         |
  *
  * Together they give gradients for `Conv2D`, `FusedConv2D`,
@@ -31,10 +32,24 @@ import { gatherV2Config } from './gather';
 import { identityConfig } from './identity';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { MAT_MUL_KERNELS, matMulTransposesConfig } from './mat-mul-transposes';
+import { sumLeadingAxesConfig } from './sum-leading-axes';
+
+/** wasm's own kernels that some replacements fall back to, captured before the first replacement. */
+const ownKernels = new Map<string, tf.KernelFunc>();
+function ownKernel(name: string, backendName: string): tf.KernelFunc {
+  const key = `${backendName}/${name}`;
+  if (!ownKernels.has(key)) {
+    const config = tf.getKernel(name, backendName);
+    if (!config) throw new Error(`kernel ${name} is not registered for backend ${backendName}`);
+    ownKernels.set(key, config.kernelFunc);
+  }
+  return ownKernels.get(key)!;
+}
 
 /** Kernels the kit replaces or adds on wasm, with their configs. */
 function wasmTrainingKernels(backendName: string): tf.KernelConfig[] {
   return [
+    sumLeadingAxesConfig(backendName, ownKernel('Sum', backendName)),
     conv2dBackpropFilterConfig(backendName),
     conv2dBackpropInputConfig(backendName),
     depthwiseBackpropInputConfig(backendName),

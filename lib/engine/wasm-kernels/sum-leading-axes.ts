@@ -1,0 +1,49 @@
+/**
+ * `Sum` over leading axes for the wasm backend. wasm's own kernel reduces the
+ * innermost axes only, so a sum over `[B, H, W]` of an NHWC tensor — every
+ * bias gradient of a convolution — first transposes the whole tensor to put
+ * the channels in front. This kernel adds the rows of the `[R, C]` view in
+ * place instead, one pass over the data. Any other reduction (or a non-float
+ * tensor) goes to wasm's own kernel.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+interface WasmHeapBackend extends tf.KernelBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+}
+
+/** Whether `axes` (normalised, any order) are exactly the first `axes.length` axes and leave at least one axis. */
+export function isLeadingAxes(axes: number[], rank: number): boolean {
+  const sorted = [...axes].sort((a, b) => a - b);
+  return sorted.length > 0 && sorted.length < rank && sorted.every((a, i) => a === i);
+}
+
+export function sumLeadingAxesConfig(backendName: string, fallback: tf.KernelFunc): tf.KernelConfig {
+  return {
+    kernelName: 'Sum',
+    backendName,
+    kernelFunc: (args) => {
+      const { inputs, backend: owner, attrs } = args;
+      const { x } = inputs as { x: tf.TensorInfo };
+      const { axis, keepDims } = attrs as unknown as tf.SumAttrs;
+      const axes = tf.util.parseAxisParam(axis, x.shape);
+      if (x.dtype !== 'float32' || !isLeadingAxes(axes, x.shape.length) || tf.util.sizeFromShape(x.shape) === 0) return fallback(args);
+      const backend = owner as WasmHeapBackend;
+      const kept = x.shape.slice(axes.length);
+      const cols = tf.util.sizeFromShape(kept);
+      const rows = tf.util.sizeFromShape(x.shape) / cols;
+      const shape = keepDims ? [...axes.map(() => 1), ...kept] : kept;
+      const out = backend.makeOutput(shape, 'float32'); // allocate first: growing the heap detaches older views
+      const source = backend.typedArrayFromHeap(x);
+      const sum = backend.typedArrayFromHeap(out);
+      // Accumulate in float64 (a Float32Array would round at every row), then store.
+      const acc = new Float64Array(cols);
+      for (let r = 0, o = 0; r < rows; r++, o += cols) {
+        for (let c = 0; c < cols; c++) acc[c] += source[o + c];
+      }
+      sum.set(acc);
+      return out;
+    },
+  };
+}
