@@ -25,6 +25,7 @@ import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
 import { ENCODER_BLACK_BOX, loadKitBlackBox } from '../lib/saliency/masker-assets';
 import { DEFAULT_TRAIN_MASKER_CONFIG, LEARNING_RATE_SCHEDULES, parseLambdas, trainMasker, TrainMaskerConfig } from '../lib/saliency/train-masker';
 import { residualEncoder } from '../lib/models/encoder';
+import { DEFAULT_MASKER_CONFIG } from '../lib/masker/masker';
 import { parseChoice, runMain } from '../lib/cli';
 
 interface Options {
@@ -40,6 +41,9 @@ interface Options {
   fakeProb: string;
   gateWeight: string;
   seed: string;
+  upsamplerChannels: string;
+  residualBlocks: string;
+  maskStride: string;
   out: string;
   checkpoints: string;
   checkpointSteps: string;
@@ -64,6 +68,10 @@ function parseArgs(): Options {
     .option('--fake-prob <p>', 'probability of a fake class per image', String(D.fakeClassProbability))
     .option('--gate-weight <x>', 'weight of the max-gate cross-entropy (embedding speed-up)', String(D.gateLossWeight))
     .option('--seed <n>', 'seed of the initial weights and of every random draw', String(D.seed))
+    .option('--upsampler-channels <n>', 'channels of the first (coarsest) upsampler block, halved in each next one',
+      String(D.masker.firstUpsamplerChannels ?? DEFAULT_MASKER_CONFIG.firstUpsamplerChannels))
+    .option('--residual-blocks <n>', 'residual bottleneck blocks per upsampler block', String(D.masker.residualBlocks ?? DEFAULT_MASKER_CONFIG.residualBlocks))
+    .option('--mask-stride <n>', 'stride of the low-resolution mask (an encoder scale: 2, 4, 8 or 16)', String(D.masker.maskStride ?? DEFAULT_MASKER_CONFIG.maskStride))
     .option('--out <dir>', 'output folder', path.join(RESULTS_DIR, 'maskers'))
     .option('--checkpoints <dir>', 'checkpoint folder (sub-folder masker-<bb>)', path.join(RESULTS_DIR, 'checkpoints'))
     .option('--checkpoint-steps <n>', 'steps between checkpoints', '100')
@@ -95,6 +103,12 @@ function configFromOptions(opts: Options): TrainMaskerConfig {
     fakeClassProbability: toNumber(opts.fakeProb, '--fake-prob', (v) => v >= 0 && v < 1, 'in [0, 1)'),
     gateLossWeight: toNumber(opts.gateWeight, '--gate-weight', (v) => v >= 0, '>= 0'),
     seed: toNumber(opts.seed, '--seed', (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer'),
+    masker: {
+      ...D.masker,
+      firstUpsamplerChannels: toNumber(opts.upsamplerChannels, '--upsampler-channels', isCount, 'an integer >= 1'),
+      residualBlocks: toNumber(opts.residualBlocks, '--residual-blocks', (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer'),
+      maskStride: toNumber(opts.maskStride, '--mask-stride', (v) => [2, 4, 8, 16].includes(v), '2, 4, 8 or 16'),
+    },
   };
 }
 
