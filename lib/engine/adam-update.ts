@@ -13,6 +13,7 @@
  * which is tfjs's update, term for term (computed in float64, stored in float32).
  */
 import * as tf from '@tensorflow/tfjs';
+import { WasmHeapBackend } from './wasm-heap';
 
 /** The kernel's name (the kit's own; tfjs has no such kernel). */
 export const ADAM_UPDATE = 'SaliencyKitAdamUpdate';
@@ -32,10 +33,6 @@ export interface AdamUpdateAttrs {
 /** The backends this kernel is registered for. */
 export const ADAM_UPDATE_BACKENDS = ['wasm', 'cpu'] as const;
 
-interface HeapBackend extends tf.KernelBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
 
 function update(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, out: [Float32Array, Float32Array, Float32Array], a: AdamUpdateAttrs): void {
   const [w2, m2, v2] = out;
@@ -64,7 +61,7 @@ function adamUpdateConfig(backendName: (typeof ADAM_UPDATE_BACKENDS)[number]): t
       }
       const a = attrs as unknown as AdamUpdateAttrs;
       if (backendName === 'wasm') {
-        const backend = owner as HeapBackend;
+        const backend = owner as WasmHeapBackend;
         const outs = [0, 1, 2].map(() => backend.makeOutput([...value.shape], 'float32')); // before any view: allocation may grow the heap
         const view = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t);
         update(view(value), view(gradient), view(m), view(v), [view(outs[0]), view(outs[1]), view(outs[2])], a);

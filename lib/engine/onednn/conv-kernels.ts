@@ -18,16 +18,12 @@
  * kernels), never to an error.
  */
 import * as tf from '@tensorflow/tfjs';
+import { WasmHeapBackend } from '../wasm-heap';
 import { ConvDims, loadOnednnAddon, ONEDNN_ACTIVATION, OnednnActivation } from './addon';
 
 type Info = tf.TensorInfo;
 type Conv2DInfo = tf.backend_util.Conv2DInfo;
 
-/** The parts of tfjs-backend-wasm's backend these kernels use (public methods of `BackendWasm`). */
-interface WasmHeapBackend extends tf.KernelBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): Info;
-  typedArrayFromHeap(info: Info): Float32Array;
-}
 
 /** The kernels replaced here, in registration order. */
 export const ONEDNN_CONV_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const;

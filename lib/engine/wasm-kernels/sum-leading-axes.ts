@@ -7,11 +7,8 @@
  * tensor) goes to wasm's own kernel.
  */
 import * as tf from '@tensorflow/tfjs';
+import { WasmHeapBackend } from '../wasm-heap';
 
-interface WasmHeapBackend extends tf.KernelBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
 
 /** Whether `axes` (normalised, any order) are exactly the first `axes.length` axes and leave at least one axis. */
 export function isLeadingAxes(axes: number[], rank: number): boolean {
