@@ -7,6 +7,7 @@
  * oneDNN uses OpenMP threads; the kit runs one process per core (`--jobs`),
  * so `OMP_NUM_THREADS` defaults to 1 unless set before the addon loads.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 
 /** Operations, as numbered by the addon. */
@@ -33,8 +34,11 @@ export interface OnednnAddon {
   implementation(op: number, dims: ConvDims): string;
 }
 
-/** Where `scripts/setup.sh` (node-gyp) puts the built addon. */
-export const ONEDNN_ADDON_PATH = path.resolve(__dirname, '../../../native/build/Release/onednn_conv.node');
+/**
+ * Where `scripts/setup.sh` (node-gyp) puts the built addon. The real path of
+ * this folder: notebooks import lib/ through the symlink notebooks/lib.
+ */
+export const ONEDNN_ADDON_PATH = path.resolve(fs.realpathSync(__dirname), '../../../native/build/Release/onednn_conv.node');
 
 let addon: OnednnAddon | undefined;
 
