@@ -82,17 +82,23 @@ async function main() {
     rows.push({ engine, ...benchEngine(Number(opts.seconds)), seconds: (performance.now() - t0) / 1000 });
   }
   console.table(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? Number(v.toPrecision(3)) : v]))));
-  const wasm = rows.find((r) => r.engine === 'wasm');
-  const cpu = rows.find((r) => r.engine === 'cpu');
-  const trainSpeedupWasmOverCpu = wasm && cpu
-    ? (wasm.cnnTrainStepImagesPerSec as number) / (cpu.cnnTrainStepImagesPerSec as number) : null;
-  if (trainSpeedupWasmOverCpu) console.log(`training step, wasm over cpu: ${trainSpeedupWasmOverCpu.toFixed(1)}×`);
+  // Training-step speed of every engine relative to the plain wasm and cpu engines (when they ran).
+  const speed = (engine: string) => rows.find((r) => r.engine === engine)?.cnnTrainStepImagesPerSec as number | undefined;
+  const trainStepSpeedups = Object.fromEntries(rows.map((r) => {
+    const own = r.cnnTrainStepImagesPerSec as number;
+    const over = (base: string) => (speed(base) ? own / speed(base)! : null);
+    return [r.engine as string, { overWasm: over('wasm'), overCpu: over('cpu') }];
+  }));
+  for (const [engine, s] of Object.entries(trainStepSpeedups)) {
+    const parts = [s.overWasm && engine !== 'wasm' ? `${s.overWasm.toFixed(1)}× wasm` : '', s.overCpu && engine !== 'cpu' ? `${s.overCpu.toFixed(0)}× cpu` : ''].filter(Boolean);
+    if (parts.length) console.log(`training step, ${engine}: ${parts.join(', ')}`);
+  }
   writeJsonAtomic(opts.out, {
     meta: runMetadata(started),
     config: { conv: CONV, convGflopPerCall: convFlops(CONV) / 1e9, cnnBatch: CNN_BATCH, cnnInput: [28, 28, 1], minSeconds: Number(opts.seconds) },
     results: rows,
     skipped,
-    trainSpeedupWasmOverCpu,
+    trainStepSpeedups,
   });
   console.log(`wrote ${path.relative(process.cwd(), opts.out)}`);
 }

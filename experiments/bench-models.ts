@@ -3,7 +3,10 @@
  * (and each other architecture with --archs): images/s of inference, of a
  * training step (Adam on all weights) and of an input-gradient step
  * (∂ log p_c / ∂ images, what iterative masks do), side by side in one run
- * per engine, plus the per-kernel profile of a training step.
+ * per engine, plus the per-kernel profile of a training step. With --masker
+ * (default), the trained masker too: masks/s of its forward pass and images/s
+ * of its training step (`trainMasker` on fixed images: the masker's forward
+ * and backward passes and the black box's, twice, for Φ(X, M) and Φ(X, 1 − M)).
  * Writes results/bench-models.json.
  *
  *   npx ts-node --transpile-only experiments/bench-models.ts --engines wasm,cpu
@@ -18,11 +21,40 @@ import { ArchitectureName } from '../lib/models/architecture';
 import { buildArchitecture } from '../lib/models/architectures';
 import { logitsModel } from '../lib/models/architecture';
 import { modelCost } from '../lib/models/model-cost';
+import { residualEncoder } from '../lib/models/encoder';
+import { ENCODER_BLACK_BOX, loadKitBlackBox, loadTrainedMasker } from '../lib/saliency/masker-assets';
+import { trainMasker } from '../lib/saliency/train-masker';
 import { ScheduledAdam } from '../lib/models/scheduled-adam';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
 import { runMain } from '../lib/cli';
 
-interface Options { engines: string; archs: string; batch: string; seconds: string; out: string }
+interface Options { engines: string; archs: string; batch: string; seconds: string; masker: boolean; out: string }
+
+/** Training steps timed per masker measurement, after as many to warm up. */
+const MASKER_STEPS = 10;
+
+async function benchMasker(batch: number, seconds: number) {
+  const { blackBox, model } = await loadKitBlackBox(ENCODER_BLACK_BOX);
+  const { masker } = await loadTrainedMasker(ENCODER_BLACK_BOX);
+  const images = tf.randomUniform([batch, 64, 64, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+  const classes = Array.from({ length: batch }, (_, i) => i % 10);
+  const inference = timeTensorWork(() => {
+    const out = masker.predict(images, classes);
+    tf.dispose([out.lowResMask, out.gates]);
+    return out.mask;
+  }, { minSeconds: seconds });
+  const data = () => ({ images: tf.clone(images), labels: classes });
+  const train = (steps: number) => trainMasker(blackBox, residualEncoder(model), { steps, batchSize: batch }, { data });
+  (await train(MASKER_STEPS)).masker.dispose();
+  const timed = await train(MASKER_STEPS);
+  timed.masker.dispose();
+  images.dispose();
+  return {
+    masksPerSec: (batch * 1000) / inference.meanMs,
+    trainStepImagesPerSec: batch * timed.stepsPerSecond,
+    trainStepOverInference: ((1000 / timed.stepsPerSecond)) / inference.meanMs,
+  };
+}
 
 async function benchArchitecture(arch: ArchitectureName, batch: number, seconds: number) {
   const model = buildArchitecture(arch, { seed: 0 });
@@ -64,13 +96,20 @@ async function main() {
     .option('--archs <list>', 'architectures', 'residual')
     .option('--batch <n>', 'batch size', '32')
     .option('--seconds <s>', 'minimum seconds per measurement', '3')
+    .option('--no-masker', 'skip the trained masker')
     .option('--out <file>', 'results file', path.join(RESULTS_DIR, 'bench-models.json'))
     .parse()
     .opts<Options>();
   const started = new Date();
   const rows = [];
+  const maskerRows = [];
   for (const engine of opts.engines.split(',') as EngineName[]) {
     await initEngine({ engine });
+    if (opts.masker) {
+      const row = { engine, ...(await benchMasker(Number(opts.batch), Number(opts.seconds))) };
+      maskerRows.push(row);
+      console.log(`${engine}: masker: ${row.masksPerSec.toFixed(0)} masks/s, training step ${row.trainStepImagesPerSec.toFixed(0)} img/s (${row.trainStepOverInference.toFixed(1)}× its inference)`);
+    }
     for (const arch of opts.archs.split(',') as ArchitectureName[]) {
       console.log(`${engine}: ${arch} ...`);
       const row = { engine, ...(await benchArchitecture(arch, Number(opts.batch), Number(opts.seconds))) };
@@ -86,6 +125,7 @@ async function main() {
     meta: runMetadata(started),
     config: { batch: Number(opts.batch), inputSize: [64, 64, 3], minSeconds: Number(opts.seconds), optimizer: 'adam 1e-3' },
     results: rows,
+    masker: maskerRows,
   });
   console.log(`wrote ${path.relative(process.cwd(), opts.out)}`);
 }
