@@ -1,9 +1,9 @@
 {
   "targets": [
     {
-      "target_name": "onednn_conv",
-      "sources": ["onednn-conv.cc"],
-      "cflags_cc": ["-O2", "-std=c++17", "-fexceptions"],
+      "target_name": "wasm_heap_kernels",
+      "sources": ["wasm-heap-kernels.cc"],
+      "cflags_cc": ["-O3", "-std=c++17", "-fexceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
       "libraries": ["-ldnnl"]
     }

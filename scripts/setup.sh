@@ -2,7 +2,7 @@
 # One idempotent setup for the kit; `npm start` and `npm test` run it first.
 #  1. node_modules from package-lock.json (npm ci) when missing or stale;
 #  2. the Debian packages the kit needs, when missing;
-#  3. the native oneDNN convolution addon (native/), built with node-gyp
+#  3. the native kernels addon (native/: oneDNN convolutions, a row sum), built with node-gyp
 #     when libdnnl-dev is present and the build is missing or older than its source;
 #  4. the tslab Jupyter kernel, registered with the absolute path of the
 #     project's own tslab binary so that no PATH edit is needed.
@@ -48,20 +48,20 @@ else
   log "Debian packages present"
 fi
 
-# --- 3. native oneDNN addon ------------------------------------------------
-ADDON=native/build/Release/onednn_conv.node
+# --- 3. native kernels addon (oneDNN) --------------------------------------
+ADDON=native/build/Release/wasm_heap_kernels.node
 if [[ -f /usr/include/oneapi/dnnl/dnnl.hpp ]]; then
-  if [[ ! -f "$ADDON" || native/onednn-conv.cc -nt "$ADDON" || native/binding.gyp -nt "$ADDON" ]]; then
-    log "building the oneDNN convolution addon ($ADDON)"
+  if [[ ! -f "$ADDON" || native/wasm-heap-kernels.cc -nt "$ADDON" || native/binding.gyp -nt "$ADDON" ]]; then
+    log "building the native kernels addon (oneDNN) ($ADDON)"
     # Node's own headers, next to its binary, so node-gyp downloads nothing
     NODE_DIR="$(dirname "$(dirname "$(command -v node)")")"
     (cd native && "$ROOT/node_modules/.bin/node-gyp" rebuild --nodedir="$NODE_DIR" >build.log 2>&1) ||
-      { log "the oneDNN addon did not build (see native/build.log); the kit runs on plain wasm"; }
+      { log "the native kernels addon did not build (see native/build.log); the kit runs on plain wasm"; }
   else
-    log "oneDNN addon built"
+    log "native kernels addon built"
   fi
 else
-  log "libdnnl-dev missing: no oneDNN addon, the kit runs on plain wasm"
+  log "libdnnl-dev missing: no native kernels addon, the kit runs on plain wasm"
 fi
 
 # --- 4. tslab kernel -------------------------------------------------------

@@ -5,8 +5,9 @@
  *   1. `@tensorflow/tfjs-node-gpu` (CUDA libtensorflow), if it is installed and loads;
  *   2. `@tensorflow/tfjs-node` (CPU libtensorflow);
  *   3. `onednn`: the wasm backend with its convolutions and their gradients run
- *      by oneDNN through the kit's native addon (Debian's `libdnnl-dev`,
- *      built by `scripts/setup.sh`; {@link registerOnednnConvKernels});
+ *      by oneDNN, and bias gradients by a native row sum, through the kit's
+ *      native addon (Debian's `libdnnl-dev`, built by `scripts/setup.sh`;
+ *      {@link registerOnednnKernels});
  *   4. `@tensorflow/tfjs-backend-wasm` (XNNPACK, SIMD, one thread under Node),
  *      with the training kernels wasm lacks registered by {@link registerWasmTrainingKernels};
  *   5. the pure-JS `cpu` backend.
@@ -22,7 +23,7 @@ import * as tf from '@tensorflow/tfjs';
 // '/index' spelled out: tslab (notebooks) loads imported .ts files by path and does not resolve folder imports.
 import { registerWasmTrainingKernels } from './wasm-kernels/index';
 import { unfuseLinearUnderTape } from './unfuse-linear-under-tape';
-import { registerOnednnConvKernels, unregisterOnednnConvKernels } from './onednn/conv-kernels';
+import { registerOnednnKernels, unregisterOnednnKernels } from './onednn/index';
 
 /** The kit's names for the engines it knows, in order of preference. */
 export type EngineName = 'node-gpu' | 'node' | 'onednn' | 'wasm' | 'cpu';
@@ -50,7 +51,7 @@ export interface InitEngineOptions {
 const PACKAGE: Record<EngineName, string> = {
   'node-gpu': '@tensorflow/tfjs-node-gpu',
   node: '@tensorflow/tfjs-node',
-  onednn: '@tensorflow/tfjs-backend-wasm + native/onednn-conv.cc (libdnnl-dev)',
+  onednn: '@tensorflow/tfjs-backend-wasm + native/wasm-heap-kernels.cc (libdnnl-dev)',
   wasm: '@tensorflow/tfjs-backend-wasm',
   cpu: '@tensorflow/tfjs-backend-cpu',
 };
@@ -71,10 +72,10 @@ async function tryEngine(engine: EngineName): Promise<{ backend: string; addedKe
     case 'wasm': {
       require('@tensorflow/tfjs-backend-wasm');
       if (!(await tf.setBackend('wasm'))) throw new Error('backend "wasm" did not initialise');
-      unregisterOnednnConvKernels();
+      unregisterOnednnKernels();
       const added = registerWasmTrainingKernels();
       if (engine === 'wasm') return { backend: 'wasm', addedKernels: added };
-      const native = registerOnednnConvKernels();
+      const native = registerOnednnKernels();
       return { backend: 'wasm', addedKernels: [...new Set([...added, ...native])] };
     }
     case 'cpu': {

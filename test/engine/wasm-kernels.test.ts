@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import { engineInfo } from '../../lib/engine/backend';
-import { registerOnednnConvKernels, unregisterOnednnConvKernels } from '../../lib/engine/onednn/conv-kernels';
+import { registerOnednnKernels, unregisterOnednnKernels } from '../../lib/engine/onednn/index';
 import { usesMatMul } from '../../lib/engine/wasm-kernels/conv2d-backprop-filter';
 import { isLeadingAxes } from '../../lib/engine/wasm-kernels/sum-leading-axes';
 import { Case, compareWithCpu, convCases, outSize } from '../helpers/compare-with-cpu';
@@ -46,10 +46,10 @@ describe('engine/wasm-kernels', function () {
   // The kit's own wasm kernels, also when the onednn engine runs: its convolutions are put back after.
   before(function () {
     if (engineInfo().backend !== 'wasm') this.skip();
-    unregisterOnednnConvKernels();
+    unregisterOnednnKernels();
   });
   after(() => {
-    if (engineInfo().engine === 'onednn') registerOnednnConvKernels();
+    if (engineInfo().engine === 'onednn') registerOnednnKernels();
   });
   const TOL = 1e-4;
 

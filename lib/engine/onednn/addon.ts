@@ -1,8 +1,9 @@
 /**
- * The native oneDNN convolution addon (`native/onednn-conv.cc`), built by
- * `scripts/setup.sh` against Debian's `libdnnl-dev`. It runs 2-D
- * convolutions and both of their gradients in place on Float32Array views
- * (the kit hands it views into the wasm heap, so nothing is copied).
+ * The native kernels addon of the onednn engine (`native/wasm-heap-kernels.cc`),
+ * built by `scripts/setup.sh` against Debian's `libdnnl-dev`. It runs 2-D
+ * convolutions and both of their gradients on oneDNN, and a row sum, in place
+ * on Float32Array views (the kit hands it views into the wasm heap, so
+ * nothing is copied).
  *
  * oneDNN uses OpenMP threads; the kit runs one process per core (`--jobs`),
  * so `OMP_NUM_THREADS` defaults to 1 unless set before the addon loads.
@@ -30,6 +31,8 @@ export interface OnednnAddon {
   forward(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, dims: ConvDims, activation: number, alpha: number): void;
   backwardData(dy: Float32Array, filter: Float32Array, dx: Float32Array, dims: ConvDims): void;
   backwardWeights(x: Float32Array, dy: Float32Array, dw: Float32Array, dims: ConvDims): void;
+  /** `out[c] = Σ_r x[r·cols + c]` over `rows` rows (float blocks added in double). */
+  sumRows(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
   /** oneDNN's implementation for this shape (e.g. `jit:avx512_core`), for benchmarks and logs. */
   implementation(op: number, dims: ConvDims): string;
 }
@@ -38,7 +41,7 @@ export interface OnednnAddon {
  * Where `scripts/setup.sh` (node-gyp) puts the built addon. The real path of
  * this folder: notebooks import lib/ through the symlink notebooks/lib.
  */
-export const ONEDNN_ADDON_PATH = path.resolve(fs.realpathSync(__dirname), '../../../native/build/Release/onednn_conv.node');
+export const ONEDNN_ADDON_PATH = path.resolve(fs.realpathSync(__dirname), '../../../native/build/Release/wasm_heap_kernels.node');
 
 let addon: OnednnAddon | undefined;
 
@@ -53,7 +56,7 @@ export function loadOnednnAddon(): OnednnAddon {
     addon = require(ONEDNN_ADDON_PATH) as OnednnAddon;
   } catch (err) {
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new Error(`the oneDNN convolution addon (${ONEDNN_ADDON_PATH}) is not available: ${reason}. ` +
+    throw new Error(`the native kernels addon of the onednn engine (${ONEDNN_ADDON_PATH}) is not available: ${reason}. ` +
       'It needs the Debian package libdnnl-dev; `npm run setup` installs it and builds the addon.');
   }
   return addon;

@@ -25,8 +25,8 @@ type Info = tf.TensorInfo;
 type Conv2DInfo = tf.backend_util.Conv2DInfo;
 
 
-/** The kernels replaced here, in registration order. */
-export const ONEDNN_CONV_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const;
+/** The convolution kernels built here. */
+export type OnednnConvKernel = 'Conv2D' | 'FusedConv2D' | 'Conv2DBackpropInput' | 'Conv2DBackpropFilter';
 
 /** The addon's shape array for a convolution, or undefined when oneDNN should not take it. */
 export function onednnDims(info: Conv2DInfo): ConvDims | undefined {
@@ -47,7 +47,7 @@ export function onednnDims(info: Conv2DInfo): ConvDims | undefined {
 const allFloat = (...xs: (Info | undefined)[]) => xs.every((x) => x === undefined || x.dtype === 'float32');
 
 function convolutionKernel(
-  kernelName: (typeof ONEDNN_CONV_KERNELS)[number],
+  kernelName: OnednnConvKernel,
   backendName: string,
   fallback: tf.KernelFunc,
   run: (args: { inputs: tf.NamedTensorInfoMap; backend: WasmHeapBackend; attrs: tf.NamedAttrMap }) => Info | undefined,
@@ -63,7 +63,7 @@ function convolutionKernel(
 }
 
 /**
- * Kernel configs for {@link ONEDNN_CONV_KERNELS}; each falls back to `fallbacks[name]`.
+ * Kernel configs of the four convolution kernels; each falls back to `fallbacks[name]`.
  * @throws when the addon cannot load (naming the Debian package to install).
  */
 export function onednnConvKernels(backendName: string, fallbacks: Record<string, tf.KernelFunc>): tf.KernelConfig[] {
@@ -113,39 +113,4 @@ export function onednnConvKernels(backendName: string, fallbacks: Record<string,
     });
 
   return [forward(false), forward(true), backwardData, backwardWeights];
-}
-
-/** The configs these kernels replaced, per backend, to restore them. */
-const replaced = new Map<string, tf.KernelConfig[]>();
-
-/**
- * Registers the oneDNN convolution kernels for `backendName`, over whatever is
- * registered now (the fallbacks). Idempotent. Returns the kernel names.
- * @throws when the addon cannot load; nothing is replaced then.
- */
-export function registerOnednnConvKernels(backendName = 'wasm'): string[] {
-  if (replaced.has(backendName)) return [...ONEDNN_CONV_KERNELS];
-  const originals = ONEDNN_CONV_KERNELS.map((name) => {
-    const config = tf.getKernel(name, backendName);
-    if (!config) throw new Error(`kernel ${name} is not registered for backend ${backendName}; register the wasm training kernels first`);
-    return config;
-  });
-  const configs = onednnConvKernels(backendName, Object.fromEntries(originals.map((c) => [c.kernelName, c.kernelFunc])));
-  for (const config of configs) {
-    tf.unregisterKernel(config.kernelName, backendName);
-    tf.registerKernel(config);
-  }
-  replaced.set(backendName, originals);
-  return [...ONEDNN_CONV_KERNELS];
-}
-
-/** Puts back the kernels {@link registerOnednnConvKernels} replaced (no-op when it did not run). */
-export function unregisterOnednnConvKernels(backendName = 'wasm'): void {
-  const originals = replaced.get(backendName);
-  if (!originals) return;
-  for (const config of originals) {
-    tf.unregisterKernel(config.kernelName, backendName);
-    tf.registerKernel(config);
-  }
-  replaced.delete(backendName);
 }

@@ -1,0 +1,48 @@
+/**
+ * The onednn engine's kernels for the wasm backend: convolutions and their
+ * gradients on oneDNN ({@link onednnConvKernels}) and the native row sum
+ * ({@link onednnSumConfig}), registered over the wasm backend's kernels (its
+ * own and the kit's wasm training kernels), which they fall back to.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { onednnConvKernels } from './conv-kernels';
+import { onednnSumConfig } from './sum-kernel';
+
+/** The kernels the onednn engine replaces, in registration order. */
+export const ONEDNN_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Sum'] as const;
+
+/** The configs these kernels replaced, per backend, to restore them. */
+const replaced = new Map<string, tf.KernelConfig[]>();
+
+/**
+ * Registers the onednn kernels for `backendName`, over whatever is registered
+ * now (their fall-backs). Idempotent. Returns the kernel names.
+ * @throws when the addon cannot load (naming the Debian package); nothing is replaced then.
+ */
+export function registerOnednnKernels(backendName = 'wasm'): string[] {
+  if (replaced.has(backendName)) return [...ONEDNN_KERNELS];
+  const originals = ONEDNN_KERNELS.map((name) => {
+    const config = tf.getKernel(name, backendName);
+    if (!config) throw new Error(`kernel ${name} is not registered for backend ${backendName}; register the wasm training kernels first`);
+    return config;
+  });
+  const fallbacks = Object.fromEntries(originals.map((c) => [c.kernelName, c.kernelFunc]));
+  const configs = [...onednnConvKernels(backendName, fallbacks), onednnSumConfig(backendName, fallbacks.Sum)];
+  for (const config of configs) {
+    tf.unregisterKernel(config.kernelName, backendName);
+    tf.registerKernel(config);
+  }
+  replaced.set(backendName, originals);
+  return [...ONEDNN_KERNELS];
+}
+
+/** Puts back the kernels {@link registerOnednnKernels} replaced (no-op when it did not run). */
+export function unregisterOnednnKernels(backendName = 'wasm'): void {
+  const originals = replaced.get(backendName);
+  if (!originals) return;
+  for (const config of originals) {
+    tf.unregisterKernel(config.kernelName, backendName);
+    tf.registerKernel(config);
+  }
+  replaced.delete(backendName);
+}

@@ -1,0 +1,33 @@
+/** Registering the onednn engine's kernels over wasm's, and putting wasm's back. */
+import { expect } from 'chai';
+import * as tf from '@tensorflow/tfjs';
+import { engineInfo, EngineName, initEngine } from '../../../lib/engine/backend';
+import { loadOnednnAddon } from '../../../lib/engine/onednn/addon';
+import { ONEDNN_KERNELS } from '../../../lib/engine/onednn/index';
+
+describe('engine/onednn', function () {
+  let startEngine: EngineName | undefined;
+  before(async function () {
+    try {
+      loadOnednnAddon();
+    } catch (err) {
+      console.log(`      skipped: ${(err as Error).message}`);
+      this.skip();
+    }
+    startEngine = engineInfo().engine;
+    await initEngine({ engine: 'onednn' });
+  });
+  after(async () => {
+    if (startEngine && startEngine !== 'onednn') await initEngine({ engine: startEngine });
+  });
+
+  it('switching to the wasm engine puts back its kernels, and back to onednn replaces them again', async () => {
+    const onednnFuncs = ONEDNN_KERNELS.map((k) => tf.getKernel(k, 'wasm')!.kernelFunc);
+    await initEngine({ engine: 'wasm' });
+    const wasmFuncs = ONEDNN_KERNELS.map((k) => tf.getKernel(k, 'wasm')!.kernelFunc);
+    wasmFuncs.forEach((f, i) => expect(f, ONEDNN_KERNELS[i]).to.not.equal(onednnFuncs[i]));
+    await initEngine({ engine: 'onednn' });
+    expect(engineInfo().addedKernels).to.include.members([...ONEDNN_KERNELS]);
+    ONEDNN_KERNELS.forEach((k, i) => expect(tf.getKernel(k, 'wasm')!.kernelFunc, k).to.not.equal(wasmFuncs[i]));
+  });
+});
