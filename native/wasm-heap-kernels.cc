@@ -243,8 +243,19 @@ napi_value guarded(napi_env env, Body body) {
   return nullptr;
 }
 
-void runConv(Plan &plan, std::unordered_map<int, memory> args) {
+// Runs a planned convolution and waits for it.
+void runConv(Plan &plan, const std::unordered_map<int, memory> &args) {
   plan.conv.execute(cpuStream(), args);
+  cpuStream().wait();
+}
+
+// The filter as a forward or backward-data convolution reads it: the caller's
+// HWIO array, or oneDNN's layout of it after a reorder.
+memory filterInput(Plan &plan, float *w) {
+  memory user(plan.userWeightsMd, cpu(), w);
+  if (!plan.reorderWeights) return user;
+  plan.weightsReorder.execute(cpuStream(), user, *plan.weightsBuffer);
+  return *plan.weightsBuffer;
 }
 
 napi_value Forward(napi_env env, napi_callback_info info) {
@@ -264,14 +275,11 @@ napi_value Forward(napi_env env, napi_callback_info info) {
     float *b = bias ? floats(env, a[2], d.v[CO], "bias") : nullptr;
     float *y = floats(env, a[3], product(d.dst()), "y");
     Plan &plan = planFor(FORWARD, d, activation, static_cast<float>(alpha), bias);
-    memory user(plan.userWeightsMd, cpu(), w);
-    if (plan.reorderWeights) plan.weightsReorder.execute(cpuStream(), user, *plan.weightsBuffer);
     std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(plan.srcMd, cpu(), x)},
-                                         {DNNL_ARG_WEIGHTS, plan.reorderWeights ? *plan.weightsBuffer : user},
+                                         {DNNL_ARG_WEIGHTS, filterInput(plan, w)},
                                          {DNNL_ARG_DST, memory(plan.dstMd, cpu(), y)}};
     if (bias) args.emplace(DNNL_ARG_BIAS, memory(plain({d.v[CO]}, tag::x), cpu(), b));
     runConv(plan, args);
-    cpuStream().wait();
     return nullptr;
   });
 }
@@ -285,12 +293,9 @@ napi_value BackwardData(napi_env env, napi_callback_info info) {
     float *w = floats(env, a[1], product(d.weights()), "filter");
     float *dx = floats(env, a[2], product(d.src()), "dx");
     Plan &plan = planFor(BACKWARD_DATA, d, LINEAR, 0.f, false);
-    memory user(plan.userWeightsMd, cpu(), w);
-    if (plan.reorderWeights) plan.weightsReorder.execute(cpuStream(), user, *plan.weightsBuffer);
     runConv(plan, {{DNNL_ARG_DIFF_DST, memory(plan.dstMd, cpu(), dy)},
-                   {DNNL_ARG_WEIGHTS, plan.reorderWeights ? *plan.weightsBuffer : user},
+                   {DNNL_ARG_WEIGHTS, filterInput(plan, w)},
                    {DNNL_ARG_DIFF_SRC, memory(plan.srcMd, cpu(), dx)}});
-    cpuStream().wait();
     return nullptr;
   });
 }
@@ -308,8 +313,10 @@ napi_value BackwardWeights(napi_env env, napi_callback_info info) {
     runConv(plan, {{DNNL_ARG_SRC, memory(plan.srcMd, cpu(), x)},
                    {DNNL_ARG_DIFF_DST, memory(plan.dstMd, cpu(), dy)},
                    {DNNL_ARG_DIFF_WEIGHTS, plan.reorderWeights ? *plan.weightsBuffer : user}});
-    if (plan.reorderWeights) plan.weightsReorder.execute(cpuStream(), *plan.weightsBuffer, user);
-    cpuStream().wait();
+    if (plan.reorderWeights) {
+      plan.weightsReorder.execute(cpuStream(), *plan.weightsBuffer, user);
+      cpuStream().wait();
+    }
     return nullptr;
   });
 }

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { WasmHeapBackend } from '../wasm-heap';
-import { isLeadingAxes } from '../wasm-kernels/sum-leading-axes';
+import { leadingAxesSum } from '../wasm-kernels/sum-leading-axes';
 import { loadOnednnAddon } from './addon';
 
 export function onednnSumConfig(backendName: string, fallback: tf.KernelFunc): tf.KernelConfig {
@@ -16,16 +16,11 @@ export function onednnSumConfig(backendName: string, fallback: tf.KernelFunc): t
     kernelName: 'Sum',
     backendName,
     kernelFunc: (args) => {
-      const { inputs, backend: owner, attrs } = args;
-      const { x } = inputs as { x: tf.TensorInfo };
-      const { axis, keepDims } = attrs as unknown as tf.SumAttrs;
-      const axes = tf.util.parseAxisParam(axis, x.shape);
-      if (x.dtype !== 'float32' || !isLeadingAxes(axes, x.shape.length) || tf.util.sizeFromShape(x.shape) === 0) return fallback(args);
-      const backend = owner as WasmHeapBackend;
-      const kept = x.shape.slice(axes.length);
-      const cols = tf.util.sizeFromShape(kept);
-      const out = backend.makeOutput(keepDims ? [...axes.map(() => 1), ...kept] : kept, 'float32'); // before the views
-      addon.sumRows(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(out), tf.util.sizeFromShape(x.shape) / cols, cols);
+      const sum = leadingAxesSum(args);
+      if (!sum) return fallback(args);
+      const backend = args.backend as WasmHeapBackend;
+      const out = backend.makeOutput(sum.shape, 'float32'); // before the views
+      addon.sumRows(backend.typedArrayFromHeap(sum.x), backend.typedArrayFromHeap(out), sum.rows, sum.cols);
       return out;
     },
   };

@@ -20,30 +20,43 @@ export function isLeadingAxes(axes: number[], rank: number): boolean {
   return sorted.length > 0 && sorted.length < rank && sorted.every((a, i) => a === i);
 }
 
+/** A `Sum` over the leading axes of a non-empty float tensor, read as rows of an `[R, C]` matrix. */
+export interface LeadingAxesSum {
+  x: tf.TensorInfo;
+  rows: number;
+  cols: number;
+  /** The output's shape (with 1s for the reduced axes under `keepDims`). */
+  shape: number[];
+}
+
+/** The `Sum` call as a {@link LeadingAxesSum}, or undefined when it reduces other axes, is empty or not float32. */
+export function leadingAxesSum({ inputs, attrs }: Pick<Parameters<tf.KernelFunc>[0], 'inputs' | 'attrs'>): LeadingAxesSum | undefined {
+  const { x } = inputs as { x: tf.TensorInfo };
+  const { axis, keepDims } = attrs as unknown as tf.SumAttrs;
+  const axes = tf.util.parseAxisParam(axis, x.shape);
+  if (x.dtype !== 'float32' || !isLeadingAxes(axes, x.shape.length) || tf.util.sizeFromShape(x.shape) === 0) return undefined;
+  const kept = x.shape.slice(axes.length);
+  const cols = tf.util.sizeFromShape(kept);
+  return { x, rows: tf.util.sizeFromShape(x.shape) / cols, cols, shape: keepDims ? [...axes.map(() => 1), ...kept] : kept };
+}
+
 export function sumLeadingAxesConfig(backendName: string, fallback: tf.KernelFunc): tf.KernelConfig {
   return {
     kernelName: 'Sum',
     backendName,
     kernelFunc: (args) => {
-      const { inputs, backend: owner, attrs } = args;
-      const { x } = inputs as { x: tf.TensorInfo };
-      const { axis, keepDims } = attrs as unknown as tf.SumAttrs;
-      const axes = tf.util.parseAxisParam(axis, x.shape);
-      if (x.dtype !== 'float32' || !isLeadingAxes(axes, x.shape.length) || tf.util.sizeFromShape(x.shape) === 0) return fallback(args);
-      const backend = owner as WasmHeapBackend;
-      const kept = x.shape.slice(axes.length);
-      const cols = tf.util.sizeFromShape(kept);
-      const rows = tf.util.sizeFromShape(x.shape) / cols;
-      const shape = keepDims ? [...axes.map(() => 1), ...kept] : kept;
+      const sum = leadingAxesSum(args);
+      if (!sum) return fallback(args);
+      const { x, rows, cols, shape } = sum;
+      const backend = args.backend as WasmHeapBackend;
       const out = backend.makeOutput(shape, 'float32'); // allocate first: growing the heap detaches older views
       const source = backend.typedArrayFromHeap(x);
-      const sum = backend.typedArrayFromHeap(out);
       // Accumulate in float64 (a Float32Array would round at every row), then store.
       const acc = new Float64Array(cols);
       for (let r = 0, o = 0; r < rows; r++, o += cols) {
         for (let c = 0; c < cols; c++) acc[c] += source[o + c];
       }
-      sum.set(acc);
+      backend.typedArrayFromHeap(out).set(acc);
       return out;
     },
   };

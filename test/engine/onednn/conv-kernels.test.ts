@@ -1,10 +1,10 @@
 /**
  * The oneDNN convolution kernels against the cpu backend's reference kernels,
- * their fall-backs, and switching engines back and forth.
+ * and their fall-backs.
  */
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { engineInfo, initEngine } from '../../../lib/engine/backend';
+import { onOnednnEngine } from '../../helpers/onednn-engine';
 import { loadOnednnAddon, ONEDNN_OP } from '../../../lib/engine/onednn/addon';
 import { onednnDims } from '../../../lib/engine/onednn/conv-kernels';
 import { compareWithCpu, convCases, outSize } from '../../helpers/compare-with-cpu';
@@ -13,20 +13,7 @@ const TOL = 1e-4;
 type Pad = 'same' | 'valid';
 
 describe('engine/onednn/conv-kernels', function () {
-  let startEngine: string;
-  before(async function () {
-    try {
-      loadOnednnAddon();
-    } catch (err) {
-      console.log(`      skipped: ${(err as Error).message}`);
-      this.skip();
-    }
-    startEngine = engineInfo().engine;
-    await initEngine({ engine: 'onednn' });
-  });
-  after(async () => {
-    if (startEngine && startEngine !== 'onednn') await initEngine({ engine: startEngine as 'wasm' });
-  });
+  onOnednnEngine();
 
   it('Conv2D and FusedConv2D match the cpu backend over strides, paddings, kernels and dilations, with every fused activation', async () => {
     const activations = ['linear', 'relu', 'relu6', 'leakyrelu', 'elu', 'sigmoid'];

@@ -1,25 +1,12 @@
 /** Registering the onednn engine's kernels over wasm's, and putting wasm's back. */
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { engineInfo, EngineName, initEngine } from '../../../lib/engine/backend';
-import { loadOnednnAddon } from '../../../lib/engine/onednn/addon';
+import { engineInfo, initEngine } from '../../../lib/engine/backend';
+import { onOnednnEngine } from '../../helpers/onednn-engine';
 import { ONEDNN_KERNELS } from '../../../lib/engine/onednn/index';
 
 describe('engine/onednn', function () {
-  let startEngine: EngineName | undefined;
-  before(async function () {
-    try {
-      loadOnednnAddon();
-    } catch (err) {
-      console.log(`      skipped: ${(err as Error).message}`);
-      this.skip();
-    }
-    startEngine = engineInfo().engine;
-    await initEngine({ engine: 'onednn' });
-  });
-  after(async () => {
-    if (startEngine && startEngine !== 'onednn') await initEngine({ engine: startEngine });
-  });
+  onOnednnEngine();
 
   it('switching to the wasm engine puts back its kernels, and back to onednn replaces them again', async () => {
     const onednnFuncs = ONEDNN_KERNELS.map((k) => tf.getKernel(k, 'wasm')!.kernelFunc);

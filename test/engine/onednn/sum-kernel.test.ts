@@ -1,25 +1,12 @@
 /** The onednn engine's native row sum against the cpu backend. */
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { engineInfo, EngineName, initEngine } from '../../../lib/engine/backend';
+import { onOnednnEngine } from '../../helpers/onednn-engine';
 import { loadOnednnAddon } from '../../../lib/engine/onednn/addon';
 import { compareWithCpu } from '../../helpers/compare-with-cpu';
 
 describe('engine/onednn/sum-kernel', function () {
-  let startEngine: EngineName | undefined;
-  before(async function () {
-    try {
-      loadOnednnAddon();
-    } catch (err) {
-      console.log(`      skipped: ${(err as Error).message}`);
-      this.skip();
-    }
-    startEngine = engineInfo().engine;
-    await initEngine({ engine: 'onednn' });
-  });
-  after(async () => {
-    if (startEngine && startEngine !== 'onednn') await initEngine({ engine: startEngine });
-  });
+  onOnednnEngine();
 
   it('Sum over leading axes matches the cpu backend (more rows than one block, keepDims, any axis order); other reductions fall back', async () => {
     const cases: { shape: number[]; axis: number[]; keepDims: boolean }[] = [
