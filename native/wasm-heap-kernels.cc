@@ -1,6 +1,6 @@
 // Native kernels for the kit's onednn engine: 2-D convolutions and both of
-// their gradients on oneDNN (Debian's libdnnl-dev), and a row sum (bias
-// gradients). Tensors stay in the wasm heap and are handed over as
+// their gradients on oneDNN (Debian's libdnnl-dev), a row sum (bias
+// gradients) and the gradient of max pooling. Tensors stay in the wasm heap and are handed over as
 // Float32Array views, so nothing is copied. Layouts are TensorFlow's:
 // activations NHWC, filters HWIO. oneDNN may prefer blocked filters; those
 // are reordered on each call (filters are small, activations never are).
@@ -10,6 +10,7 @@
 //   backwardData(dy, w, dx, dims)                             dx = ∂/∂x
 //   backwardWeights(x, dy, dw, dims)                          dw = ∂/∂w
 //   sumRows(x, out, rows, cols)                               out[c] = Σ_r x[r, c]
+//   maxPoolGrad(x, y, dy, dx, poolDims)                       dx of a max pool (y = its output)
 //   implementation(op, dims) → string                         oneDNN's implementation name
 // Convolution primitives are built once per shape and kept (oneDNN JIT-compiles them).
 #include <node_api.h>
@@ -176,6 +177,44 @@ void sumRows(const float *x, float *out, int64_t rows, int64_t cols) {
   for (int64_t c = 0; c < cols; c++) out[c] = static_cast<float>(total[c]);
 }
 
+// Order of the pool dims array passed from JavaScript.
+enum PoolDim { P_N, P_H, P_W, P_C, P_KH, P_KW, P_SH, P_SW, P_OH, P_OW, P_TOP, P_LEFT, POOL_DIM_COUNT };
+
+// The gradient of a max pool: each output's gradient goes to the first pixel
+// of its window (row-major, padding skipped) whose value equals the pool's
+// output, as tfjs's cpu kernel does with ties.
+void maxPoolGrad(const float *x, const float *y, const float *dy, float *dx, const int32_t *p) {
+  const int64_t n = p[P_N], h = p[P_H], w = p[P_W], c = p[P_C];
+  std::fill(dx, dx + n * h * w * c, 0.f);
+  std::vector<int64_t> taps(static_cast<size_t>(p[P_KH]) * p[P_KW]);
+  for (int64_t b = 0; b < n; b++) {
+    for (int64_t oy = 0; oy < p[P_OH]; oy++) {
+      for (int64_t ox = 0; ox < p[P_OW]; ox++) {
+        size_t count = 0;
+        for (int64_t ky = 0; ky < p[P_KH]; ky++) {
+          const int64_t iy = oy * p[P_SH] + ky - p[P_TOP];
+          if (iy < 0 || iy >= h) continue;
+          for (int64_t kx = 0; kx < p[P_KW]; kx++) {
+            const int64_t ix = ox * p[P_SW] + kx - p[P_LEFT];
+            if (ix >= 0 && ix < w) taps[count++] = ((b * h + iy) * w + ix) * c;
+          }
+        }
+        const int64_t out = ((b * p[P_OH] + oy) * p[P_OW] + ox) * c;
+        for (int64_t k = 0; k < c; k++) {
+          const float max = y[out + k];
+          for (size_t t = 0; t < count; t++) {
+            const int64_t at = taps[t] + k;
+            if (x[at] == max) {
+              dx[at] += dy[out + k];
+              break;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
 // --- Node-API glue ----------------------------------------------------------
 
 struct JsError : std::runtime_error {
@@ -203,16 +242,24 @@ float *floats(napi_env env, napi_value value, size_t expected, const char *name)
   return static_cast<float *>(data);
 }
 
-Dims readDims(napi_env env, napi_value value) {
+const int32_t *ints(napi_env env, napi_value value, size_t expected, const char *name) {
   napi_typedarray_type type;
   size_t length;
   void *data;
   napi_value buffer;
   size_t offset;
-  check(env, napi_get_typedarray_info(env, value, &type, &length, &data, &buffer, &offset), "dims must be an Int32Array");
-  if (type != napi_int32_array || length != DIM_COUNT) throw JsError("dims must be an Int32Array of " + std::to_string(DIM_COUNT));
+  bool isTyped = false;
+  check(env, napi_is_typedarray(env, value, &isTyped), "napi_is_typedarray");
+  if (isTyped) check(env, napi_get_typedarray_info(env, value, &type, &length, &data, &buffer, &offset), "napi_get_typedarray_info");
+  if (!isTyped || type != napi_int32_array || length != expected) {
+    throw JsError(std::string(name) + " must be an Int32Array of " + std::to_string(expected));
+  }
+  return static_cast<const int32_t *>(data);
+}
+
+Dims readDims(napi_env env, napi_value value) {
+  const int32_t *v = ints(env, value, DIM_COUNT, "dims");
   Dims d;
-  const int32_t *v = static_cast<const int32_t *>(data);
   for (int i = 0; i < DIM_COUNT; i++) d.v[i] = v[i];
   return d;
 }
@@ -336,6 +383,18 @@ napi_value SumRows(napi_env env, napi_callback_info info) {
   });
 }
 
+napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[5];
+    readArgs(env, info, a);
+    const int32_t *p = ints(env, a[4], POOL_DIM_COUNT, "poolDims");
+    const size_t in = static_cast<size_t>(p[P_N]) * p[P_H] * p[P_W] * p[P_C];
+    const size_t out = static_cast<size_t>(p[P_N]) * p[P_OH] * p[P_OW] * p[P_C];
+    maxPoolGrad(floats(env, a[0], in, "x"), floats(env, a[1], out, "y"), floats(env, a[2], out, "dy"), floats(env, a[3], in, "dx"), p);
+    return nullptr;
+  });
+}
+
 napi_value Implementation(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     napi_value a[2];
@@ -357,6 +416,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"backwardData", nullptr, BackwardData, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"backwardWeights", nullptr, BackwardWeights, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sumRows", nullptr, SumRows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"implementation", nullptr, Implementation, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

@@ -68,3 +68,31 @@ export function convCases(): Case[] {
   return cases;
 }
 
+/**
+ * `MaxPoolGrad` as registered for wasm against the cpu backend: windows 2×2 and
+ * 3×3, strides 1–2 and unequal, 'same'/'valid', with and without ties.
+ */
+export async function expectMaxPoolGradLikeCpu(): Promise<void> {
+  const cases: { shape: [number, number, number, number]; size: [number, number]; strides: [number, number]; pad: 'same' | 'valid' }[] = [
+    { shape: [2, 8, 8, 3], size: [2, 2], strides: [2, 2], pad: 'valid' },
+    { shape: [2, 9, 7, 2], size: [2, 2], strides: [2, 2], pad: 'same' },
+    { shape: [1, 8, 8, 4], size: [3, 3], strides: [1, 1], pad: 'same' },
+    { shape: [2, 9, 9, 2], size: [3, 3], strides: [2, 2], pad: 'same' },
+    { shape: [1, 10, 7, 3], size: [3, 3], strides: [2, 2], pad: 'valid' },
+    { shape: [2, 6, 9, 2], size: [2, 3], strides: [1, 2], pad: 'same' },
+  ];
+  for (const c of cases) {
+    for (const ties of [false, true]) {
+      // With ties: small integers after a ReLU, so most windows hold equal maxima (often all zeros).
+      const x = tf.tidy(() => {
+        const r = tf.randomNormal(c.shape, 0, 1, 'float32', 7);
+        return ties ? tf.relu(tf.round(tf.mul(r, 1.5))) : r;
+      }) as tf.Tensor4D;
+      const y = tf.maxPool(x, c.size, c.strides, c.pad);
+      const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 8);
+      const err = await compareWithCpu('MaxPoolGrad', { dy, input: x, output: y }, { filterSize: c.size, strides: c.strides, pad: c.pad });
+      expect(err, JSON.stringify({ ...c, ties })).to.be.below(1e-4);
+      tf.dispose([x, y, dy]);
+    }
+  }
+}

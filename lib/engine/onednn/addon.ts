@@ -1,7 +1,8 @@
 /**
  * The native kernels addon of the onednn engine (`native/wasm-heap-kernels.cc`),
  * built by `scripts/setup.sh` against Debian's `libdnnl-dev`. It runs 2-D
- * convolutions and both of their gradients on oneDNN, and a row sum, in place
+ * convolutions and both of their gradients on oneDNN, a row sum and the
+ * gradient of max pooling, in place
  * on Float32Array views (the kit hands it views into the wasm heap, so
  * nothing is copied).
  *
@@ -33,6 +34,11 @@ export interface OnednnAddon {
   backwardWeights(x: Float32Array, dy: Float32Array, dw: Float32Array, dims: ConvDims): void;
   /** `out[c] = Σ_r x[r·cols + c]` over `rows` rows (float blocks added in double). */
   sumRows(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
+  /**
+   * The gradient of a max pool, written into `dx`: x (input), y (its output), dy.
+   * @param poolDims n, h, w, c, kh, kw, sh, sw, oh, ow, padTop, padLeft.
+   */
+  maxPoolGrad(x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, poolDims: Int32Array): void;
   /** oneDNN's implementation for this shape (e.g. `jit:avx512_core`), for benchmarks and logs. */
   implementation(op: number, dims: ConvDims): string;
 }

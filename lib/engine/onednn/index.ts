@@ -1,15 +1,16 @@
 /**
  * The onednn engine's kernels for the wasm backend: convolutions and their
- * gradients on oneDNN ({@link onednnConvKernels}) and the native row sum
- * ({@link onednnSumConfig}), registered over the wasm backend's kernels (its
+ * gradients on oneDNN ({@link onednnConvKernels}), the native row sum
+ * ({@link onednnSumConfig}) and max-pool gradient ({@link onednnMaxPoolGradConfig}), registered over the wasm backend's kernels (its
  * own and the kit's wasm training kernels), which they fall back to.
  */
 import * as tf from '@tensorflow/tfjs';
 import { onednnConvKernels } from './conv-kernels';
+import { onednnMaxPoolGradConfig } from './max-pool-grad-kernel';
 import { onednnSumConfig } from './sum-kernel';
 
 /** The kernels the onednn engine replaces, in registration order. */
-export const ONEDNN_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Sum'] as const;
+export const ONEDNN_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Sum', 'MaxPoolGrad'] as const;
 
 /** The configs these kernels replaced, per backend, to restore them. */
 const replaced = new Map<string, tf.KernelConfig[]>();
@@ -27,7 +28,11 @@ export function registerOnednnKernels(backendName = 'wasm'): string[] {
     return config;
   });
   const fallbacks = Object.fromEntries(originals.map((c) => [c.kernelName, c.kernelFunc]));
-  const configs = [...onednnConvKernels(backendName, fallbacks), onednnSumConfig(backendName, fallbacks.Sum)];
+  const configs = [
+    ...onednnConvKernels(backendName, fallbacks),
+    onednnSumConfig(backendName, fallbacks.Sum),
+    onednnMaxPoolGradConfig(backendName, fallbacks.MaxPoolGrad),
+  ];
   for (const config of configs) {
     tf.unregisterKernel(config.kernelName, backendName);
     tf.registerKernel(config);
