@@ -70,7 +70,8 @@ export function convCases(): Case[] {
 
 /**
  * `MaxPoolGrad` as registered for wasm against the cpu backend: windows 2×2 and
- * 3×3, strides 1–2 and unequal, 'same'/'valid', with and without ties.
+ * 3×3, strides 1–2 and unequal, 'same'/'valid', with and without ties; then
+ * repeated gradients through a max pool must not leak tensors.
  */
 export async function expectMaxPoolGradLikeCpu(): Promise<void> {
   const cases: { shape: [number, number, number, number]; size: [number, number]; strides: [number, number]; pad: 'same' | 'valid' }[] = [
@@ -95,4 +96,11 @@ export async function expectMaxPoolGradLikeCpu(): Promise<void> {
       tf.dispose([x, y, dy]);
     }
   }
+  const x = tf.randomNormal([2, 8, 8, 3]);
+  const grad = () => tf.grad((input: tf.Tensor) => tf.maxPool(input as tf.Tensor4D, 3, 2, 'same').square().sum())(x);
+  tf.dispose(grad());
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < 3; i++) tf.dispose(grad());
+  expect(tf.memory().numTensors).to.equal(before);
+  x.dispose();
 }
