@@ -76,14 +76,13 @@ export interface CommittedBlackBoxRecipe {
 /**
  * Recipes of the committed weights in `results/black-boxes/` (the
  * command-line defaults). Epochs: as many as two shared cores allowed in one
- * working session, more for the residual net, which also serves as the
- * masker's encoder. The plain and inception nets were trained before
- * crop-and-resize augmentation existed.
+ * working session. The inception net was trained before crop-and-resize
+ * augmentation existed.
  */
 export const COMMITTED_BLACK_BOXES: Readonly<Record<ArchitectureName, CommittedBlackBoxRecipe>> = Object.freeze({
-  plain: { epochs: 4, cropResize: 0 },
+  plain: { epochs: 10, cropResize: 0.3 },
   inception: { epochs: 4, cropResize: 0 },
-  residual: { epochs: 8, cropResize: 0 },
+  residual: { epochs: 12, cropResize: 0.3 },
 });
 
 /** Items in the Fashion-MNIST train split. */
