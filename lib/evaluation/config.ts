@@ -14,7 +14,12 @@ import { EvaluatedMethodName, MethodOptions } from './evaluated-methods';
 export interface EvaluationConfig {
   /** Single-item test images scored (localisation, crop metric, segmentation, area); default 1000. */
   images: number;
-  /** Held-out training images on which α is tuned; default 200. */
+  /**
+   * Held-out training images on which α is tuned; default 1000. With 200 (the
+   * evaluation of commit c062537), the best of 41 α values scored 74.5 % on
+   * its own images for the residual masker against 60.8 % on the test images:
+   * a small sample maximised over the grid.
+   */
   tuneImages: number;
   /** Two-item test images for class selectivity; default 200. */
   pairImages: number;
@@ -49,7 +54,7 @@ export const DEFAULT_IMAGE_LIMITS: Readonly<Partial<Record<EvaluatedMethodName, 
 /** The defaults of {@link EvaluationConfig}. */
 export const DEFAULT_EVALUATION_CONFIG: Readonly<EvaluationConfig> = Object.freeze({
   images: 1000,
-  tuneImages: 200,
+  tuneImages: 1000,
   pairImages: 200,
   imageLimits: DEFAULT_IMAGE_LIMITS,
   methodOptions: {},
