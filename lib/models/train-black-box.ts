@@ -76,12 +76,11 @@ export interface CommittedBlackBoxRecipe {
 /**
  * Recipes of the committed weights in `results/black-boxes/` (the
  * command-line defaults). Epochs: as many as two shared cores allowed in one
- * working session. The inception net was trained before crop-and-resize
- * augmentation existed.
+ * working session.
  */
 export const COMMITTED_BLACK_BOXES: Readonly<Record<ArchitectureName, CommittedBlackBoxRecipe>> = Object.freeze({
   plain: { epochs: 10, cropResize: 0.3 },
-  inception: { epochs: 4, cropResize: 0 },
+  inception: { epochs: 10, cropResize: 0.3 },
   residual: { epochs: 12, cropResize: 0.3 },
 });
 
