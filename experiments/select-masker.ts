@@ -16,6 +16,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
+import { initEngine } from '../lib/engine/backend';
 import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { assertAllSucceeded, ChildRun, runInParallel } from '../lib/parallel';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
@@ -26,6 +27,7 @@ interface Options { blackBox: string; seeds: string; trainArgs: string; evalArgs
 
 async function main(): Promise<void> {
   const startedAt = new Date();
+  await initEngine(); // for the run metadata; the children do the tensor work
   const opts = new Command()
     .description('Train the masker with several seeds and keep the best on held-out images')
     .option('--black-box <name>', `${ARCHITECTURE_NAMES.join(' | ')} | all`, 'all')
