@@ -8,7 +8,7 @@ import { engineInfo } from '../../lib/engine/backend';
 import { registerOnednnKernels, unregisterOnednnKernels } from '../../lib/engine/onednn/index';
 import { usesMatMul } from '../../lib/engine/wasm-kernels/conv2d-backprop-filter';
 import { isLeadingAxes } from '../../lib/engine/wasm-kernels/sum-leading-axes';
-import { Case, compareWithCpu, convCases, expectMaxPoolGradLikeCpu, outSize } from '../helpers/compare-with-cpu';
+import { Case, compareWithCpu, convCases, expectMaxPoolGradLikeCpu, expectStepsDoNotLeak, outSize } from '../helpers/compare-with-cpu';
 
 /**
  * tfjs-backend-cpu 4.22's depthwise backprop kernels ignore `dilations` (they
@@ -241,13 +241,7 @@ describe('engine/wasm-kernels', function () {
       return tf.matMul(tf.reshape(maps, [2, 32]), dense).square().sum();
     };
     const step = () => tf.dispose(tf.grads(loss as (...args: tf.Tensor[]) => tf.Tensor)([x, w, d, m]));
-    step();
-    const tensors = tf.memory().numTensors;
-    const backend = tf.backend() as unknown as { numDataIds(): number };
-    const dataIds = backend.numDataIds();
-    for (let i = 0; i < 5; i++) step();
-    expect(tf.memory().numTensors).to.equal(tensors);
-    expect(backend.numDataIds()).to.equal(dataIds);
+    expectStepsDoNotLeak(step);
     tf.dispose([x, w, d, m]);
   });
 });

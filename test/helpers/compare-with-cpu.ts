@@ -104,3 +104,17 @@ export async function expectMaxPoolGradLikeCpu(): Promise<void> {
   expect(tf.memory().numTensors).to.equal(before);
   x.dispose();
 }
+
+/**
+ * Runs `step` once to warm up, then five more times, and expects neither the
+ * tensor count nor the backend's data count (wasm memory) to grow.
+ */
+export function expectStepsDoNotLeak(step: () => void): void {
+  step();
+  const tensors = tf.memory().numTensors;
+  const backend = tf.backend() as unknown as { numDataIds(): number };
+  const dataIds = backend.numDataIds();
+  for (let i = 0; i < 5; i++) step();
+  expect(tf.memory().numTensors).to.equal(tensors);
+  expect(backend.numDataIds()).to.equal(dataIds);
+}

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { onOnednnEngine } from '../../helpers/onednn-engine';
 import { loadOnednnAddon, ONEDNN_OP } from '../../../lib/engine/onednn/addon';
 import { onednnDims } from '../../../lib/engine/onednn/conv-kernels';
-import { compareWithCpu, convCases, outSize } from '../../helpers/compare-with-cpu';
+import { compareWithCpu, convCases, expectStepsDoNotLeak, outSize } from '../../helpers/compare-with-cpu';
 
 const TOL = 1e-4;
 type Pad = 'same' | 'valid';
@@ -79,13 +79,7 @@ describe('engine/onednn/conv-kernels', function () {
     const loss = (input: tf.Tensor4D, f1: tf.Tensor4D, f2: tf.Tensor4D) =>
       tf.conv2d(tf.fused.conv2d({ x: input, filter: f1, strides: 2, pad: 'same', bias: b, activation: 'relu' }), f2, 1, 'valid').square().sum();
     const step = () => tf.dispose(tf.grads(loss as (...args: tf.Tensor[]) => tf.Tensor)([x, w1, w2]));
-    step();
-    const tensors = tf.memory().numTensors;
-    const backend = tf.backend() as unknown as { numDataIds(): number };
-    const dataIds = backend.numDataIds();
-    for (let i = 0; i < 5; i++) step();
-    expect(tf.memory().numTensors).to.equal(tensors);
-    expect(backend.numDataIds()).to.equal(dataIds);
+    expectStepsDoNotLeak(step);
     tf.dispose([x, w1, w2, b]);
   });
 
