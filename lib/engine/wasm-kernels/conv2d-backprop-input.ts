@@ -3,26 +3,31 @@
  * input, and the forward pass of a transposed convolution) through forward
  * `Conv2D`, which XNNPACK runs far faster than wasm's own backprop kernel.
  *
- * For dy `[B, OH, OW, Cout]`, filter W `[KH, KW, Cin, Cout]`, stride s, padding p:
- *   dx[b, h, w, ci] = Σ_{kh, kw, co : oh·s + kh − p_top = h, ow·s + kw − p_left = w} dy[b, oh, ow, co] · W[kh, kw, ci, co]
+ * For dy `[B, OH, OW, Cout]`, filter W `[KH, KW, Cin, Cout]`, strides (sh, sw), padding p:
+ *   dx[b, h, w, ci] = Σ_{kh, kw, co : oh·sh + kh − p_top = h, ow·sw + kw − p_left = w} dy[b, oh, ow, co] · W[kh, kw, ci, co]
  *
- * Stride 1: with the filter flipped in space and its channel axes swapped,
- * W'[kh, kw, co, ci] = W[KH−1−kh, KW−1−kw, ci, co], dx is one 'valid'
- * convolution of dy padded by KH−1−p_top on top (and so that dx has H rows).
+ * The output rows h = sh·i + φh of one phase φh only meet the filter rows
+ * kh ≡ φh + p_top (mod sh), and likewise for columns, so each of the sh·sw
+ * phases is a stride-1 convolution of dy with that phase's taps, flipped in
+ * space and with the channel axes swapped. The phases run as separate
+ * convolutions (together exactly the forward pass's multiply-adds), are
+ * stacked along a leading axis (plain copies) and interleaved by two
+ * transposes that move blocks of Cin and of C·sw·Cin values. Stride 1 is the
+ * one-phase case: one convolution and nothing else. dy's padding is the
+ * convolution's own (no copy); only a negative amount (a crop) is a `Slice`.
  *
- * Stride s > 1 (equal in both axes): the output pixels h = s·i + φ of one
- * phase φ only meet the taps kh ≡ φ + p_top (mod s), so each of the s² phases
- * is a stride-1 convolution of dy with that phase's sub-filter; all phases
- * run as one convolution and a transpose interleaves them. For 3×3 filters
- * at stride 2 that costs 16/9 of the forward pass, where inserting s − 1
- * zeros between dy's pixels would cost s² = 4 times. Unequal strides use that
- * zero insertion, then the stride-1 case (which is the one-phase case of the
- * same code).
+ * Measured on wasm, batch 32, against the previous formulation (all phases in
+ * one convolution over a common window of taps, 16/9 of the multiply-adds for
+ * 3×3 at stride 2, interleaved by one transpose; ms, the other core busy):
+ * 3×3×24→48 /2 on 32×32: 10.5 → 8.6; 3×3×48→96 /2 on 16×16: 11.5 → 7.9;
+ * 3×3×96→192 /2 on 8×8: 11.5 → 5.6. Stacking the phases along the channel
+ * axis instead costs a JavaScript copy per pixel (wasm's `Concat`), and one
+ * rank-6 transpose instead of the two took 12–42 ms.
  *
- * The flipped (phase) filter is written in JavaScript in one pass over the
- * small filter. Built from wasm's StridedSlice, Reverse, Transpose, PadV2 and
- * Concat it cost more than the convolution: 3×3×64→128 at stride 2, batch 64
- * on 8×8: 75 → 41 ms per call (busy machine).
+ * Each phase's filter is written in JavaScript in one pass over the small
+ * filter: built from wasm's StridedSlice, Reverse, Transpose and PadV2 it cost
+ * more than the convolution (3×3×64→128 at stride 2, batch 64 on 8×8: 75 → 41
+ * ms per call, busy machine).
  */
 import * as tf from '@tensorflow/tfjs';
 import { KernelCalls } from './kernel-calls';
@@ -45,83 +50,59 @@ function phaseAxis(phase: number, stride: number, kernel: number, padBefore: num
   return { first, taps, shift: Math.floor((phase + padBefore) / stride) };
 }
 
-/** Rows of dy, relative to output row i of a phase, that a convolution reads: start, start + 1, …, start + size − 1. */
-interface TapWindow {
-  start: number;
-  size: number;
-}
-
-/** The window of dy rows, relative to output row i, that covers every phase's taps. */
-function commonWindow(axes: PhaseAxis[]): TapWindow {
-  const used = axes.filter((a) => a.taps > 0);
-  const start = Math.min(...used.map((a) => a.shift - a.taps + 1));
-  const end = Math.max(...used.map((a) => a.shift));
-  return { start, size: end - start + 1 };
-}
-
 /**
- * The combined filter of {@link phaseDecomposed}, `[RW, CW, Cout, s²·Cin]`:
- * channel block (φh·s + φw) holds phase (φh, φw)'s taps, flipped, with its
- * channel axes swapped, at the rows and columns of the common window where
- * that phase reads dy; every other entry is 0. Written in one JavaScript pass
- * over the (small) filter: building it from wasm's StridedSlice, Reverse,
- * Transpose, PadV2 and Concat cost more than the convolution itself.
+ * One phase's filter `[rows.taps, cols.taps, Cout, Cin]`: tap (a, b) of the
+ * phase, filter entry (rows.first + sh·a, cols.first + sw·b), goes to
+ * (rows.taps − 1 − a, cols.taps − 1 − b) (flipped), with its channel axes swapped.
  */
-function phaseFilter(
-  w: Float32Array, [, kw, cin, cout]: number[], s: number,
-  rowsOf: PhaseAxis[], colsOf: PhaseAxis[], rowWindow: TapWindow, colWindow: TapWindow,
-): Float32Array {
-  const channels = s * s * cin;
-  const out = new Float32Array(rowWindow.size * colWindow.size * cout * channels);
-  rowsOf.forEach((y, py) => {
-    const top = y.shift - y.taps + 1 - rowWindow.start;
-    colsOf.forEach((x, px) => {
-      const left = x.shift - x.taps + 1 - colWindow.start;
-      const block = (py * s + px) * cin;
-      for (let a = 0; a < y.taps; a++) {
-        const r = top + y.taps - 1 - a;
-        const fh = y.first + s * a;
-        for (let b = 0; b < x.taps; b++) {
-          const c = left + x.taps - 1 - b;
-          const fw = x.first + s * b;
-          for (let ci = 0; ci < cin; ci++) {
-            const from = ((fh * kw + fw) * cin + ci) * cout;
-            let to = (r * colWindow.size + c) * cout * channels + block + ci;
-            for (let co = 0; co < cout; co++, to += channels) out[to] = w[from + co];
-          }
-        }
+function phaseFilter(w: Float32Array, [, kw, cin, cout]: number[], [sh, sw]: number[], rows: PhaseAxis, cols: PhaseAxis): Float32Array {
+  const out = new Float32Array(rows.taps * cols.taps * cout * cin);
+  for (let a = 0; a < rows.taps; a++) {
+    const fh = rows.first + sh * a;
+    for (let b = 0; b < cols.taps; b++) {
+      const fw = cols.first + sw * b;
+      const to0 = ((rows.taps - 1 - a) * cols.taps + (cols.taps - 1 - b)) * cout * cin;
+      for (let ci = 0; ci < cin; ci++) {
+        const from = ((fh * kw + fw) * cin + ci) * cout;
+        let to = to0 + ci;
+        for (let co = 0; co < cout; co++, to += cin) out[to] = w[from + co];
       }
-    });
-  });
+    }
+  }
   return out;
 }
 
 /**
- * Equal strides s ≥ 1 in both axes: all s² phases in ONE convolution. Each phase's
- * sub-filter (flipped, channels swapped) is placed in a common window of taps
- * so that every phase reads the same rows of dy; stacked along the output
- * channels they form a `[T, T, Cout, s²·Cin]` filter ({@link phaseFilter}).
- * The output `[B, R, C, (φh, φw, ci)]` is then interleaved into
- * `[B, R·s, C·s, Cin]` by one rank-4 transpose (none for s = 1).
+ * The phase's outputs `[B, R, C, Cin]` (R = ⌈H / sh⌉, C = ⌈W / sw⌉): output
+ * row i reads dy rows i + shift − taps + 1 … i + shift, i.e. a stride-1
+ * 'valid' convolution of dy padded by taps − 1 − shift on top and
+ * R + shift − OH below (and likewise for columns). Zeros for a phase without taps.
  */
-function phaseDecomposed(calls: KernelCalls, dy: Info, filter: Info, info: tf.backend_util.Conv2DInfo, s: number): Info {
-  const { filterHeight: kh, filterWidth: kw, inHeight: h, inWidth: w, inChannels: cin, outChannels: cout, batchSize: b } = info;
-  const rowsOf = Array.from({ length: s }, (_, p) => phaseAxis(p, s, kh, info.padInfo.top));
-  const colsOf = Array.from({ length: s }, (_, p) => phaseAxis(p, s, kw, info.padInfo.left));
-  const rowWindow = commonWindow(rowsOf);
-  const colWindow = commonWindow(colsOf);
-  const weights = calls.readFloats(filter);
-  const combined = calls.write(phaseFilter(weights, [kh, kw, cin, cout], s, rowsOf, colsOf, rowWindow, colWindow), [rowWindow.size, colWindow.size, cout, s * s * cin]);
-  const rows = Math.ceil(h / s);
-  const cols = Math.ceil(w / s);
-  const padded = calls.padOrCrop(dy, [
-    [-rowWindow.start, rows + rowWindow.size - 1 + rowWindow.start - dy.shape[1]],
-    [-colWindow.start, cols + colWindow.size - 1 + colWindow.start - dy.shape[2]],
+function phaseOutput(calls: KernelCalls, dy: Info, weights: Float32Array, info: tf.backend_util.Conv2DInfo, rows: PhaseAxis, cols: PhaseAxis, [r, c]: number[]): Info {
+  const { batchSize: b, inChannels: cin, outChannels: cout, filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  if (rows.taps === 0 || cols.taps === 0) return calls.zeros([b, r, c, cin]);
+  const filter = calls.write(phaseFilter(weights, [kh, kw, cin, cout], [sh, sw], rows, cols), [rows.taps, cols.taps, cout, cin]);
+  const [, oh, ow] = dy.shape;
+  return calls.conv2dPadded(dy, filter, [
+    [rows.taps - 1 - rows.shift, r + rows.shift - oh],
+    [cols.taps - 1 - cols.shift, c + cols.shift - ow],
   ]);
-  const phases = calls.run('Conv2D', { x: padded, filter: combined }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] });
-  const interleaved = s === 1 ? phases
-    : calls.reshape(calls.transpose(calls.reshape(phases, [b * rows, cols, s, s * cin]), [0, 2, 1, 3]), [b, rows * s, cols * s, cin]);
-  return rows * s === h && cols * s === w ? interleaved : calls.padOrCrop(interleaved, [[0, h - rows * s], [0, w - cols * s]]);
+}
+
+function backpropInput(calls: KernelCalls, dy: Info, filter: Info, info: tf.backend_util.Conv2DInfo): Info {
+  const { filterHeight: kh, filterWidth: kw, inHeight: h, inWidth: w, inChannels: cin, batchSize: b, strideHeight: sh, strideWidth: sw } = info;
+  const rowsOf = Array.from({ length: sh }, (_, p) => phaseAxis(p, sh, kh, info.padInfo.top));
+  const colsOf = Array.from({ length: sw }, (_, p) => phaseAxis(p, sw, kw, info.padInfo.left));
+  const r = Math.ceil(h / sh);
+  const c = Math.ceil(w / sw);
+  const weights = calls.readFloats(filter);
+  const phases = rowsOf.flatMap((rows) => colsOf.map((cols) => phaseOutput(calls, dy, weights, info, rows, cols, [r, c])));
+  if (phases.length === 1) return phases[0];
+  // [sh, sw, B·R·C, Cin] → [sh, B·R·C, sw, Cin] = [sh, B·R, C·sw·Cin] → [B·R, sh, C·sw·Cin] = [B, R·sh, C·sw, Cin].
+  const stacked = calls.reshape(calls.run('Concat', phases.map((p) => calls.reshape(p, [1, b * r * c * cin])), { axis: 0 }), [sh, sw, b * r * c, cin]);
+  const columnsInterleaved = calls.reshape(calls.transpose(stacked, [0, 2, 1, 3]), [sh, b * r, c * sw * cin]);
+  const interleaved = calls.reshape(calls.transpose(columnsInterleaved, [1, 0, 2]), [b, r * sh, c * sw, cin]);
+  return r * sh === h && c * sw === w ? interleaved : calls.padOrCrop(interleaved, [[0, h - r * sh], [0, w - c * sw]]);
 }
 
 export function conv2dBackpropInputConfig(backendName: string): tf.KernelConfig {
@@ -135,10 +116,7 @@ export function conv2dBackpropInputConfig(backendName: string): tf.KernelConfig 
       const info = tf.backend_util.computeConv2DInfo(
         inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode);
       const calls = new KernelCalls(backend as tf.KernelBackend, backendName);
-      const { strideHeight: sh, strideWidth: sw } = info;
-      if (sh === sw) return calls.finish(phaseDecomposed(calls, dy, filter, info, sh));
-      // Unequal strides: zeros inserted between dy's pixels make it the stride-1 case.
-      return calls.finish(phaseDecomposed(calls, calls.dilateSpatial(dy, [sh, sw]), filter, info, 1));
+      return calls.finish(backpropInput(calls, dy, filter, info));
     },
   };
 }

@@ -39,6 +39,12 @@ export class KernelCalls {
     return info;
   }
 
+  /** Takes a tensor made outside {@link run} (e.g. by the backend's `makeOutput`) into the intermediates {@link finish} frees. */
+  adopt(x: tf.TensorInfo): tf.TensorInfo {
+    this.made.push(x);
+    return x;
+  }
+
   reshape(x: tf.TensorInfo, shape: number[]): tf.TensorInfo {
     return this.run('Reshape', { x }, { shape });
   }
@@ -66,6 +72,24 @@ export class KernelCalls {
       out = this.run('Slice', { x: out }, { begin: [0, cropTop, cropLeft, 0], size });
     }
     return out;
+  }
+
+  /** A new float32 tensor of zeros; freed by {@link finish} unless returned. */
+  zeros(shape: number[]): tf.TensorInfo {
+    return this.run('Fill', [], { shape, value: 0, dtype: 'float32' });
+  }
+
+  /**
+   * A stride-1 'valid' `Conv2D` of an NHWC tensor padded (positive amounts) or
+   * cropped (negative amounts) by `amounts = [[top, bottom], [left, right]]`.
+   * The padding is the convolution's own (no copy); a crop is a `Slice`.
+   */
+  conv2dPadded(x: tf.TensorInfo, filter: tf.TensorInfo, amounts: [[number, number], [number, number]]): tf.TensorInfo {
+    const crop = amounts.map((pair) => pair.map((a) => Math.min(a, 0))) as [[number, number], [number, number]];
+    const [[top, bottom], [left, right]] = amounts.map((pair) => pair.map((a) => Math.max(a, 0)));
+    return this.run('Conv2D', { x: this.padOrCrop(x, crop), filter }, {
+      strides: [1, 1], pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: 'NHWC', dilations: [1, 1],
+    } as unknown as Attrs);
   }
 
   /**

@@ -51,9 +51,13 @@ export function sumLeadingAxesConfig(backendName: string, fallback: tf.KernelFun
       const backend = args.backend as WasmHeapBackend;
       const out = backend.makeOutput(shape, 'float32'); // allocate first: growing the heap detaches older views
       const source = backend.typedArrayFromHeap(x);
-      // Accumulate in float64 (a Float32Array would round at every row), then store.
+      // Accumulate in float64 (a Float32Array would round at every row), four rows per pass over acc, then store.
       const acc = new Float64Array(cols);
-      for (let r = 0, o = 0; r < rows; r++, o += cols) {
+      let r = 0;
+      for (let o = 0; r + 4 <= rows; r += 4, o += 4 * cols) {
+        for (let c = 0, a = o; c < cols; c++, a++) acc[c] += source[a] + source[a + cols] + source[a + 2 * cols] + source[a + 3 * cols];
+      }
+      for (let o = r * cols; r < rows; r++, o += cols) {
         for (let c = 0; c < cols; c++) acc[c] += source[o + c];
       }
       backend.typedArrayFromHeap(out).set(acc);
