@@ -16,6 +16,7 @@
 #include <node_api.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <map>
@@ -23,6 +24,7 @@
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <oneapi/dnnl/dnnl.hpp>
@@ -177,6 +179,25 @@ void sumRows(const float *x, float *out, int64_t rows, int64_t cols) {
   for (int64_t c = 0; c < cols; c++) out[c] = static_cast<float>(total[c]);
 }
 
+// Order of the Adam parameters passed from JavaScript.
+enum AdamParam { A_LR, A_BETA1, A_BETA2, A_EPSILON, A_CORRECTION1, A_CORRECTION2, ADAM_PARAM_COUNT };
+
+// One Adam step of one variable, term for term the kit's JavaScript kernel
+// (lib/engine/adam-update.ts): computed in double, stored in float, so both
+// give the same bits.
+void adamUpdate(const float *w, const float *g, const float *m, const float *v, float *w2, float *m2, float *v2, size_t n, const double *p) {
+  const double lr = p[A_LR], beta1 = p[A_BETA1], beta2 = p[A_BETA2], epsilon = p[A_EPSILON];
+  const double c1 = p[A_CORRECTION1], c2 = p[A_CORRECTION2];
+  for (size_t i = 0; i < n; i++) {
+    const double gi = g[i];
+    const double mi = beta1 * m[i] + (1 - beta1) * gi;
+    const double vi = beta2 * v[i] + (1 - beta2) * gi * gi;
+    m2[i] = static_cast<float>(mi);
+    v2[i] = static_cast<float>(vi);
+    w2[i] = static_cast<float>(w[i] - lr * (mi / c1 / (std::sqrt(vi / c2) + epsilon)));
+  }
+}
+
 // Order of the pool dims array passed from JavaScript.
 enum PoolDim { P_N, P_H, P_W, P_C, P_KH, P_KW, P_SH, P_SW, P_OH, P_OW, P_TOP, P_LEFT, POOL_DIM_COUNT };
 
@@ -225,17 +246,22 @@ void check(napi_env env, napi_status status, const char *what) {
   if (status != napi_ok) throw JsError(std::string("wasm-heap-kernels: ") + what);
 }
 
-float *floats(napi_env env, napi_value value, size_t expected, const char *name) {
+// A typed array's data and length; throws naming the argument unless it is a typed array of type `want`.
+std::pair<void *, size_t> typedArray(napi_env env, napi_value value, napi_typedarray_type want, const char *name, const char *typeName) {
   napi_typedarray_type type;
-  size_t length;
-  void *data;
+  size_t length = 0;
+  void *data = nullptr;
   napi_value buffer;
   size_t offset;
   bool isTyped = false;
   check(env, napi_is_typedarray(env, value, &isTyped), "napi_is_typedarray");
-  if (!isTyped) throw JsError(std::string(name) + " must be a Float32Array");
-  check(env, napi_get_typedarray_info(env, value, &type, &length, &data, &buffer, &offset), "napi_get_typedarray_info");
-  if (type != napi_float32_array) throw JsError(std::string(name) + " must be a Float32Array");
+  if (isTyped) check(env, napi_get_typedarray_info(env, value, &type, &length, &data, &buffer, &offset), "napi_get_typedarray_info");
+  if (!isTyped || type != want) throw JsError(std::string(name) + " must be a " + typeName);
+  return {data, length};
+}
+
+float *floats(napi_env env, napi_value value, size_t expected, const char *name) {
+  auto [data, length] = typedArray(env, value, napi_float32_array, name, "Float32Array");
   if (length != expected) {
     throw JsError(std::string(name) + " has " + std::to_string(length) + " values, the shape needs " + std::to_string(expected));
   }
@@ -243,17 +269,8 @@ float *floats(napi_env env, napi_value value, size_t expected, const char *name)
 }
 
 const int32_t *ints(napi_env env, napi_value value, size_t expected, const char *name) {
-  napi_typedarray_type type;
-  size_t length;
-  void *data;
-  napi_value buffer;
-  size_t offset;
-  bool isTyped = false;
-  check(env, napi_is_typedarray(env, value, &isTyped), "napi_is_typedarray");
-  if (isTyped) check(env, napi_get_typedarray_info(env, value, &type, &length, &data, &buffer, &offset), "napi_get_typedarray_info");
-  if (!isTyped || type != napi_int32_array || length != expected) {
-    throw JsError(std::string(name) + " must be an Int32Array of " + std::to_string(expected));
-  }
+  auto [data, length] = typedArray(env, value, napi_int32_array, name, "Int32Array");
+  if (length != expected) throw JsError(std::string(name) + " must be an Int32Array of " + std::to_string(expected));
   return static_cast<const int32_t *>(data);
 }
 
@@ -395,6 +412,22 @@ napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
   });
 }
 
+napi_value AdamUpdate(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[8];
+    readArgs(env, info, a);
+    const size_t n = typedArray(env, a[0], napi_float32_array, "value", "Float32Array").second;
+    const char *names[7] = {"value", "gradient", "m", "v", "new value", "new m", "new v"};
+    float *t[7];
+    for (int i = 0; i < 7; i++) t[i] = floats(env, a[i], n, names[i]);
+    auto [params, count] = typedArray(env, a[7], napi_float64_array, "params", "Float64Array");
+    if (count != ADAM_PARAM_COUNT) throw JsError("params must hold 6 values: learning rate, beta1, beta2, epsilon, 1 - beta1^t, 1 - beta2^t");
+    const double *p = static_cast<const double *>(params);
+    adamUpdate(t[0], t[1], t[2], t[3], t[4], t[5], t[6], n, p);
+    return nullptr;
+  });
+}
+
 napi_value Implementation(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     napi_value a[2];
@@ -417,6 +450,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"backwardWeights", nullptr, BackwardWeights, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sumRows", nullptr, SumRows, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adamUpdate", nullptr, AdamUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"implementation", nullptr, Implementation, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

@@ -11,6 +11,8 @@
  *     w' = w − lr · (m' / c1) / (√(v' / c2) + ε),   c1 = 1 − β1^t, c2 = 1 − β2^t
  *
  * which is tfjs's update, term for term (computed in float64, stored in float32).
+ * The onednn engine replaces the wasm kernel with the addon's native loop
+ * (`onednn/adam-kernel.ts`), which gives the same bits.
  */
 import * as tf from '@tensorflow/tfjs';
 import { WasmHeapBackend } from './wasm-heap';
@@ -34,6 +36,18 @@ export interface AdamUpdateAttrs {
 export const ADAM_UPDATE_BACKENDS = ['wasm', 'cpu'] as const;
 
 
+/** The kernel's four inputs, checked: float32, all of the variable's shape. */
+export function adamInputs(inputs: tf.NamedTensorInfoMap): Record<'value' | 'gradient' | 'm' | 'v', tf.TensorInfo> {
+  const { value, gradient, m, v } = inputs as Record<'value' | 'gradient' | 'm' | 'v', tf.TensorInfo>;
+  for (const [name, t] of Object.entries({ value, gradient, m, v })) {
+    if (t.dtype !== 'float32') throw new Error(`${ADAM_UPDATE}: ${name} must be float32, got ${t.dtype}`);
+    if (!tf.util.arraysEqual(t.shape, value.shape)) {
+      throw new Error(`${ADAM_UPDATE}: ${name} has shape [${t.shape.join(', ')}], the variable [${value.shape.join(', ')}]`);
+    }
+  }
+  return { value, gradient, m, v };
+}
+
 function update(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, out: [Float32Array, Float32Array, Float32Array], a: AdamUpdateAttrs): void {
   const [w2, m2, v2] = out;
   const { learningRate: lr, beta1, beta2, epsilon, correction1, correction2 } = a;
@@ -52,13 +66,7 @@ function adamUpdateConfig(backendName: (typeof ADAM_UPDATE_BACKENDS)[number]): t
     kernelName: ADAM_UPDATE,
     backendName,
     kernelFunc: ({ inputs, backend: owner, attrs }) => {
-      const { value, gradient, m, v } = inputs as Record<'value' | 'gradient' | 'm' | 'v', tf.TensorInfo>;
-      for (const [name, t] of Object.entries({ value, gradient, m, v })) {
-        if (t.dtype !== 'float32') throw new Error(`${ADAM_UPDATE}: ${name} must be float32, got ${t.dtype}`);
-        if (!tf.util.arraysEqual(t.shape, value.shape)) {
-          throw new Error(`${ADAM_UPDATE}: ${name} has shape [${t.shape.join(', ')}], the variable [${value.shape.join(', ')}]`);
-        }
-      }
+      const { value, gradient, m, v } = adamInputs(inputs);
       const a = attrs as unknown as AdamUpdateAttrs;
       if (backendName === 'wasm') {
         const backend = owner as WasmHeapBackend;
@@ -77,7 +85,7 @@ function adamUpdateConfig(backendName: (typeof ADAM_UPDATE_BACKENDS)[number]): t
   };
 }
 
-/** Registers {@link ADAM_UPDATE} for wasm and cpu (idempotent). */
+/** Registers {@link ADAM_UPDATE} for wasm and cpu (idempotent: keeps a kernel already registered, e.g. the onednn engine's native one). */
 export function registerAdamUpdate(): void {
   for (const backendName of ADAM_UPDATE_BACKENDS) {
     if (!tf.getKernel(ADAM_UPDATE, backendName)) tf.registerKernel(adamUpdateConfig(backendName));

@@ -5,7 +5,7 @@
  *   1. `@tensorflow/tfjs-node-gpu` (CUDA libtensorflow), if it is installed and loads;
  *   2. `@tensorflow/tfjs-node` (CPU libtensorflow);
  *   3. `onednn`: the wasm backend with its convolutions and their gradients run
- *      by oneDNN, and bias gradients by a native row sum, through the kit's
+ *      by oneDNN, and bias gradients, max-pool gradients and Adam steps by native loops, through the kit's
  *      native addon (Debian's `libdnnl-dev`, built by `scripts/setup.sh`;
  *      {@link registerOnednnKernels});
  *   4. `@tensorflow/tfjs-backend-wasm` (XNNPACK, SIMD, one thread under Node),
@@ -24,6 +24,7 @@ import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from './wasm-kernels/index';
 import { unfuseLinearUnderTape } from './unfuse-linear-under-tape';
 import { registerOnednnKernels, unregisterOnednnKernels } from './onednn/index';
+import { registerAdamUpdate } from './adam-update';
 
 /** The kit's names for the engines it knows, in order of preference. */
 export type EngineName = 'node-gpu' | 'node' | 'onednn' | 'wasm' | 'cpu';
@@ -73,6 +74,7 @@ async function tryEngine(engine: EngineName): Promise<{ backend: string; addedKe
       require('@tensorflow/tfjs-backend-wasm');
       if (!(await tf.setBackend('wasm'))) throw new Error('backend "wasm" did not initialise');
       unregisterOnednnKernels();
+      registerAdamUpdate();
       const added = registerWasmTrainingKernels();
       if (engine === 'wasm') return { backend: 'wasm', addedKernels: added };
       const native = registerOnednnKernels();

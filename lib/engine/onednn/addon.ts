@@ -39,6 +39,12 @@ export interface OnednnAddon {
    * @param poolDims n, h, w, c, kh, kw, sh, sw, oh, ow, padTop, padLeft.
    */
   maxPoolGrad(x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, poolDims: Int32Array): void;
+  /**
+   * One Adam step of one variable: reads value, gradient, m, v and writes the new
+   * value, m and v (all of one length); `params` = learning rate, β1, β2, ε, 1 − β1^t, 1 − β2^t.
+   */
+  adamUpdate(value: Float32Array, gradient: Float32Array, m: Float32Array, v: Float32Array,
+    newValue: Float32Array, newM: Float32Array, newV: Float32Array, params: Float64Array): void;
   /** oneDNN's implementation for this shape (e.g. `jit:avx512_core`), for benchmarks and logs. */
   implementation(op: number, dims: ConvDims): string;
 }

@@ -1,16 +1,20 @@
 /**
  * The onednn engine's kernels for the wasm backend: convolutions and their
  * gradients on oneDNN ({@link onednnConvKernels}), the native row sum
- * ({@link onednnSumConfig}) and max-pool gradient ({@link onednnMaxPoolGradConfig}), registered over the wasm backend's kernels (its
- * own and the kit's wasm training kernels), which they fall back to.
+ * ({@link onednnSumConfig}), max-pool gradient ({@link onednnMaxPoolGradConfig})
+ * and Adam step ({@link onednnAdamUpdateConfig}), registered over the wasm
+ * backend's kernels (its own, the kit's wasm training kernels and Adam
+ * kernel), which they fall back to or replace.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ADAM_UPDATE } from '../adam-update';
+import { onednnAdamUpdateConfig } from './adam-kernel';
 import { onednnConvKernels } from './conv-kernels';
 import { onednnMaxPoolGradConfig } from './max-pool-grad-kernel';
 import { onednnSumConfig } from './sum-kernel';
 
 /** The kernels the onednn engine replaces, in registration order. */
-export const ONEDNN_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Sum', 'MaxPoolGrad'] as const;
+export const ONEDNN_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Sum', 'MaxPoolGrad', ADAM_UPDATE] as const;
 
 /** The configs these kernels replaced, per backend, to restore them. */
 const replaced = new Map<string, tf.KernelConfig[]>();
@@ -24,7 +28,7 @@ export function registerOnednnKernels(backendName = 'wasm'): string[] {
   if (replaced.has(backendName)) return [...ONEDNN_KERNELS];
   const originals = ONEDNN_KERNELS.map((name) => {
     const config = tf.getKernel(name, backendName);
-    if (!config) throw new Error(`kernel ${name} is not registered for backend ${backendName}; register the wasm training kernels first`);
+    if (!config) throw new Error(`kernel ${name} is not registered for backend ${backendName}; register the wasm training kernels and the Adam kernel first`);
     return config;
   });
   const fallbacks = Object.fromEntries(originals.map((c) => [c.kernelName, c.kernelFunc]));
@@ -32,6 +36,7 @@ export function registerOnednnKernels(backendName = 'wasm'): string[] {
     ...onednnConvKernels(backendName, fallbacks),
     onednnSumConfig(backendName, fallbacks.Sum),
     onednnMaxPoolGradConfig(backendName, fallbacks.MaxPoolGrad),
+    onednnAdamUpdateConfig(backendName),
   ];
   for (const config of configs) {
     tf.unregisterKernel(config.kernelName, backendName);

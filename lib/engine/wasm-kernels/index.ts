@@ -6,8 +6,8 @@
  *
  * | kernel                                 | why                  | built from                   |
  * |----------------------------------------|----------------------|------------------------------|
- * | `Conv2DBackpropFilter`                 | missing              | transposes + `Conv2D`, or patches + `BatchMatMul` |
- * | `Conv2DBackpropInput`                  | slow (replaced)      | per-phase flipped filter + `Conv2D` |
+ * | `Conv2DBackpropFilter`                 | missing              | patches + `BatchMatMul`      |
+ * | `Conv2DBackpropInput`                  | slow (replaced)      | `Conv2D` per phase, flipped taps |
  * | `DepthwiseConv2dNativeBackpropInput`   | missing              | zero insertion + depthwise   |
  * | `DepthwiseConv2dNativeBackpropFilter`  | missing              | per-tap slice, multiply, sum |
  * | `MaxPoolGrad`                          | slow (replaced)      | one pass in JavaScript       |
