@@ -7,7 +7,9 @@
  * where xp is x padded by p: the product colsᵀ `[K, N]` × dy `[N, Cout]`,
  * K = KH·KW·Cin, N = B·OH·OW, whose result is already dW's layout. colsᵀ (the
  * input patches, transposed) is written by JavaScript straight into the wasm
- * heap ({@link writeTransposedPatches}); XNNPACK runs the product.
+ * heap ({@link writeTransposedPatches}, or, for stride 1 and 'same' padding,
+ * block copies of x's channel planes, {@link writeShiftedPlanes}); XNNPACK
+ * runs the product.
  *
  * colsᵀ holds KH·KW values per input value, so images go in groups whose
  * patches stay under {@link MAX_PATCH_VALUES}; the groups' products are summed.
@@ -78,9 +80,58 @@ function writeTransposedPatches(x: Float32Array, out: Float32Array, info: tf.bac
   }
 }
 
+/** Stride 1 with an output as large as the input ('same' padding): each row of colsᵀ is a shifted channel plane. */
+function isSameSizeStride1(info: tf.backend_util.Conv2DInfo): boolean {
+  return info.strideHeight === 1 && info.strideWidth === 1 && info.outHeight === info.inHeight && info.outWidth === info.inWidth;
+}
+
+/**
+ * colsᵀ as {@link writeTransposedPatches} writes it, for {@link isSameSizeStride1}
+ * convolutions, from x's channel planes `xT` `[Cin, B, H, W]`: row (kh, kw, ci)
+ * is plane ci shifted by (kh − p_top)·W + (kw − p_left), one block copy per row,
+ * then the values shifted across an image's border (rows and columns that read
+ * padding) are zeroed. 2–3× faster than the pixel loop on the residual net's
+ * 3×3 convolutions (4×4 to 32×32).
+ */
+function writeShiftedPlanes(xT: Float32Array, out: Float32Array, info: tf.backend_util.Conv2DInfo, first: number, count: number): void {
+  const { batchSize, inHeight: h, inWidth: w, inChannels: cin, filterHeight: kh, filterWidth: kw } = info;
+  const { top, left } = info.padInfo;
+  const plane = h * w;
+  const n = count * plane;
+  // One view of the whole heap, so that copies between the two tensors are copyWithin (no clone of the source).
+  const heap = new Float32Array(out.buffer);
+  const outAt = out.byteOffset / 4;
+  const xAt = xT.byteOffset / 4 + first * plane;
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      const dy = i - top;
+      const dx = j - left;
+      const shift = dy * w + dx;
+      for (let ci = 0; ci < cin; ci++) {
+        const row = outAt + ((i * kw + j) * cin + ci) * n;
+        const src = xAt + ci * batchSize * plane;
+        const from = Math.max(0, -shift);
+        const to = Math.min(n, n - shift);
+        heap.copyWithin(row + from, src + from + shift, src + to + shift);
+        heap.fill(0, row, row + from);
+        heap.fill(0, row + to, row + n);
+        for (let image = row; image < row + n; image += plane) {
+          for (let k = image; k < image - dy * w; k++) heap[k] = 0;
+          for (let k = image + (h - dy) * w; k < image + plane; k++) heap[k] = 0;
+          for (let r = image; r < image + plane; r += w) {
+            for (let k = 0; k < -dx; k++) heap[r + k] = 0;
+            for (let k = w - dx; k < w; k++) heap[r + k] = 0;
+          }
+        }
+      }
+    }
+  }
+}
+
 function backpropFilter(calls: KernelCalls, backend: WasmHeapBackend, x: Info, dy: Info, info: tf.backend_util.Conv2DInfo, filterShape: number[]): Info {
   const { batchSize, outHeight: oh, outWidth: ow, outChannels: cout } = info;
   const fanIn = info.filterHeight * info.filterWidth * info.inChannels;
+  const planes = isSameSizeStride1(info) ? calls.transpose(x, [3, 0, 1, 2]) : undefined;
   const group = imagesPerProduct(info);
   let sum: Info | undefined;
   for (let first = 0; first < batchSize; first += group) {
@@ -88,7 +139,9 @@ function backpropFilter(calls: KernelCalls, backend: WasmHeapBackend, x: Info, d
     const n = count * oh * ow;
     const cols = calls.adopt(backend.makeOutput([1, fanIn, n], 'float32'));
     // Views after the allocation, which may grow (and detach) the heap.
-    writeTransposedPatches(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(cols), info, first, count);
+    const colsView = backend.typedArrayFromHeap(cols);
+    if (planes) writeShiftedPlanes(backend.typedArrayFromHeap(planes), colsView, info, first, count);
+    else writeTransposedPatches(backend.typedArrayFromHeap(x), colsView, info, first, count);
     const dyGroup = count === batchSize ? dy : calls.run('Slice', { x: dy }, { begin: [first, 0, 0, 0], size: [count, oh, ow, cout] });
     const product = calls.run('BatchMatMul', { a: cols, b: calls.reshape(dyGroup, [1, n, cout]) }, { transposeA: false, transposeB: false });
     sum = sum === undefined ? product : calls.run('Add', { a: sum, b: product });
