@@ -81,7 +81,7 @@ export interface CommittedBlackBoxRecipe {
 export const COMMITTED_BLACK_BOXES: Readonly<Record<ArchitectureName, CommittedBlackBoxRecipe>> = Object.freeze({
   plain: { epochs: 10, cropResize: 0.3 },
   inception: { epochs: 10, cropResize: 0.3 },
-  residual: { epochs: 12, cropResize: 0.3 },
+  residual: { epochs: 16, cropResize: 0.3 },
 });
 
 /** Items in the Fashion-MNIST train split. */
