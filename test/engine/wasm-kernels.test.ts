@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import { engineInfo } from '../../lib/engine/backend';
 import { registerOnednnKernels, unregisterOnednnKernels } from '../../lib/engine/onednn/index';
-import { imagesPerProduct, MAX_PATCH_VALUES } from '../../lib/engine/wasm-kernels/conv2d-backprop-filter';
+import { imagesPerProduct, MAX_PATCH_VALUES, usesPhasePlanes } from '../../lib/engine/wasm-kernels/conv2d-backprop-filter';
 import { isLeadingAxes } from '../../lib/engine/wasm-kernels/sum-leading-axes';
 import { Case, compareWithCpu, convCases, expectMaxPoolGradLikeCpu, expectStepsDoNotLeak, outSize } from '../helpers/compare-with-cpu';
 
@@ -53,7 +53,11 @@ describe('engine/wasm-kernels', function () {
   });
   const TOL = 1e-4;
 
-  it('Conv2DBackpropFilter matches the cpu backend', async () => {
+  it('Conv2DBackpropFilter matches the cpu backend, from phase planes and from the pixel loop', async () => {
+    const planes = convCases().map((c) => usesPhasePlanes(tf.backend_util.computeConv2DInfo(
+      [Number(c.batch), Number(c.h), Number(c.w), Number(c.cin)], [Number(c.kh), Number(c.kw), Number(c.cin), Number(c.cout)],
+      [Number(c.stride), Number(c.strideW)], 1, c.pad as 'same' | 'valid')) ? `planes /${c.stride}` : 'loop');
+    for (const path of ['planes /1', 'planes /2', 'planes /3', 'loop']) expect(planes, 'cases cover every path').to.include(path);
     for (const c of convCases()) {
       const { batch, h, w, cin, cout, kh, kw, stride, strideW, pad } = c as Record<string, number> & { pad: 'same' | 'valid' };
       const oh = outSize(h, kh, stride, 1, pad);

@@ -7,9 +7,9 @@
  * where xp is x padded by p: the product colsᵀ `[K, N]` × dy `[N, Cout]`,
  * K = KH·KW·Cin, N = B·OH·OW, whose result is already dW's layout. colsᵀ (the
  * input patches, transposed) is written by JavaScript straight into the wasm
- * heap ({@link writeTransposedPatches}, or, for stride 1 and 'same' padding,
- * block copies of x's channel planes, {@link writeShiftedPlanes}); XNNPACK
- * runs the product.
+ * heap ({@link writeTransposedPatches}, or, for 'same' padding on sizes the
+ * strides divide, block copies of x's phase planes, {@link writeShiftedPlanes});
+ * XNNPACK runs the product.
  *
  * colsᵀ holds KH·KW values per input value, so images go in groups whose
  * patches stay under {@link MAX_PATCH_VALUES}; the groups' products are summed.
@@ -81,36 +81,60 @@ function writeTransposedPatches(x: Float32Array, out: Float32Array, info: tf.bac
   }
 }
 
-/** Stride 1 with an output as large as the input ('same' padding): each row of colsᵀ is a shifted channel plane. */
-function isSameSizeStride1(info: tf.backend_util.Conv2DInfo): boolean {
-  return info.strideHeight === 1 && info.strideWidth === 1 && info.outHeight === info.inHeight && info.outWidth === info.inWidth;
+/**
+ * Whether each row of colsᵀ is a shifted phase plane of x: the output is the
+ * input divided by the strides ('same' padding, sizes divisible by the strides).
+ */
+export function usesPhasePlanes(info: tf.backend_util.Conv2DInfo): boolean {
+  const { inHeight: h, inWidth: w, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
+  return h % sh === 0 && w % sw === 0 && oh === h / sh && ow === w / sw;
 }
 
 /**
- * colsᵀ as {@link writeTransposedPatches} writes it, for {@link isSameSizeStride1}
- * convolutions, from x's channel planes `xT` `[Cin, B, H, W]`: row (kh, kw, ci)
- * is plane ci shifted by (kh − p_top)·W + (kw − p_left), one block copy per row,
- * then the values shifted across an image's border (rows and columns that read
- * padding) are zeroed. 2–3× faster than the pixel loop on the residual net's
- * 3×3 convolutions (4×4 to 32×32).
+ * x's phase planes `[sh, sw, Cin, B·OH·OW]`: plane (φh, φw, ci) holds
+ * x[b, oh·sh + φh, ow·sw + φw, ci] over (b, oh, ow), by two rank-4 transposes
+ * (a single rank-6 one is far slower on wasm); for stride 1, x's channel planes.
  */
-function writeShiftedPlanes(xT: Float32Array, out: Float32Array, info: tf.backend_util.Conv2DInfo, first: number, count: number): void {
-  const { batchSize, inHeight: h, inWidth: w, inChannels: cin, filterHeight: kh, filterWidth: kw } = info;
+function phasePlanes(calls: KernelCalls, x: Info, info: tf.backend_util.Conv2DInfo): Info {
+  const { batchSize: b, inChannels: cin, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
+  if (sh === 1 && sw === 1) return calls.transpose(x, [3, 0, 1, 2]);
+  // [B·OH, sh, OW, sw·Cin] → [sh, B·OH, OW, sw·Cin] = [sh, B·OH·OW, sw, Cin] → [sh, sw, Cin, B·OH·OW]
+  const rowsFirst = calls.transpose(calls.reshape(x, [b * oh, sh, ow, sw * cin]), [1, 0, 2, 3]);
+  return calls.transpose(calls.reshape(rowsFirst, [sh, b * oh * ow, sw, cin]), [0, 2, 3, 1]);
+}
+
+/** Floor division and its non-negative remainder. */
+function divide(a: number, s: number): [number, number] {
+  const q = Math.floor(a / s);
+  return [q, a - q * s];
+}
+
+/**
+ * colsᵀ as {@link writeTransposedPatches} writes it, for {@link usesPhasePlanes}
+ * convolutions, from x's {@link phasePlanes}: tap (kh, kw) reads at
+ * (oh·sh + kh − p_top, ow·sw + kw − p_left), i.e. phase ((kh − p_top) mod sh, …)
+ * shifted by (⌊(kh − p_top) / sh⌋, …) planes rows and columns, so each row of
+ * colsᵀ is one block copy of a plane, then the values shifted across an
+ * image's border (those that read padding) are zeroed. On the residual net's
+ * 3×3 stride-1 convolutions (4×4 to 32×32) 2–3× faster than the pixel loop.
+ */
+function writeShiftedPlanes(planes: Float32Array, out: Float32Array, info: tf.backend_util.Conv2DInfo, first: number, count: number): void {
+  const { batchSize, inChannels: cin, filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: h, outWidth: w } = info;
   const { top, left } = info.padInfo;
   const plane = h * w;
   const n = count * plane;
   // One view of the whole heap, so that copies between the two tensors are copyWithin (no clone of the source).
   const heap = new Float32Array(out.buffer);
   const outAt = out.byteOffset / 4;
-  const xAt = xT.byteOffset / 4 + first * plane;
+  const planesAt = planes.byteOffset / 4 + first * plane;
   for (let i = 0; i < kh; i++) {
+    const [dy, ph] = divide(i - top, sh);
     for (let j = 0; j < kw; j++) {
-      const dy = i - top;
-      const dx = j - left;
+      const [dx, pw] = divide(j - left, sw);
       const shift = dy * w + dx;
       for (let ci = 0; ci < cin; ci++) {
         const row = outAt + ((i * kw + j) * cin + ci) * n;
-        const src = xAt + ci * batchSize * plane;
+        const src = planesAt + ((ph * sw + pw) * cin + ci) * batchSize * plane;
         const from = Math.max(0, -shift);
         const to = Math.min(n, n - shift);
         heap.copyWithin(row + from, src + from + shift, src + to + shift);
@@ -132,7 +156,7 @@ function writeShiftedPlanes(xT: Float32Array, out: Float32Array, info: tf.backen
 function backpropFilter(calls: KernelCalls, backend: WasmHeapBackend, x: Info, dy: Info, info: tf.backend_util.Conv2DInfo, filterShape: number[]): Info {
   const { batchSize, outHeight: oh, outWidth: ow, outChannels: cout } = info;
   const fanIn = info.filterHeight * info.filterWidth * info.inChannels;
-  const planes = isSameSizeStride1(info) ? calls.transpose(x, [3, 0, 1, 2]) : undefined;
+  const planes = usesPhasePlanes(info) ? phasePlanes(calls, x, info) : undefined;
   const group = imagesPerProduct(info);
   let sum: Info | undefined;
   for (let first = 0; first < batchSize; first += group) {
