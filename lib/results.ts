@@ -12,8 +12,9 @@ import { engineInfo } from './engine/backend';
 /** Who, where and with what a result was produced. */
 export interface RunMetadata {
   command: string;
+  /** HEAD when the process started. */
   gitCommit: string;
-  /** True when the working tree had uncommitted changes. */
+  /** True when the working tree had uncommitted changes when the process started. */
   gitDirty: boolean;
   engine: string;
   backend: string;
@@ -31,13 +32,19 @@ function git(args: string): string {
   }
 }
 
+/**
+ * The checkout's commit and state when this process loaded the kit: a long
+ * run's results name the code it started with, not a commit made while it ran.
+ */
+const GIT_AT_START = { commit: git('rev-parse HEAD') || 'unknown', dirty: git('status --porcelain --untracked-files=no') !== '' };
+
 /** Metadata of the current process; call after `initEngine()`. */
 export function runMetadata(startedAt = new Date()): RunMetadata {
   const { engine, backend } = engineInfo();
   return {
     command: process.argv.slice(1).map((a) => path.relative(process.cwd(), a) || a).join(' '),
-    gitCommit: git('rev-parse HEAD') || 'unknown',
-    gitDirty: git('status --porcelain --untracked-files=no') !== '',
+    gitCommit: GIT_AT_START.commit,
+    gitDirty: GIT_AT_START.dirty,
     engine,
     backend,
     node: process.version,
