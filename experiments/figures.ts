@@ -12,6 +12,8 @@
  *                                    → results/figures/localisation-error.png, crop-metric.png
  *   results/ablations/alternative/<setting id>.json (npm run ablation:alternative)
  *                                    → results/figures/ablation-alternative.png (scores per A)
+ *   results/ablations/alternative-masker/<setting id>.json (npm run ablation:alternative-masker)
+ *                                    → results/figures/ablation-alternative-masker.png (scores per A, trained maskers)
  *   results/ablations/lambda/<setting id>.json (npm run ablation:lambda)
  *                                    → results/figures/ablation-lambda-{localisation-error,mask-area}.png
  *                                      (heat maps over λ1 × λ2)
@@ -184,15 +186,17 @@ function jobs(resultsDir: string): FigureJob[] {
     const found = fs.existsSync(dir) && fs.readdirSync(dir).some((f) => f.endsWith('.json'));
     return [{ file: path.join(dir, '<setting id>.json'), found, command: `npm run ablation:${study}` }];
   };
-  const ablationAlternative: FigureJob = {
-    name: 'ablation-alternative',
-    inputs: studyInput('alternative'),
+  /** Scores per alternative image A, from a study that varies only A. */
+  const alternativeBars = (study: string, method: string): FigureJob => ({
+    name: `ablation-${study}`,
+    inputs: studyInput(study),
     needsAll: true,
     build: () => {
-      const rows = readAblationStudy(studyDir('alternative'));
-      return ablationBarsFigure(rows, undefined, { title: `Scores per alternative image A<br><sub>iterative masks explaining ${blackBoxesOf(rows)}, Cluttered Fashion-MNIST test images</sub>` });
+      const rows = readAblationStudy(studyDir(study));
+      return ablationBarsFigure(rows, undefined, { title: `Scores per alternative image A<br><sub>${method} explaining ${blackBoxesOf(rows)}, Cluttered Fashion-MNIST test images</sub>` });
     },
-  };
+  });
+  const ablationAlternative = [alternativeBars('alternative', 'iterative masks'), alternativeBars('alternative-masker', 'trained maskers')];
   const lambdaMetrics = [
     { name: 'localisation-error', metric: 'localisationError', title: 'Localisation error' },
     { name: 'mask-area', metric: 'meanMaskArea', title: 'Mean mask area' },
@@ -209,7 +213,7 @@ function jobs(resultsDir: string): FigureJob[] {
       },
     }),
   );
-  return [blackBoxAccuracy, ...maskerTraining, maskerAreas, ...lambdaGrids, localisationError, cropMetric, ablationAlternative, ...ablationLambda];
+  return [blackBoxAccuracy, ...maskerTraining, maskerAreas, ...lambdaGrids, localisationError, cropMetric, ...ablationAlternative, ...ablationLambda];
 }
 
 async function main(): Promise<void> {
