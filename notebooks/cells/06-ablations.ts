@@ -5,14 +5,15 @@
 // alternative A (blur, colour + noise, or a random mix of both) and weigh the
 // mask's smoothness (λ1, TV) and area (λ2, AV) against keeping and destroying
 // the class. `experiments/ablate.ts` scores one setting per results file,
-// `results/ablations/<study>/<setting id>.json`, with iterative masks on the
-// `residual` black box and the evaluation of notebook 05 (localisation
+// `results/ablations/<study>/<setting id>.json`, with iterative masks (or
+// trained maskers) on the `residual` black box and the evaluation of notebook 05 (localisation
 // error, crop metric s(a, p), mask area, fake-class mask area):
 //
 // - `npm run ablation:alternative`: A ∈ {blur, noise, constant, random-mix};
-// - `npm run ablation:lambda`: λ1 ∈ {3, 10, 30} × λ2 ∈ {2, 4, 8}.
+// - `npm run ablation:alternative-masker`: the same A's, one trained masker each;
+// - `npm run ablation:lambda`: λ1 ∈ {3, 10, 30} × λ2 ∈ {2, 8}.
 //
-// The first two sections only read those files; the last one runs a sweep of
+// The first sections only read those files; the last one runs a sweep of
 // your own. Environment: `SALIENCY_ABLATIONS_DIR` reads the studies from
 // another folder (default `results/ablations`); `SALIENCY_NOTEBOOK_FAST=1`
 // makes the last section's sweep tiny and temporary (used by CI).
@@ -48,16 +49,23 @@ const table = (rows: readonly AblationRow[]) => {
 // The paper picks a random mix of blur and colour + noise so that the mask
 // cannot exploit the artefacts of one kind of removal. Per A: the scores side
 // by side, then the crop metric's distribution (box from its stored 5, 25,
-// 50, 75, 95% quantiles; mean dashed).
+// 50, 75, 95% quantiles; mean dashed). First with iterative masks (no
+// training, so nothing can be exploited across images), then with one trained
+// masker per A (`npm run ablation:alternative-masker`), the paper's setting.
 //%% code
-const alternativeRows = readAblationStudy(path.join(ABLATIONS, 'alternative'));
-if (!alternativeRows.length) {
-  console.log(`no ${path.join(ABLATIONS, 'alternative')}/*.json yet; produce them with:\n  npm run ablation:alternative`);
-} else {
-  table(alternativeRows);
-  showFigure(ablationBarsFigure(alternativeRows, undefined, { title: 'Scores per alternative image A (iterative masks)' }));
-  showFigure(ablationCropMetricFigure(alternativeRows, { title: 'Crop metric per alternative image A' }));
-}
+const showAlternatives = (study: string, method: string) => {
+  const rows = readAblationStudy(path.join(ABLATIONS, study));
+  if (!rows.length) {
+    console.log(`no ${path.join(ABLATIONS, study)}/*.json yet; produce them with:\n  npm run ablation:${study}`);
+    return;
+  }
+  table(rows);
+  showFigure(ablationBarsFigure(rows, undefined, { title: `Scores per alternative image A (${method})` }));
+  showFigure(ablationCropMetricFigure(rows, { title: `Crop metric per alternative image A (${method})` }));
+};
+showAlternatives('alternative', 'iterative masks');
+//%% code
+showAlternatives('alternative-masker', 'trained maskers');
 //%% md
 // ## The weights λ1 (TV) and λ2 (area)
 //
