@@ -6,22 +6,9 @@
  * reductions go to the kernel registered before.
  */
 import * as tf from '@tensorflow/tfjs';
-import { WasmHeapBackend } from '../wasm-heap';
-import { leadingAxesSum } from '../wasm-kernels/sum-leading-axes';
+import { sumLeadingAxesConfig } from '../wasm-kernels/sum-leading-axes';
 import { loadOnednnAddon } from './addon';
 
 export function onednnSumConfig(backendName: string, fallback: tf.KernelFunc): tf.KernelConfig {
-  const addon = loadOnednnAddon();
-  return {
-    kernelName: 'Sum',
-    backendName,
-    kernelFunc: (args) => {
-      const sum = leadingAxesSum(args);
-      if (!sum) return fallback(args);
-      const backend = args.backend as WasmHeapBackend;
-      const out = backend.makeOutput(sum.shape, 'float32'); // before the views
-      addon.sumRows(backend.typedArrayFromHeap(sum.x), backend.typedArrayFromHeap(out), sum.rows, sum.cols);
-      return out;
-    },
-  };
+  return sumLeadingAxesConfig(backendName, fallback, loadOnednnAddon().sumRows);
 }

@@ -21,7 +21,7 @@ export function isLeadingAxes(axes: number[], rank: number): boolean {
 }
 
 /** A `Sum` over the leading axes of a non-empty float tensor, read as rows of an `[R, C]` matrix. */
-export interface LeadingAxesSum {
+interface LeadingAxesSum {
   x: tf.TensorInfo;
   rows: number;
   cols: number;
@@ -30,7 +30,7 @@ export interface LeadingAxesSum {
 }
 
 /** The `Sum` call as a {@link LeadingAxesSum}, or undefined when it reduces other axes, is empty or not float32. */
-export function leadingAxesSum({ inputs, attrs }: Pick<Parameters<tf.KernelFunc>[0], 'inputs' | 'attrs'>): LeadingAxesSum | undefined {
+function leadingAxesSum({ inputs, attrs }: Pick<Parameters<tf.KernelFunc>[0], 'inputs' | 'attrs'>): LeadingAxesSum | undefined {
   const { x } = inputs as { x: tf.TensorInfo };
   const { axis, keepDims } = attrs as unknown as tf.SumAttrs;
   const axes = tf.util.parseAxisParam(axis, x.shape);
@@ -40,27 +40,37 @@ export function leadingAxesSum({ inputs, attrs }: Pick<Parameters<tf.KernelFunc>
   return { x, rows: tf.util.sizeFromShape(x.shape) / cols, cols, shape: keepDims ? [...axes.map(() => 1), ...kept] : kept };
 }
 
-export function sumLeadingAxesConfig(backendName: string, fallback: tf.KernelFunc): tf.KernelConfig {
+/** Writes the sum of the `rows` rows of the `[rows, cols]` matrix `x` into `out` (`cols` values). */
+export type RowSum = (x: Float32Array, out: Float32Array, rows: number, cols: number) => void;
+
+/** {@link RowSum} in JavaScript: accumulated in float64 (a Float32Array would round at every row), four rows per pass over the accumulator. */
+export function sumRowsInJavaScript(x: Float32Array, out: Float32Array, rows: number, cols: number): void {
+  const acc = new Float64Array(cols);
+  let r = 0;
+  for (let o = 0; r + 4 <= rows; r += 4, o += 4 * cols) {
+    for (let c = 0, a = o; c < cols; c++, a++) acc[c] += x[a] + x[a + cols] + x[a + 2 * cols] + x[a + 3 * cols];
+  }
+  for (let o = r * cols; r < rows; r++, o += cols) {
+    for (let c = 0; c < cols; c++) acc[c] += x[o + c];
+  }
+  out.set(acc);
+}
+
+/**
+ * `Sum` over leading axes as `sumRows` on the tensors in the wasm heap (the
+ * JavaScript row sum here, the addon's native one on the onednn engine);
+ * any other reduction goes to `fallback`.
+ */
+export function sumLeadingAxesConfig(backendName: string, fallback: tf.KernelFunc, sumRows: RowSum = sumRowsInJavaScript): tf.KernelConfig {
   return {
     kernelName: 'Sum',
     backendName,
     kernelFunc: (args) => {
       const sum = leadingAxesSum(args);
       if (!sum) return fallback(args);
-      const { x, rows, cols, shape } = sum;
       const backend = args.backend as WasmHeapBackend;
-      const out = backend.makeOutput(shape, 'float32'); // allocate first: growing the heap detaches older views
-      const source = backend.typedArrayFromHeap(x);
-      // Accumulate in float64 (a Float32Array would round at every row), four rows per pass over acc, then store.
-      const acc = new Float64Array(cols);
-      let r = 0;
-      for (let o = 0; r + 4 <= rows; r += 4, o += 4 * cols) {
-        for (let c = 0, a = o; c < cols; c++, a++) acc[c] += source[a] + source[a + cols] + source[a + 2 * cols] + source[a + 3 * cols];
-      }
-      for (let o = r * cols; r < rows; r++, o += cols) {
-        for (let c = 0; c < cols; c++) acc[c] += source[o + c];
-      }
-      backend.typedArrayFromHeap(out).set(acc);
+      const out = backend.makeOutput(sum.shape, 'float32'); // allocate first: growing the heap detaches older views
+      sumRows(backend.typedArrayFromHeap(sum.x), backend.typedArrayFromHeap(out), sum.rows, sum.cols);
       return out;
     },
   };
