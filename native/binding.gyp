@@ -5,7 +5,13 @@
       "sources": ["wasm-heap-kernels.cc"],
       "cflags_cc": ["-O3", "-std=c++17", "-fexceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
-      "libraries": ["-ldnnl"]
+      "libraries": ["-ldnnl"],
+      "configurations": {
+        "Debug": {
+          "cflags_cc": ["-fsanitize=address", "-fno-omit-frame-pointer", "-g"],
+          "ldflags": ["-fsanitize=address"]
+        }
+      }
     }
   ]
 }

@@ -13,13 +13,26 @@
 //   maxPoolGrad(x, y, dy, dx, poolDims)                       dx of a max pool (y = its output)
 //   implementation(op, dims) → string                         oneDNN's implementation name
 // Convolution primitives are built once per shape and kept (oneDNN JIT-compiles them).
+//
+// Memory safety: every array is checked against the shape it must hold and
+// outputs against overlapping inputs before anything runs (a thrown error
+// names the kernel and the shape); shapes oneDNN would reject are refused the
+// same way. Strided 1×1 convolutions are reduced to unit stride here rather
+// than by oneDNN: its "reduce to unit stride" path writes past its workspace
+// for NHWC sources with fewer input channels than its vector block
+// (oneDNN issue 6035). oneDNN's scratchpad is the kit's own, placed so that
+// its end touches an inaccessible page: an overrun by oneDNN faults at once
+// instead of corrupting the heap.
 #include <node_api.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <map>
+#include <sstream>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -37,11 +50,19 @@ using dims_t = memory::dims;
 using tag = memory::format_tag;
 constexpr auto f32 = memory::data_type::f32;
 
+struct JsError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 // Order of the dims array passed from JavaScript.
 enum Dim { N, IH, IW, CI, KH, KW, CO, OH, OW, SH, SW, DH, DW, PT, PL, PB, PR, DIM_COUNT };
 enum Op { FORWARD = 0, BACKWARD_DATA = 1, BACKWARD_WEIGHTS = 2 };
+const char *const OP_NAMES[] = {"forward convolution", "convolution backward data", "convolution backward weights"};
 // Activations fused after a forward convolution (tfjs's FusedConv2D).
 enum Activation { LINEAR = 0, RELU = 1, RELU6 = 2, LEAKY_RELU = 3, ELU = 4, SIGMOID = 5 };
+
+// No array the kit hands over comes near this many values; larger shapes are refused before any size is multiplied out.
+constexpr int64_t MAX_VALUES = int64_t{1} << 40;
 
 struct Dims {
   int64_t v[DIM_COUNT];
@@ -55,6 +76,56 @@ struct Dims {
   dims_t padR() const { return {v[PB], v[PR]}; }
 };
 
+// The shapes of a convolution, TensorFlow's way round, for error messages.
+std::string describe(const Dims &d) {
+  std::ostringstream s;
+  s << "x [" << d.v[N] << ", " << d.v[IH] << ", " << d.v[IW] << ", " << d.v[CI] << "], filter [" << d.v[KH] << ", " << d.v[KW] << ", " << d.v[CI]
+    << ", " << d.v[CO] << "], y [" << d.v[N] << ", " << d.v[OH] << ", " << d.v[OW] << ", " << d.v[CO] << "], strides " << d.v[SH] << "x" << d.v[SW]
+    << ", dilations " << d.v[DH] << "x" << d.v[DW] << ", pads " << d.v[PT] << " " << d.v[PL] << " " << d.v[PB] << " " << d.v[PR];
+  return s.str();
+}
+
+// Product of sizes that are each in [1, MAX_VALUES]; throws naming `where` when it exceeds MAX_VALUES.
+int64_t product(std::initializer_list<int64_t> sizes, const std::string &where) {
+  int64_t p = 1;
+  for (int64_t s : sizes) {
+    if (s < 1 || s > MAX_VALUES || p > MAX_VALUES / s) throw JsError(where + ": an array would hold more than 2^40 values or a size is below 1");
+    p *= s;
+  }
+  return p;
+}
+
+// Values of x, y and the filter of a convolution.
+int64_t srcSize(const Dims &d, const std::string &where) { return product({d.v[N], d.v[IH], d.v[IW], d.v[CI]}, where); }
+int64_t dstSize(const Dims &d, const std::string &where) { return product({d.v[N], d.v[OH], d.v[OW], d.v[CO]}, where); }
+int64_t weightsSize(const Dims &d, const std::string &where) { return product({d.v[KH], d.v[KW], d.v[CI], d.v[CO]}, where); }
+
+// Throws, naming the kernel and the shapes, unless `d` is a convolution oneDNN
+// runs as TensorFlow defines it: sizes, strides and dilations of at least 1,
+// pads of at least 0, and output sizes that follow from the rest.
+void validate(const std::string &where, const Dims &d) {
+  auto fail = [&](const char *why) { throw JsError(where + ": " + why + " (" + describe(d) + ")"); };
+  for (int i : {N, IH, IW, CI, KH, KW, CO, OH, OW}) {
+    if (d.v[i] < 1 || d.v[i] > MAX_VALUES) fail("every size must be at least 1");
+  }
+  for (int i : {SH, SW, DH, DW}) {
+    if (d.v[i] < 1 || d.v[i] > MAX_VALUES) fail("strides and dilations must be at least 1");
+  }
+  for (int i : {PT, PL, PB, PR}) {
+    if (d.v[i] < 0 || d.v[i] > MAX_VALUES) fail("pads must be at least 0");
+  }
+  auto outSize = [](int64_t in, int64_t k, int64_t dilation, int64_t stride, int64_t before, int64_t after) {
+    const int64_t span = in + before + after - ((k - 1) * dilation + 1);
+    return span < 0 ? int64_t{0} : span / stride + 1;
+  };
+  if (outSize(d.v[IH], d.v[KH], d.v[DH], d.v[SH], d.v[PT], d.v[PB]) != d.v[OH] || outSize(d.v[IW], d.v[KW], d.v[DW], d.v[SW], d.v[PL], d.v[PR]) != d.v[OW]) {
+    fail("the output size does not follow from the input size, kernel, strides, dilations and pads");
+  }
+  srcSize(d, where);
+  dstSize(d, where);
+  weightsSize(d, where);
+}
+
 dnnl::engine &cpu() {
   static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
   return engine;
@@ -66,11 +137,56 @@ dnnl::stream &cpuStream() {
 
 memory::desc plain(const dims_t &d, tag t) { return memory::desc(d, f32, t); }
 
+// One region of memory whose end touches an inaccessible page. It serves as
+// oneDNN's scratchpad: each request is placed at the end, so a write past it
+// faults at once instead of corrupting whatever the heap holds next.
+class GuardedBuffer {
+ public:
+  GuardedBuffer() = default;
+  GuardedBuffer(const GuardedBuffer &) = delete;
+  GuardedBuffer &operator=(const GuardedBuffer &) = delete;
+  ~GuardedBuffer() { release(); }
+
+  // `bytes` (rounded up to 64) ending at the guard page; valid until the next call.
+  void *end(size_t bytes) {
+    const size_t need = (bytes + 63) / 64 * 64;
+    if (need > capacity_) grow(need);
+    return base_ + capacity_ - need;
+  }
+
+ private:
+  void grow(size_t need) {
+    release();
+    const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    const size_t capacity = (need + page - 1) / page * page;
+    void *mapped = mmap(nullptr, capacity + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mapped == MAP_FAILED) throw std::bad_alloc();
+    base_ = static_cast<char *>(mapped);
+    capacity_ = capacity;
+    if (mprotect(base_ + capacity_, page, PROT_NONE) != 0) {
+      release();
+      throw std::runtime_error("oneDNN scratchpad: mprotect of the guard page failed");
+    }
+  }
+  void release() {
+    if (base_) munmap(base_, capacity_ + static_cast<size_t>(sysconf(_SC_PAGESIZE)));
+    base_ = nullptr;
+    capacity_ = 0;
+  }
+  char *base_ = nullptr;
+  size_t capacity_ = 0;
+};
+
+GuardedBuffer &scratchpad() {
+  static GuardedBuffer buffer;
+  return buffer;
+}
+
 // One convolution of a fixed shape, ready to run: its primitive and, where
 // oneDNN wants another filter layout than HWIO, the reorder and the buffer.
 struct Plan {
   dnnl::primitive conv;
-  memory::desc srcMd, dstMd, userWeightsMd, weightsMd;
+  memory::desc srcMd, dstMd, userWeightsMd, weightsMd, scratchpadMd;
   std::string impl;
   bool reorderWeights = false;
   std::unique_ptr<memory> weightsBuffer;  // oneDNN's layout, when it differs
@@ -101,14 +217,21 @@ void attachWeights(Plan &plan, const memory::desc &chosen, bool userToChosen) {
   plan.weightsReorder = dnnl::reorder(dnnl::reorder::primitive_desc(cpu(), from, cpu(), to));
 }
 
+// Attributes of every convolution: the scratchpad is the caller's (see GuardedBuffer).
+dnnl::primitive_attr userScratchpad() {
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  return attr;
+}
+
 Plan makePlan(Op op, const Dims &d, int activation, float alpha, bool bias) {
   Plan plan;
   plan.srcMd = plain(d.src(), tag::nhwc);
   plan.dstMd = plain(d.dst(), tag::nhwc);
   plan.userWeightsMd = plain(d.weights(), tag::hwio);
   plan.hasBias = bias;
+  dnnl::primitive_attr attr = userScratchpad();
   if (op == FORWARD) {
-    dnnl::primitive_attr attr;
     if (activation != LINEAR) {
       dnnl::post_ops ops;
       switch (activation) {
@@ -117,29 +240,32 @@ Plan makePlan(Op op, const Dims &d, int activation, float alpha, bool bias) {
         case LEAKY_RELU: ops.append_eltwise(1.f, algorithm::eltwise_relu, alpha, 0.f); break;
         case ELU: ops.append_eltwise(1.f, algorithm::eltwise_elu, 1.f, 0.f); break;
         case SIGMOID: ops.append_eltwise(1.f, algorithm::eltwise_logistic, 0.f, 0.f); break;
-        default: throw std::invalid_argument("unknown activation code " + std::to_string(activation));
+        default: throw JsError("forward convolution: unknown activation code " + std::to_string(activation));
       }
       attr.set_post_ops(ops);
     }
     auto pd = forwardDesc(d, plan.srcMd, plan.dstMd, bias, attr, dnnl::prop_kind::forward_inference);
     plan.conv = dnnl::convolution_forward(pd);
     plan.impl = pd.impl_info_str();
+    plan.scratchpadMd = pd.scratchpad_desc();
     attachWeights(plan, pd.weights_desc(), true);
   } else if (op == BACKWARD_DATA) {
     auto hint = forwardDesc(d, plan.srcMd, plan.dstMd, false, dnnl::primitive_attr(), dnnl::prop_kind::forward_training);
     dnnl::convolution_backward_data::desc desc(algorithm::convolution_direct, plan.srcMd, plain(d.weights(), tag::any), plan.dstMd,
                                                d.strides(), d.dilates(), d.padL(), d.padR());
-    dnnl::convolution_backward_data::primitive_desc pd(desc, cpu(), hint);
+    dnnl::convolution_backward_data::primitive_desc pd(desc, attr, cpu(), hint);
     plan.conv = dnnl::convolution_backward_data(pd);
     plan.impl = pd.impl_info_str();
+    plan.scratchpadMd = pd.scratchpad_desc();
     attachWeights(plan, pd.weights_desc(), true);
   } else {
     auto hint = forwardDesc(d, plan.srcMd, plan.dstMd, false, dnnl::primitive_attr(), dnnl::prop_kind::forward_training);
     dnnl::convolution_backward_weights::desc desc(algorithm::convolution_direct, plan.srcMd, plain(d.weights(), tag::any), plan.dstMd,
                                                   d.strides(), d.dilates(), d.padL(), d.padR());
-    dnnl::convolution_backward_weights::primitive_desc pd(desc, cpu(), hint);
+    dnnl::convolution_backward_weights::primitive_desc pd(desc, attr, cpu(), hint);
     plan.conv = dnnl::convolution_backward_weights(pd);
     plan.impl = pd.impl_info_str();
+    plan.scratchpadMd = pd.scratchpad_desc();
     attachWeights(plan, pd.diff_weights_desc(), false);
   }
   return plan;
@@ -159,9 +285,114 @@ Plan &planFor(Op op, const Dims &d, int activation, float alpha, bool bias) {
   return plans.emplace(key, makePlan(op, d, activation, alpha, bias)).first->second;
 }
 
+// --- Strided 1×1 convolutions -------------------------------------------------
+// A 1×1 convolution with a stride above 1 reads one pixel per output pixel:
+// it is the unit-stride, unpadded 1×1 convolution of the pixels it reads
+// (zeros where a read falls in the padding). Its gradient with respect to x
+// goes back to those pixels; every other pixel's gradient is 0.
+
+bool isStridedPointwise(const Dims &d) { return d.v[KH] == 1 && d.v[KW] == 1 && (d.v[SH] > 1 || d.v[SW] > 1); }
+
+// The unit-stride convolution over the read pixels: an input of the output's size.
+Dims unitStride(const Dims &d) {
+  Dims u = d;
+  u.v[IH] = d.v[OH];
+  u.v[IW] = d.v[OW];
+  u.v[SH] = u.v[SW] = u.v[DH] = u.v[DW] = 1;
+  u.v[PT] = u.v[PL] = u.v[PB] = u.v[PR] = 0;
+  return u;
+}
+
+// Calls visit(offset in x, offset in the read pixels) for each read pixel
+// that falls inside x (pixels read from the padding are skipped).
+template <typename Visit>
+void forEachReadPixel(const Dims &d, Visit visit) {
+  const int64_t c = d.v[CI];
+  for (int64_t n = 0; n < d.v[N]; n++) {
+    for (int64_t oy = 0; oy < d.v[OH]; oy++) {
+      const int64_t iy = oy * d.v[SH] - d.v[PT];
+      for (int64_t ox = 0; ox < d.v[OW]; ox++) {
+        const int64_t ix = ox * d.v[SW] - d.v[PL];
+        if (iy >= 0 && iy < d.v[IH] && ix >= 0 && ix < d.v[IW]) visit(((n * d.v[IH] + iy) * d.v[IW] + ix) * c, ((n * d.v[OH] + oy) * d.v[OW] + ox) * c);
+      }
+    }
+  }
+}
+
+std::vector<float> gatherReadPixels(const float *x, const Dims &d) {
+  std::vector<float> read(static_cast<size_t>(d.v[N] * d.v[OH] * d.v[OW] * d.v[CI]), 0.f);
+  forEachReadPixel(d, [&](int64_t in, int64_t at) { std::copy(x + in, x + in + d.v[CI], read.data() + at); });
+  return read;
+}
+
+void scatterReadPixels(const float *read, const Dims &d, float *dx) {
+  std::fill(dx, dx + d.v[N] * d.v[IH] * d.v[IW] * d.v[CI], 0.f);
+  forEachReadPixel(d, [&](int64_t in, int64_t at) { std::copy(read + at, read + at + d.v[CI], dx + in); });
+}
+
+// --- Running planned convolutions ----------------------------------------------
+
+// Runs a planned convolution on the kit's scratchpad and waits for it.
+void runConv(Plan &plan, std::unordered_map<int, memory> args) {
+  const size_t scratch = plan.scratchpadMd.get_size();
+  if (scratch > 0) args.emplace(DNNL_ARG_SCRATCHPAD, memory(plan.scratchpadMd, cpu(), scratchpad().end(scratch)));
+  plan.conv.execute(cpuStream(), args);
+  cpuStream().wait();
+}
+
+// The filter as a forward or backward-data convolution reads it: the caller's
+// HWIO array, or oneDNN's layout of it after a reorder.
+memory filterInput(Plan &plan, float *w) {
+  memory user(plan.userWeightsMd, cpu(), w);
+  if (!plan.reorderWeights) return user;
+  plan.weightsReorder.execute(cpuStream(), user, *plan.weightsBuffer);
+  return *plan.weightsBuffer;
+}
+
+void convForward(const Dims &d, float *x, float *w, float *b, float *y, int activation, float alpha) {
+  if (isStridedPointwise(d)) {
+    std::vector<float> read = gatherReadPixels(x, d);
+    return convForward(unitStride(d), read.data(), w, b, y, activation, alpha);
+  }
+  Plan &plan = planFor(FORWARD, d, activation, alpha, b != nullptr);
+  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(plan.srcMd, cpu(), x)},
+                                       {DNNL_ARG_WEIGHTS, filterInput(plan, w)},
+                                       {DNNL_ARG_DST, memory(plan.dstMd, cpu(), y)}};
+  if (b) args.emplace(DNNL_ARG_BIAS, memory(plain({d.v[CO]}, tag::x), cpu(), b));
+  runConv(plan, std::move(args));
+}
+
+void convBackwardData(const Dims &d, float *dy, float *w, float *dx) {
+  if (isStridedPointwise(d)) {
+    std::vector<float> read(static_cast<size_t>(d.v[N] * d.v[OH] * d.v[OW] * d.v[CI]));
+    convBackwardData(unitStride(d), dy, w, read.data());
+    return scatterReadPixels(read.data(), d, dx);
+  }
+  Plan &plan = planFor(BACKWARD_DATA, d, LINEAR, 0.f, false);
+  runConv(plan, {{DNNL_ARG_DIFF_DST, memory(plan.dstMd, cpu(), dy)},
+                 {DNNL_ARG_WEIGHTS, filterInput(plan, w)},
+                 {DNNL_ARG_DIFF_SRC, memory(plan.srcMd, cpu(), dx)}});
+}
+
+void convBackwardWeights(const Dims &d, float *x, float *dy, float *dw) {
+  if (isStridedPointwise(d)) {
+    std::vector<float> read = gatherReadPixels(x, d);
+    return convBackwardWeights(unitStride(d), read.data(), dy, dw);
+  }
+  Plan &plan = planFor(BACKWARD_WEIGHTS, d, LINEAR, 0.f, false);
+  memory user(plan.userWeightsMd, cpu(), dw);
+  runConv(plan, {{DNNL_ARG_SRC, memory(plan.srcMd, cpu(), x)},
+                 {DNNL_ARG_DIFF_DST, memory(plan.dstMd, cpu(), dy)},
+                 {DNNL_ARG_DIFF_WEIGHTS, plan.reorderWeights ? *plan.weightsBuffer : user}});
+  if (plan.reorderWeights) {
+    plan.weightsReorder.execute(cpuStream(), *plan.weightsBuffer, user);
+    cpuStream().wait();
+  }
+}
+
 // Sum over the rows of an [R, C] matrix (a bias gradient: NHWC summed over
-// N, H, W). oneDNN 2.6's reduction primitive takes its reference path here
-// (24 ms for 65,536 × 16), so this is a plain loop the compiler vectorises:
+// N, H, W). oneDNN 2.6's reduction primitive takes its slow reference path
+// for this shape, so this is a plain loop the compiler vectorises:
 // blocks of rows summed in float, the blocks added in double.
 void sumRows(const float *x, float *out, int64_t rows, int64_t cols) {
   constexpr int64_t BLOCK = 64;
@@ -238,16 +469,13 @@ void maxPoolGrad(const float *x, const float *y, const float *dy, float *dx, con
 
 // --- Node-API glue ----------------------------------------------------------
 
-struct JsError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
 void check(napi_env env, napi_status status, const char *what) {
   if (status != napi_ok) throw JsError(std::string("wasm-heap-kernels: ") + what);
 }
 
-// A typed array's data and length; throws naming the argument unless it is a typed array of type `want`.
-std::pair<void *, size_t> typedArray(napi_env env, napi_value value, napi_typedarray_type want, const char *name, const char *typeName) {
+// A typed array's data and length; throws naming the kernel and argument unless it is a typed array of type `want`.
+std::pair<void *, size_t> typedArray(napi_env env, napi_value value, napi_typedarray_type want, const std::string &where, const char *name,
+                                     const char *typeName) {
   napi_typedarray_type type;
   size_t length = 0;
   void *data = nullptr;
@@ -256,42 +484,58 @@ std::pair<void *, size_t> typedArray(napi_env env, napi_value value, napi_typeda
   bool isTyped = false;
   check(env, napi_is_typedarray(env, value, &isTyped), "napi_is_typedarray");
   if (isTyped) check(env, napi_get_typedarray_info(env, value, &type, &length, &data, &buffer, &offset), "napi_get_typedarray_info");
-  if (!isTyped || type != want) throw JsError(std::string(name) + " must be a " + typeName);
+  if (!isTyped || type != want) throw JsError(where + ": " + name + " must be a " + typeName);
   return {data, length};
 }
 
-float *floats(napi_env env, napi_value value, size_t expected, const char *name) {
-  auto [data, length] = typedArray(env, value, napi_float32_array, name, "Float32Array");
-  if (length != expected) {
-    throw JsError(std::string(name) + " has " + std::to_string(length) + " values, the shape needs " + std::to_string(expected));
+// A Float32Array argument of exactly `expected` values; throws naming the kernel, the argument and both lengths otherwise.
+float *floats(napi_env env, napi_value value, int64_t expected, const std::string &where, const char *name) {
+  auto [data, length] = typedArray(env, value, napi_float32_array, where, name, "Float32Array");
+  if (static_cast<int64_t>(length) != expected) {
+    throw JsError(where + ": " + name + " has " + std::to_string(length) + " values, the shape needs " + std::to_string(expected));
   }
   return static_cast<float *>(data);
 }
 
-const int32_t *ints(napi_env env, napi_value value, size_t expected, const char *name) {
-  auto [data, length] = typedArray(env, value, napi_int32_array, name, "Int32Array");
-  if (length != expected) throw JsError(std::string(name) + " must be an Int32Array of " + std::to_string(expected));
+const int32_t *ints(napi_env env, napi_value value, size_t expected, const std::string &where, const char *name) {
+  auto [data, length] = typedArray(env, value, napi_int32_array, where, name, "Int32Array");
+  if (length != expected) throw JsError(where + ": " + name + " must be an Int32Array of " + std::to_string(expected) + " values");
   return static_cast<const int32_t *>(data);
 }
 
-Dims readDims(napi_env env, napi_value value) {
-  const int32_t *v = ints(env, value, DIM_COUNT, "dims");
+// An array argument after its checks: where it lies, for the overlap check.
+struct Array {
+  const char *name;
+  const float *data;
+  int64_t size;
+};
+
+// Throws naming both arrays when an output shares memory with another argument (a kernel reads its inputs while writing).
+void checkDisjoint(const std::string &where, std::initializer_list<Array> outputs, std::initializer_list<Array> inputs) {
+  auto overlap = [](const Array &a, const Array &b) { return a.data < b.data + b.size && b.data < a.data + a.size; };
+  for (auto out = outputs.begin(); out != outputs.end(); ++out) {
+    for (const Array &in : inputs) {
+      if (in.data && overlap(*out, in)) throw JsError(where + ": output " + out->name + " shares memory with " + in.name);
+    }
+    for (auto other = std::next(out); other != outputs.end(); ++other) {
+      if (overlap(*out, *other)) throw JsError(where + ": outputs " + out->name + " and " + other->name + " share memory");
+    }
+  }
+}
+
+Dims readDims(napi_env env, napi_value value, const char *kernel) {
+  const int32_t *v = ints(env, value, DIM_COUNT, kernel, "dims");
   Dims d;
   for (int i = 0; i < DIM_COUNT; i++) d.v[i] = v[i];
+  validate(kernel, d);
   return d;
 }
 
-int64_t product(const dims_t &d) {
-  int64_t p = 1;
-  for (auto x : d) p *= x;
-  return p;
-}
-
 template <size_t Count>
-void readArgs(napi_env env, napi_callback_info info, napi_value (&args)[Count]) {
+void readArgs(napi_env env, napi_callback_info info, napi_value (&args)[Count], const char *kernel) {
   size_t argc = Count;
   check(env, napi_get_cb_info(env, info, &argc, args, nullptr, nullptr), "napi_get_cb_info");
-  if (argc != Count) throw JsError("expected " + std::to_string(Count) + " arguments, got " + std::to_string(argc));
+  if (argc != Count) throw JsError(std::string(kernel) + ": expected " + std::to_string(Count) + " arguments, got " + std::to_string(argc));
 }
 
 // Runs `body`, turning C++ and oneDNN errors into JavaScript errors.
@@ -307,43 +551,27 @@ napi_value guarded(napi_env env, Body body) {
   return nullptr;
 }
 
-// Runs a planned convolution and waits for it.
-void runConv(Plan &plan, const std::unordered_map<int, memory> &args) {
-  plan.conv.execute(cpuStream(), args);
-  cpuStream().wait();
-}
-
-// The filter as a forward or backward-data convolution reads it: the caller's
-// HWIO array, or oneDNN's layout of it after a reorder.
-memory filterInput(Plan &plan, float *w) {
-  memory user(plan.userWeightsMd, cpu(), w);
-  if (!plan.reorderWeights) return user;
-  plan.weightsReorder.execute(cpuStream(), user, *plan.weightsBuffer);
-  return *plan.weightsBuffer;
-}
-
 napi_value Forward(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     napi_value a[7];
-    readArgs(env, info, a);
-    Dims d = readDims(env, a[4]);
+    readArgs(env, info, a, OP_NAMES[FORWARD]);
+    const Dims d = readDims(env, a[4], OP_NAMES[FORWARD]);
+    const std::string where = std::string(OP_NAMES[FORWARD]) + " (" + describe(d) + ")";
     int32_t activation;
     double alpha;
     check(env, napi_get_value_int32(env, a[5], &activation), "activation must be a number");
     check(env, napi_get_value_double(env, a[6], &alpha), "alpha must be a number");
+    if (activation < LINEAR || activation > SIGMOID) throw JsError(where + ": unknown activation code " + std::to_string(activation));
     napi_valuetype biasType;
     check(env, napi_typeof(env, a[2], &biasType), "napi_typeof");
-    bool bias = biasType != napi_null && biasType != napi_undefined;
-    float *x = floats(env, a[0], product(d.src()), "x");
-    float *w = floats(env, a[1], product(d.weights()), "filter");
-    float *b = bias ? floats(env, a[2], d.v[CO], "bias") : nullptr;
-    float *y = floats(env, a[3], product(d.dst()), "y");
-    Plan &plan = planFor(FORWARD, d, activation, static_cast<float>(alpha), bias);
-    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(plan.srcMd, cpu(), x)},
-                                         {DNNL_ARG_WEIGHTS, filterInput(plan, w)},
-                                         {DNNL_ARG_DST, memory(plan.dstMd, cpu(), y)}};
-    if (bias) args.emplace(DNNL_ARG_BIAS, memory(plain({d.v[CO]}, tag::x), cpu(), b));
-    runConv(plan, args);
+    const bool bias = biasType != napi_null && biasType != napi_undefined;
+    const Array x{"x", floats(env, a[0], srcSize(d, where), where, "x"), srcSize(d, where)};
+    const Array w{"filter", floats(env, a[1], weightsSize(d, where), where, "filter"), weightsSize(d, where)};
+    const Array b{"bias", bias ? floats(env, a[2], d.v[CO], where, "bias") : nullptr, d.v[CO]};
+    const Array y{"y", floats(env, a[3], dstSize(d, where), where, "y"), dstSize(d, where)};
+    checkDisjoint(where, {y}, {x, w, b});
+    convForward(d, const_cast<float *>(x.data), const_cast<float *>(w.data), const_cast<float *>(b.data), const_cast<float *>(y.data), activation,
+                static_cast<float>(alpha));
     return nullptr;
   });
 }
@@ -351,15 +579,14 @@ napi_value Forward(napi_env env, napi_callback_info info) {
 napi_value BackwardData(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     napi_value a[4];
-    readArgs(env, info, a);
-    Dims d = readDims(env, a[3]);
-    float *dy = floats(env, a[0], product(d.dst()), "dy");
-    float *w = floats(env, a[1], product(d.weights()), "filter");
-    float *dx = floats(env, a[2], product(d.src()), "dx");
-    Plan &plan = planFor(BACKWARD_DATA, d, LINEAR, 0.f, false);
-    runConv(plan, {{DNNL_ARG_DIFF_DST, memory(plan.dstMd, cpu(), dy)},
-                   {DNNL_ARG_WEIGHTS, filterInput(plan, w)},
-                   {DNNL_ARG_DIFF_SRC, memory(plan.srcMd, cpu(), dx)}});
+    readArgs(env, info, a, OP_NAMES[BACKWARD_DATA]);
+    const Dims d = readDims(env, a[3], OP_NAMES[BACKWARD_DATA]);
+    const std::string where = std::string(OP_NAMES[BACKWARD_DATA]) + " (" + describe(d) + ")";
+    const Array dy{"dy", floats(env, a[0], dstSize(d, where), where, "dy"), dstSize(d, where)};
+    const Array w{"filter", floats(env, a[1], weightsSize(d, where), where, "filter"), weightsSize(d, where)};
+    const Array dx{"dx", floats(env, a[2], srcSize(d, where), where, "dx"), srcSize(d, where)};
+    checkDisjoint(where, {dx}, {dy, w});
+    convBackwardData(d, const_cast<float *>(dy.data), const_cast<float *>(w.data), const_cast<float *>(dx.data));
     return nullptr;
   });
 }
@@ -367,20 +594,14 @@ napi_value BackwardData(napi_env env, napi_callback_info info) {
 napi_value BackwardWeights(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     napi_value a[4];
-    readArgs(env, info, a);
-    Dims d = readDims(env, a[3]);
-    float *x = floats(env, a[0], product(d.src()), "x");
-    float *dy = floats(env, a[1], product(d.dst()), "dy");
-    float *dw = floats(env, a[2], product(d.weights()), "dw");
-    Plan &plan = planFor(BACKWARD_WEIGHTS, d, LINEAR, 0.f, false);
-    memory user(plan.userWeightsMd, cpu(), dw);
-    runConv(plan, {{DNNL_ARG_SRC, memory(plan.srcMd, cpu(), x)},
-                   {DNNL_ARG_DIFF_DST, memory(plan.dstMd, cpu(), dy)},
-                   {DNNL_ARG_DIFF_WEIGHTS, plan.reorderWeights ? *plan.weightsBuffer : user}});
-    if (plan.reorderWeights) {
-      plan.weightsReorder.execute(cpuStream(), *plan.weightsBuffer, user);
-      cpuStream().wait();
-    }
+    readArgs(env, info, a, OP_NAMES[BACKWARD_WEIGHTS]);
+    const Dims d = readDims(env, a[3], OP_NAMES[BACKWARD_WEIGHTS]);
+    const std::string where = std::string(OP_NAMES[BACKWARD_WEIGHTS]) + " (" + describe(d) + ")";
+    const Array x{"x", floats(env, a[0], srcSize(d, where), where, "x"), srcSize(d, where)};
+    const Array dy{"dy", floats(env, a[1], dstSize(d, where), where, "dy"), dstSize(d, where)};
+    const Array dw{"dw", floats(env, a[2], weightsSize(d, where), where, "dw"), weightsSize(d, where)};
+    checkDisjoint(where, {dw}, {x, dy});
+    convBackwardWeights(d, const_cast<float *>(x.data), const_cast<float *>(dy.data), const_cast<float *>(dw.data));
     return nullptr;
   });
 }
@@ -388,14 +609,16 @@ napi_value BackwardWeights(napi_env env, napi_callback_info info) {
 napi_value SumRows(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     napi_value a[4];
-    readArgs(env, info, a);
+    readArgs(env, info, a, "row sum");
     int32_t rows, cols;
     check(env, napi_get_value_int32(env, a[2], &rows), "rows must be a number");
     check(env, napi_get_value_int32(env, a[3], &cols), "cols must be a number");
-    if (rows < 1 || cols < 1) throw JsError("rows and cols must be >= 1");
-    float *x = floats(env, a[0], static_cast<size_t>(rows) * cols, "x");
-    float *out = floats(env, a[1], cols, "out");
-    sumRows(x, out, rows, cols);
+    const std::string where = "row sum (rows " + std::to_string(rows) + ", cols " + std::to_string(cols) + ")";
+    if (rows < 1 || cols < 1) throw JsError(where + ": rows and cols must be at least 1");
+    const Array x{"x", floats(env, a[0], product({rows, cols}, where), where, "x"), product({rows, cols}, where)};
+    const Array out{"out", floats(env, a[1], cols, where, "out"), cols};
+    checkDisjoint(where, {out}, {x});
+    sumRows(x.data, const_cast<float *>(out.data), rows, cols);
     return nullptr;
   });
 }
@@ -403,11 +626,25 @@ napi_value SumRows(napi_env env, napi_callback_info info) {
 napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     napi_value a[5];
-    readArgs(env, info, a);
-    const int32_t *p = ints(env, a[4], POOL_DIM_COUNT, "poolDims");
-    const size_t in = static_cast<size_t>(p[P_N]) * p[P_H] * p[P_W] * p[P_C];
-    const size_t out = static_cast<size_t>(p[P_N]) * p[P_OH] * p[P_OW] * p[P_C];
-    maxPoolGrad(floats(env, a[0], in, "x"), floats(env, a[1], out, "y"), floats(env, a[2], out, "dy"), floats(env, a[3], in, "dx"), p);
+    readArgs(env, info, a, "max-pool gradient");
+    const int32_t *p = ints(env, a[4], POOL_DIM_COUNT, "max-pool gradient", "poolDims");
+    std::ostringstream shape;
+    shape << "max-pool gradient (x [" << p[P_N] << ", " << p[P_H] << ", " << p[P_W] << ", " << p[P_C] << "], window " << p[P_KH] << "x" << p[P_KW]
+          << ", strides " << p[P_SH] << "x" << p[P_SW] << ", y [" << p[P_N] << ", " << p[P_OH] << ", " << p[P_OW] << ", " << p[P_C] << "], pads "
+          << p[P_TOP] << " " << p[P_LEFT] << ")";
+    const std::string where = shape.str();
+    for (int i = P_N; i <= P_OW; i++) {
+      if (p[i] < 1) throw JsError(where + ": sizes, window and strides must be at least 1");
+    }
+    if (p[P_TOP] < 0 || p[P_LEFT] < 0) throw JsError(where + ": pads must be at least 0");
+    const int64_t in = product({p[P_N], p[P_H], p[P_W], p[P_C]}, where);
+    const int64_t out = product({p[P_N], p[P_OH], p[P_OW], p[P_C]}, where);
+    const Array x{"x", floats(env, a[0], in, where, "x"), in};
+    const Array y{"y", floats(env, a[1], out, where, "y"), out};
+    const Array dy{"dy", floats(env, a[2], out, where, "dy"), out};
+    const Array dx{"dx", floats(env, a[3], in, where, "dx"), in};
+    checkDisjoint(where, {dx}, {x, y, dy});
+    maxPoolGrad(x.data, y.data, dy.data, const_cast<float *>(dx.data), p);
     return nullptr;
   });
 }
@@ -415,15 +652,18 @@ napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
 napi_value AdamUpdate(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     napi_value a[8];
-    readArgs(env, info, a);
-    const size_t n = typedArray(env, a[0], napi_float32_array, "value", "Float32Array").second;
+    readArgs(env, info, a, "Adam update");
+    const size_t n = typedArray(env, a[0], napi_float32_array, "Adam update", "value", "Float32Array").second;
+    const std::string where = "Adam update (" + std::to_string(n) + " values)";
     const char *names[7] = {"value", "gradient", "m", "v", "new value", "new m", "new v"};
     float *t[7];
-    for (int i = 0; i < 7; i++) t[i] = floats(env, a[i], n, names[i]);
-    auto [params, count] = typedArray(env, a[7], napi_float64_array, "params", "Float64Array");
-    if (count != ADAM_PARAM_COUNT) throw JsError("params must hold 6 values: learning rate, beta1, beta2, epsilon, 1 - beta1^t, 1 - beta2^t");
-    const double *p = static_cast<const double *>(params);
-    adamUpdate(t[0], t[1], t[2], t[3], t[4], t[5], t[6], n, p);
+    for (int i = 0; i < 7; i++) t[i] = floats(env, a[i], static_cast<int64_t>(n), where, names[i]);
+    const auto size = static_cast<int64_t>(n);
+    checkDisjoint(where, {{names[4], t[4], size}, {names[5], t[5], size}, {names[6], t[6], size}},
+                  {{names[0], t[0], size}, {names[1], t[1], size}, {names[2], t[2], size}, {names[3], t[3], size}});
+    auto [params, count] = typedArray(env, a[7], napi_float64_array, where, "params", "Float64Array");
+    if (count != ADAM_PARAM_COUNT) throw JsError(where + ": params must hold 6 values: learning rate, beta1, beta2, epsilon, 1 - beta1^t, 1 - beta2^t");
+    adamUpdate(t[0], t[1], t[2], t[3], t[4], t[5], t[6], n, static_cast<const double *>(params));
     return nullptr;
   });
 }
@@ -431,12 +671,14 @@ napi_value AdamUpdate(napi_env env, napi_callback_info info) {
 napi_value Implementation(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     napi_value a[2];
-    readArgs(env, info, a);
+    readArgs(env, info, a, "implementation");
     int32_t op;
     check(env, napi_get_value_int32(env, a[0], &op), "op must be a number");
-    if (op < FORWARD || op > BACKWARD_WEIGHTS) throw JsError("op must be 0 (forward), 1 (backward data) or 2 (backward weights)");
-    Dims d = readDims(env, a[1]);
-    const std::string &impl = planFor(static_cast<Op>(op), d, LINEAR, 0.f, false).impl;
+    if (op < FORWARD || op > BACKWARD_WEIGHTS) throw JsError("implementation: op must be 0 (forward), 1 (backward data) or 2 (backward weights)");
+    const Dims d = readDims(env, a[1], OP_NAMES[op]);
+    const bool reduced = isStridedPointwise(d);
+    std::string impl = planFor(static_cast<Op>(op), reduced ? unitStride(d) : d, LINEAR, 0.f, false).impl;
+    if (reduced) impl = "unit stride on the read pixels, " + impl;
     napi_value result;
     check(env, napi_create_string_utf8(env, impl.c_str(), impl.size(), &result), "napi_create_string_utf8");
     return result;

@@ -7,7 +7,16 @@
 #  4. the tslab Jupyter kernel, registered with the absolute path of the
 #     project's own tslab binary so that no PATH edit is needed.
 # Set SALIENCY_SKIP_APT=1 to skip step 2 (then missing packages are listed).
+# With --sanitize, step 3 also builds the addon with AddressSanitizer
+# (native/build/Debug), which `npm run fuzz -- --sanitize` runs.
 set -euo pipefail
+SANITIZE=0
+for arg in "$@"; do
+  case "$arg" in
+    --sanitize) SANITIZE=1 ;;
+    *) echo "[setup] unknown option: $arg (the only option is --sanitize)" >&2; exit 2 ;;
+  esac
+done
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
@@ -49,19 +58,30 @@ else
 fi
 
 # --- 3. native kernels addon (oneDNN) --------------------------------------
-ADDON=native/build/Release/wasm_heap_kernels.node
+# Builds one configuration of the addon when it is missing or older than its
+# source: Release (the engine's) or Debug (AddressSanitizer, for the fuzzer).
+build_addon() {
+  local config="$1" addon="native/build/$1/wasm_heap_kernels.node"
+  if [[ -f "$addon" && ! native/wasm-heap-kernels.cc -nt "$addon" && ! native/binding.gyp -nt "$addon" ]]; then
+    log "native kernels addon built ($addon)"
+    return 0
+  fi
+  log "building the native kernels addon (oneDNN) ($addon)"
+  # Node's own headers, next to its binary, so node-gyp downloads nothing
+  local node_dir gyp="$ROOT/node_modules/.bin/node-gyp"
+  node_dir="$(dirname "$(dirname "$(command -v node)")")"
+  local flag=""
+  [[ "$config" == Debug ]] && flag="--debug"
+  (cd native && "$gyp" configure --nodedir="$node_dir" >build.log 2>&1 && "$gyp" build $flag --nodedir="$node_dir" >>build.log 2>&1)
+}
 if [[ -f /usr/include/oneapi/dnnl/dnnl.hpp ]]; then
-  if [[ ! -f "$ADDON" || native/wasm-heap-kernels.cc -nt "$ADDON" || native/binding.gyp -nt "$ADDON" ]]; then
-    log "building the native kernels addon (oneDNN) ($ADDON)"
-    # Node's own headers, next to its binary, so node-gyp downloads nothing
-    NODE_DIR="$(dirname "$(dirname "$(command -v node)")")"
-    (cd native && "$ROOT/node_modules/.bin/node-gyp" rebuild --nodedir="$NODE_DIR" >build.log 2>&1) ||
-      { log "the native kernels addon did not build (see native/build.log); the kit runs on plain wasm"; }
-  else
-    log "native kernels addon built"
+  build_addon Release || log "the native kernels addon did not build (see native/build.log); the kit runs on plain wasm"
+  if ((SANITIZE)); then
+    build_addon Debug || { log "the AddressSanitizer build of the addon failed (see native/build.log)"; exit 1; }
   fi
 else
   log "libdnnl-dev missing: no native kernels addon, the kit runs on plain wasm"
+  if ((SANITIZE)); then log "--sanitize needs libdnnl-dev"; exit 1; fi
 fi
 
 # --- 4. tslab kernel -------------------------------------------------------

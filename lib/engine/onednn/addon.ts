@@ -50,10 +50,26 @@ export interface OnednnAddon {
 }
 
 /**
- * Where `scripts/setup.sh` (node-gyp) puts the built addon. The real path of
+ * The builds of the addon `scripts/setup.sh` makes: `release` (the default),
+ * and `asan` (`bash scripts/setup.sh --sanitize`: AddressSanitizer, for the
+ * kernel fuzzer; node must run with libasan preloaded, see `npm run fuzz -- --sanitize`).
+ */
+export type OnednnAddonBuild = 'release' | 'asan';
+
+/** The build chosen by `SALIENCY_ADDON_BUILD` (default `release`). */
+export function onednnAddonBuild(): OnednnAddonBuild {
+  const build = process.env.SALIENCY_ADDON_BUILD ?? 'release';
+  if (build !== 'release' && build !== 'asan') throw new Error(`SALIENCY_ADDON_BUILD="${build}" is not a build of the addon; use release or asan`);
+  return build;
+}
+
+/**
+ * Where `scripts/setup.sh` (node-gyp) puts a build of the addon. The real path of
  * this folder: notebooks import lib/ through the symlink notebooks/lib.
  */
-export const ONEDNN_ADDON_PATH = path.resolve(fs.realpathSync(__dirname), '../../../native/build/Release/wasm_heap_kernels.node');
+export function onednnAddonPath(build: OnednnAddonBuild = onednnAddonBuild()): string {
+  return path.resolve(fs.realpathSync(__dirname), `../../../native/build/${build === 'asan' ? 'Debug' : 'Release'}/wasm_heap_kernels.node`);
+}
 
 let addon: OnednnAddon | undefined;
 
@@ -64,12 +80,14 @@ let addon: OnednnAddon | undefined;
 export function loadOnednnAddon(): OnednnAddon {
   if (addon) return addon;
   process.env.OMP_NUM_THREADS ??= '1';
+  const file = onednnAddonPath();
   try {
-    addon = require(ONEDNN_ADDON_PATH) as OnednnAddon;
+    addon = require(file) as OnednnAddon;
   } catch (err) {
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new Error(`the native kernels addon of the onednn engine (${ONEDNN_ADDON_PATH}) is not available: ${reason}. ` +
-      'It needs the Debian package libdnnl-dev; `npm run setup` installs it and builds the addon.');
+    const build = onednnAddonBuild() === 'asan' ? '`bash scripts/setup.sh --sanitize` builds this one' : '`npm run setup` installs it and builds the addon';
+    throw new Error(`the native kernels addon of the onednn engine (${file}) is not available: ${reason}. ` +
+      `It needs the Debian package libdnnl-dev; ${build}.`);
   }
   return addon;
 }

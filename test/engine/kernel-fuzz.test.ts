@@ -1,0 +1,50 @@
+/**
+ * A seeded sample of the kernel fuzzer (`npm run fuzz` runs thousands of
+ * cases): the current engine's kernels against the cpu backend.
+ */
+import { expect } from 'chai';
+import * as tf from '@tensorflow/tfjs';
+import { FUZZ_KINDS, fuzzCase, fuzzKernels } from '../../lib/engine/kernel-fuzz';
+
+describe('engine: kernel fuzzer (seeded sample)', () => {
+  it('draws the same case for the same seed and index, and other cases for others', () => {
+    expect(fuzzCase(3, 17).params).to.deep.equal(fuzzCase(3, 17).params);
+    expect(fuzzCase(3, 17).params).not.to.deep.equal(fuzzCase(4, 17).params);
+    expect(FUZZ_KINDS.map((_, i) => fuzzCase(0, i).kind)).to.deep.equal([...FUZZ_KINDS]);
+  });
+
+  it('finds no difference from the cpu backend over 64 cases of every kind, and leaks no tensor', async function () {
+    if (tf.getBackend() === 'cpu') this.skip(); // cpu against itself checks nothing
+    const before = tf.memory().numTensors;
+    const results = await fuzzKernels({ seed: 2026, count: 64 });
+    expect(tf.memory().numTensors).to.equal(before);
+    expect(new Set(results.map((r) => r.kind)).size).to.equal(FUZZ_KINDS.length);
+    for (const r of results) {
+      expect(r.error === undefined || r.error.startsWith('both threw'), `${r.kind} #${r.index}: ${r.error}`).to.equal(true);
+      expect(r.relativeError, `${r.kind} #${r.index} ${JSON.stringify(r.params)}`).to.be.at.most(1e-4);
+    }
+  });
+
+  it('reports a kernel that disagrees with the cpu backend', async function () {
+    if (tf.getBackend() === 'cpu') this.skip();
+    const backend = tf.getBackend();
+    const original = tf.getKernel('Sum', backend)!;
+    // A Sum that is off by one on this backend only.
+    tf.unregisterKernel('Sum', backend);
+    tf.registerKernel({ ...original, kernelFunc: (args) => {
+      const out = original.kernelFunc(args) as tf.TensorInfo;
+      const wrong = tf.engine().runKernel('Add', { a: out, b: tf.scalar(1) }, {}) as tf.TensorInfo;
+      args.backend.disposeData(out.dataId);
+      return wrong;
+    } });
+    try {
+      const sums = FUZZ_KINDS.indexOf('Sum');
+      const [result] = await fuzzKernels({ seed: 1, from: sums, count: 1 });
+      expect(result.kind).to.equal('Sum');
+      expect(result.relativeError).to.be.above(1e-3);
+    } finally {
+      tf.unregisterKernel('Sum', backend);
+      tf.registerKernel(original);
+    }
+  });
+});
