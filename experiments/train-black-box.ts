@@ -4,9 +4,10 @@
  * LayersModel that outputs probabilities) and `<out>/<arch>.json` (accuracies,
  * size, cost, timings, configuration, run metadata).
  *
- * Checkpoints go to results/checkpoints/<arch>/ after every epoch and every
- * `--checkpoint-seconds` within one; a rerun resumes from there (`--fresh`
- * starts over). With `--arch all` each architecture trains in its own child
+ * Checkpoints go to results/checkpoints/<arch>/ after every epoch, after
+ * every `--checkpoint-steps` steps and every `--checkpoint-seconds` within
+ * one; a rerun resumes from there, with the weights an uninterrupted run
+ * would have had (`--fresh` starts over). With `--arch all` each architecture trains in its own child
  * process, `--jobs` at a time (wasm uses one core per process); a child runs
  * exactly what `--arch <name>` would, so the results do not depend on `--jobs`.
  *
@@ -36,6 +37,7 @@ interface Options {
   jobs: string;
   out: string;
   checkpoints: string;
+  checkpointSteps?: string;
   checkpointSeconds: string;
   fresh?: boolean;
 }
@@ -60,6 +62,7 @@ function parseArgs(): Options {
     .option('--jobs <n>', 'with --arch all: architectures trained in parallel processes', '1')
     .option('--out <dir>', 'output folder', path.join(RESULTS_DIR, 'black-boxes'))
     .option('--checkpoints <dir>', 'checkpoint folder (one sub-folder per architecture)', path.join(RESULTS_DIR, 'checkpoints'))
+    .option('--checkpoint-steps <n>', 'also checkpoint after every step whose number (counted from the start of training, resumed runs included) is a multiple of n (default: off; there is always one at every epoch\'s end)')
     .option('--checkpoint-seconds <s>', 'seconds between checkpoints within an epoch', '120')
     .option('--fresh', 'ignore existing checkpoints and start over')
     .parse()
@@ -99,7 +102,12 @@ async function trainOne(arch: ArchitectureName, opts: Options): Promise<void> {
   const log = (line: string) => console.log(`${arch.padEnd(9)} ${line}`);
   const result = await trainBlackBox(
     config,
-    { dir: path.join(opts.checkpoints, arch), everySeconds: Number(opts.checkpointSeconds), fresh: opts.fresh },
+    {
+      dir: path.join(opts.checkpoints, arch),
+      everySteps: opts.checkpointSteps === undefined ? undefined : parseCount(opts.checkpointSteps, '--checkpoint-steps'),
+      everySeconds: Number(opts.checkpointSeconds),
+      fresh: opts.fresh,
+    },
     {
       onResume: (p) => log(`resuming from checkpoint: epoch ${p.epoch + 1}, step ${p.step} (global step ${p.globalStep})`),
       onEpochStart: (epoch, total, start) =>

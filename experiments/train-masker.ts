@@ -6,8 +6,10 @@
  *
  * The encoder is the trained `residual` net for every black box (the paper's
  * ResNet-50 features explain AlexNet and GoogLeNet too). Checkpoints go to
- * `<checkpoints>/masker-<bb>/` every `--checkpoint-steps` steps and every
- * `--checkpoint-seconds`; a rerun resumes there (`--fresh` starts over). With
+ * `<checkpoints>/masker-<bb>/` after every `--checkpoint-steps` steps, every
+ * `--checkpoint-seconds` and after the last step; a rerun resumes there, with
+ * the weights and loss curve an uninterrupted run would have had (`--fresh`
+ * starts over). With
  * `--black-box all` each black box trains in its own child process, `--jobs`
  * at a time; a child runs exactly what `--black-box <name>` would, so the
  * results do not depend on `--jobs`.
@@ -74,8 +76,8 @@ function parseArgs(): Options {
     .option('--mask-stride <n>', 'stride of the low-resolution mask (an encoder scale: 2, 4, 8 or 16)', String(D.masker.maskStride ?? DEFAULT_MASKER_CONFIG.maskStride))
     .option('--out <dir>', 'output folder', path.join(RESULTS_DIR, 'maskers'))
     .option('--checkpoints <dir>', 'checkpoint folder (sub-folder masker-<bb>)', path.join(RESULTS_DIR, 'checkpoints'))
-    .option('--checkpoint-steps <n>', 'steps between checkpoints', '100')
-    .option('--checkpoint-seconds <s>', 'seconds between checkpoints', '120')
+    .option('--checkpoint-steps <n>', 'checkpoint after every step whose number (counted from the start of training, resumed runs included) is a multiple of n', '100')
+    .option('--checkpoint-seconds <s>', 'also checkpoint when this many seconds have passed since the last one', '120')
     .option('--fresh', 'ignore existing checkpoints and start over')
     .parse()
     .opts<Options>();

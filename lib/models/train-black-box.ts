@@ -119,35 +119,48 @@ export interface TrainProgress {
   onResume?(position: { epoch: number; step: number; globalStep: number }): void;
 }
 
-/** Where checkpoints go and when. */
+/**
+ * Where checkpoints go and when. A checkpoint is always written at the end
+ * of every epoch (after its validation), and within an epoch as these say.
+ */
 export interface CheckpointOptions {
   /** Folder of this run's checkpoints. */
   dir: string;
+  /**
+   * A checkpoint after every step whose global number (steps done since the
+   * start of training, resumed runs included) is a multiple of this; default
+   * none. One that falls on an epoch's last step is the end-of-epoch checkpoint.
+   */
+  everySteps?: number;
   /** Seconds between checkpoints within an epoch; default 120. */
   everySeconds?: number;
   /** Ignore (and overwrite) an existing checkpoint; default false. */
   fresh?: boolean;
 }
 
-/** What {@link trainBlackBox} returns. */
-export interface TrainBlackBoxResult {
+/** What {@link fitBlackBox} returns. */
+export interface FitBlackBoxResult {
   /** The trained net (outputs probabilities); the caller disposes it. */
   model: tf.LayersModel;
   config: TrainBlackBoxConfig;
-  cost: ModelCost;
   epochs: EpochRecord[];
+  /** Training wall time in seconds, summed over resumed runs, evaluation excluded. */
+  trainSeconds: number;
+  /** Whether this run resumed from a checkpoint, and where. */
+  resumedFrom: { epoch: number; step: number } | null;
+}
+
+/** What {@link trainBlackBox} returns. */
+export interface TrainBlackBoxResult extends FitBlackBoxResult {
+  cost: ModelCost;
   /** Accuracy on the rendered Fashion-MNIST test split (10,000 images). */
   testAccuracy: number;
   /** Accuracy on the same test images cropped to their item's box and resized (the saliency metric's crop of the ground-truth box). */
   boxCropTestAccuracy: number;
   /** Accuracy on plain Fashion-MNIST test items (see evaluation-sets.ts). */
   plainTestAccuracy: number;
-  /** Training wall time in seconds, summed over resumed runs, evaluation excluded. */
-  trainSeconds: number;
   /** Training images per second (all epochs' images / trainSeconds). */
   imagesPerSecond: number;
-  /** Whether this run resumed from a checkpoint, and where. */
-  resumedFrom: { epoch: number; step: number } | null;
 }
 
 /** The configuration fields that must match for a checkpoint to be resumed. */
@@ -156,15 +169,56 @@ function configKey(c: TrainBlackBoxConfig): string {
 }
 
 /**
- * Trains a black box, resuming from `checkpoint.dir` when it holds a
- * checkpoint of the same configuration.
- * @throws when the configuration is inconsistent (e.g. train + validation items exceed 60,000).
+ * Trains a black box and scores it on the test sets ({@link fitBlackBox},
+ * then the final evaluation).
+ * @returns the trained net, its record and accuracies; the caller disposes `model`.
+ * @throws as {@link fitBlackBox}.
  */
 export async function trainBlackBox(
   overrides: Pick<TrainBlackBoxConfig, 'arch'> & Partial<TrainBlackBoxConfig>,
   checkpoint: CheckpointOptions,
   progress: TrainProgress = {},
 ): Promise<TrainBlackBoxResult> {
+  const fit = await fitBlackBox(overrides, checkpoint, progress);
+  const logits = logitsModel(fit.model);
+  const test = new ClutteredFashionMnist({ split: 'test', seed: fit.config.dataSeed });
+  const predict = (x: tf.Tensor4D) => logits.predict(x) as tf.Tensor2D;
+  const testAccuracy = accuracy(test.length, EVAL_BATCH, (s, e) => test.batch(s, e), predict);
+  const boxCropTestAccuracy = accuracy(test.length, EVAL_BATCH, (s, e) => {
+    const batch = test.batch(s, e);
+    const images = cropToBoxes(batch.images, batch.boxes);
+    batch.images.dispose();
+    return { images, labels: batch.labels };
+  }, predict);
+  const plain = loadFashionMnist('test');
+  const plainTestAccuracy = accuracy(plain.count, EVAL_BATCH, (s, e) => {
+    const idx = range(s, e);
+    return { images: plainFashionMnistImages(plain, idx), labels: idx.map((i) => plain.labels[i]) };
+  }, predict);
+  const { epochs, batchSize } = fit.config;
+  const images = Math.floor(fit.config.trainSize / batchSize) * batchSize * epochs;
+  return {
+    ...fit,
+    cost: modelCost(fit.model),
+    testAccuracy,
+    boxCropTestAccuracy,
+    plainTestAccuracy,
+    imagesPerSecond: images / fit.trainSeconds,
+  };
+}
+
+/**
+ * Trains a black box (no final evaluation), resuming from `checkpoint.dir`
+ * when it holds a checkpoint of the same configuration.
+ * @returns the trained net and its record; the caller disposes `model`.
+ * @throws when the configuration is inconsistent (e.g. train + validation
+ *   items exceed 60,000, or `checkpoint.everySteps` is not a positive integer).
+ */
+export async function fitBlackBox(
+  overrides: Pick<TrainBlackBoxConfig, 'arch'> & Partial<TrainBlackBoxConfig>,
+  checkpoint: CheckpointOptions,
+  progress: TrainProgress = {},
+): Promise<FitBlackBoxResult> {
   const config: TrainBlackBoxConfig = { ...DEFAULT_TRAIN_BLACK_BOX_CONFIG, ...overrides };
   const { epochs, batchSize, trainSize, validationSize } = config;
   if (trainSize + validationSize > TRAIN_SPLIT_ITEMS) {
@@ -174,6 +228,10 @@ export async function trainBlackBox(
   if (stepsPerEpoch < 1) throw new Error(`trainSize (${trainSize}) must hold at least one batch of ${batchSize}`);
   const totalSteps = stepsPerEpoch * epochs;
   const everySeconds = checkpoint.everySeconds ?? 120;
+  const { everySteps } = checkpoint;
+  if (everySteps !== undefined && !(Number.isInteger(everySteps) && everySteps >= 1)) {
+    throw new Error(`checkpoint.everySteps must be an integer >= 1, got ${everySteps}`);
+  }
 
   // 1. Model, optimizer, data.
   const model = buildArchitecture(config.arch, { seed: config.seed });
@@ -253,7 +311,8 @@ export async function trainBlackBox(
       // Let timers (progress output) run between the synchronous steps.
       await new Promise((resolve) => setImmediate(resolve));
       if (!Number.isFinite(lossValue)) throw new Error(`loss became ${lossValue} at epoch ${epoch} step ${position.step}`);
-      if (position.step < stepsPerEpoch && performance.now() - lastSave > everySeconds * 1000) {
+      const due = (everySteps !== undefined && position.globalStep % everySteps === 0) || performance.now() - lastSave > everySeconds * 1000;
+      if (position.step < stepsPerEpoch && due) {
         await save();
         lastSave = performance.now();
       }
@@ -270,34 +329,8 @@ export async function trainBlackBox(
     await save();
   }
 
-  // 4. Final evaluation.
-  const test = new ClutteredFashionMnist({ split: 'test', seed: config.dataSeed });
-  const predict = (x: tf.Tensor4D) => logits.predict(x) as tf.Tensor2D;
-  const testAccuracy = accuracy(test.length, EVAL_BATCH, (s, e) => test.batch(s, e), predict);
-  const boxCropTestAccuracy = accuracy(test.length, EVAL_BATCH, (s, e) => {
-    const batch = test.batch(s, e);
-    const images = cropToBoxes(batch.images, batch.boxes);
-    batch.images.dispose();
-    return { images, labels: batch.labels };
-  }, predict);
-  const plain = loadFashionMnist('test');
-  const plainTestAccuracy = accuracy(plain.count, EVAL_BATCH, (s, e) => {
-    const idx = range(s, e);
-    return { images: plainFashionMnistImages(plain, idx), labels: idx.map((i) => plain.labels[i]) };
-  }, predict);
   optimizer.dispose();
-  return {
-    model,
-    config,
-    cost: modelCost(model),
-    epochs: position.history.epochs,
-    testAccuracy,
-    boxCropTestAccuracy,
-    plainTestAccuracy,
-    trainSeconds: position.trainSeconds,
-    imagesPerSecond: (totalSteps * batchSize) / position.trainSeconds,
-    resumedFrom,
-  };
+  return { model, config, epochs: position.history.epochs, trainSeconds: position.trainSeconds, resumedFrom };
 }
 
 /** The integers `start .. end-1`. */

@@ -177,7 +177,11 @@ export type LossCurvePoint = Omit<MaskerStepStats, 'stepsPerSecond'>;
 export interface MaskerCheckpointOptions {
   /** Folder of this run's checkpoints. */
   dir: string;
-  /** Steps between checkpoints; default 100. */
+  /**
+   * A checkpoint after every step whose number (steps done since the start
+   * of training, resumed runs included) is a multiple of this; default 100.
+   * Checkpoints are also written every `everySeconds` and after the last step.
+   */
   everySteps?: number;
   /** Seconds between checkpoints; default 120. */
   everySeconds?: number;
@@ -218,6 +222,12 @@ export interface TrainMaskerResult {
 
 interface History {
   curve: LossCurvePoint[];
+  /**
+   * The steps since the last curve point, averaged into the next one: a
+   * checkpoint can fall between curve points. Absent in checkpoints written
+   * when they fell only on curve points (then there were none).
+   */
+  pending?: MaskerStepStats[];
 }
 
 /**
@@ -362,28 +372,30 @@ function trainStep(
  */
 export async function trainMasker(blackBox: BlackBox, encoder: Encoder, config: Partial<TrainMaskerConfig> = {}, options: TrainMaskerOptions = {}): Promise<TrainMaskerResult> {
   const cfg: TrainMaskerConfig = { ...DEFAULT_TRAIN_MASKER_CONFIG, ...config };
+  const ckpt = options.checkpoint;
+  const everySteps = ckpt?.everySteps ?? 100;
+  if (!Number.isInteger(everySteps) || everySteps < 1) throw new Error(`checkpoint.everySteps must be an integer >= 1, got ${everySteps}`);
   const numClasses = blackBox.classNames.length;
   const masker = Masker.create(encoder, { ...cfg.masker, numClasses, seed: cfg.seed });
   const optimizer = new ScheduledAdam(cfg.learningRate);
   const data = options.data ?? clutteredTrainingData();
   const curveEvery = options.curveEvery ?? 10;
   const key = trainingConfigKey(blackBox.name, cfg);
-  const ckpt = options.checkpoint;
   try {
     // 1. Resume, or start at step 0.
     const restored = ckpt && !ckpt.fresh ? await loadMaskerCheckpoint<History>(ckpt.dir, masker, optimizer, key) : undefined;
     let step = restored?.step ?? 0;
     let trainSeconds = restored?.trainSeconds ?? 0;
     const curve = restored?.history.curve ?? [];
+    let pending = restored?.history.pending ?? [];
     if (restored) options.onResume?.(step);
     const save = async () => {
       if (!ckpt) return;
-      await saveMaskerCheckpoint<History>(ckpt.dir, masker, optimizer, { step, trainSeconds, configKey: key, history: { curve } });
+      await saveMaskerCheckpoint<History>(ckpt.dir, masker, optimizer, { step, trainSeconds, configKey: key, history: { curve, pending } });
       options.onCheckpoint?.(step);
     };
 
     // 2. The loop.
-    let pending: MaskerStepStats[] = [];
     let lastSave = performance.now();
     const resumedFrom = step;
     while (step < cfg.steps) {
@@ -408,9 +420,8 @@ export async function trainMasker(blackBox: BlackBox, encoder: Encoder, config: 
         pending = [];
       }
       await options.onStep?.(full);
-      // Checkpoints fall between curve points, so a resumed curve equals an uninterrupted one.
-      const due = step % (ckpt?.everySteps ?? 100) === 0 || performance.now() - lastSave > (ckpt?.everySeconds ?? 120) * 1000 || step === cfg.steps;
-      if (ckpt && due && pending.length === 0) {
+      const due = step % everySteps === 0 || performance.now() - lastSave > (ckpt?.everySeconds ?? 120) * 1000 || step === cfg.steps;
+      if (ckpt && due) {
         await save();
         lastSave = performance.now();
       }

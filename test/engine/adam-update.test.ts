@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_UPDATE, ADAM_UPDATE_BACKENDS, hasAdamUpdate } from '../../lib/engine/adam-update';
-import { ScheduledAdam } from '../../lib/models/scheduled-adam';
+import { BETA_POWER_NAMES, ScheduledAdam } from '../../lib/models/scheduled-adam';
 
 /** A small least-squares problem with two variables; returns the weights after `steps` steps of `optimizer`. */
 function train(optimizer: tf.Optimizer, steps: number, rate?: (step: number) => number): number[][] {
@@ -48,13 +48,14 @@ describe('engine/adam-update', () => {
     });
   }
 
-  it('keeps tfjs\'s state: weights restored into a fresh optimizer continue exactly as an uninterrupted run', async () => {
+  it('keeps tfjs\'s state plus the running β powers: weights restored into a fresh optimizer continue exactly as an uninterrupted run', async () => {
     const w = tf.variable(tf.tensor1d([1, -2, 3]), true, 'adam-test/resume');
     const loss = () => tf.sum(tf.square(tf.sub(w, tf.tensor1d([0.5, 0.5, 0.5])))) as tf.Scalar;
     const first = new ScheduledAdam(0.1);
-    for (let i = 0; i < 3; i++) first.minimize(loss, false, [w]);
+    // After 5 steps the running product β2·…·β2 differs in its last bit from pow(β2, 6), which tfjs's setWeights would recompute.
+    for (let i = 0; i < 5; i++) first.minimize(loss, false, [w]);
     const saved = await first.getWeights();
-    expect(saved.map((s) => s.name)).to.deep.equal(['iter', 'adam-test/resume/m', 'adam-test/resume/v']);
+    expect(saved.map((s) => s.name)).to.deep.equal(['iter', 'adam-test/resume/m', 'adam-test/resume/v', BETA_POWER_NAMES.beta1, BETA_POWER_NAMES.beta2]);
     const savedCopies = saved.map((s) => ({ name: s.name, tensor: tf.clone(s.tensor) }));
     const atSave = tf.clone(w);
     for (let i = 0; i < 2; i++) first.minimize(loss, false, [w]);
@@ -66,6 +67,23 @@ describe('engine/adam-update', () => {
     expect(Array.from(w.dataSync())).to.deep.equal(uninterrupted);
     tf.dispose([w, atSave, ...savedCopies.map((s) => s.tensor)]);
     first.dispose();
+    resumed.dispose();
+  });
+
+  it('loads weights without β powers (tfjs\'s Adam, checkpoints older than them) with powers recomputed from the iteration count', async () => {
+    const w = tf.variable(tf.tensor1d([1, -2, 3]), true, 'adam-test/old-format');
+    const reference = tf.train.adam(0.1, 0.9, 0.999, 1e-7);
+    for (let i = 0; i < 5; i++) reference.minimize(() => tf.sum(tf.square(w)) as tf.Scalar, false, [w]);
+    const saved = await reference.getWeights();
+    const resumed = new ScheduledAdam(0.1);
+    await resumed.setWeights(saved);
+    const restored = await resumed.getWeights();
+    expect(restored.map((s) => s.name)).to.deep.equal(['iter', 'adam-test/old-format/m', 'adam-test/old-format/v', BETA_POWER_NAMES.beta1, BETA_POWER_NAMES.beta2]);
+    expect(restored[0].tensor.dataSync()[0]).to.equal(5);
+    const powers = [tf.pow(0.9, 6), tf.pow(0.999, 6)];
+    expect([restored[3], restored[4]].map((s) => s.tensor.dataSync()[0])).to.deep.equal(powers.map((p) => p.dataSync()[0]));
+    tf.dispose([w, saved[0].tensor, restored[0].tensor, ...powers]);
+    reference.dispose();
     resumed.dispose();
   });
 

@@ -17,23 +17,22 @@ function step(model: tf.LayersModel, optimizer: tf.Optimizer): void {
 }
 
 describe('checkpoints', () => {
-  it('restore weights and Adam state so that the next step matches (to float rounding of Adam\'s β powers)', async () => {
+  it('restore weights and Adam state so that the next steps match bit for bit', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ckpt-test-'));
     const a = tinyModel('linear', 1);
     const optA = new ScheduledAdam(0.01);
-    step(a, optA);
-    step(a, optA);
-    await saveCheckpoint(dir, a, optA, { epoch: 0, step: 2, globalStep: 2, trainSeconds: 1, history: { note: 'x' }, configKey: 'k' });
+    // 5 steps: a point where pow(β2, 6) differs from the running product of the β2's.
+    for (let i = 0; i < 5; i++) step(a, optA);
+    await saveCheckpoint(dir, a, optA, { epoch: 0, step: 5, globalStep: 5, trainSeconds: 1, history: { note: 'x' }, configKey: 'k' });
     const b = tinyModel('linear', 2);
     const optB = new ScheduledAdam(0.01);
     const position = await loadCheckpoint<{ note: string }>(dir, b, optB, 'k');
-    expect(position).to.deep.include({ epoch: 0, step: 2, globalStep: 2, history: { note: 'x' } });
-    step(a, optA);
-    step(b, optB);
-    a.getWeights().forEach((w, i) => {
-      const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(w, b.getWeights()[i]))).dataSync()[0]);
-      expect(diff).to.be.below(1e-6);
-    });
+    expect(position).to.deep.include({ epoch: 0, step: 5, globalStep: 5, history: { note: 'x' } });
+    for (let i = 0; i < 2; i++) {
+      step(a, optA);
+      step(b, optB);
+    }
+    expect(b.getWeights().map((w) => Array.from(w.dataSync()))).to.deep.equal(a.getWeights().map((w) => Array.from(w.dataSync())));
     let error: Error | undefined;
     await loadCheckpoint(dir, b, optB, 'other').catch((e: Error) => (error = e));
     expect(error?.message).to.match(/another configuration.*--fresh/);

@@ -4,25 +4,17 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { Masker } from '../../lib/masker/masker';
+import { ScheduledAdam } from '../../lib/models/scheduled-adam';
 import { CALIBRATED_LAMBDAS, PAPER_LAMBDAS } from '../../lib/objective';
 import { loadMaskerCheckpoint } from '../../lib/saliency/masker-checkpoint';
 import { maskerSaliency } from '../../lib/saliency/masker-method';
-import { DEFAULT_TRAIN_MASKER_CONFIG, MaskerTrainingData, parseLambdas, stepLambdas, trainingConfigKey, trainMasker, TrainMaskerConfig } from '../../lib/saliency/train-masker';
+import { DEFAULT_TRAIN_MASKER_CONFIG, parseLambdas, stepLambdas, trainingConfigKey, trainMasker, TrainMaskerConfig } from '../../lib/saliency/train-masker';
 import { tinyBlackBox } from '../helpers/tiny-black-box';
 import { tinyEncoder } from '../helpers/tiny-encoder';
+import { FIXED_DATA_CLASSES, FIXED_DATA_SIZE, fixedMaskerData } from '../helpers/fixed-masker-data';
 
-const SIZE = 16;
-const CLASSES = 3;
-
-/** Four fixed random 16×16 images, whatever the positions; label = position mod 3. */
-function fixedData(): MaskerTrainingData & { dispose(): void } {
-  const base = tf.randomUniform([4, SIZE, SIZE, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
-  const source = (positions: readonly number[]) => ({
-    images: tf.tidy(() => tf.gather(base, positions.map((p) => p % 4))) as tf.Tensor4D,
-    labels: positions.map((p) => (p % 4) % CLASSES),
-  });
-  return Object.assign(source, { dispose: () => base.dispose() });
-}
+const SIZE = FIXED_DATA_SIZE;
+const CLASSES = FIXED_DATA_CLASSES;
 
 /** A small, fast configuration for 16×16 images. */
 const FAST: Partial<TrainMaskerConfig> = {
@@ -40,7 +32,7 @@ describe('saliency/train-masker', function () {
   this.timeout(20000);
   const encoder = tinyEncoder();
   const blackBox = tinyBlackBox(SIZE, SIZE, 3, CLASSES, 3);
-  const data = fixedData();
+  const data = fixedMaskerData();
   let tmp = '';
   before(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'train-masker-'))));
   after(() => {
@@ -113,7 +105,7 @@ describe('saliency/train-masker', function () {
     const first = await trainMasker(blackBox, encoder, { ...config, steps: 4 }, { data, curveEvery: 2, checkpoint: { dir, everySteps: 2 } });
     // The checkpoint holds step 4 and the weights reached there.
     const probe = Masker.create(encoder, { ...config.masker, numClasses: CLASSES, seed: 99 });
-    const optimizer = tf.train.adam(0.01);
+    const optimizer = new ScheduledAdam(0.01);
     const key = trainingConfigKey(blackBox.name, { ...DEFAULT_TRAIN_MASKER_CONFIG, ...config, steps: 4 });
     const state = await loadMaskerCheckpoint<unknown>(dir, probe, optimizer, key);
     expect(state?.step).to.equal(4);
