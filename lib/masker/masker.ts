@@ -230,25 +230,36 @@ export class Masker {
   }
 
   /**
-   * Loads weights saved by {@link save} into this masker.
-   * @throws when the format, a weight name or a shape differs (the message names it).
+   * Loads weights saved by {@link save} into this masker; checks both files
+   * before assigning any weight.
+   * @throws when a file is missing or not what {@link save} writes (malformed
+   *   JSON, another format, weight name or shape, or a weights file of
+   *   another length); the message names the file.
    */
   async load(dir: string): Promise<void> {
-    const manifest = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST), 'utf8')) as Manifest;
-    if (manifest.format !== FORMAT) throw new Error(`${dir}: format "${manifest.format}", expected "${FORMAT}"`);
-    const names = [...this.weights.keys()];
-    const saved = manifest.weights.map((w) => w.name);
-    if (saved.join() !== names.join()) {
-      throw new Error(`${dir}: saved weights [${saved.join(', ')}] do not match this masker's [${names.join(', ')}]`);
+    const manifestFile = path.join(dir, MANIFEST);
+    const weightsFile = path.join(dir, WEIGHTS);
+    let manifest: Manifest;
+    try {
+      manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Manifest;
+    } catch (err) {
+      throw new Error(`${manifestFile} cannot be read as a masker manifest (${(err as Error).message})`);
     }
-    const bytes = fs.readFileSync(path.join(dir, WEIGHTS));
-    const flat = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    const floats = manifest.weights.reduce((n, w) => n + w.shape.reduce((m, d) => m * d, 1), 0);
-    if (floats !== flat.length) throw new Error(`${dir}: ${WEIGHTS} holds ${flat.length} floats, the manifest describes ${floats}`);
+    if (manifest?.format !== FORMAT) throw new Error(`${manifestFile}: format "${manifest?.format}", expected "${FORMAT}"`);
+    const names = [...this.weights.keys()];
+    const saved = (manifest.weights ?? []).map((w) => w.name);
+    if (saved.join() !== names.join()) {
+      throw new Error(`${manifestFile}: saved weights [${saved.join(', ')}] do not match this masker's [${names.join(', ')}]`);
+    }
     for (const { name, shape } of manifest.weights) {
       const variable = this.weights.get(name) as tf.Variable;
-      if (shape.join() !== variable.shape.join()) throw new Error(`${dir}: weight ${name} has shape [${shape.join(', ')}], this masker expects [${variable.shape.join(', ')}]`);
+      if (shape.join() !== variable.shape.join()) throw new Error(`${manifestFile}: weight ${name} has shape [${shape.join(', ')}], this masker expects [${variable.shape.join(', ')}]`);
     }
+    if (!fs.existsSync(weightsFile)) throw new Error(`${weightsFile} is missing`);
+    const bytes = fs.readFileSync(weightsFile);
+    const floats = manifest.weights.reduce((n, w) => n + w.shape.reduce((m, d) => m * d, 1), 0);
+    if (bytes.byteLength !== 4 * floats) throw new Error(`${weightsFile} holds ${bytes.byteLength} bytes, ${MANIFEST} describes ${floats} float32 values (${4 * floats} bytes)`);
+    const flat = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     let offset = 0;
     for (const { name, shape } of manifest.weights) {
       const size = shape.reduce((n, d) => n * d, 1);

@@ -1,21 +1,19 @@
 /**
- * Training checkpoints: model weights, optimizer state and the loop's
- * position, saved so that an interrupted run resumes exactly where it stopped.
+ * Training checkpoints of black boxes: model weights, optimizer state and the
+ * loop's position, saved so that an interrupted run resumes exactly where it
+ * stopped (the same weights, bit for bit, as an uninterrupted run).
  *
- * Layout of a checkpoint folder:
+ * Layout of a checkpoint folder (see checkpoint-files.ts for how it is
+ * written and validated):
  *
- *     latest.json          → { "name": "ckpt-000123" }   (rewritten atomically last)
- *     ckpt-000123/state.json    position, history, weight specs
- *     ckpt-000123/tensors.bin   model weights then optimizer weights (float32)
- *
- * A checkpoint becomes visible only when `latest.json` is renamed into place,
- * after its folder is complete, so a kill at any moment leaves the previous
- * checkpoint readable. Older folders are removed after the switch.
+ *     latest.json          → { "name": "ckpt-0000123" }   (rewritten atomically last)
+ *     ckpt-0000123/state.json    position, history, weight specs
+ *     ckpt-0000123/tensors.bin   model weights then optimizer weights
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { readJson, writeJsonAtomic } from '../results';
+import { CorruptCheckpointError, FieldKind, latestCheckpointFolder, newCheckpointFolder, publishCheckpoint, readStateFile, readTensorsFile, STATE, writeTensorsFile } from './checkpoint-files';
 
 /** Where the training loop stands, and what it has recorded so far. */
 export interface CheckpointPosition<History> {
@@ -40,57 +38,64 @@ interface StateFile<History> extends CheckpointPosition<History> {
   optimizerNames: string[];
 }
 
-const LATEST = 'latest.json';
+const STATE_FIELDS: Readonly<Record<keyof StateFile<unknown>, FieldKind>> = {
+  epoch: 'count',
+  step: 'count',
+  globalStep: 'count',
+  trainSeconds: 'number',
+  history: 'object',
+  configKey: 'string',
+  modelSpecs: 'specs',
+  optimizerSpecs: 'specs',
+  optimizerNames: 'strings',
+};
+
+const TENSORS = 'tensors.bin';
 
 /**
  * Saves a checkpoint of `model` and `optimizer` at `position` into `dir`.
  * @param model the LayersModel being trained (its weights, in `model.weights` order).
  */
 export async function saveCheckpoint<History>(dir: string, model: tf.LayersModel, optimizer: tf.Optimizer, position: CheckpointPosition<History>): Promise<void> {
-  fs.mkdirSync(dir, { recursive: true });
-  const name = `ckpt-${String(position.globalStep).padStart(7, '0')}`;
-  const folder = path.join(dir, name);
-  fs.rmSync(folder, { recursive: true, force: true });
-  fs.mkdirSync(folder);
+  const folder = newCheckpointFolder(dir, position.globalStep);
   const modelWeights = model.weights.map((w, i) => ({ name: `model/${i}`, tensor: w.read() }));
   const optimizerWeights = await optimizer.getWeights();
   const optimizerNamed = optimizerWeights.map((w, i) => ({ name: `optimizer/${i}`, tensor: w.tensor }));
-  const encoded = await tf.io.encodeWeights([...modelWeights, ...optimizerNamed]);
-  fs.writeFileSync(path.join(folder, 'tensors.bin'), new Uint8Array(tf.io.CompositeArrayBuffer.join(encoded.data)));
+  const specs = await writeTensorsFile(path.join(folder, TENSORS), [...modelWeights, ...optimizerNamed]);
   const state: StateFile<History> = {
     ...position,
-    modelSpecs: encoded.specs.slice(0, modelWeights.length),
-    optimizerSpecs: encoded.specs.slice(modelWeights.length),
+    modelSpecs: specs.slice(0, modelWeights.length),
+    optimizerSpecs: specs.slice(modelWeights.length),
     optimizerNames: optimizerWeights.map((w) => w.name),
   };
-  fs.writeFileSync(path.join(folder, 'state.json'), JSON.stringify(state));
-  writeJsonAtomic(path.join(dir, LATEST), { name });
-  for (const entry of fs.readdirSync(dir)) {
-    if (entry.startsWith('ckpt-') && entry !== name) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
-  }
+  // The optimizer's variables stay; what getWeights made for the occasion (the iteration count) goes.
+  tf.dispose(optimizerWeights.map((w) => w.tensor).filter((t) => !(t instanceof tf.Variable)));
+  fs.writeFileSync(path.join(folder, STATE), JSON.stringify(state));
+  publishCheckpoint(dir, folder);
 }
 
 /**
  * Restores the latest checkpoint in `dir` into `model` and `optimizer`.
  * @returns the saved position, or undefined when `dir` holds no checkpoint.
- * @throws when the checkpoint was made with another configuration (naming both keys)
- *   or does not fit the model.
+ * @throws when the checkpoint was made with another configuration (naming both keys);
+ *   CorruptCheckpointError when a file is missing, malformed, truncated or does not fit the model.
  */
 export async function loadCheckpoint<History>(dir: string, model: tf.LayersModel, optimizer: tf.Optimizer, configKey: string): Promise<CheckpointPosition<History> | undefined> {
-  const latest = readJson<{ name: string }>(path.join(dir, LATEST));
-  if (!latest) return undefined;
-  const folder = path.join(dir, latest.name);
-  const state = readJson<StateFile<History>>(path.join(folder, 'state.json'));
-  if (!state) throw new Error(`checkpoint ${folder} has no state.json`);
+  const folder = latestCheckpointFolder(dir);
+  if (!folder) return undefined;
+  const state = readStateFile<StateFile<History>>(folder, dir, STATE_FIELDS);
   if (state.configKey !== configKey) {
     throw new Error(`checkpoint in ${dir} was made with another configuration (${state.configKey}; now ${configKey}): use --fresh to start over`);
   }
-  if (state.modelSpecs.length !== model.weights.length) {
-    throw new Error(`checkpoint in ${dir} holds ${state.modelSpecs.length} model weights, the model has ${model.weights.length}`);
+  const stateFile = path.join(folder, STATE);
+  if (state.optimizerNames.length !== state.optimizerSpecs.length) {
+    throw new CorruptCheckpointError(`${stateFile} names ${state.optimizerNames.length} optimizer weights but has specs for ${state.optimizerSpecs.length}`, dir);
   }
-  const bytes = fs.readFileSync(path.join(folder, 'tensors.bin'));
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  const tensors = tf.io.decodeWeights(buffer, [...state.modelSpecs, ...state.optimizerSpecs]);
+  const shapes = (specs: { shape: readonly (number | null)[] }[]) => specs.map((s) => `[${s.shape.join(', ')}]`).join(' ');
+  if (shapes(state.modelSpecs) !== shapes(model.weights)) {
+    throw new CorruptCheckpointError(`${stateFile} describes model weights ${shapes(state.modelSpecs)}, the model has ${shapes(model.weights)}`, dir);
+  }
+  const tensors = readTensorsFile(path.join(folder, TENSORS), [...state.modelSpecs, ...state.optimizerSpecs], dir);
   model.setWeights(model.weights.map((_, i) => tensors[`model/${i}`]));
   await optimizer.setWeights(state.optimizerNames.map((name, i) => ({ name, tensor: tensors[`optimizer/${i}`] })));
   // Variables keep their own references to the data: the decoded tensors can go.
