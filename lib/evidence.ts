@@ -11,7 +11,7 @@
  * with it a non-smooth mask can create evidence that was not in X.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertNumber, assertRange, assertRank, assertShape } from './checks';
+import { RangeCheckOption, assertNumber, assertRange, assertRank, assertShape } from './checks';
 import { gaussianBlur } from './image/gaussian-blur';
 import { Random } from './random';
 
@@ -81,27 +81,35 @@ function colourNoise(shape: [number, number, number, number], std: number, rng: 
 /**
  * Builds the alternative images A for a batch.
  * @param images X, `[B, H, W, C]` in [0, 1].
- * @returns A, `[B, H, W, C]` in [0, 1] (for `'blur'`, in the range of X); the caller disposes it.
+ * @param config the kind of A and its options, plus `checkRange` (default true:
+ *   X is checked to lie in [0, 1]; the objective, which checked X already, skips it).
+ * @returns A, `[B, H, W, C]` in [0, 1]; the caller disposes it. An empty batch gives `[0, H, W, C]`.
+ * @throws naming the option or the image range that is invalid.
  */
-export function alternativeImages(images: tf.Tensor4D, config: Partial<AlternativeConfig> = {}): tf.Tensor4D {
-  assertRank(images, 4, 'images');
-  const cfg: AlternativeConfig = { ...DEFAULT_ALTERNATIVE_CONFIG, ...config };
+export function alternativeImages(images: tf.Tensor4D, config: Partial<AlternativeConfig> & RangeCheckOption = {}): tf.Tensor4D {
+  assertRank(images, 4, 'alternativeImages: images');
+  const { checkRange = true, ...rest } = config;
+  const cfg: AlternativeConfig = { ...DEFAULT_ALTERNATIVE_CONFIG, ...rest };
   const [b, h, w, c] = images.shape;
   const sigma = cfg.blurSigma ?? defaultBlurSigma(w);
-  assertNumber(cfg.noiseStd, (v) => v >= 0, 'noiseStd', '>= 0');
+  assertNumber(sigma, (v) => v >= 0, 'alternativeImages: blurSigma', 'a number of pixels >= 0');
+  assertNumber(cfg.noiseStd, (v) => v >= 0, 'alternativeImages: noiseStd', '>= 0');
+  if (!ALTERNATIVE_KINDS.includes(cfg.kind)) throw new Error(`alternativeImages: unknown alternative kind "${String(cfg.kind)}"; use blur, noise, constant or random-mix`);
+  const colour = typeof cfg.constantColour === 'number' ? new Array<number>(c).fill(cfg.constantColour) : [...cfg.constantColour];
+  if (cfg.kind === 'constant') {
+    if (colour.length !== c) throw new Error(`alternativeImages: constantColour has ${colour.length} values but images [${images.shape.join(', ')}] have ${c} channels`);
+    colour.forEach((v, i) => assertNumber(v, (x) => x >= 0 && x <= 1, `alternativeImages: constantColour[${i}]`, 'in [0, 1]'));
+  }
+  if (checkRange) assertRange(images, 0, 1, `alternativeImages: images [${images.shape.join(', ')}]`);
+  if (b === 0) return tf.zeros([0, h, w, c]);
   const rng = new Random(cfg.seed ?? Math.floor(Math.random() * 2 ** 32));
   switch (cfg.kind) {
     case 'blur':
       return gaussianBlur(images, sigma);
     case 'noise':
       return colourNoise([b, h, w, c], cfg.noiseStd, rng);
-    case 'constant': {
-      const colour = typeof cfg.constantColour === 'number' ? new Array<number>(c).fill(cfg.constantColour) : [...cfg.constantColour];
-      if (colour.length !== c) {
-        throw new Error(`constantColour has ${colour.length} values but images [${images.shape.join(', ')}] have ${c} channels`);
-      }
+    case 'constant':
       return tf.tidy(() => tf.mul(tf.ones([b, h, w, 1]), tf.tensor4d(colour, [1, 1, 1, c])) as tf.Tensor4D);
-    }
     case 'random-mix': {
       // Each image gets one of the two; only what is used is computed.
       const useBlur = Array.from({ length: b }, () => rng.bernoulli(0.5));
@@ -117,8 +125,6 @@ export function alternativeImages(images: tf.Tensor4D, config: Partial<Alternati
         return tf.gather(parts.length === 1 ? parts[0] : tf.concat(parts), order) as tf.Tensor4D;
       });
     }
-    default:
-      throw new Error(`unknown alternative kind "${String(cfg.kind)}"; use blur, noise, constant or random-mix`);
   }
 }
 
@@ -147,12 +153,21 @@ function interpolationMatrix(outSize: number, inSize: number): tf.Tensor2D {
  * `tf.image.resizeBilinear`: the same values, but tfjs 4.22's
  * `ResizeBilinearGrad` ignores `halfPixelCenters` and returns wrong gradients,
  * while matrix products differentiate correctly on every backend.
- * @returns `[B, H, W, 1]`; the caller disposes it (a copy when the size already matches).
+ *
+ * A linear resize of any real values (Grad-CAM's activation maps are not in
+ * [0, 1]), so the values are not checked: callers check theirs at their own
+ * boundary, and every caller in the kit runs it on tensors it made or checked.
+ * @param size `[H, W]`, positive integers.
+ * @returns `[B, H, W, 1]`; the caller disposes it (a copy when the size already
+ *   matches). An empty batch gives `[0, H, W, 1]`.
  */
 export function upsampleMask(masks: tf.Tensor4D, size: readonly [number, number]): tf.Tensor4D {
-  assertShape(masks, [null, null, null, 1], 'masks');
+  assertShape(masks, [null, null, null, 1], 'upsampleMask: masks');
   const [b, h, w] = masks.shape;
   const [outH, outW] = size;
+  assertNumber(outH, (v) => Number.isInteger(v) && v >= 1, 'upsampleMask: size[0]', 'a positive integer');
+  assertNumber(outW, (v) => Number.isInteger(v) && v >= 1, 'upsampleMask: size[1]', 'a positive integer');
+  if (b === 0) return tf.zeros([0, outH, outW, 1]);
   if (h === outH && w === outW) return masks.clone();
   return tf.tidy(() => {
     // Columns: [B·h, w] · [w, W] → [B, h, W]; then rows on the transposed maps.
@@ -166,21 +181,26 @@ export function upsampleMask(masks: tf.Tensor4D, size: readonly [number, number]
 /**
  * Evidence removal Φ(X, M, A) = X ⊙ M + A ⊙ (1 − M).
  *
- * @param images X, `[B, H, W, C]`.
+ * @param images X, `[B, H, W, C]` in [0, 1].
  * @param masks M, `[B, h, w, 1]` with values in [0, 1]; a lower resolution
  *   (h, w) is upsampled bilinearly to (H, W) first.
- * @param alternative A, `[B, H, W, C]` (see {@link alternativeImages}).
+ * @param alternative A, `[B, H, W, C]` in [0, 1] (see {@link alternativeImages}).
+ * @param options `checkRange` (default true): check the three value ranges,
+ *   one small synchronous read-back each; a caller that checked them already skips it.
  * @returns `[B, H, W, C]`; the caller disposes it. Differentiable with respect
- *   to all three inputs.
- * @throws when shapes disagree or a mask value lies outside [0, 1] (one small
- *   synchronous read of the mask's min and max).
+ *   to all three inputs. An empty batch gives `[0, H, W, C]`.
+ * @throws when shapes disagree or a value is NaN or outside [0, 1], naming the argument.
  */
-export function removeEvidence(images: tf.Tensor4D, masks: tf.Tensor4D, alternative: tf.Tensor4D): tf.Tensor4D {
-  assertRank(images, 4, 'images');
+export function removeEvidence(images: tf.Tensor4D, masks: tf.Tensor4D, alternative: tf.Tensor4D, options: RangeCheckOption = {}): tf.Tensor4D {
+  assertRank(images, 4, 'removeEvidence: images');
   const [b, h, w, c] = images.shape;
-  assertShape(masks, [b, null, null, 1], `masks (for images [${images.shape.join(', ')}])`);
-  assertShape(alternative, [b, h, w, c], 'alternative images A');
-  assertRange(masks, 0, 1, `masks [${masks.shape.join(', ')}]`);
+  assertShape(masks, [b, null, null, 1], `removeEvidence: masks (for images [${images.shape.join(', ')}])`);
+  assertShape(alternative, [b, h, w, c], 'removeEvidence: alternative images A');
+  if (options.checkRange ?? true) {
+    assertRange(images, 0, 1, `removeEvidence: images [${images.shape.join(', ')}]`);
+    assertRange(masks, 0, 1, `removeEvidence: masks [${masks.shape.join(', ')}]`);
+    assertRange(alternative, 0, 1, `removeEvidence: alternative images A [${alternative.shape.join(', ')}]`);
+  }
   return tf.tidy(() => {
     const m = upsampleMask(masks, [h, w]);
     // X ⊙ M + A ⊙ (1 − M), written as A + (X − A) ⊙ M.

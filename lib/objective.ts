@@ -13,7 +13,7 @@
  * term applies, so the mask learns to vanish.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertClassIndices, assertNumber, assertRank, assertShape } from './checks';
+import { RangeCheckOption, assertClassIndices, assertNonEmptyBatch, assertNumber, assertRange, assertRank, assertShape } from './checks';
 import { AlternativeConfig, AlternativeKind, alternativeImages, removeEvidence } from './evidence';
 import type { BlackBox } from './models/black-box';
 import { TvNormalisation, averageArea, totalVariation } from './regularisers';
@@ -106,8 +106,13 @@ export interface ObjectiveResult {
   terms: ObjectiveTerms;
 }
 
-/** Per-call inputs of {@link saliencyObjective} besides the tensors. */
-export interface ObjectiveOptions {
+/**
+ * Per-call inputs of {@link saliencyObjective} besides the tensors, and
+ * `checkRange` (default true): check that images, masks and a given A lie in
+ * [0, 1], one small read-back each. A loop that checked its images once and
+ * keeps its masks in [0, 1] by construction (iterative masks) skips it.
+ */
+export interface ObjectiveOptions extends RangeCheckOption {
   /** Overrides of {@link DEFAULT_OBJECTIVE_CONFIG}. */
   config?: Partial<ObjectiveConfig>;
   /** `isFake[i]`: class `classes[i]` is absent from image i, so only the area term applies; default all false. */
@@ -134,7 +139,9 @@ export interface ObjectiveOptions {
  * @param images X, `[B, H, W, C]` in [0, 1], with `[H, W] = blackBox.inputSize`, `C = blackBox.channels`.
  * @param masks M, `[B, h, w, 1]` in [0, 1]; TV and AV are taken at (h, w), Φ upsamples to (H, W).
  * @param classes c per image, `B` indices into `blackBox.classNames`.
- * @throws when shapes disagree, a mask value leaves [0, 1], or a class index is out of range.
+ * @throws when shapes disagree, the batch is empty (the loss is a batch mean),
+ *   an image, mask or A value is NaN or outside [0, 1], a class index is out of
+ *   range, or an option is invalid; each message names the argument.
  */
 export function saliencyObjective(
   blackBox: BlackBox,
@@ -145,21 +152,33 @@ export function saliencyObjective(
 ): ObjectiveResult {
   const cfg: ObjectiveConfig = { ...DEFAULT_OBJECTIVE_CONFIG, ...options.config };
   const { tv: l1, area: l2, destroy: l3, destroyPower: l4 } = cfg.lambdas;
-  for (const [name, value] of Object.entries(cfg.lambdas)) assertNumber(value, (v) => v >= 0, `lambdas.${name}`, '>= 0');
-  assertRank(images, 4, 'images');
+  for (const [name, value] of Object.entries(cfg.lambdas)) assertNumber(value, (v) => v >= 0, `saliencyObjective: lambdas.${name}`, '>= 0');
+  assertNumber(cfg.probabilityFloor, (v) => v > 0 && v <= 1, 'saliencyObjective: probabilityFloor', 'in (0, 1]');
+  assertRank(images, 4, 'saliencyObjective: images');
   const b = images.shape[0];
   const [h, w] = blackBox.inputSize;
-  assertShape(images, [b, h, w, blackBox.channels], `images for black box "${blackBox.name}"`);
-  if (classes.length !== b) throw new Error(`classes has ${classes.length} entries but images [${images.shape.join(', ')}] hold ${b}`);
-  assertClassIndices(classes, blackBox.classNames.length);
+  const shape = `[${images.shape.join(', ')}]`;
+  assertShape(images, [b, h, w, blackBox.channels], `saliencyObjective: images for black box "${blackBox.name}"`);
+  assertShape(masks, [b, null, null, 1], `saliencyObjective: masks (for images ${shape})`);
+  if (options.alternativeImages) assertShape(options.alternativeImages, images.shape, 'saliencyObjective: alternativeImages');
+  if (classes.length !== b) throw new Error(`saliencyObjective: classes has ${classes.length} entries but images ${shape} hold ${b}`);
+  assertClassIndices(classes, blackBox.classNames.length, 'saliencyObjective: class index');
   const isFake = options.isFake ?? new Array<boolean>(b).fill(false);
-  if (isFake.length !== b) throw new Error(`isFake has ${isFake.length} entries but images [${images.shape.join(', ')}] hold ${b}`);
+  if (isFake.length !== b) throw new Error(`saliencyObjective: isFake has ${isFake.length} entries but images ${shape} hold ${b}`);
+  assertNonEmptyBatch(b, `saliencyObjective: images ${shape}`, 'the batch-mean loss');
+  if (options.checkRange ?? true) {
+    assertRange(images, 0, 1, `saliencyObjective: images ${shape}`);
+    assertRange(masks, 0, 1, `saliencyObjective: masks [${masks.shape.join(', ')}]`);
+    if (options.alternativeImages) assertRange(options.alternativeImages, 0, 1, `saliencyObjective: alternativeImages ${shape}`);
+  }
+  // Everything below works on checked inputs or on tensors made from them.
+  const unchecked = { checkRange: false };
 
   return tf.tidy(() => {
     // 1. Alternative image A and the two edited batches Φ(X, M), Φ(X, 1 − M).
-    const alternative = options.alternativeImages ?? alternativeImages(images, { ...cfg.alternativeOptions, kind: cfg.alternative });
-    const preserved = removeEvidence(images, masks, alternative);
-    const destroyed = removeEvidence(images, tf.sub(1, masks) as tf.Tensor4D, alternative);
+    const alternative = options.alternativeImages ?? alternativeImages(images, { ...cfg.alternativeOptions, kind: cfg.alternative, ...unchecked });
+    const preserved = removeEvidence(images, masks, alternative, unchecked);
+    const destroyed = removeEvidence(images, tf.sub(1, masks) as tf.Tensor4D, alternative, unchecked);
 
     // 2. One black-box pass on the 2B batch; p = f_c, floored.
     const probs = blackBox.predict(tf.concat([preserved, destroyed], 0));
@@ -169,8 +188,8 @@ export function saliencyObjective(
 
     // 3. Weighted terms; a fake class keeps only the area term.
     const real = tf.tensor1d(isFake.map((f) => (f ? 0 : 1)));
-    const tv = tf.mul(tf.mul(totalVariation(masks, { normalisation: cfg.tvNormalisation }), l1), real) as tf.Tensor1D;
-    const area = tf.mul(averageArea(masks), l2) as tf.Tensor1D;
+    const tv = tf.mul(tf.mul(totalVariation(masks, { normalisation: cfg.tvNormalisation, ...unchecked }), l1), real) as tf.Tensor1D;
+    const area = tf.mul(averageArea(masks, unchecked), l2) as tf.Tensor1D;
     const preserve = tf.mul(tf.neg(tf.log(pKept)), real) as tf.Tensor1D;
     const destroy = tf.mul(tf.mul(tf.pow(pRemoved, l4), l3), real) as tf.Tensor1D;
     const total = tf.addN([tv, area, preserve, destroy]) as tf.Tensor1D;

@@ -19,7 +19,7 @@
  * `normalisation: 'sum'` gives the paper's formula as printed.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertShape } from './checks';
+import { RangeCheckOption, assertRange, assertShape } from './checks';
 
 /** How TV is normalised: `'mean'` over the difference terms (kit default) or the plain `'sum'`. */
 export type TvNormalisation = 'mean' | 'sum';
@@ -33,14 +33,25 @@ export interface TotalVariationConfig {
 /** The defaults of {@link TotalVariationConfig}. */
 export const DEFAULT_TOTAL_VARIATION_CONFIG: Readonly<TotalVariationConfig> = Object.freeze({ normalisation: 'mean' });
 
+/** Throws unless `masks` is `[B, h, w, 1]` with h, w ≥ 1 and values in [0, 1] (the range only with `checkRange`, default true). */
+function checkMasks(masks: tf.Tensor4D, fn: string, options: RangeCheckOption): void {
+  assertShape(masks, [null, null, null, 1], `${fn}: masks`);
+  if (masks.shape[1] === 0 || masks.shape[2] === 0) throw new Error(`${fn}: masks [${masks.shape.join(', ')}] have no pixel; h and w must be >= 1`);
+  if (options.checkRange ?? true) assertRange(masks, 0, 1, `${fn}: masks [${masks.shape.join(', ')}]`);
+}
+
 /**
  * Squared total variation of each mask, TV(M) above.
- * @param masks `[B, h, w, 1]`.
- * @returns `[B]`; the caller disposes it. Differentiable. A 1×1 mask has TV 0.
+ * @param masks `[B, h, w, 1]` in [0, 1].
+ * @param config the normalisation, plus `checkRange` (default true: check the
+ *   mask values, one small read-back; the objective, which checked them already, skips it).
+ * @returns `[B]`; the caller disposes it. Differentiable. A 1×1 mask has TV 0; an empty batch gives `[0]`.
+ * @throws on a mask that is not `[B, h, w, 1]`, a value that is NaN or outside [0, 1], or an unknown normalisation.
  */
-export function totalVariation(masks: tf.Tensor4D, config: Partial<TotalVariationConfig> = {}): tf.Tensor1D {
-  assertShape(masks, [null, null, null, 1], 'masks');
-  const { normalisation } = { ...DEFAULT_TOTAL_VARIATION_CONFIG, ...config };
+export function totalVariation(masks: tf.Tensor4D, config: Partial<TotalVariationConfig> & RangeCheckOption = {}): tf.Tensor1D {
+  const { normalisation, ...checks } = { ...DEFAULT_TOTAL_VARIATION_CONFIG, ...config };
+  if (normalisation !== 'mean' && normalisation !== 'sum') throw new Error(`totalVariation: unknown normalisation "${String(normalisation)}"; use mean or sum`);
+  checkMasks(masks, 'totalVariation', checks);
   const [b, h, w] = masks.shape;
   const terms = h * (w - 1) + (h - 1) * w;
   if (terms === 0) return tf.zeros([b]);
@@ -55,10 +66,13 @@ export function totalVariation(masks: tf.Tensor4D, config: Partial<TotalVariatio
 
 /**
  * Area of each mask, AV(M) = mean of M over its pixels.
- * @param masks `[B, h, w, 1]`.
- * @returns `[B]`; the caller disposes it. Differentiable.
+ * @param masks `[B, h, w, 1]` in [0, 1].
+ * @param options `checkRange` (default true: check the mask values, one small
+ *   read-back; the objective, which checked them already, skips it).
+ * @returns `[B]`; the caller disposes it. Differentiable. An empty batch gives `[0]`.
+ * @throws on a mask that is not `[B, h, w, 1]` or a value that is NaN or outside [0, 1].
  */
-export function averageArea(masks: tf.Tensor4D): tf.Tensor1D {
-  assertShape(masks, [null, null, null, 1], 'masks');
+export function averageArea(masks: tf.Tensor4D, options: RangeCheckOption = {}): tf.Tensor1D {
+  checkMasks(masks, 'averageArea', options);
   return tf.mean(masks, [1, 2, 3]);
 }

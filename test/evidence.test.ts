@@ -159,3 +159,52 @@ describe('evidence', () => {
     });
   });
 });
+
+describe('evidence input checks', () => {
+  const fill = (shape: [number, number, number, number], value: number) => tf.fill(shape, value) as tf.Tensor4D;
+
+  it('Φ rejects NaN and out-of-range images and A, naming the argument and [0, 1]', () => {
+    const ok = fill([1, 4, 4, 1], 0.5);
+    const mask = fill([1, 2, 2, 1], 0.5);
+    const nan = fill([1, 4, 4, 1], NaN);
+    const seven = fill([1, 4, 4, 1], 7);
+    expect(() => removeEvidence(nan, mask, ok)).to.throw('removeEvidence: images [1, 4, 4, 1] must lie in [0, 1], got 16 NaN values (of 16)');
+    expect(() => removeEvidence(seven, mask, ok)).to.throw('removeEvidence: images [1, 4, 4, 1] must lie in [0, 1], got values in [7, 7]');
+    expect(() => removeEvidence(ok, fill([1, 2, 2, 1], 5), ok)).to.throw('removeEvidence: masks [1, 2, 2, 1] must lie in [0, 1], got values in [5, 5]');
+    expect(() => removeEvidence(ok, mask, nan)).to.throw(/removeEvidence: alternative images A \[1, 4, 4, 1\] must lie in \[0, 1\], got 16 NaN/);
+    tf.dispose([ok, mask, nan, seven]);
+  });
+
+  it('Φ, A and the mask upsampling give [0, …] for an empty batch, without leaking', () => {
+    const none = fill([0, 8, 8, 3], 0.5);
+    const noMasks = fill([0, 2, 2, 1], 0.5);
+    const phi = removeEvidence(none, noMasks, none);
+    expect(phi.shape).to.deep.equal([0, 8, 8, 3]);
+    for (const kind of ['blur', 'noise', 'constant', 'random-mix'] as const) {
+      const a = alternativeImages(none, { kind, seed: 1 });
+      expect(a.shape, kind).to.deep.equal([0, 8, 8, 3]);
+      a.dispose();
+    }
+    const up = upsampleMask(noMasks, [8, 8]);
+    expect(up.shape).to.deep.equal([0, 8, 8, 1]);
+    const { before, after } = expectNoLeak(() => {
+      removeEvidence(none, noMasks, none).dispose();
+      alternativeImages(none, { kind: 'random-mix', seed: 1 }).dispose();
+      upsampleMask(noMasks, [8, 8]).dispose();
+    });
+    expect(after).to.equal(before);
+    tf.dispose([none, noMasks, phi, up]);
+  });
+
+  it('A rejects NaN images and a constant colour outside [0, 1]; the mask upsampling a bad size', () => {
+    const nan = fill([1, 4, 4, 3], NaN);
+    const ok = fill([1, 4, 4, 3], 0.5);
+    const mask = fill([1, 2, 2, 1], 0.5);
+    expect(() => alternativeImages(nan, { kind: 'blur' })).to.throw('alternativeImages: images [1, 4, 4, 3] must lie in [0, 1], got 48 NaN values (of 48)');
+    expect(() => alternativeImages(ok, { kind: 'constant', constantColour: 7 })).to.throw('alternativeImages: constantColour[0] must be in [0, 1], got 7');
+    expect(() => alternativeImages(ok, { kind: 'constant', constantColour: [0, 0.5, -1] })).to.throw('alternativeImages: constantColour[2] must be in [0, 1], got -1');
+    expect(() => alternativeImages(ok, { kind: 'fog' as 'blur' })).to.throw(/alternativeImages: unknown alternative kind "fog"/);
+    expect(() => upsampleMask(mask, [0, 4])).to.throw('upsampleMask: size[0] must be a positive integer, got 0');
+    tf.dispose([nan, ok, mask]);
+  });
+});

@@ -151,3 +151,44 @@ describe('objective', () => {
     box.dispose();
   });
 });
+
+describe('objective input checks', () => {
+  const box = constantBlackBox();
+  const fill = (shape: [number, number, number, number], value: number) => tf.fill(shape, value) as tf.Tensor4D;
+
+  it('rejects an empty batch: the loss is a batch mean over the images', () => {
+    const none = fill([0, 2, 2, 1], 0.5);
+    expect(() => saliencyObjective(box, none, none, [])).to.throw(
+      'saliencyObjective: images [0, 2, 2, 1] hold no item (batch size 0): the batch-mean loss over zero items is undefined',
+    );
+    none.dispose();
+  });
+
+  it('rejects NaN and out-of-range images, masks and A, naming the argument and [0, 1]', () => {
+    const ok = fill([1, 2, 2, 1], 0.5);
+    const nan = fill([1, 2, 2, 1], NaN);
+    const seven = fill([1, 2, 2, 1], 7);
+    const minus = fill([1, 2, 2, 1], -3);
+    expect(() => saliencyObjective(box, nan, ok, [0])).to.throw('saliencyObjective: images [1, 2, 2, 1] must lie in [0, 1], got 4 NaN values (of 4)');
+    expect(() => saliencyObjective(box, seven, ok, [0])).to.throw('saliencyObjective: images [1, 2, 2, 1] must lie in [0, 1], got values in [7, 7]');
+    expect(() => saliencyObjective(box, ok, minus, [0])).to.throw('saliencyObjective: masks [1, 2, 2, 1] must lie in [0, 1], got values in [-3, -3]');
+    expect(() => saliencyObjective(box, ok, nan, [0])).to.throw(/saliencyObjective: masks .* \[0, 1\], got 4 NaN/);
+    expect(() => saliencyObjective(box, ok, ok, [0], { alternativeImages: nan })).to.throw(/saliencyObjective: alternativeImages .* \[0, 1\], got 4 NaN/);
+    tf.dispose([ok, nan, seven, minus]);
+  });
+
+  it('rejects a probability floor outside (0, 1] and an unknown TV normalisation', () => {
+    const ok = fill([1, 2, 2, 1], 0.5);
+    expect(() => saliencyObjective(box, ok, ok, [0], { config: { probabilityFloor: 0 } })).to.throw('saliencyObjective: probabilityFloor must be in (0, 1], got 0');
+    expect(() => saliencyObjective(box, ok, ok, [0], { config: { tvNormalisation: 'max' as 'sum' } })).to.throw(/totalVariation: unknown normalisation "max"/);
+    ok.dispose();
+  });
+
+  it('skips the value checks with checkRange: false, as the iterative-mask loop does', () => {
+    const ok = fill([1, 2, 2, 1], 0.5);
+    const seven = fill([1, 2, 2, 1], 7);
+    const { loss, terms } = saliencyObjective(box, seven, ok, [0], { checkRange: false });
+    expect(Number.isFinite(loss.dataSync()[0])).to.equal(true);
+    tf.dispose([ok, seven, loss, ...Object.values(terms)]);
+  });
+});

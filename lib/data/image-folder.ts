@@ -132,6 +132,11 @@ function readClassMap(classMap: ImageFolderConfig['classMap'], numClasses: numbe
   return map;
 }
 
+/** The first line of a decoder's message (libvips repeats its warning on several lines). */
+function firstLine(message: string): string {
+  return message.split('\n')[0];
+}
+
 function isImageFile(name: string): boolean {
   return IMAGE_EXTENSIONS.includes(path.extname(name).toLowerCase());
 }
@@ -200,7 +205,7 @@ export function parseVocAnnotation(
   try {
     doc = xmlParser.parse(xmlText, true) as Record<string, unknown>;
   } catch (e) {
-    throw new Error(`${file}: malformed XML (${(e as Error).message.split('\n')[0]})`);
+    throw new Error(`${file}: malformed XML (${firstLine((e as Error).message)})`);
   }
   const annotation = doc.annotation as Record<string, unknown> | undefined;
   if (typeof annotation !== 'object' || annotation === null) throw new Error(`${file}: missing <annotation> root element`);
@@ -255,10 +260,12 @@ export class ImageFolder {
 
   /**
    * Decodes, resizes and annotates images.
-   * @param indices entry indices; or `(start, end)` for `start..end-1`, clipped to `length`.
+   * @param indices entry indices (none gives an empty batch, `images` `[0, H, W, 3]`);
+   *   or `(start, end)` for `start..end-1`, clipped to `length`, which must not be empty.
    * @returns an {@link ImageFolderBatch}; its `images` tensor is the caller's to dispose.
-   * @throws naming the file: undecodable image, greyscale image with `grey: 'error'`,
-   *   or any annotation problem (see {@link parseVocAnnotation}).
+   * @throws naming the file: undecodable (corrupt, truncated, not an image) or
+   *   greyscale image with `grey: 'error'`, or any annotation problem (see
+   *   {@link parseVocAnnotation}); or naming the index or range that is out of bounds.
    */
   async batch(indices: readonly number[]): Promise<ImageFolderBatch>;
   async batch(start: number, end: number): Promise<ImageFolderBatch>;
@@ -267,10 +274,12 @@ export class ImageFolder {
       typeof first === 'number'
         ? Array.from({ length: Math.max(0, Math.min(end ?? first + 1, this.length) - first) }, (_, k) => first + k)
         : [...first];
-    if (indices.length === 0) throw new Error(`empty batch request for an image folder of ${this.length} images`);
+    if (typeof first === 'number' && indices.length === 0) {
+      throw new Error(`ImageFolder.batch: range [${first}, ${end}) is empty or outside the image folder of ${this.length} images`);
+    }
     const entries = indices.map((i) => {
       if (!Number.isInteger(i) || i < 0 || i >= this.length) {
-        throw new Error(`image index ${i} is out of range 0..${this.length - 1}`);
+        throw new Error(`ImageFolder.batch: image index ${i} is out of range 0..${this.length - 1}`);
       }
       return this.entries[i];
     });
@@ -294,7 +303,7 @@ export class ImageFolder {
     const meta = await sharp(entry.file)
       .metadata()
       .catch((e: Error) => {
-        throw new Error(`${entry.file}: cannot decode image (${e.message})`);
+        throw new Error(`${entry.file}: cannot decode image (${firstLine(e.message)})`);
       });
     // Channels without alpha: 1 for greyscale, 3 for colour.
     const colour = (meta.channels ?? 0) - (meta.hasAlpha ? 1 : 0);
@@ -315,7 +324,7 @@ export class ImageFolder {
       if (out.info.channels !== 3) throw new Error(`decoded to ${out.info.channels} channels, expected 3`);
       rgb = out.data;
     } catch (e) {
-      throw new Error(`${entry.file}: cannot decode image (${(e as Error).message})`);
+      throw new Error(`${entry.file}: cannot decode image (${firstLine((e as Error).message)})`);
     }
     return { rgb, boxes: await this.annotation(entry, [meta.height ?? 0, meta.width ?? 0]) };
   }

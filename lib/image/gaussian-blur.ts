@@ -68,12 +68,13 @@ function mirrorExtend(x: tf.Tensor4D, axis: 1 | 2, pad: number): tf.Tensor4D {
  *
  * @param images `[B, H, W, C]`, any values.
  * @param sigma standard deviation in pixels, ≥ 0 (0 returns a copy).
- * @returns `[B, H, W, C]`, the blurred batch; the caller disposes it.
+ * @returns `[B, H, W, C]`, the blurred batch; the caller disposes it. An
+ *   empty batch gives `[0, H, W, C]` (tfjs's `mirrorPad` rejects an empty axis).
  */
 export function gaussianBlur(images: tf.Tensor4D, sigma: number, options: GaussianBlurOptions = {}): tf.Tensor4D {
   assertRank(images, 4, 'images');
   assertNumber(sigma, (v) => v >= 0, 'sigma', 'a number of pixels >= 0');
-  if (sigma === 0) return images.clone();
+  if (sigma === 0 || images.shape[0] === 0) return images.clone();
   const weights = gaussianKernel1d(sigma, options.radius);
   const radius = (weights.length - 1) / 2;
   const channels = images.shape[3];

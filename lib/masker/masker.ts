@@ -20,7 +20,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { tfjsSeed } from '../random';
-import { assertClassIndices, assertNumber, assertRank } from '../checks';
+import { RangeCheckOption, assertClassIndices, assertNumber, assertRange, assertRank } from '../checks';
 import { upsampleMask } from '../evidence';
 import { featureFilter } from './feature-filter';
 import { DEFAULT_MASK_HEAD_EPSILON, maskHead } from './mask-head';
@@ -167,18 +167,28 @@ export class Masker {
    * Masks for a batch of images, each for its requested class.
    * @param images `[B, H, W, C]` in [0, 1], H and W divisible by the coarsest stride.
    * @param classes the class s per image, `B` indices in [0, numClasses).
+   * @param options `checkRange` (default true): check that the images lie in
+   *   [0, 1], one small read-back; a training loop that checked its images once skips it.
    * @returns mask, low-resolution mask and gates; the caller disposes them.
-   *   Differentiable with respect to {@link trainableVariables}.
+   *   Differentiable with respect to {@link trainableVariables}. An empty
+   *   batch gives empty (`[0, …]`) tensors without running the networks.
+   * @throws naming the argument: a shape that does not fit, an image value that is NaN or outside [0, 1], a class out of range.
    */
-  predict(images: tf.Tensor4D, classes: readonly number[]): MaskerOutput {
-    assertRank(images, 4, 'images');
+  predict(images: tf.Tensor4D, classes: readonly number[], options: RangeCheckOption = {}): MaskerOutput {
+    assertRank(images, 4, 'Masker.predict: images');
     const [b, h, w] = images.shape;
-    if (classes.length !== b) throw new Error(`classes has ${classes.length} entries but images [${images.shape.join(', ')}] hold ${b}`);
-    assertClassIndices(classes, this.config.numClasses);
+    const shape = `[${images.shape.join(', ')}]`;
+    if (classes.length !== b) throw new Error(`Masker.predict: classes has ${classes.length} entries but images ${shape} hold ${b}`);
+    assertClassIndices(classes, this.config.numClasses, 'Masker.predict: class index');
     const { scales } = this.encoder;
     const coarsestStride = scales[scales.length - 1].stride;
     if (h % coarsestStride !== 0 || w % coarsestStride !== 0) {
-      throw new Error(`images [${images.shape.join(', ')}] must have H and W divisible by the encoder's coarsest stride ${coarsestStride}`);
+      throw new Error(`Masker.predict: images ${shape} must have H and W divisible by the encoder's coarsest stride ${coarsestStride}`);
+    }
+    if (options.checkRange ?? true) assertRange(images, 0, 1, `Masker.predict: images ${shape}`);
+    if (b === 0) {
+      const empty = (stride: number) => tf.zeros([0, h / stride, w / stride, 1]) as tf.Tensor4D;
+      return { mask: empty(1), lowResMask: empty(this.config.maskStride), gates: empty(coarsestStride) };
     }
     return tf.tidy(() => {
       // 1. Frozen encoder.

@@ -7,7 +7,7 @@
  * Boxes follow `lib/data/box.ts`: pixels, origin top-left, `x1`/`y1` exclusive.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertShape } from '../checks';
+import { RangeCheckOption, assertNumber, assertRange, assertShape } from '../checks';
 import { Box, tightBox } from '../data/box';
 
 /** Options of {@link boxesFromMasks}. */
@@ -21,12 +21,17 @@ export const DEFAULT_BOX_FROM_MASK_CONFIG: Readonly<BoxFromMaskConfig> = Object.
 
 /**
  * The tightest box around the pixels with mask > threshold, per image.
- * @param masks `[B, H, W, 1]` (not disposed).
- * @returns one box per image, `null` where no pixel passes the threshold.
+ * @param masks `[B, H, W, 1]` in [0, 1] (not disposed).
+ * @param config the threshold, in [0, 1), plus `checkRange` (default true:
+ *   check the mask values, one small read-back; the crop metric, which checked them already, skips it).
+ * @returns one box per image, `null` where no pixel passes the threshold; an empty array for an empty batch.
+ * @throws on a mask that is not `[B, H, W, 1]`, a mask value that is NaN or outside [0, 1], or a threshold outside [0, 1).
  */
-export function boxesFromMasks(masks: tf.Tensor4D, config: Partial<BoxFromMaskConfig> = {}): (Box | null)[] {
-  assertShape(masks, [null, null, null, 1], 'masks');
-  const { threshold } = { ...DEFAULT_BOX_FROM_MASK_CONFIG, ...config };
+export function boxesFromMasks(masks: tf.Tensor4D, config: Partial<BoxFromMaskConfig> & RangeCheckOption = {}): (Box | null)[] {
+  assertShape(masks, [null, null, null, 1], 'boxesFromMasks: masks');
+  const { threshold, checkRange = true } = { ...DEFAULT_BOX_FROM_MASK_CONFIG, ...config };
+  assertNumber(threshold, (v) => v >= 0 && v < 1, 'boxesFromMasks: threshold', 'in [0, 1)');
+  if (checkRange) assertRange(masks, 0, 1, `boxesFromMasks: masks [${masks.shape.join(', ')}]`);
   const [b, h, w] = masks.shape;
   const above = tf.tidy(() => tf.greater(masks, threshold).dataSync());
   return Array.from({ length: b }, (_, i) => tightBox(above.subarray(i * h * w, (i + 1) * h * w), h, w));

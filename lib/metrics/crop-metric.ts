@@ -15,7 +15,7 @@
  * salient" answer and is never rewarded; `empty` flags these images.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertClassIndices, assertRank, assertShape } from '../checks';
+import { assertClassIndices, assertNumber, assertRange, assertRank, assertShape } from '../checks';
 import { Box, cropAndResizeBoxes } from '../data/box';
 import type { BlackBox } from '../models/black-box';
 import { BoxFromMaskConfig, boxArea, boxesFromMasks } from './box';
@@ -45,9 +45,22 @@ export interface CropMetricResult {
   empty: boolean[];
 }
 
-/** The saliency score s(a, p) = log(max(a, areaFloor)) − log(max(p, probabilityFloor)). */
+/** Throws unless the floors are in (0, 1] (a floor of 0 lets log 0 = −∞ through). */
+function checkFloors(areaFloor: number, probabilityFloor: number, fn: string): void {
+  assertNumber(areaFloor, (v) => v > 0 && v <= 1, `${fn}: areaFloor`, 'in (0, 1]');
+  assertNumber(probabilityFloor, (v) => v > 0 && v <= 1, `${fn}: probabilityFloor`, 'in (0, 1]');
+}
+
+/**
+ * The saliency score s(a, p) = log(max(a, areaFloor)) − log(max(p, probabilityFloor)).
+ * @param area a in [0, 1]; `probability` p in [0, 1].
+ * @throws naming the argument when a, p or a floor is not finite or outside its range.
+ */
 export function saliencyScore(area: number, probability: number, config: Partial<CropMetricConfig> = {}): number {
   const { areaFloor, probabilityFloor } = { ...DEFAULT_CROP_METRIC_CONFIG, ...config };
+  checkFloors(areaFloor, probabilityFloor, 'saliencyScore');
+  assertNumber(area, (v) => v >= 0 && v <= 1, 'saliencyScore: area', 'in [0, 1]');
+  assertNumber(probability, (v) => v >= 0 && v <= 1, 'saliencyScore: probability', 'in [0, 1]');
   return Math.log(Math.max(area, areaFloor)) - Math.log(Math.max(probability, probabilityFloor));
 }
 
@@ -55,8 +68,11 @@ export function saliencyScore(area: number, probability: number, config: Partial
  * Scores a batch of masks with the crop metric; one `cropAndResize` (bilinear)
  * and one black-box pass for the whole batch.
  * @param images `[B, H, W, C]` in [0, 1], any H, W (crops are resized to `blackBox.inputSize`).
- * @param masks `[B, H, W, 1]`, same H, W as the images.
+ * @param masks `[B, H, W, 1]` in [0, 1], same H, W as the images.
  * @param classes the class per image whose probability p is read.
+ * @returns per-image results; empty arrays for an empty batch.
+ * @throws naming the argument: shapes that disagree, an image or mask value
+ *   that is NaN or outside [0, 1], a class out of range, an invalid threshold or floor.
  */
 export function cropMetric(
   blackBox: BlackBox,
@@ -66,15 +82,21 @@ export function cropMetric(
   config: Partial<CropMetricConfig> = {},
 ): CropMetricResult {
   const cfg: CropMetricConfig = { ...DEFAULT_CROP_METRIC_CONFIG, ...config };
-  assertRank(images, 4, 'images');
+  checkFloors(cfg.areaFloor, cfg.probabilityFloor, 'cropMetric');
+  assertNumber(cfg.threshold, (v) => v >= 0 && v < 1, 'cropMetric: threshold', 'in [0, 1)');
+  assertRank(images, 4, 'cropMetric: images');
   const [b, h, w, c] = images.shape;
-  if (c !== blackBox.channels) throw new Error(`images [${images.shape.join(', ')}] have ${c} channels, black box "${blackBox.name}" takes ${blackBox.channels}`);
-  assertShape(masks, [b, h, w, 1], `masks (for images [${images.shape.join(', ')}])`);
-  if (classes.length !== b) throw new Error(`classes has ${classes.length} entries but images [${images.shape.join(', ')}] hold ${b}`);
-  assertClassIndices(classes, blackBox.classNames.length);
+  const shape = `[${images.shape.join(', ')}]`;
+  if (c !== blackBox.channels) throw new Error(`cropMetric: images ${shape} have ${c} channels, black box "${blackBox.name}" takes ${blackBox.channels}`);
+  assertShape(masks, [b, h, w, 1], `cropMetric: masks (for images ${shape})`);
+  if (classes.length !== b) throw new Error(`cropMetric: classes has ${classes.length} entries but images ${shape} hold ${b}`);
+  assertClassIndices(classes, blackBox.classNames.length, 'cropMetric: class index');
+  assertRange(images, 0, 1, `cropMetric: images ${shape}`);
+  assertRange(masks, 0, 1, `cropMetric: masks [${masks.shape.join(', ')}]`);
+  if (b === 0) return { score: [], area: [], probability: [], box: [], empty: [] };
 
   // 1. Boxes, with the whole image for empty masks.
-  const found = boxesFromMasks(masks, { threshold: cfg.threshold });
+  const found = boxesFromMasks(masks, { threshold: cfg.threshold, checkRange: false });
   const box = found.map((bx) => bx ?? { x0: 0, y0: 0, x1: w, y1: h });
   const area = box.map((bx) => boxArea(bx) / (h * w));
 

@@ -14,7 +14,7 @@
  * best-matching one counts.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertNumber, assertShape } from '../checks';
+import { assertBox, assertFinite, assertNonEmptyBatch, assertNumber, assertShape } from '../checks';
 import { Box, tightBox } from '../data/box';
 import { boxIoU } from './box';
 import { DEFAULT_SALIENT_REGION_CONFIG, SalientRegionConfig, salientRegion } from './salient-region';
@@ -64,17 +64,29 @@ function bestIoU(box: Box | null, truth: GroundTruthBoxes): number {
   return boxes.reduce((best, t) => Math.max(best, boxIoU(box, t)), 0);
 }
 
-/** Reads maps `[B, H, W, 1]` once, checking them against the ground truth. */
-function readMaps(maps: tf.Tensor4D, groundTruth: readonly GroundTruthBoxes[]): { values: Float32Array; b: number; h: number; w: number } {
-  assertShape(maps, [null, null, null, 1], 'saliency maps');
+/**
+ * Checks maps `[B, H, W, 1]` (finite, B ≥ 1: the result is an accuracy over
+ * the images) and their ground truth (one entry per image, each box ordered
+ * and non-empty), then reads the maps once. `fn` names the caller in messages.
+ */
+function readMaps(maps: tf.Tensor4D, groundTruth: readonly GroundTruthBoxes[], fn: string): { values: Float32Array; b: number; h: number; w: number } {
+  assertShape(maps, [null, null, null, 1], `${fn}: saliency maps`);
   const [b, h, w] = maps.shape;
-  if (groundTruth.length !== b) throw new Error(`groundTruth has ${groundTruth.length} entries but maps [${maps.shape.join(', ')}] hold ${b}`);
+  const shape = `[${maps.shape.join(', ')}]`;
+  if (groundTruth.length !== b) throw new Error(`${fn}: groundTruth has ${groundTruth.length} entries but maps ${shape} hold ${b}`);
+  assertNonEmptyBatch(b, `${fn}: saliency maps ${shape}`, 'localisation accuracy');
+  groundTruth.forEach((truth, i) => {
+    const boxes: readonly Box[] = Array.isArray(truth) ? truth : [truth as Box];
+    if (boxes.length === 0) throw new Error(`${fn}: groundTruth[${i}] holds no box`);
+    boxes.forEach((box, k) => assertBox(box, `${fn}: groundTruth[${i}]${Array.isArray(truth) ? `[${k}]` : ''}`));
+  });
+  assertFinite(maps, `${fn}: saliency maps ${shape}`);
   return { values: maps.dataSync() as Float32Array, b, h, w };
 }
 
 /** Localisation of already-read maps at one α. */
 function localiseValues(values: Float32Array, b: number, h: number, w: number, groundTruth: readonly GroundTruthBoxes[], cfg: LocalisationConfig): LocalisationResult {
-  assertNumber(cfg.iouThreshold, (v) => v > 0 && v <= 1, 'iouThreshold', 'in (0, 1]');
+  assertNumber(cfg.iouThreshold, (v) => v > 0 && v <= 1, 'localisation: iouThreshold', 'in (0, 1]');
   const boxes = Array.from({ length: b }, (_, i) => localisationBox(values.subarray(i * h * w, (i + 1) * h * w), h, w, cfg));
   const iou = boxes.map((box, i) => bestIoU(box, groundTruth[i]));
   const correct = iou.map((v) => v >= cfg.iouThreshold);
@@ -84,11 +96,14 @@ function localiseValues(values: Float32Array, b: number, h: number, w: number, g
 
 /**
  * Scores a batch of saliency maps against ground-truth boxes.
- * @param maps `[B, H, W, 1]` (not disposed), in the pixel frame of the boxes.
- * @param groundTruth B entries, one box or several per image.
+ * @param maps `[B, H, W, 1]`, B ≥ 1, finite values (not disposed), in the pixel frame of the boxes.
+ * @param groundTruth B entries, one box or several per image, each with x0 < x1 and y0 < y1.
+ * @throws naming the argument: an empty batch (the accuracy over zero images
+ *   is undefined), a NaN or infinite map value, a box that is not ordered or
+ *   empty, a count or option that does not fit.
  */
 export function localise(maps: tf.Tensor4D, groundTruth: readonly GroundTruthBoxes[], config: Partial<LocalisationConfig> = {}): LocalisationResult {
-  const { values, b, h, w } = readMaps(maps, groundTruth);
+  const { values, b, h, w } = readMaps(maps, groundTruth, 'localise');
   return localiseValues(values, b, h, w, groundTruth, { ...DEFAULT_LOCALISATION_CONFIG, ...config });
 }
 
@@ -120,13 +135,15 @@ export interface TuneAlphaResult {
 /**
  * Picks α for one method on held-out images: the grid value with the best
  * localisation accuracy; ties go to the higher mean IoU, then to the smaller α.
- * @param maps `[B, H, W, 1]` of one method (not disposed; read once).
- * @param groundTruth B entries, one box or several per image.
+ * @param maps `[B, H, W, 1]` of one method, B ≥ 1, finite values (not disposed; read once).
+ * @param groundTruth B entries, one box or several per image, each with x0 < x1 and y0 < y1.
+ * @throws as {@link localise} does, and on an empty α grid or a negative α.
  */
 export function tuneAlpha(maps: tf.Tensor4D, groundTruth: readonly GroundTruthBoxes[], config: Partial<TuneAlphaConfig> = {}): TuneAlphaResult {
   const cfg: TuneAlphaConfig = { ...DEFAULT_TUNE_ALPHA_CONFIG, ...config };
-  if (cfg.alphas.length === 0) throw new Error('tuneAlpha needs at least one α to try');
-  const { values, b, h, w } = readMaps(maps, groundTruth);
+  if (cfg.alphas.length === 0) throw new Error('tuneAlpha: alphas must hold at least one α to try');
+  cfg.alphas.forEach((alpha, i) => assertNumber(alpha, (v) => v >= 0, `tuneAlpha: alphas[${i}]`, '>= 0'));
+  const { values, b, h, w } = readMaps(maps, groundTruth, 'tuneAlpha');
   const curve = cfg.alphas.map((alpha) => {
     const r = localiseValues(values, b, h, w, groundTruth, { ...cfg, alpha });
     return { alpha, accuracy: r.accuracy, meanIoU: r.iou.reduce((s, v) => s + v, 0) / b };

@@ -14,7 +14,7 @@
  * masker's upsampled mask included, whose soft edges count as undecided).
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertNumber, assertShape } from '../checks';
+import { assertNumber, assertRange, assertShape } from '../checks';
 
 /** Options of {@link maskSharpness}. */
 export interface MaskSharpnessConfig {
@@ -30,14 +30,16 @@ export const DEFAULT_MASK_SHARPNESS_CONFIG: Readonly<MaskSharpnessConfig> = Obje
 /**
  * The share of pixels of each mask outside the open interval (low, high).
  * @param masks `[B, H, W, 1]` in [0, 1] (not disposed).
- * @returns B sharpness values in [0, 1] (higher is more binary).
- * @throws on a mask that is not `[B, H, W, 1]`, or unless 0 ≤ low < high ≤ 1.
+ * @returns B sharpness values in [0, 1] (higher is more binary); an empty array for an empty batch.
+ * @throws on a mask that is not `[B, H, W, 1]` or holds a value that is NaN or
+ *   outside [0, 1], or unless 0 ≤ low < high ≤ 1.
  */
 export function maskSharpness(masks: tf.Tensor4D, config: Partial<MaskSharpnessConfig> = {}): number[] {
   const { low, high } = { ...DEFAULT_MASK_SHARPNESS_CONFIG, ...config };
-  assertShape(masks, [null, null, null, 1], 'masks');
-  assertNumber(low, (v) => v >= 0, 'low', '>= 0');
-  assertNumber(high, (v) => v > low && v <= 1, 'high', `in (low = ${low}, 1]`);
+  assertShape(masks, [null, null, null, 1], 'maskSharpness: masks');
+  assertNumber(low, (v) => v >= 0, 'maskSharpness: low', '>= 0');
+  assertNumber(high, (v) => v > low && v <= 1, 'maskSharpness: high', `in (low = ${low}, 1]`);
+  assertRange(masks, 0, 1, `maskSharpness: masks [${masks.shape.join(', ')}]`);
   const [b, h, w] = masks.shape;
   const values = masks.dataSync();
   // Compared in float32, as the mask holds them: a mask value written as 0.1 is then exactly `low`.

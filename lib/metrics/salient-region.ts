@@ -62,16 +62,21 @@ export function largestComponent(region: ArrayLike<number>, height: number, widt
 
 /**
  * The salient region of one map: map > α × mean(map), then the rule.
- * @param map `[H, W]` row-major values (any scale: the rule is scale-free).
+ * @param map `[H, W]` row-major values (any scale: the rule is scale-free), all finite.
  * @returns `[H, W]` 0/1; empty when no pixel passes (e.g. a constant map with α ≥ 1).
+ * @throws on a negative α, an unknown region rule, a length other than H·W, or a
+ *   NaN or infinite value (its mean, and so the threshold, would not be a number).
  */
 export function salientRegion(map: ArrayLike<number>, height: number, width: number, config: Partial<SalientRegionConfig> = {}): Uint8Array {
   const { alpha, region } = { ...DEFAULT_SALIENT_REGION_CONFIG, ...config };
-  assertNumber(alpha, (v) => v >= 0, 'alpha', '>= 0');
-  if (map.length !== height * width) throw new Error(`map has ${map.length} values, expected height*width = ${height}*${width} = ${height * width}`);
-  if (region !== 'all' && region !== 'largest-component') throw new Error(`unknown region rule "${String(region)}"; use all or largest-component`);
+  assertNumber(alpha, (v) => v >= 0, 'salientRegion: alpha', '>= 0');
+  if (map.length !== height * width) throw new Error(`salientRegion: map has ${map.length} values, expected height*width = ${height}*${width} = ${height * width}`);
+  if (region !== 'all' && region !== 'largest-component') throw new Error(`salientRegion: unknown region rule "${String(region)}"; use all or largest-component`);
   let sum = 0;
-  for (let i = 0; i < map.length; i++) sum += map[i];
+  for (let i = 0; i < map.length; i++) {
+    if (!Number.isFinite(map[i])) throw new Error(`salientRegion: map values must be finite, got ${map[i]} at pixel ${i}`);
+    sum += map[i];
+  }
   const threshold = (alpha * sum) / map.length;
   const above = Uint8Array.from({ length: map.length }, (_, i) => (map[i] > threshold ? 1 : 0));
   return region === 'largest-component' ? largestComponent(above, height, width) : above;

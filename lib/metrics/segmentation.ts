@@ -11,7 +11,7 @@
  * silhouette. 0 when both are empty.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertShape } from '../checks';
+import { assertFinite, assertShape } from '../checks';
 import { DEFAULT_SALIENT_REGION_CONFIG, SalientRegionConfig, salientRegion } from './salient-region';
 
 /** Options of {@link segmentationIoU}: the region rule (default α = 1, all pixels above). */
@@ -22,16 +22,18 @@ export const DEFAULT_SEGMENTATION_CONFIG: Readonly<SegmentationConfig> = DEFAULT
 
 /**
  * IoU of each map's salient region with a silhouette.
- * @param maps `[B, H, W, 1]` (not disposed).
+ * @param maps `[B, H, W, 1]`, finite values (not disposed).
  * @param silhouettes `[B, H, W]` row-major, non-zero = object (e.g. `ClutteredBatch.silhouettes`).
- * @returns B IoUs in [0, 1].
+ * @returns B IoUs in [0, 1]; an empty array for an empty batch.
+ * @throws on maps that are not `[B, H, W, 1]` or hold a NaN or infinite value, or silhouettes of another size.
  */
 export function segmentationIoU(maps: tf.Tensor4D, silhouettes: ArrayLike<number>, config: Partial<SegmentationConfig> = {}): number[] {
-  assertShape(maps, [null, null, null, 1], 'saliency maps');
+  assertShape(maps, [null, null, null, 1], 'segmentationIoU: saliency maps');
   const [b, h, w] = maps.shape;
   if (silhouettes.length !== b * h * w) {
-    throw new Error(`silhouettes have ${silhouettes.length} values, expected B*H*W = ${b}*${h}*${w} = ${b * h * w} for maps [${maps.shape.join(', ')}]`);
+    throw new Error(`segmentationIoU: silhouettes have ${silhouettes.length} values, expected B*H*W = ${b}*${h}*${w} = ${b * h * w} for maps [${maps.shape.join(', ')}]`);
   }
+  assertFinite(maps, `segmentationIoU: saliency maps [${maps.shape.join(', ')}]`);
   const values = maps.dataSync();
   const cfg = { ...DEFAULT_SEGMENTATION_CONFIG, ...config };
   return Array.from({ length: b }, (_, i) => {

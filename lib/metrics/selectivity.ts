@@ -13,15 +13,18 @@
  * silhouette), and the mean mask value (AV, `regularisers.ts`) for a fake class.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertShape } from '../checks';
+import { assertBox, assertRange, assertShape } from '../checks';
 import type { Box } from '../data/box';
 import { averageArea } from '../regularisers';
 
 /**
  * Rasterises boxes into regions.
+ * @param boxes finite coordinates with x0 ≤ x1 and y0 ≤ y1; an empty box (x0 = x1 or y0 = y1) gives an empty region.
  * @returns `[B, H, W]` row-major, 1 inside box b (x1/y1 exclusive, clipped to the image).
+ * @throws naming the box that is not finite or not ordered.
  */
 export function boxRegions(boxes: readonly Box[], height: number, width: number): Uint8Array {
+  boxes.forEach((box, i) => assertBox(box, `boxRegions: boxes[${i}]`, true));
   const regions = new Uint8Array(boxes.length * height * width);
   boxes.forEach((box, i) => {
     for (let y = Math.max(0, box.y0); y < Math.min(height, box.y1); y++) {
@@ -33,14 +36,16 @@ export function boxRegions(boxes: readonly Box[], height: number, width: number)
 
 /**
  * The fraction of each mask's mass inside a region.
- * @param masks `[B, H, W, 1]`, non-negative (not disposed).
+ * @param masks `[B, H, W, 1]` in [0, 1] (not disposed).
  * @param regions `[B, H, W]` row-major, non-zero = inside.
- * @returns B fractions in [0, 1].
+ * @returns B fractions in [0, 1]; an empty array for an empty batch.
+ * @throws on masks that are not `[B, H, W, 1]` or hold a value that is NaN or outside [0, 1], or regions of another size.
  */
 export function massInside(masks: tf.Tensor4D, regions: ArrayLike<number>): number[] {
-  assertShape(masks, [null, null, null, 1], 'masks');
+  assertShape(masks, [null, null, null, 1], 'massInside: masks');
   const [b, h, w] = masks.shape;
-  if (regions.length !== b * h * w) throw new Error(`regions have ${regions.length} values, expected B*H*W = ${b}*${h}*${w} = ${b * h * w} for masks [${masks.shape.join(', ')}]`);
+  if (regions.length !== b * h * w) throw new Error(`massInside: regions have ${regions.length} values, expected B*H*W = ${b}*${h}*${w} = ${b * h * w} for masks [${masks.shape.join(', ')}]`);
+  assertRange(masks, 0, 1, `massInside: masks [${masks.shape.join(', ')}]`);
   const values = masks.dataSync();
   return Array.from({ length: b }, (_, i) => {
     let inside = 0;
@@ -74,8 +79,12 @@ export function classSelectivity(masks: tf.Tensor4D, requestedRegions: ArrayLike
 /**
  * Mean mask value per image, for masks asked for an absent (fake) class: a
  * class-selective method gives ≈ 0.
- * @param masks `[B, H, W, 1]` (not disposed).
+ * @param masks `[B, H, W, 1]` in [0, 1] (not disposed).
+ * @returns B areas; an empty array for an empty batch.
+ * @throws on a mask that is not `[B, H, W, 1]` or holds a value that is NaN or outside [0, 1].
  */
 export function meanMaskArea(masks: tf.Tensor4D): number[] {
-  return tf.tidy(() => Array.from(averageArea(masks).dataSync()));
+  assertShape(masks, [null, null, null, 1], 'meanMaskArea: masks');
+  assertRange(masks, 0, 1, `meanMaskArea: masks [${masks.shape.join(', ')}]`);
+  return tf.tidy(() => Array.from(averageArea(masks, { checkRange: false }).dataSync()));
 }

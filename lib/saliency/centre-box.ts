@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { assertNumber } from '../checks';
 import type { Box } from '../data/box';
 import type { BlackBox } from '../models/black-box';
-import { checkSaliencyInputs } from './inputs';
+import { checkSaliencyInputs, emptyMaps } from './inputs';
 
 /** Options of {@link centreBox}. */
 export interface CentreBoxConfig {
@@ -41,13 +41,14 @@ export function centredBox(height: number, width: number, areaFraction: number):
  * Masks that are 1 inside the centred box and 0 outside.
  * @param images `[B, H, W, C]` in [0, 1] (only the shape is used).
  * @param classes one class per image (checked, otherwise unused).
- * @returns `[B, H, W, 1]` with values in {0, 1}; the caller disposes it.
+ * @returns `[B, H, W, 1]` with values in {0, 1} (`[0, H, W, 1]` for an empty batch); the caller disposes it.
  */
 export async function centreBox(blackBox: BlackBox, images: tf.Tensor4D, classes: readonly number[], options: Partial<CentreBoxConfig> = {}): Promise<tf.Tensor4D> {
   const { areaFraction } = { ...DEFAULT_CENTRE_BOX_CONFIG, ...options };
-  checkSaliencyInputs(blackBox, images, classes);
+  checkSaliencyInputs('centreBox', blackBox, images, classes);
   const [b, h, w] = images.shape;
   const box = centredBox(h, w, areaFraction);
+  if (b === 0) return emptyMaps(images);
   return tf.tidy(() => {
     // [H, W, 1] indicator built from a row and a column indicator, then tiled over the batch.
     const rows = tf.logicalAnd(tf.greaterEqual(tf.range(0, h), box.y0), tf.less(tf.range(0, h), box.y1));

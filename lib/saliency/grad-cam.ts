@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { upsampleMask } from '../evidence';
 import type { BlackBox } from '../models/black-box';
-import { checkSaliencyInputs, classProbability } from './inputs';
+import { checkSaliencyInputs, classProbability, emptyMaps } from './inputs';
 import { normaliseMaps } from './normalise';
 import { isWhiteBox } from './white-box';
 
@@ -28,14 +28,15 @@ export type GradCamConfig = Record<string, never>;
  *   method shares one signature).
  * @param images `[B, H, W, C]` in [0, 1], `[H, W] = blackBox.inputSize`.
  * @param classes the class per image.
- * @returns `[B, H, W, 1]` in [0, 1]; the caller disposes it.
+ * @returns `[B, H, W, 1]` in [0, 1] (`[0, H, W, 1]` for an empty batch); the caller disposes it.
  * @throws when `blackBox` is not a white box.
  */
 export async function gradCam(blackBox: BlackBox, images: tf.Tensor4D, classes: readonly number[], _options: Partial<GradCamConfig> = {}): Promise<tf.Tensor4D> {
   if (!isWhiteBox(blackBox)) {
-    throw new Error(`Grad-CAM needs a white box (features and predictFromFeatures); "${blackBox.name}" is only a black box`);
+    throw new Error(`gradCam: Grad-CAM needs a white box (features and predictFromFeatures); "${blackBox.name}" is only a black box`);
   }
-  checkSaliencyInputs(blackBox, images, classes);
+  checkSaliencyInputs('gradCam', blackBox, images, classes);
+  if (images.shape[0] === 0) return emptyMaps(images);
   const [, h, w] = images.shape;
   return tf.tidy(() => {
     // 1. Activations A, [B, h, w, K], and ∂f_c/∂A.

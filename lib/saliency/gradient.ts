@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BlackBox } from '../models/black-box';
-import { checkSaliencyInputs, classProbability } from './inputs';
+import { checkSaliencyInputs, classProbability, emptyMaps } from './inputs';
 import { normaliseMaps } from './normalise';
 
 /** Gradient saliency has no options. */
@@ -25,7 +25,7 @@ export type GradientSaliencyConfig = Record<string, never>;
  * the B class probabilities gives each image its own gradient).
  * @param images `[B, H, W, C]` in [0, 1], `[H, W] = blackBox.inputSize`.
  * @param classes the class per image whose probability is differentiated.
- * @returns `[B, H, W, 1]` in [0, 1] (divided by each map's maximum); the caller disposes it.
+ * @returns `[B, H, W, 1]` in [0, 1] (divided by each map's maximum; `[0, H, W, 1]` for an empty batch); the caller disposes it.
  */
 export async function gradientSaliency(
   blackBox: BlackBox,
@@ -33,7 +33,8 @@ export async function gradientSaliency(
   classes: readonly number[],
   _options: Partial<GradientSaliencyConfig> = {},
 ): Promise<tf.Tensor4D> {
-  checkSaliencyInputs(blackBox, images, classes);
+  checkSaliencyInputs('gradientSaliency', blackBox, images, classes);
+  if (images.shape[0] === 0) return emptyMaps(images);
   return tf.tidy(() => {
     const gradient = tf.grad((x) => tf.sum(classProbability(blackBox.predict(x as tf.Tensor4D), classes)))(images);
     return normaliseMaps(tf.max(tf.abs(gradient), 3, true) as tf.Tensor4D, 'max');

@@ -10,17 +10,28 @@ import type { BlackBox } from '../models/black-box';
 /**
  * Throws unless `images` is `[B, H, W, C]` with `[H, W] = blackBox.inputSize`,
  * `C = blackBox.channels`, values in [0, 1], and `classes` holds B valid
- * class indices of the black box. Reads the images' min and max (one small download).
+ * class indices of the black box. Reads the images' min, max and NaN count
+ * (one small download). Every message starts with `method`, the caller's name.
+ * An empty batch (B = 0) passes: the methods return `[0, H, W, 1]` for it ({@link emptyMaps}).
  */
-export function checkSaliencyInputs(blackBox: BlackBox, images: tf.Tensor4D, classes: readonly number[]): void {
-  assertRank(images, 4, 'images');
+export function checkSaliencyInputs(method: string, blackBox: BlackBox, images: tf.Tensor4D, classes: readonly number[]): void {
+  assertRank(images, 4, `${method}: images`);
   const [b] = images.shape;
   const [h, w] = blackBox.inputSize;
-  assertShape(images, [b, h, w, blackBox.channels], `images for black box "${blackBox.name}"`);
-  if (b === 0) throw new Error('images hold no image (batch size 0)');
-  if (classes.length !== b) throw new Error(`classes has ${classes.length} entries but images [${images.shape.join(', ')}] hold ${b}`);
-  assertClassIndices(classes, blackBox.classNames.length);
-  assertRange(images, 0, 1, `images [${images.shape.join(', ')}]`);
+  assertShape(images, [b, h, w, blackBox.channels], `${method}: images for black box "${blackBox.name}"`);
+  if (classes.length !== b) throw new Error(`${method}: classes has ${classes.length} entries but images [${images.shape.join(', ')}] hold ${b}`);
+  assertClassIndices(classes, blackBox.classNames.length, `${method}: class index`);
+  assertRange(images, 0, 1, `${method}: images [${images.shape.join(', ')}]`);
+}
+
+/**
+ * The maps of an empty batch, `[0, H, W, 1]` for images `[0, H, W, C]`: what
+ * every method returns for B = 0 without running the black box.
+ * @returns a new tensor; the caller disposes it.
+ */
+export function emptyMaps(images: tf.Tensor4D): tf.Tensor4D {
+  const [, h, w] = images.shape;
+  return tf.zeros([0, h, w, 1]);
 }
 
 /**

@@ -34,7 +34,7 @@ import { upsampleMask } from '../evidence';
 import type { BlackBox } from '../models/black-box';
 import { DEFAULT_OBJECTIVE_CONFIG, ObjectiveConfig, ObjectiveTerms, saliencyObjective } from '../objective';
 import { Random } from '../random';
-import { checkSaliencyInputs } from './inputs';
+import { checkSaliencyInputs, emptyMaps } from './inputs';
 
 /** `'adam'` (default) or SGD with momentum, the authors' choice. */
 export type IterativeMaskOptimizer = 'adam' | 'sgd-momentum';
@@ -104,18 +104,20 @@ export async function iterativeMask(
   classes: readonly number[],
   options: Partial<IterativeMaskConfig> = {},
 ): Promise<tf.Tensor4D> {
-  checkSaliencyInputs(blackBox, images, classes);
+  checkSaliencyInputs('iterativeMask', blackBox, images, classes);
   const cfg: IterativeMaskConfig = { ...DEFAULT_ITERATIVE_MASK_CONFIG, ...options };
   const [b, h, w] = images.shape;
   const [mh, mw] = cfg.maskSize ?? [Math.ceil(h / 4), Math.ceil(w / 4)];
-  assertNumber(mh, (v) => Number.isInteger(v) && v >= 1 && v <= h, 'maskSize[0]', `an integer in [1, ${h}]`);
-  assertNumber(mw, (v) => Number.isInteger(v) && v >= 1 && v <= w, 'maskSize[1]', `an integer in [1, ${w}]`);
-  assertNumber(cfg.iterations, (v) => Number.isInteger(v) && v >= 0, 'iterations', 'an integer >= 0');
-  assertNumber(cfg.learningRate, (v) => v > 0, 'learningRate', '> 0');
-  assertNumber(cfg.initialValue, (v) => v >= 0 && v <= 1, 'initialValue', 'in [0, 1]');
+  assertNumber(mh, (v) => Number.isInteger(v) && v >= 1 && v <= h, 'iterativeMask: maskSize[0]', `an integer in [1, ${h}]`);
+  assertNumber(mw, (v) => Number.isInteger(v) && v >= 1 && v <= w, 'iterativeMask: maskSize[1]', `an integer in [1, ${w}]`);
+  assertNumber(cfg.iterations, (v) => Number.isInteger(v) && v >= 0, 'iterativeMask: iterations', 'an integer >= 0');
+  assertNumber(cfg.learningRate, (v) => v > 0, 'iterativeMask: learningRate', '> 0');
+  assertNumber(cfg.momentum, (v) => v >= 0 && v < 1, 'iterativeMask: momentum', 'in [0, 1)');
+  assertNumber(cfg.initialValue, (v) => v >= 0 && v <= 1, 'iterativeMask: initialValue', 'in [0, 1]');
   if (cfg.optimizer !== 'adam' && cfg.optimizer !== 'sgd-momentum') {
-    throw new Error(`unknown optimizer "${String(cfg.optimizer)}"; use adam or sgd-momentum`);
+    throw new Error(`iterativeMask: unknown optimizer "${String(cfg.optimizer)}"; use adam or sgd-momentum`);
   }
+  if (b === 0) return emptyMaps(images);
   const objective: ObjectiveConfig = { ...DEFAULT_OBJECTIVE_CONFIG, ...cfg.objective };
   const rng = new Random(cfg.seed);
 
@@ -130,7 +132,8 @@ export async function iterativeMask(
       let terms: IterationInfo['terms'] | undefined;
       optimizer.minimize(
         () => {
-          const result = saliencyObjective(blackBox, images, mask, classes, { config });
+          // Images were checked above; the mask stays in [0, 1] by the clipping below.
+          const result = saliencyObjective(blackBox, images, mask, classes, { config, checkRange: false });
           if (cfg.onIteration) {
             const read = (t: tf.Tensor1D) => Array.from(t.dataSync());
             const r = result.terms;

@@ -16,7 +16,7 @@ import { assertNumber } from '../checks';
 import type { Masker } from '../masker/masker';
 import type { BlackBox } from '../models/black-box';
 import { LoadedMasker, loadMaskerFrom, MASKERS_DIR } from './masker-assets';
-import { checkSaliencyInputs } from './inputs';
+import { checkSaliencyInputs, emptyMaps } from './inputs';
 
 /** Options of {@link maskerSaliency}. */
 export interface MaskerSaliencyConfig {
@@ -42,7 +42,7 @@ const loaded = new Map<string, Promise<LoadedMasker>>();
  * @param blackBox the black box the masker was trained for (only its input size, channels and classes are used).
  * @param images `[B, H, W, C]` in [0, 1] (not disposed).
  * @param classes B class indices.
- * @returns `[B, H, W, 1]` in (0, 1); the caller disposes it.
+ * @returns `[B, H, W, 1]` in (0, 1) (`[0, H, W, 1]` for an empty batch); the caller disposes it.
  * @throws (rejects) on bad input, when the masker's class count differs from the
  *   black box's, or when no saved masker exists at the path.
  */
@@ -52,9 +52,9 @@ export async function maskerSaliency(
   classes: readonly number[],
   options: Partial<MaskerSaliencyConfig> = {},
 ): Promise<tf.Tensor4D> {
-  checkSaliencyInputs(blackBox, images, classes);
+  checkSaliencyInputs('maskerSaliency', blackBox, images, classes);
   const cfg: MaskerSaliencyConfig = { ...DEFAULT_MASKER_SALIENCY_CONFIG, ...options };
-  assertNumber(cfg.batchSize, (v) => Number.isInteger(v) && v >= 1, 'batchSize', 'an integer >= 1');
+  assertNumber(cfg.batchSize, (v) => Number.isInteger(v) && v >= 1, 'maskerSaliency: batchSize', 'an integer >= 1');
   let masker = cfg.masker;
   if (!masker) {
     const dir = path.resolve(cfg.path ?? path.join(MASKERS_DIR, blackBox.name));
@@ -70,16 +70,18 @@ export async function maskerSaliency(
     masker = (await (loaded.get(dir) as Promise<LoadedMasker>)).masker;
   }
   if (masker.config.numClasses !== blackBox.classNames.length) {
-    throw new Error(`the masker has ${masker.config.numClasses} classes but black box "${blackBox.name}" has ${blackBox.classNames.length}`);
+    throw new Error(`maskerSaliency: the masker has ${masker.config.numClasses} classes but black box "${blackBox.name}" has ${blackBox.classNames.length}`);
   }
   const model = masker;
   const b = images.shape[0];
+  if (b === 0) return emptyMaps(images);
   return tf.tidy(() => {
     const parts: tf.Tensor4D[] = [];
     for (let start = 0; start < b; start += cfg.batchSize) {
       const size = Math.min(cfg.batchSize, b - start);
       const chunk = tf.slice(images, [start, 0, 0, 0], [size, -1, -1, -1]);
-      const out = model.predict(chunk, classes.slice(start, start + size));
+      // The images were checked above; each chunk is a slice of them.
+      const out = model.predict(chunk, classes.slice(start, start + size), { checkRange: false });
       parts.push(out.mask);
     }
     return parts.length === 1 ? parts[0] : tf.concat(parts, 0);

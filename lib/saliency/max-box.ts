@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BlackBox } from '../models/black-box';
-import { checkSaliencyInputs } from './inputs';
+import { checkSaliencyInputs, emptyMaps } from './inputs';
 
 /** The max box has no options. */
 export type MaxBoxConfig = Record<string, never>;
@@ -15,10 +15,11 @@ export type MaxBoxConfig = Record<string, never>;
  * Masks of ones.
  * @param images `[B, H, W, C]` in [0, 1] (only the shape is used).
  * @param classes one class per image (checked, otherwise unused).
- * @returns `[B, H, W, 1]` of ones; the caller disposes it.
+ * @returns `[B, H, W, 1]` of ones (`[0, H, W, 1]` for an empty batch); the caller disposes it.
  */
 export async function maxBox(blackBox: BlackBox, images: tf.Tensor4D, classes: readonly number[], _options: Partial<MaxBoxConfig> = {}): Promise<tf.Tensor4D> {
-  checkSaliencyInputs(blackBox, images, classes);
+  checkSaliencyInputs('maxBox', blackBox, images, classes);
+  if (images.shape[0] === 0) return emptyMaps(images);
   const [b, h, w] = images.shape;
   return tf.ones([b, h, w, 1]);
 }

@@ -4,7 +4,7 @@
  * be thresholded, plotted and scored the same way.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertShape } from '../checks';
+import { assertFinite, assertShape } from '../checks';
 
 /**
  * How a raw map is brought to [0, 1], per image:
@@ -20,11 +20,15 @@ export type MapNormalisation = 'max' | 'min-max';
 
 /**
  * Normalises each map of a batch to [0, 1].
- * @param maps `[B, H, W, 1]`, any real values (not disposed).
- * @returns `[B, H, W, 1]` in [0, 1]; the caller disposes it.
+ * @param maps `[B, H, W, 1]`, any finite values (not disposed).
+ * @returns `[B, H, W, 1]` in [0, 1]; the caller disposes it. An empty batch gives `[0, H, W, 1]`.
+ * @throws on a map that is not `[B, H, W, 1]`, holds a NaN or ±Infinity (a
+ *   black box whose gradient or probability is not finite, say), or an unknown normalisation.
  */
 export function normaliseMaps(maps: tf.Tensor4D, normalisation: MapNormalisation): tf.Tensor4D {
-  assertShape(maps, [null, null, null, 1], 'saliency maps');
+  assertShape(maps, [null, null, null, 1], 'normaliseMaps: saliency maps');
+  if (normalisation !== 'max' && normalisation !== 'min-max') throw new Error(`normaliseMaps: unknown normalisation "${String(normalisation)}"; use max or min-max`);
+  assertFinite(maps, `normaliseMaps: saliency maps [${maps.shape.join(', ')}]`);
   return tf.tidy(() => {
     const shifted = normalisation === 'max' ? tf.relu(maps) : tf.sub(maps, tf.min(maps, [1, 2, 3], true));
     // divNoNan turns the 0/0 of an all-zero map into zeros.

@@ -18,7 +18,7 @@ import { assertNumber } from '../checks';
 import { defaultBlurSigma } from '../evidence';
 import { gaussianBlur } from '../image/gaussian-blur';
 import type { BlackBox } from '../models/black-box';
-import { checkSaliencyInputs, classProbability } from './inputs';
+import { checkSaliencyInputs, classProbability, emptyMaps } from './inputs';
 import { normaliseMaps } from './normalise';
 
 /** What the occluding patch shows: mid-grey (0.5 in every channel) or the blurred image (the paper's A, σ = 10·W/224). */
@@ -75,19 +75,20 @@ function patchIndicators(h: number, w: number, patch: number, stride: number): {
  * Occlusion saliency maps.
  * @param images `[B, H, W, C]` in [0, 1], `[H, W] = blackBox.inputSize`.
  * @param classes the class per image whose probability drop is measured.
- * @returns `[B, H, W, 1]` in [0, 1] (divided by each map's maximum); the caller disposes it.
+ * @returns `[B, H, W, 1]` in [0, 1] (divided by each map's maximum; `[0, H, W, 1]` for an empty batch); the caller disposes it.
  * @throws when the patch does not fit the image or the stride is not a positive integer.
  */
 export async function occlusion(blackBox: BlackBox, images: tf.Tensor4D, classes: readonly number[], options: Partial<OcclusionConfig> = {}): Promise<tf.Tensor4D> {
-  checkSaliencyInputs(blackBox, images, classes);
+  checkSaliencyInputs('occlusion', blackBox, images, classes);
   const [b, h, w, c] = images.shape;
   const cfg = { ...DEFAULT_OCCLUSION_CONFIG, ...options };
   const patch = cfg.patchSize ?? Math.ceil(Math.min(h, w) / 8);
   const stride = cfg.stride ?? Math.ceil(patch / 2);
-  assertNumber(patch, (v) => Number.isInteger(v) && v >= 1 && v <= Math.min(h, w), 'patchSize', `an integer in [1, ${Math.min(h, w)}]`);
-  assertNumber(stride, (v) => Number.isInteger(v) && v >= 1, 'stride', 'a positive integer');
-  assertNumber(cfg.batchSize, (v) => Number.isInteger(v) && v >= 1, 'batchSize', 'a positive integer');
-  if (cfg.fill !== 'grey' && cfg.fill !== 'blur') throw new Error(`unknown occlusion fill "${String(cfg.fill)}"; use grey or blur`);
+  assertNumber(patch, (v) => Number.isInteger(v) && v >= 1 && v <= Math.min(h, w), 'occlusion: patchSize', `an integer in [1, ${Math.min(h, w)}]`);
+  assertNumber(stride, (v) => Number.isInteger(v) && v >= 1, 'occlusion: stride', 'a positive integer');
+  assertNumber(cfg.batchSize, (v) => Number.isInteger(v) && v >= 1, 'occlusion: batchSize', 'a positive integer');
+  if (cfg.fill !== 'grey' && cfg.fill !== 'blur') throw new Error(`occlusion: unknown fill "${String(cfg.fill)}"; use grey or blur`);
+  if (b === 0) return emptyMaps(images);
 
   // 1. Patch indicators and the fill each patch shows.
   const { patches, count, coverage } = patchIndicators(h, w, patch, stride);

@@ -22,7 +22,7 @@ import { assertNumber } from '../checks';
 import { upsampleMask } from '../evidence';
 import type { BlackBox } from '../models/black-box';
 import { Random } from '../random';
-import { checkSaliencyInputs, classProbability } from './inputs';
+import { checkSaliencyInputs, classProbability, emptyMaps } from './inputs';
 import { normaliseMaps } from './normalise';
 
 /** Options of {@link rise}. */
@@ -70,16 +70,17 @@ export function riseMasks(count: number, size: readonly [number, number], gridSi
  * RISE saliency maps.
  * @param images `[B, H, W, C]` in [0, 1], `[H, W] = blackBox.inputSize`.
  * @param classes the class per image whose probability weighs the masks.
- * @returns `[B, H, W, 1]` in [0, 1] (min-max per image); the caller disposes it.
+ * @returns `[B, H, W, 1]` in [0, 1] (min-max per image; `[0, H, W, 1]` for an empty batch); the caller disposes it.
  *   Identical for identical seeds, whatever `batchSize`.
  */
 export async function rise(blackBox: BlackBox, images: tf.Tensor4D, classes: readonly number[], options: Partial<RiseConfig> = {}): Promise<tf.Tensor4D> {
-  checkSaliencyInputs(blackBox, images, classes);
+  checkSaliencyInputs('rise', blackBox, images, classes);
   const cfg: RiseConfig = { ...DEFAULT_RISE_CONFIG, ...options };
-  assertNumber(cfg.numMasks, (v) => Number.isInteger(v) && v >= 1, 'numMasks', 'a positive integer');
-  assertNumber(cfg.gridSize, (v) => Number.isInteger(v) && v >= 1, 'gridSize', 'a positive integer');
-  assertNumber(cfg.keepProbability, (v) => v > 0 && v <= 1, 'keepProbability', 'in (0, 1]');
-  assertNumber(cfg.batchSize, (v) => Number.isInteger(v) && v >= 1, 'batchSize', 'a positive integer');
+  assertNumber(cfg.numMasks, (v) => Number.isInteger(v) && v >= 1, 'rise: numMasks', 'a positive integer');
+  assertNumber(cfg.gridSize, (v) => Number.isInteger(v) && v >= 1, 'rise: gridSize', 'a positive integer');
+  assertNumber(cfg.keepProbability, (v) => v > 0 && v <= 1, 'rise: keepProbability', 'in (0, 1]');
+  assertNumber(cfg.batchSize, (v) => Number.isInteger(v) && v >= 1, 'rise: batchSize', 'a positive integer');
+  if (images.shape[0] === 0) return emptyMaps(images);
   const [b, h, w] = images.shape;
   const rng = new Random(cfg.seed);
 

@@ -83,6 +83,29 @@ describe('data/image-folder', () => {
     expect(err?.message).to.match(/broken\.jpg: cannot decode image/);
   });
 
+  it('names a truncated image file', async () => {
+    const root = path.join(dir, 'truncated');
+    fs.mkdirSync(path.join(root, 'n01'), { recursive: true });
+    const noise = Buffer.from(Array.from({ length: 32 * 32 * 3 }, (_, i) => (i * 7919) % 256));
+    const jpeg = await sharp(noise, { raw: { width: 32, height: 32, channels: 3 } }).jpeg().toBuffer();
+    fs.writeFileSync(path.join(root, 'n01/cut.jpg'), jpeg.subarray(0, jpeg.length >> 1));
+    const folder = await openImageFolder({ root, classMap, inputSize: [8, 8] });
+    let err: Error | undefined;
+    await folder.batch([0]).catch((e: Error) => (err = e));
+    expect(err?.message).to.match(/cut\.jpg: cannot decode image \(.+\)$/);
+  });
+
+  it('gives an empty batch for no indices, and names an empty range', async () => {
+    const folder = await openImageFolder({ root: path.join(dir, 'train'), classMap, inputSize: [8, 8] });
+    const batch = await folder.batch([]);
+    expect(batch.images.shape).to.deep.equal([0, 8, 8, 3]);
+    expect(batch.entries).to.deep.equal([]);
+    batch.images.dispose();
+    let err: Error | undefined;
+    await folder.batch(2, 4).catch((e: Error) => (err = e));
+    expect(err?.message).to.equal('ImageFolder.batch: range [2, 4) is empty or outside the image folder of 2 images');
+  });
+
   it('rejects a grey image where RGB is expected, or converts it on request', async () => {
     const root = path.join(dir, 'grey');
     fs.mkdirSync(path.join(root, 'n02'), { recursive: true });

@@ -76,6 +76,15 @@ describe('image/gaussian-blur', () => {
     tf.dispose([img, flat]);
   });
 
+  it('blurs an empty batch to an empty batch (mirror padding rejects an empty axis)', () => {
+    const none = tf.zeros([0, 8, 8, 3]) as tf.Tensor4D;
+    const out = gaussianBlur(none, 3);
+    expect(out.shape).to.deep.equal([0, 8, 8, 3]);
+    const { before, after } = expectNoLeak(() => gaussianBlur(none, 3).dispose());
+    expect(after).to.equal(before);
+    tf.dispose([none, out]);
+  });
+
   it('does not leak', () => {
     const img = tf.randomUniform([1, 8, 8, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
     const { before, after } = expectNoLeak(() => gaussianBlur(img, 3).dispose());

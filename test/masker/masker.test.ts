@@ -122,6 +122,31 @@ describe('masker/masker', () => {
     masker.dispose();
   });
 
+  it('rejects NaN and out-of-range images, naming [0, 1]; skips that check with checkRange: false', () => {
+    const masker = Masker.create(encoder, small);
+    const nan = tf.fill([1, 16, 16, 3], NaN) as tf.Tensor4D;
+    const seven = tf.fill([1, 16, 16, 3], 7) as tf.Tensor4D;
+    expect(() => masker.predict(nan, [0])).to.throw('Masker.predict: images [1, 16, 16, 3] must lie in [0, 1], got 768 NaN values (of 768)');
+    expect(() => masker.predict(seven, [0])).to.throw('Masker.predict: images [1, 16, 16, 3] must lie in [0, 1], got values in [7, 7]');
+    const unchecked = masker.predict(seven, [0], { checkRange: false });
+    expect(unchecked.mask.shape).to.deep.equal([1, 16, 16, 1]);
+    tf.dispose([nan, seven, ...Object.values(unchecked)]);
+    masker.dispose();
+  });
+
+  it('gives empty outputs of the right shapes for an empty batch, without leaking', () => {
+    const masker = Masker.create(encoder, small);
+    const none = tf.zeros([0, 16, 16, 3]) as tf.Tensor4D;
+    const { mask, lowResMask, gates } = masker.predict(none, []);
+    expect(mask.shape).to.deep.equal([0, 16, 16, 1]);
+    expect(lowResMask.shape).to.deep.equal([0, 4, 4, 1]);
+    expect(gates.shape).to.deep.equal([0, 1, 1, 1]);
+    const { before, after } = expectNoLeak(() => tf.dispose(Object.values(masker.predict(none, []))));
+    expect(after).to.equal(before);
+    tf.dispose([none, mask, lowResMask, gates]);
+    masker.dispose();
+  });
+
   it('does not leak', () => {
     const masker = Masker.create(encoder, small);
     const { before, after } = expectNoLeak(() => tf.dispose(Object.values(masker.predict(images, [0, 1]))));

@@ -36,3 +36,20 @@ describe('metrics/box', () => {
     m.dispose();
   });
 });
+
+describe('metrics/box input checks', () => {
+  it('rejects NaN masks (boxed as empty before) and values outside [0, 1], and a threshold outside [0, 1)', () => {
+    const nan = tf.fill([1, 2, 2, 1], NaN) as tf.Tensor4D;
+    const five = tf.fill([1, 2, 2, 1], 5) as tf.Tensor4D;
+    expect(() => boxesFromMasks(nan)).to.throw('boxesFromMasks: masks [1, 2, 2, 1] must lie in [0, 1], got 4 NaN values (of 4)');
+    expect(() => boxesFromMasks(five)).to.throw('boxesFromMasks: masks [1, 2, 2, 1] must lie in [0, 1], got values in [5, 5]');
+    expect(() => boxesFromMasks(five, { threshold: -0.5 })).to.throw('boxesFromMasks: threshold must be in [0, 1), got -0.5');
+    tf.dispose([nan, five]);
+  });
+
+  it('keeps an empty batch empty', () => {
+    const none = tf.zeros([0, 2, 2, 1]) as tf.Tensor4D;
+    expect(boxesFromMasks(none)).to.deep.equal([]);
+    none.dispose();
+  });
+});

@@ -58,3 +58,38 @@ describe('metrics/crop-metric', () => {
     box.dispose();
   });
 });
+
+describe('metrics/crop-metric input checks', () => {
+  const box = tinyBlackBox(2, 2, 1, 3);
+  const fill = (shape: [number, number, number, number], value: number) => tf.fill(shape, value) as tf.Tensor4D;
+  after(() => box.dispose());
+
+  it('gives empty results for an empty batch', () => {
+    const none = fill([0, 4, 4, 1], 0.5);
+    expect(cropMetric(box, none, none, [])).to.deep.equal({ score: [], area: [], probability: [], box: [], empty: [] });
+    const { before, after } = expectNoLeak(() => cropMetric(box, none, none, []));
+    expect(after).to.equal(before);
+    none.dispose();
+  });
+
+  it('rejects mask values outside [0, 1] and an all-NaN mask (which it used to score as empty), and NaN images', () => {
+    const ok = fill([1, 4, 4, 1], 0.5);
+    const five = fill([1, 4, 4, 1], 5);
+    const minus = fill([1, 4, 4, 1], -3);
+    const nan = fill([1, 4, 4, 1], NaN);
+    expect(() => cropMetric(box, ok, five, [0])).to.throw('cropMetric: masks [1, 4, 4, 1] must lie in [0, 1], got values in [5, 5]');
+    expect(() => cropMetric(box, ok, minus, [0])).to.throw('cropMetric: masks [1, 4, 4, 1] must lie in [0, 1], got values in [-3, -3]');
+    expect(() => cropMetric(box, ok, nan, [0])).to.throw('cropMetric: masks [1, 4, 4, 1] must lie in [0, 1], got 16 NaN values (of 16)');
+    expect(() => cropMetric(box, nan, ok, [0])).to.throw('cropMetric: images [1, 4, 4, 1] must lie in [0, 1], got 16 NaN values (of 16)');
+    tf.dispose([ok, five, minus, nan]);
+  });
+
+  it('rejects a threshold outside [0, 1), floors outside (0, 1], and scores outside their ranges', () => {
+    const ok = fill([1, 4, 4, 1], 0.5);
+    expect(() => cropMetric(box, ok, ok, [0], { threshold: 1 })).to.throw('cropMetric: threshold must be in [0, 1), got 1');
+    expect(() => cropMetric(box, ok, ok, [0], { areaFloor: 0 })).to.throw('cropMetric: areaFloor must be in (0, 1], got 0');
+    expect(() => saliencyScore(NaN, 0.5)).to.throw('saliencyScore: area must be in [0, 1], got NaN');
+    expect(() => saliencyScore(0.5, 2)).to.throw('saliencyScore: probability must be in [0, 1], got 2');
+    ok.dispose();
+  });
+});

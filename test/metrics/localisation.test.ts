@@ -65,3 +65,36 @@ describe('metrics/localisation', () => {
     tf.dispose([maps, wide]);
   });
 });
+
+describe('metrics/localisation input checks', () => {
+  const truth = { x0: 2, y0: 2, x1: 6, y1: 6 };
+
+  it('rejects an empty batch: the accuracy over zero images is undefined', () => {
+    const none = tf.zeros([0, 8, 8, 1]) as tf.Tensor4D;
+    expect(() => localise(none, [])).to.throw('localise: saliency maps [0, 8, 8, 1] hold no item (batch size 0): localisation accuracy over zero items is undefined');
+    expect(() => tuneAlpha(none, [])).to.throw('tuneAlpha: saliency maps [0, 8, 8, 1] hold no item (batch size 0): localisation accuracy over zero items is undefined');
+    none.dispose();
+  });
+
+  it('rejects NaN maps (tuneAlpha used to return α = 0 for them) and infinite ones', () => {
+    const nan = tf.fill([1, 8, 8, 1], NaN) as tf.Tensor4D;
+    const infinite = tf.fill([1, 8, 8, 1], Infinity) as tf.Tensor4D;
+    expect(() => tuneAlpha(nan, [truth])).to.throw('tuneAlpha: saliency maps [1, 8, 8, 1] must be finite, got 64 NaN values (of 64)');
+    expect(() => localise(nan, [truth])).to.throw('localise: saliency maps [1, 8, 8, 1] must be finite, got 64 NaN values (of 64)');
+    expect(() => localise(infinite, [truth])).to.throw('localise: saliency maps [1, 8, 8, 1] must be finite, got values in [Infinity, Infinity]');
+    tf.dispose([nan, infinite]);
+  });
+
+  it('rejects a ground-truth box with x0 > x1, an empty one, no box at all, and a negative α', () => {
+    const maps = tf.ones([1, 8, 8, 1]) as tf.Tensor4D;
+    expect(() => localise(maps, [{ x0: 6, y0: 0, x1: 2, y1: 8 }])).to.throw(
+      'localise: groundTruth[0] must have finite coordinates with x0 < x1 and y0 < y1, got {x0: 6, y0: 0, x1: 2, y1: 8}',
+    );
+    expect(() => localise(maps, [[truth, { x0: 2, y0: 3, x1: 5, y1: 3 }]])).to.throw(/localise: groundTruth\[0\]\[1\] must have .* y0 < y1/);
+    expect(() => tuneAlpha(maps, [[]])).to.throw('tuneAlpha: groundTruth[0] holds no box');
+    expect(() => tuneAlpha(maps, [truth], { alphas: [1, -1] })).to.throw('tuneAlpha: alphas[1] must be >= 0, got -1');
+    // Valid boxes, several per image included, still pass: a constant map has nothing above its mean, so no box.
+    expect(localise(maps, [[truth, { x0: 0, y0: 0, x1: 8, y1: 8 }]]).boxes).to.deep.equal([null]);
+    maps.dispose();
+  });
+});

@@ -37,3 +37,15 @@ describe('metrics/maskSharpness', () => {
     tf.dispose([rgb, mask]);
   });
 });
+
+describe('metrics/maskSharpness input checks', () => {
+  it('rejects mask values outside [0, 1] (a 5 used to count as decided) and NaN, and keeps an empty batch empty', () => {
+    const five = tf.fill([1, 2, 2, 1], 5) as tf.Tensor4D;
+    const nan = tf.tensor4d([0, 1, NaN, 1], [1, 2, 2, 1]);
+    const none = tf.zeros([0, 2, 2, 1]) as tf.Tensor4D;
+    expect(() => maskSharpness(five)).to.throw('maskSharpness: masks [1, 2, 2, 1] must lie in [0, 1], got values in [5, 5]');
+    expect(() => maskSharpness(nan)).to.throw('maskSharpness: masks [1, 2, 2, 1] must lie in [0, 1], got 1 NaN value (of 4)');
+    expect(maskSharpness(none)).to.deep.equal([]);
+    tf.dispose([five, nan, none]);
+  });
+});

@@ -25,4 +25,9 @@ describe('metrics/salient-region', () => {
     expect(() => salientRegion(map, 3, 4)).to.throw(/map has 16 values, expected height\*width = 3\*4 = 12/);
     expect(() => salientRegion(map, 4, 4, { alpha: -1 })).to.throw(/alpha must be >= 0, got -1/);
   });
+
+  it('rejects a NaN or infinite value, whose mean would make the threshold NaN and the region empty', () => {
+    expect(() => salientRegion([0.5, NaN, 1, 0], 2, 2)).to.throw('salientRegion: map values must be finite, got NaN at pixel 1');
+    expect(() => salientRegion([0.5, 0, 1, -Infinity], 2, 2)).to.throw('salientRegion: map values must be finite, got -Infinity at pixel 3');
+  });
 });

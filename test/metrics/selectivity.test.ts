@@ -36,3 +36,28 @@ describe('metrics/selectivity', () => {
     masks.dispose();
   });
 });
+
+describe('metrics/selectivity input checks', () => {
+  it('rejects mask values outside [0, 1] and NaN, naming the function', () => {
+    const minus = tf.fill([1, 2, 2, 1], -3) as tf.Tensor4D;
+    const five = tf.fill([1, 2, 2, 1], 5) as tf.Tensor4D;
+    const nan = tf.fill([1, 2, 2, 1], NaN) as tf.Tensor4D;
+    expect(() => massInside(minus, new Uint8Array(4))).to.throw('massInside: masks [1, 2, 2, 1] must lie in [0, 1], got values in [-3, -3]');
+    expect(() => classSelectivity(nan, new Uint8Array(4), new Uint8Array(4))).to.throw(/massInside: masks \[1, 2, 2, 1\] must lie in \[0, 1\], got 4 NaN/);
+    expect(() => meanMaskArea(five)).to.throw('meanMaskArea: masks [1, 2, 2, 1] must lie in [0, 1], got values in [5, 5]');
+    tf.dispose([minus, five, nan]);
+  });
+
+  it('keeps an empty batch empty', () => {
+    const none = tf.zeros([0, 2, 2, 1]) as tf.Tensor4D;
+    expect(massInside(none, new Uint8Array(0))).to.deep.equal([]);
+    expect(meanMaskArea(none)).to.deep.equal([]);
+    none.dispose();
+  });
+
+  it('rasterises an empty box as an empty region but rejects an inverted or NaN box', () => {
+    expect(Array.from(boxRegions([{ x0: 0, y0: 0, x1: 0, y1: 0 }], 2, 2))).to.deep.equal([0, 0, 0, 0]);
+    expect(() => boxRegions([{ x0: 2, y0: 0, x1: 1, y1: 2 }], 2, 2)).to.throw('boxRegions: boxes[0] must have finite coordinates with x0 <= x1 and y0 <= y1, got {x0: 2, y0: 0, x1: 1, y1: 2}');
+    expect(() => boxRegions([{ x0: 0, y0: 0, x1: NaN, y1: 2 }], 2, 2)).to.throw(/boxRegions: boxes\[0\] .* x1: NaN/);
+  });
+});

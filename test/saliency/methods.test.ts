@@ -4,6 +4,8 @@ import type { BlackBox } from '../../lib/models/black-box';
 import { SALIENCY_METHODS, SALIENCY_METHOD_NAMES, SaliencyMethod, SaliencyMethodName } from '../../lib/saliency/method';
 import { quadrantImages, quadrantMeans, quadrantWhiteBox } from '../helpers/quadrant-white-box';
 import { tinyBlackBox } from '../helpers/tiny-black-box';
+import { tinyEncoder } from '../helpers/tiny-encoder';
+import { Masker } from '../../lib/masker/masker';
 
 /** Fast options per method for 16×16 images (defaults elsewhere). */
 const FAST: { [K in SaliencyMethodName]?: object } = {
@@ -25,6 +27,18 @@ async function expectRejects(promise: Promise<unknown>, pattern: RegExp): Promis
 
 /** Methods that need no trained model; the trained masker has its own tests (train-masker.test.ts). */
 const UNTRAINED_METHODS = SALIENCY_METHOD_NAMES.filter((n) => n !== 'masker');
+
+/** The exported function behind each registry name, which starts every message of the method. */
+const FUNCTION_NAMES: { readonly [K in SaliencyMethodName]: string } = {
+  'max-box': 'maxBox',
+  'centre-box': 'centreBox',
+  gradient: 'gradientSaliency',
+  occlusion: 'occlusion',
+  rise: 'rise',
+  'grad-cam': 'gradCam',
+  'iterative-mask': 'iterativeMask',
+  masker: 'maskerSaliency',
+};
 
 describe('saliency/method registry', () => {
   const box = quadrantWhiteBox();
@@ -63,6 +77,23 @@ describe('saliency/method registry', () => {
         tf.dispose([small, bright, one]);
       });
 
+      it('rejects NaN images, naming itself, the shape and [0, 1]', async () => {
+        const nan = tf.fill([1, 16, 16, 3], NaN) as tf.Tensor4D;
+        await expectRejects(run(name, box, nan, [0]), new RegExp(`^${FUNCTION_NAMES[name]}: images \\[1, 16, 16, 3\\] must lie in \\[0, 1\\], got 768 NaN values`));
+        nan.dispose();
+      });
+
+      it('returns [0, H, W, 1] for an empty batch without leaking', async () => {
+        const none = tf.zeros([0, 16, 16, 3]) as tf.Tensor4D;
+        const masks = await run(name, box, none, []);
+        expect(masks.shape).to.deep.equal([0, 16, 16, 1]);
+        masks.dispose();
+        const before = tf.memory().numTensors;
+        (await run(name, box, none, [])).dispose();
+        expect(tf.memory().numTensors).to.equal(before);
+        none.dispose();
+      });
+
       it('does not leak', async () => {
         (await run(name, box, images, [0, 1])).dispose(); // warm-up
         const before = tf.memory().numTensors;
@@ -76,6 +107,21 @@ describe('saliency/method registry', () => {
     const linear = tinyBlackBox(16, 16, 3, 2);
     await expectRejects(SALIENCY_METHODS['grad-cam'](linear, images, [0, 0]), /needs a white box/);
     linear.dispose();
+  });
+
+  it('masker: an empty batch gives [0, H, W, 1]; NaN images are rejected, naming maskerSaliency', async () => {
+    const encoder = tinyEncoder();
+    const masker = Masker.create(encoder, { numClasses: 2, firstUpsamplerChannels: 4 });
+    const none = tf.zeros([0, 16, 16, 3]) as tf.Tensor4D;
+    const nan = tf.fill([1, 16, 16, 3], NaN) as tf.Tensor4D;
+    const masks = await run('masker', box, none, [], { masker });
+    expect(masks.shape).to.deep.equal([0, 16, 16, 1]);
+    await expectRejects(run('masker', box, nan, [0], { masker }), /^maskerSaliency: images \[1, 16, 16, 3\] must lie in \[0, 1\], got 768 NaN values/);
+    const valid = await run('masker', box, images, [0, 1], { masker });
+    expect(valid.shape).to.deep.equal([2, 16, 16, 1]);
+    tf.dispose([none, nan, masks, valid]);
+    masker.dispose();
+    encoder.dispose();
   });
 
   it('black-box methods run on a plain black box', async () => {
