@@ -20,9 +20,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Command } from 'commander';
 import { initEngine } from '../lib/engine/backend';
-import { ALTERNATIVE_KINDS, AlternativeKind } from '../lib/evidence';
+import { ALTERNATIVE_KINDS } from '../lib/evidence';
 import {
   ABLATION_METHODS, AblationMethod, AblationSetting, expandGrid, iterativeMaskOptions, maskerTrainingOverrides, parseShard, settingId, shardItems,
 } from '../lib/evaluation/ablation';
@@ -34,8 +33,11 @@ import { ArchitectureName, ARCHITECTURE_NAMES } from '../lib/models/architecture
 import { residualEncoder } from '../lib/models/encoder';
 import { CALIBRATED_LAMBDAS } from '../lib/objective';
 import { assertAllSucceeded, runInParallel, withoutFlags } from '../lib/parallel';
-import { parseChoice, parseCount, parseNumberList, runMain } from '../lib/cli';
+import {
+  checkOutputPath, FRACTION_BELOW_ONE, NON_NEGATIVE_NUMBER, parseChoice, parseChoiceList, parseNumberList, parsePositiveInteger, program, runMain,
+} from '../lib/cli';
 import { readJson, runMetadata, writeJsonAtomic } from '../lib/results';
+import { UserError } from '../lib/user-error';
 import { ENCODER_BLACK_BOX, loadKitBlackBox } from '../lib/saliency/masker-assets';
 import { DEFAULT_TRAIN_MASKER_CONFIG, trainingConfigKey, trainMasker, TrainMaskerConfig } from '../lib/saliency/train-masker';
 
@@ -64,8 +66,7 @@ interface Options {
 const L = CALIBRATED_LAMBDAS;
 
 function parseArgs(): Options {
-  return new Command()
-    .description('Sweep A, λ and the fake-class probability; score every setting with the kit\'s evaluation')
+  return program('Sweep A, λ and the fake-class probability; score every setting with the kit\'s evaluation')
     .requiredOption('--study <name>', 'sweep name: results go to <out>/<name>/')
     .option('--method <m>', ABLATION_METHODS.join(' | '), 'iterative-mask')
     .option('--black-box <name>', ARCHITECTURE_NAMES.join(' | '), 'residual')
@@ -89,14 +90,6 @@ function parseArgs(): Options {
     .opts<Options>();
 }
 
-function alternatives(value: string): AlternativeKind[] {
-  return value.split(',').map((s) => {
-    const kind = s.trim();
-    if (!(ALTERNATIVE_KINDS as readonly string[]).includes(kind)) throw new Error(`--alternatives: unknown A '${kind}'; use ${ALTERNATIVE_KINDS.join(', ')}`);
-    return kind as AlternativeKind;
-  });
-}
-
 interface Sweep {
   method: AblationMethod;
   blackBox: ArchitectureName;
@@ -112,16 +105,16 @@ interface Sweep {
 
 function sweepFrom(opts: Options): Sweep {
   const method = parseChoice(opts.method, ABLATION_METHODS, '--method');
-  const fake = parseNumberList(opts.fakeProb, '--fake-prob');
+  const fake = parseNumberList(opts.fakeProb, '--fake-prob', FRACTION_BELOW_ONE);
   if (method === 'iterative-mask' && (fake.length !== 1 || fake[0] !== DEFAULT_TRAIN_MASKER_CONFIG.fakeClassProbability)) {
-    throw new Error('--fake-prob applies to masker training only; use --method masker to sweep it');
+    throw new UserError('--fake-prob applies to masker training only; use --method masker to sweep it');
   }
   const settings = expandGrid({
-    alternatives: alternatives(opts.alternatives),
-    tv: parseNumberList(opts.tv, '--tv'),
-    area: parseNumberList(opts.area, '--area'),
-    destroy: parseNumberList(opts.destroy, '--destroy'),
-    destroyPower: parseNumberList(opts.power, '--power'),
+    alternatives: parseChoiceList(opts.alternatives, ALTERNATIVE_KINDS, '--alternatives'),
+    tv: parseNumberList(opts.tv, '--tv', NON_NEGATIVE_NUMBER),
+    area: parseNumberList(opts.area, '--area', NON_NEGATIVE_NUMBER),
+    destroy: parseNumberList(opts.destroy, '--destroy', NON_NEGATIVE_NUMBER),
+    destroyPower: parseNumberList(opts.power, '--power', NON_NEGATIVE_NUMBER),
     fakeClassProbability: fake,
   }).map((setting) => ({ id: settingId(setting, method), setting }));
   return {
@@ -130,17 +123,17 @@ function sweepFrom(opts: Options): Sweep {
     settings,
     // Every count is explicit, so no per-method cap applies.
     evaluation: resolveEvaluationConfig({
-      images: parseCount(opts.images, '--images'),
-      tuneImages: parseCount(opts.tuneImages, '--tune-images'),
-      pairImages: parseCount(opts.pairs, '--pairs'),
+      images: parsePositiveInteger(opts.images, '--images'),
+      tuneImages: parsePositiveInteger(opts.tuneImages, '--tune-images'),
+      pairImages: parsePositiveInteger(opts.pairs, '--pairs'),
       imageLimits: {},
       methodOptions: {},
       // Speed is not what a sweep compares; a small timed batch keeps slow methods cheap.
       speedBatch: 4,
     }),
     dir: path.join(opts.out, opts.study),
-    iterations: parseCount(opts.iterations, '--iterations'),
-    steps: parseCount(opts.steps, '--steps'),
+    iterations: parsePositiveInteger(opts.iterations, '--iterations'),
+    steps: parsePositiveInteger(opts.steps, '--steps'),
     force: Boolean(opts.force),
   };
 }
@@ -159,7 +152,7 @@ async function trainSettingMasker(sweep: Sweep, id: string, setting: AblationSet
   const config: TrainMaskerConfig = { ...DEFAULT_TRAIN_MASKER_CONFIG, ...maskerTrainingOverrides(setting), steps };
   const key = trainingConfigKey(sweep.blackBox, config);
   const summaryFile = path.join(maskersDir, `${sweep.blackBox}.json`);
-  const previous = readJson<{ trainingKey: string; steps: number }>(summaryFile);
+  const previous = readJson<{ trainingKey: string; steps: number }>(summaryFile, 'delete it to train that setting\'s masker again, or re-run with --force to redo them all');
   if (!force && previous?.trainingKey === key && previous.steps === steps) return maskersDir;
   const startedAt = new Date();
   const explained = await loadKitBlackBox(sweep.blackBox);
@@ -224,19 +217,20 @@ async function finishedIterative(sweep: Sweep): Promise<Set<string>> {
 async function main(): Promise<void> {
   const opts = parseArgs();
   const sweep = sweepFrom(opts);
+  checkOutputPath(opts.out, '--out', 'folder');
+  const shard = parseShard(opts.shard);
+  const jobs = parsePositiveInteger(opts.jobs, '--jobs');
   await initEngine();
   if (opts.only !== undefined) {
     const one = sweep.settings.find((s) => s.id === opts.only);
-    if (!one) throw new Error(`--only: no setting '${opts.only}' in this grid`);
+    if (!one) throw new UserError(`--only must be the id of a setting in this grid, got '${opts.only}'`);
     return runSetting(sweep, one.id, one.setting);
   }
-  const shard = parseShard(opts.shard);
   const mine = shardItems(sweep.settings, shard);
   const done = sweep.force ? new Set<string>() : await finishedIterative(sweep);
   const todo = mine.filter((s) => !done.has(s.id));
   fs.mkdirSync(sweep.dir, { recursive: true });
   console.log(`${sweep.settings.length} settings in the grid; shard ${shard.index}/${shard.count} holds ${mine.length}, ${mine.length - todo.length} finished, ${todo.length} to run (${sweep.method} on ${sweep.blackBox}) → ${path.relative(process.cwd(), sweep.dir)}`);
-  const jobs = parseCount(opts.jobs, '--jobs');
   if (jobs > 1) {
     const args = withoutFlags(process.argv.slice(2), ['--jobs', '--shard']);
     assertAllSucceeded(await runInParallel(todo.map(({ id }) => ({ label: id, script: __filename, args: [...args, '--only', id] })), jobs));

@@ -7,14 +7,13 @@
  *   npm run bench                 # all engines that load
  *   npm run bench -- --engines wasm --seconds 2
  */
-import { Command } from 'commander';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { EngineName, ENGINE_PREFERENCE, initEngine } from '../lib/engine/backend';
+import { ENGINE_PREFERENCE, initEngine } from '../lib/engine/backend';
 import { timeTensorWork } from '../lib/engine/timing';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
 import { smallCnn } from '../lib/models/small-cnn';
-import { runMain } from '../lib/cli';
+import { checkOutputPath, parseChoiceList, parseNumber, POSITIVE_NUMBER, program, runMain } from '../lib/cli';
 
 interface ConvShape { batch: number; size: number; cin: number; cout: number; k: number; stride: number }
 
@@ -60,16 +59,19 @@ function benchEngine(seconds: number) {
 }
 
 async function main() {
-  const program = new Command()
+  const opts = program('Convolution GFLOP/s and small-CNN images/s on every engine that starts here')
     .option('--engines <list>', 'comma-separated engines to try', ENGINE_PREFERENCE.join(','))
     .option('--seconds <s>', 'minimum seconds timed per measurement', '2')
     .option('--out <file>', 'results file', path.join(RESULTS_DIR, 'bench-engine.json'))
-    .parse();
-  const opts = program.opts<{ engines: string; seconds: string; out: string }>();
+    .parse()
+    .opts<{ engines: string; seconds: string; out: string }>();
+  const engines = parseChoiceList(opts.engines, ENGINE_PREFERENCE, '--engines');
+  const seconds = parseNumber(opts.seconds, '--seconds', POSITIVE_NUMBER);
+  checkOutputPath(opts.out, '--out', 'file');
   const started = new Date();
   const rows: Record<string, unknown>[] = [];
   const skipped: Record<string, string> = {};
-  for (const engine of opts.engines.split(',') as EngineName[]) {
+  for (const engine of engines) {
     try {
       await initEngine({ engine });
     } catch (err) {
@@ -79,7 +81,7 @@ async function main() {
     }
     console.log(`benchmarking ${engine} ...`);
     const t0 = performance.now();
-    rows.push({ engine, ...benchEngine(Number(opts.seconds)), seconds: (performance.now() - t0) / 1000 });
+    rows.push({ engine, ...benchEngine(seconds), seconds: (performance.now() - t0) / 1000 });
   }
   console.table(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? Number(v.toPrecision(3)) : v]))));
   // Training-step speed of every engine relative to the plain wasm and cpu engines (when they ran).
@@ -96,7 +98,7 @@ async function main() {
   }
   writeJsonAtomic(opts.out, {
     meta: runMetadata(started),
-    config: { conv: CONV, convGflopPerCall: convFlops(CONV) / 1e9, cnnBatch: CNN_BATCH, cnnInput: [28, 28, 1], minSeconds: Number(opts.seconds) },
+    config: { conv: CONV, convGflopPerCall: convFlops(CONV) / 1e9, cnnBatch: CNN_BATCH, cnnInput: [28, 28, 1], minSeconds: seconds },
     results: rows,
     skipped,
     trainStepSpeedups,

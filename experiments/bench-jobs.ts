@@ -8,14 +8,15 @@
  *
  *   npx ts-node --transpile-only experiments/bench-jobs.ts
  */
-import { Command } from 'commander';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { initEngine } from '../lib/engine/backend';
+import { EVALUATED_METHOD_NAMES } from '../lib/evaluation/evaluated-methods';
+import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { assertAllSucceeded, runInParallel } from '../lib/parallel';
 import { readJson, RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
-import { runMain } from '../lib/cli';
+import { checkOutputPath, parseChoiceList, parsePositiveInteger, program, runMain } from '../lib/cli';
 
 interface Options { methods: string; blackBoxes: string; images: string; out: string }
 
@@ -27,18 +28,21 @@ function comparable(file: string): unknown {
 }
 
 async function main() {
-  const opts = new Command()
+  const opts = program('Run one evaluation sweep with --jobs 1 and --jobs 2: wall times, and whether the scores agree')
     .option('--methods <list>', 'methods of the sweep', 'gradient,grad-cam,centre-box,masker')
     .option('--black-boxes <list>', 'black boxes of the sweep', 'residual,plain')
     .option('--images <n>', 'test images per pair (tuning and two-item images: a third of it)', '300')
     .option('--out <file>', 'results file', path.join(RESULTS_DIR, 'bench-jobs.json'))
     .parse()
     .opts<Options>();
+  const methods = parseChoiceList(opts.methods, EVALUATED_METHOD_NAMES, '--methods').join(',');
+  const blackBoxes = parseChoiceList(opts.blackBoxes, ARCHITECTURE_NAMES, '--black-boxes').join(',');
+  const n = parsePositiveInteger(opts.images, '--images');
+  checkOutputPath(opts.out, '--out', 'file');
   const started = new Date();
   await initEngine();
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-jobs-'));
-  const n = Number(opts.images);
-  const sweepArgs = ['--methods', opts.methods, '--black-boxes', opts.blackBoxes,
+  const sweepArgs = ['--methods', methods, '--black-boxes', blackBoxes,
     '--images', String(n), '--tune-images', String(Math.ceil(n / 3)), '--pairs', String(Math.ceil(n / 3))];
   const wall: Record<string, number> = {};
   for (const jobs of [1, 2]) {
@@ -59,7 +63,7 @@ async function main() {
     `${files.length} pairs, ${mismatched.length} with different scores`);
   writeJsonAtomic(opts.out, {
     meta: runMetadata(started),
-    config: { methods: opts.methods, blackBoxes: opts.blackBoxes, sweepArgs },
+    config: { methods, blackBoxes, sweepArgs },
     pairs: files.length,
     wallSeconds: wall,
     speedup,

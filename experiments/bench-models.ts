@@ -11,13 +11,12 @@
  *
  *   npx ts-node --transpile-only experiments/bench-models.ts --engines wasm,cpu
  */
-import { Command } from 'commander';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { EngineName, initEngine } from '../lib/engine/backend';
+import { ENGINE_PREFERENCE, initEngine } from '../lib/engine/backend';
 import { timeTensorWork } from '../lib/engine/timing';
 import { kernelProfile } from '../lib/engine/profile';
-import { ArchitectureName } from '../lib/models/architecture';
+import { ArchitectureName, ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { buildArchitecture } from '../lib/models/architectures';
 import { logitsModel } from '../lib/models/architecture';
 import { modelCost } from '../lib/models/model-cost';
@@ -26,7 +25,7 @@ import { ENCODER_BLACK_BOX, loadKitBlackBox, loadTrainedMasker } from '../lib/sa
 import { trainMasker } from '../lib/saliency/train-masker';
 import { ScheduledAdam } from '../lib/models/scheduled-adam';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
-import { runMain } from '../lib/cli';
+import { checkOutputPath, parseChoiceList, parseNumber, parsePositiveInteger, POSITIVE_NUMBER, program, runMain } from '../lib/cli';
 
 interface Options { engines: string; archs: string; batch: string; seconds: string; masker: boolean; out: string }
 
@@ -91,7 +90,7 @@ async function benchArchitecture(arch: ArchitectureName, batch: number, seconds:
 }
 
 async function main() {
-  const opts = new Command()
+  const opts = program('Images/s of inference, training and input-gradient steps of the kit\'s nets and its masker, per engine')
     .option('--engines <list>', 'engines to measure', 'wasm,cpu')
     .option('--archs <list>', 'architectures', 'residual')
     .option('--batch <n>', 'batch size', '32')
@@ -100,19 +99,24 @@ async function main() {
     .option('--out <file>', 'results file', path.join(RESULTS_DIR, 'bench-models.json'))
     .parse()
     .opts<Options>();
+  const engines = parseChoiceList(opts.engines, ENGINE_PREFERENCE, '--engines');
+  const archs = parseChoiceList(opts.archs, ARCHITECTURE_NAMES, '--archs');
+  const batch = parsePositiveInteger(opts.batch, '--batch');
+  const seconds = parseNumber(opts.seconds, '--seconds', POSITIVE_NUMBER);
+  checkOutputPath(opts.out, '--out', 'file');
   const started = new Date();
   const rows = [];
   const maskerRows = [];
-  for (const engine of opts.engines.split(',') as EngineName[]) {
+  for (const engine of engines) {
     await initEngine({ engine });
     if (opts.masker) {
-      const row = { engine, ...(await benchMasker(Number(opts.batch), Number(opts.seconds))) };
+      const row = { engine, ...(await benchMasker(batch, seconds)) };
       maskerRows.push(row);
       console.log(`${engine}: masker: ${row.masksPerSec.toFixed(0)} masks/s, training step ${row.trainStepImagesPerSec.toFixed(0)} img/s (${row.trainStepOverInference.toFixed(1)}× its inference)`);
     }
-    for (const arch of opts.archs.split(',') as ArchitectureName[]) {
+    for (const arch of archs) {
       console.log(`${engine}: ${arch} ...`);
-      const row = { engine, ...(await benchArchitecture(arch, Number(opts.batch), Number(opts.seconds))) };
+      const row = { engine, ...(await benchArchitecture(arch, batch, seconds)) };
       rows.push(row);
       console.log(`  inference ${row.inferenceImagesPerSec.toFixed(0)} img/s, training step ${row.trainStepImagesPerSec.toFixed(0)} img/s ` +
         `(${row.trainOverInference.toFixed(2)}× inference), input gradient ${row.inputGradientImagesPerSec.toFixed(0)} img/s ` +
@@ -123,7 +127,7 @@ async function main() {
   }
   writeJsonAtomic(opts.out, {
     meta: runMetadata(started),
-    config: { batch: Number(opts.batch), inputSize: [64, 64, 3], minSeconds: Number(opts.seconds), optimizer: 'adam 1e-3' },
+    config: { batch, inputSize: [64, 64, 3], minSeconds: seconds, optimizer: 'adam 1e-3' },
     results: rows,
     masker: maskerRows,
   });

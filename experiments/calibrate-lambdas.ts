@@ -17,18 +17,18 @@
  * Run: npx ts-node --transpile-only experiments/calibrate-lambdas.ts
  */
 import * as path from 'path';
-import { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs';
 import { ClutteredFashionMnist } from '../lib/data/cluttered';
 import { initEngine } from '../lib/engine/backend';
 import { alternativeImages, removeEvidence } from '../lib/evidence';
+import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { boxRegions, massInside } from '../lib/metrics/selectivity';
 import { ObjectiveLambdas, PAPER_LAMBDAS } from '../lib/objective';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
 import { classProbability } from '../lib/saliency/inputs';
 import { iterativeMask } from '../lib/saliency/iterative-mask';
 import { loadKitBlackBox } from '../lib/saliency/masker-assets';
-import { parseNumberList, runMain } from '../lib/cli';
+import { checkOutputPath, FRACTION, NON_NEGATIVE_NUMBER, parseChoice, parseNumber, parseNumberList, parsePositiveInteger, program, runMain } from '../lib/cli';
 
 interface Options {
   blackBox: string;
@@ -43,8 +43,7 @@ interface Options {
 const mean = (v: readonly number[]) => v.reduce((s, x) => s + x, 0) / v.length;
 
 async function main(): Promise<void> {
-  const opts = new Command()
-    .description('Grid over the TV and area weights of the saliency objective, with iterative masks')
+  const opts = program('Grid over the TV and area weights of the saliency objective, with iterative masks')
     .option('--black-box <name>', 'black box the masks explain', 'residual')
     .option('--images <n>', 'training images', '32')
     .option('--iterations <n>', 'iterative-mask steps per setting', '150')
@@ -54,11 +53,17 @@ async function main(): Promise<void> {
     .option('--out <file>', 'results file', path.join(RESULTS_DIR, 'maskers', 'calibration.json'))
     .parse()
     .opts<Options>();
+  const blackBoxName = parseChoice(opts.blackBox, ARCHITECTURE_NAMES, '--black-box');
+  const n = parsePositiveInteger(opts.images, '--images');
+  const iterations = parsePositiveInteger(opts.iterations, '--iterations');
+  const tvValues = parseNumberList(opts.tv, '--tv', NON_NEGATIVE_NUMBER);
+  const areaValues = parseNumberList(opts.area, '--area', NON_NEGATIVE_NUMBER);
+  const minKept = parseNumber(opts.minKept, '--min-kept', FRACTION);
+  checkOutputPath(opts.out, '--out', 'file');
   const startedAt = new Date();
   await initEngine();
-  const { blackBox, dispose } = await loadKitBlackBox(opts.blackBox);
+  const { blackBox, dispose } = await loadKitBlackBox(blackBoxName);
   const data = new ClutteredFashionMnist({ split: 'train' });
-  const n = Number(opts.images);
   const { images, labels, boxes } = data.batch(0, n);
   const classes = Array.from(labels);
   const [h, w] = blackBox.inputSize;
@@ -69,11 +74,11 @@ async function main(): Promise<void> {
 
   // Paper values first (reference), then the grid.
   const settings: ObjectiveLambdas[] = [{ ...PAPER_LAMBDAS }];
-  for (const tv of parseNumberList(opts.tv, '--tv')) for (const area of parseNumberList(opts.area, '--area')) settings.push({ ...PAPER_LAMBDAS, tv, area });
+  for (const tv of tvValues) for (const area of areaValues) settings.push({ ...PAPER_LAMBDAS, tv, area });
   const rows = [];
   for (const lambdas of settings) {
     const t0 = performance.now();
-    const masks = await iterativeMask(blackBox, images, classes, { iterations: Number(opts.iterations), objective: { lambdas } });
+    const masks = await iterativeMask(blackBox, images, classes, { iterations, objective: { lambdas } });
     const [kept, removed] = tf.tidy(() =>
       [removeEvidence(images, masks, blurred), removeEvidence(images, tf.sub(1, masks) as tf.Tensor4D, blurred)].map((x) =>
         Array.from(classProbability(blackBox.predict(x), classes).dataSync()),
@@ -95,7 +100,6 @@ async function main(): Promise<void> {
         `kept p ${row.meanKeptProbability.toFixed(3)}, removed p ${row.meanRemovedProbability.toFixed(3)}, in box ${row.massInsideBox.toFixed(3)}, ${row.seconds.toFixed(0)} s`,
     );
   }
-  const minKept = Number(opts.minKept);
   const eligible = rows.filter((r) => r.meanKeptProbability >= minKept);
   const chosen = eligible.reduce<(typeof rows)[number] | undefined>(
     (best, r) => (!best || Math.abs(r.meanArea - boxFraction) < Math.abs(best.meanArea - boxFraction) ? r : best),
@@ -104,9 +108,9 @@ async function main(): Promise<void> {
   tf.dispose([images, blurred]);
   dispose();
   writeJsonAtomic(opts.out, {
-    blackBox: opts.blackBox,
+    blackBox: blackBoxName,
     images: n,
-    iterations: Number(opts.iterations),
+    iterations,
     method: 'iterative masks (defaults: Adam lr 0.05, 16×16 mask, random-mix A), true classes, first training images',
     meanBoxFraction: boxFraction,
     fullImageProbability: fullProbability,

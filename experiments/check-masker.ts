@@ -20,18 +20,18 @@
  */
 import * as path from 'path';
 import sharp from 'sharp';
-import { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs';
 import { ClutteredFashionMnist } from '../lib/data/cluttered';
 import { initEngine } from '../lib/engine/backend';
 import { localise, tuneAlpha } from '../lib/metrics/localisation';
 import { boxRegions, classSelectivity, meanMaskArea } from '../lib/metrics/selectivity';
 import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
+import { DEFAULT_TRAIN_BLACK_BOX_CONFIG } from '../lib/models/train-black-box';
 import { Random } from '../lib/random';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
 import { BLACK_BOXES_DIR, loadKitBlackBox, loadTrainedMasker, MASKERS_DIR } from '../lib/saliency/masker-assets';
 import { maskerSaliency } from '../lib/saliency/masker-method';
-import { runMain } from '../lib/cli';
+import { checkOutputPath, parseChoice, parseNumber, parsePositiveInteger, program, runMain } from '../lib/cli';
 
 interface Options {
   blackBox: string;
@@ -45,6 +45,8 @@ interface Options {
 }
 
 const FIGURE_IMAGES = 8;
+/** The first held-out training item (the black boxes' validation items, never used to train the masker). */
+const HELD_OUT_START = DEFAULT_TRAIN_BLACK_BOX_CONFIG.trainSize;
 const ZOOM = 2;
 const GAP = 4;
 const mean = (v: readonly number[]) => v.reduce((s, x) => s + x, 0) / v.length;
@@ -87,8 +89,7 @@ async function writeFigure(file: string, rows: Uint8Array[][], size: number): Pr
 }
 
 async function main(): Promise<void> {
-  const opts = new Command()
-    .description('Quick check of the trained maskers: localisation, fake-class area, selectivity, sample figure')
+  const opts = program('Quick check of the trained maskers: localisation, fake-class area, selectivity, sample figure')
     .option('--black-box <name>', `${ARCHITECTURE_NAMES.join(' | ')} | all`, 'all')
     .option('--tune <n>', 'held-out training images for α', '256')
     .option('--test <n>', 'test images', '500')
@@ -99,15 +100,22 @@ async function main(): Promise<void> {
     .option('--figure <file>', 'sample figure', path.join(RESULTS_DIR, 'figures', 'masker-samples.png'))
     .parse()
     .opts<Options>();
+  const blackBox = parseChoice(opts.blackBox, [...ARCHITECTURE_NAMES, 'all'], '--black-box');
+  const names = blackBox === 'all' ? [...ARCHITECTURE_NAMES] : [blackBox];
+  const tune = parseNumber(opts.tune, '--tune', { integer: true, min: 1, max: DEFAULT_TRAIN_BLACK_BOX_CONFIG.validationSize });
+  // The figure shows the first FIGURE_IMAGES test images.
+  const testCount = parseNumber(opts.test, '--test', { integer: true, min: FIGURE_IMAGES });
+  const pairCount = parsePositiveInteger(opts.pairs, '--pairs');
+  checkOutputPath(opts.out, '--out', 'file');
+  checkOutputPath(opts.figure, '--figure', 'file');
   const startedAt = new Date();
   await initEngine();
-  const names = opts.blackBox === 'all' ? [...ARCHITECTURE_NAMES] : [opts.blackBox];
   const train = new ClutteredFashionMnist({ split: 'train' });
   const test = new ClutteredFashionMnist({ split: 'test' });
   const pairs = new ClutteredFashionMnist({ split: 'test', variant: 'pair' });
-  const tuneSet = train.batch(55000, 55000 + Number(opts.tune));
-  const testSet = test.batch(0, Number(opts.test));
-  const pairSet = pairs.batch(0, Number(opts.pairs));
+  const tuneSet = train.batch(HELD_OUT_START, HELD_OUT_START + tune);
+  const testSet = test.batch(0, testCount);
+  const pairSet = pairs.batch(0, pairCount);
   const [h, w] = test.imageSize;
   const results: Record<string, unknown> = {};
   const figure: Uint8Array[][] = [];
@@ -169,9 +177,9 @@ async function main(): Promise<void> {
   tf.dispose([tuneSet.images, testSet.images, pairSet.images]);
   writeJsonAtomic(opts.out, {
     protocol: {
-      tune: `train split items 55000..${55000 + Number(opts.tune) - 1} (held out from masker training), α grid 0..10 step 0.25, IoU ≥ 0.5`,
-      test: `test split images 0..${Number(opts.test) - 1}, true classes; fake class = a uniformly drawn other class`,
-      pairs: `two-item test images 0..${Number(opts.pairs) - 1}, a mask per item's class, mass inside each item's box`,
+      tune: `train split items ${HELD_OUT_START}..${HELD_OUT_START + tune - 1} (held out from masker training), α grid 0..10 step 0.25, IoU ≥ 0.5`,
+      test: `test split images 0..${testCount - 1}, true classes; fake class = a uniformly drawn other class`,
+      pairs: `two-item test images 0..${pairCount - 1}, a mask per item's class, mass inside each item's box`,
     },
     figure: path.relative(process.cwd(), opts.figure),
     figureLayout: `per black box (${names.join(', ')}): rows image, mask, X ⊙ M for test images 0-${FIGURE_IMAGES - 1}`,

@@ -7,7 +7,6 @@
  *
  *   npm run demo -- --train-size 12000 --epochs 1 --seed 0
  */
-import { Command } from 'commander';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '../lib/engine/backend';
@@ -17,14 +16,14 @@ import { BlackBox } from '../lib/models/black-box';
 import { saliencyObjective } from '../lib/objective';
 import { Random } from '../lib/random';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
-import { runMain } from '../lib/cli';
+import { checkOutputPath, parseNonNegativeInteger, parsePositiveInteger, program, runMain } from '../lib/cli';
 
 const LEARNING_RATE = 3e-3;
 
 interface DemoOptions { trainSize: string; epochs: string; batch: string; seed: string; out: string }
 
 async function main() {
-  const opts = new Command()
+  const opts = program('One-minute smoke run: train the small CNN on Fashion-MNIST, test it, and compute the saliency objective')
     .option('--train-size <n>', 'training images', '12000')
     .option('--epochs <n>', 'epochs', '1')
     .option('--batch <n>', 'batch size', '64')
@@ -32,6 +31,11 @@ async function main() {
     .option('--out <file>', 'results file', path.join(RESULTS_DIR, 'demo.json'))
     .parse()
     .opts<DemoOptions>();
+  const seed = parseNonNegativeInteger(opts.seed, '--seed');
+  const requestedTrainSize = parsePositiveInteger(opts.trainSize, '--train-size');
+  const epochs = parsePositiveInteger(opts.epochs, '--epochs');
+  const batchSize = parsePositiveInteger(opts.batch, '--batch');
+  checkOutputPath(opts.out, '--out', 'file');
   const started = new Date();
   const engine = await initEngine();
   console.log(`engine: ${engine.engine} (${engine.package})`);
@@ -39,9 +43,7 @@ async function main() {
   // Stage 1: data from the Debian package.
   const train = loadFashionMnist('train');
   const test = loadFashionMnist('test');
-  const seed = Number(opts.seed);
-  const trainSize = Math.min(Number(opts.trainSize), train.count);
-  const batchSize = Number(opts.batch);
+  const trainSize = Math.min(requestedTrainSize, train.count);
 
   // Stage 2: train the small CNN with Adam on a seeded shuffle.
   const model = smallCnn({ seed });
@@ -49,7 +51,7 @@ async function main() {
   const random = new Random(seed);
   const t0 = performance.now();
   let lastLoss = NaN;
-  for (let epoch = 0; epoch < Number(opts.epochs); epoch++) {
+  for (let epoch = 0; epoch < epochs; epoch++) {
     const order = random.fork(`epoch-${epoch}`).permutation(train.count).subarray(0, trainSize);
     for (let start = 0; start < trainSize; start += batchSize) {
       const indices = Array.from(order.subarray(start, start + batchSize));
@@ -73,7 +75,7 @@ async function main() {
     images.dispose();
   }
   const accuracy = correct / test.count;
-  console.log(`test accuracy ${(100 * accuracy).toFixed(1)}% after ${trainSeconds.toFixed(1)} s (${(trainSize * Number(opts.epochs) / trainSeconds).toFixed(0)} images/s)`);
+  console.log(`test accuracy ${(100 * accuracy).toFixed(1)}% after ${trainSeconds.toFixed(1)} s (${(trainSize * epochs / trainSeconds).toFixed(0)} images/s)`);
 
   // Stage 4: the paper's objective L(M) for a full and an empty mask (A = blur).
   const blackBox: BlackBox = {
@@ -98,10 +100,10 @@ async function main() {
   optimizer.dispose();
   writeJsonAtomic(opts.out, {
     meta: runMetadata(started),
-    config: { trainSize, epochs: Number(opts.epochs), batchSize, seed, optimizer: `adam ${LEARNING_RATE}`, model: 'small-cnn' },
+    config: { trainSize, epochs, batchSize, seed, optimizer: `adam ${LEARNING_RATE}`, model: 'small-cnn' },
     testAccuracy: accuracy,
     trainSeconds,
-    trainImagesPerSec: (trainSize * Number(opts.epochs)) / trainSeconds,
+    trainImagesPerSec: (trainSize * epochs) / trainSeconds,
     objective,
   });
   console.log(`wrote ${path.relative(process.cwd(), opts.out)}`);

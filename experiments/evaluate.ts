@@ -11,16 +11,16 @@
  * Run: npx ts-node --transpile-only experiments/evaluate.ts --methods all --black-boxes all --jobs 2
  */
 import * as path from 'path';
-import { Command } from 'commander';
 import * as cliProgress from 'cli-progress';
 import { initEngine } from '../lib/engine/backend';
 import { DEFAULT_EVALUATION_CONFIG, EvaluationConfig, planPair, resolveEvaluationConfig } from '../lib/evaluation/config';
 import { isFinished, pairResultPath, runBenchmark } from '../lib/evaluation/benchmark';
-import { checkMethodName, EvaluatedMethodName, EVALUATED_METHOD_NAMES, MethodOptions } from '../lib/evaluation/evaluated-methods';
+import { EvaluatedMethodName, EVALUATED_METHOD_NAMES } from '../lib/evaluation/evaluated-methods';
+import { parseImageLimits, parseMethodOptions } from '../lib/evaluation/evaluation-flags';
 import { attachTrainedMasker, EvaluationBlackBox, loadEvaluationBlackBox, pairFingerprint, untrainedKitBlackBox } from '../lib/evaluation/kit-black-boxes';
-import { ArchitectureName, ARCHITECTURE_NAMES } from '../lib/models/architecture';
+import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { assertAllSucceeded, runInParallel } from '../lib/parallel';
-import { parseCount, runMain } from '../lib/cli';
+import { checkOutputPath, NumberRule, parseChoiceList, parseNonNegativeInteger, parseNumber, parsePositiveInteger, program, runMain } from '../lib/cli';
 import { RESULTS_DIR } from '../lib/results';
 import { BLACK_BOXES_DIR, MASKERS_DIR } from '../lib/saliency/masker-assets';
 
@@ -47,8 +47,7 @@ interface Options {
 const D = DEFAULT_EVALUATION_CONFIG;
 
 function parseArgs(): Options {
-  return new Command()
-    .description('Evaluate saliency methods on the black boxes (localisation, saliency metric, segmentation, selectivity, speed)')
+  return program('Evaluate saliency methods on the black boxes (localisation, saliency metric, segmentation, selectivity, speed)')
     .option('--methods <list>', `comma-separated, or all: ${EVALUATED_METHOD_NAMES.join(', ')}`, 'all')
     .option('--black-boxes <list>', `comma-separated, or all: ${ARCHITECTURE_NAMES.join(', ')}`, 'all')
     .option('--images <n>', 'single-item test images', String(D.images))
@@ -70,38 +69,20 @@ function parseArgs(): Options {
     .opts<Options>();
 }
 
-/** `all` or a comma-separated list, each checked. */
-function parseList<T extends string>(value: string, all: readonly T[], check: (name: string) => T): T[] {
-  return value === 'all' ? [...all] : value.split(',').map((s) => check(s.trim()));
-}
-
-function checkArch(name: string): ArchitectureName {
-  if (!(ARCHITECTURE_NAMES as readonly string[]).includes(name)) throw new Error(`unknown black box '${name}'; use one of ${ARCHITECTURE_NAMES.join(', ')}`);
-  return name as ArchitectureName;
-}
-
-function parseLimits(value: string): EvaluationConfig['imageLimits'] {
-  if (value.trim() === '') return {};
-  return Object.fromEntries(
-    value.split(',').map((entry) => {
-      const [method, n] = entry.split('=');
-      if (n === undefined) throw new Error(`--limit entries look like method=n, got '${entry}'`);
-      return [checkMethodName(method.trim()), parseCount(n, `--limit ${method}`)];
-    }),
-  );
-}
+/** `--tune-images` draws from the held-out training items, so it has an upper bound. */
+const TUNE_IMAGES_RULE: NumberRule = { integer: true, min: 1, max: D.heldOutTrainItems };
 
 function configFrom(opts: Options): EvaluationConfig {
   return resolveEvaluationConfig({
-    images: parseCount(opts.images, '--images'),
-    tuneImages: parseCount(opts.tuneImages, '--tune-images'),
-    pairImages: parseCount(opts.pairs, '--pairs'),
-    imageLimits: parseLimits(opts.limit),
-    methodOptions: JSON.parse(opts.methodOptions) as MethodOptions,
-    batchSize: parseCount(opts.batch, '--batch'),
-    speedBatch: parseCount(opts.speedBatch, '--speed-batch'),
-    seed: parseCount(opts.seed, '--seed'),
-    dataSeed: parseCount(opts.dataSeed, '--data-seed'),
+    images: parsePositiveInteger(opts.images, '--images'),
+    tuneImages: parseNumber(opts.tuneImages, '--tune-images', TUNE_IMAGES_RULE),
+    pairImages: parsePositiveInteger(opts.pairs, '--pairs'),
+    imageLimits: parseImageLimits(opts.limit),
+    methodOptions: parseMethodOptions(opts.methodOptions),
+    batchSize: parsePositiveInteger(opts.batch, '--batch'),
+    speedBatch: parsePositiveInteger(opts.speedBatch, '--speed-batch'),
+    seed: parseNonNegativeInteger(opts.seed, '--seed'),
+    dataSeed: parseNonNegativeInteger(opts.dataSeed, '--data-seed'),
   });
 }
 
@@ -124,9 +105,10 @@ function childArgs(method: string, blackBox: string): string[] {
 async function main(): Promise<void> {
   const opts = parseArgs();
   const config = configFrom(opts);
-  const methods = parseList(opts.methods, EVALUATED_METHOD_NAMES, checkMethodName).sort((a, b) => costRank(a) - costRank(b));
-  const archs = parseList(opts.blackBoxes, ARCHITECTURE_NAMES, checkArch);
-  const jobs = parseCount(opts.jobs, '--jobs');
+  const methods = parseChoiceList(opts.methods, EVALUATED_METHOD_NAMES, '--methods', true).sort((a, b) => costRank(a) - costRank(b));
+  const archs = parseChoiceList(opts.blackBoxes, ARCHITECTURE_NAMES, '--black-boxes', true);
+  const jobs = parsePositiveInteger(opts.jobs, '--jobs');
+  checkOutputPath(opts.out, '--out', 'folder');
   const info = await initEngine();
   console.log(`engine ${info.engine} (backend ${info.backend}); ${methods.length} methods × ${archs.length} black boxes → ${path.relative(process.cwd(), opts.out) || '.'}`);
   const blackBoxes: EvaluationBlackBox[] = [];

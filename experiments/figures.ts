@@ -22,7 +22,6 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Command } from 'commander';
 import { AblationRow, readAblationStudy } from '../lib/evaluation/ablation-results';
 import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { ablationBarsFigure, lambdaHeatmapFigure } from '../lib/plot/ablation-figures';
@@ -32,6 +31,7 @@ import { groupedBarFigure, localisationErrorFigure } from '../lib/plot/grouped-b
 import { LineSeries, lineChartFigure } from '../lib/plot/line-chart';
 import { PngExporter } from '../lib/plot/png-export';
 import type { Figure } from '../lib/plot/types';
+import { checkOutputPath, parseChoiceList, parseFolder, parseNumber, POSITIVE_NUMBER, program, runMain } from '../lib/cli';
 import { readJson, RESULTS_DIR } from '../lib/results';
 import type { LossCurvePoint } from '../lib/saliency/train-masker';
 
@@ -80,7 +80,9 @@ const BLACK_BOX_COMMAND = 'npx ts-node --transpile-only experiments/train-black-
 const MASKER_COMMAND = 'npx ts-node --transpile-only experiments/train-masker.ts';
 const CALIBRATION_COMMAND = 'npx ts-node --transpile-only experiments/calibrate-lambdas.ts';
 const EVALUATION_COMMAND = 'npx ts-node --transpile-only experiments/evaluate.ts';
-const present = <T>(files: string[]): T[] => files.map((f) => readJson<T>(f)).filter((v): v is T => v !== undefined);
+/** A results file written by `command`; undefined when it is not there yet. */
+const readInput = <T>(file: string, command: string): T | undefined => readJson<T>(file, `delete it or write it again with: ${command}`);
+const present = <T>(files: string[], command: string): T[] => files.map((f) => readInput<T>(f, command)).filter((v): v is T => v !== undefined);
 const input = (file: string, command: string) => ({ file, found: fs.existsSync(file), command });
 const blackBoxesOf = (rows: readonly AblationRow[]) => [...new Set(rows.map((r) => r.blackBox))].join(', ');
 
@@ -95,7 +97,7 @@ function jobs(resultsDir: string): FigureJob[] {
     needsAll: false,
     build: () =>
       groupedBarFigure(
-        present<BlackBoxSummary>(ARCHITECTURE_NAMES.map(blackBoxFile)).flatMap((s) => [
+        present<BlackBoxSummary>(ARCHITECTURE_NAMES.map(blackBoxFile), BLACK_BOX_COMMAND).flatMap((s) => [
           { category: s.arch, group: 'Cluttered Fashion-MNIST test', value: 100 * s.testAccuracy },
           { category: s.arch, group: 'plain Fashion-MNIST test', value: 100 * s.plainFashionMnistTestAccuracy },
         ]),
@@ -108,7 +110,7 @@ function jobs(resultsDir: string): FigureJob[] {
       inputs: [input(maskerFile(arch), `${MASKER_COMMAND} --black-box ${arch}`)],
       needsAll: true,
       build: () => {
-        const { curve } = readJson<MaskerSummary>(maskerFile(arch))!;
+        const { curve } = readInput<MaskerSummary>(maskerFile(arch), `${MASKER_COMMAND} --black-box ${arch}`)!;
         const x = curve.map((p) => p.step);
         const terms: [keyof LossCurvePoint, string][] = [
           ['loss', 'loss (objective + gate)'],
@@ -129,7 +131,7 @@ function jobs(resultsDir: string): FigureJob[] {
     needsAll: false,
     build: () =>
       lineChartFigure(
-        present<MaskerSummary>(ARCHITECTURE_NAMES.map(maskerFile)).flatMap((m) => {
+        present<MaskerSummary>(ARCHITECTURE_NAMES.map(maskerFile), MASKER_COMMAND).flatMap((m) => {
           const points = m.curve.filter((p) => p.fakeArea !== null);
           return [
             { name: `${m.blackBox}: true class`, x: m.curve.map((p) => p.step), y: m.curve.map((p) => p.realArea) },
@@ -150,7 +152,7 @@ function jobs(resultsDir: string): FigureJob[] {
       inputs: [input(calibrationFile, CALIBRATION_COMMAND)],
       needsAll: true,
       build: () => {
-        const c = readJson<Calibration>(calibrationFile)!;
+        const c = readInput<Calibration>(calibrationFile, CALIBRATION_COMMAND)!;
         const grid = gridFromPoints(c.rows.map((r) => ({ x: r.lambdas.tv, y: r.lambdas.area, value: m.read(r) })), 'λ1 (TV weight)', 'λ2 (area weight)');
         return gridHeatmapFigure(grid, { metric: m.metric, width: 640, height: 520, title: `${m.title(c)}<br><sub>iterative masks explaining ${c.blackBox}, ${c.images} training images</sub>` });
       },
@@ -159,7 +161,7 @@ function jobs(resultsDir: string): FigureJob[] {
   const evaluationDir = path.join(resultsDir, 'evaluation');
   const pairFiles = fs.existsSync(evaluationDir) ? fs.readdirSync(evaluationDir).filter((f) => /^.+__.+\.json$/.test(f)).map((f) => path.join(evaluationDir, f)) : [];
   const evaluationInput = [{ file: path.join(evaluationDir, '<method>__<black box>.json'), found: pairFiles.length > 0, command: EVALUATION_COMMAND }];
-  const pairs = () => present<PairResult>(pairFiles);
+  const pairs = () => present<PairResult>(pairFiles, EVALUATION_COMMAND);
   const localisationError: FigureJob = {
     name: 'localisation-error',
     inputs: evaluationInput,
@@ -217,19 +219,20 @@ function jobs(resultsDir: string): FigureJob[] {
 }
 
 async function main(): Promise<void> {
-  const opts = new Command()
-    .description('Regenerate the PNG figures from results/*.json')
+  const opts = program('Regenerate the PNG figures from results/*.json')
     .option('--only <names>', 'comma-separated figure names (default: all)')
     .option('--results <dir>', 'folder of the results JSON', RESULTS_DIR)
     .option('--out <dir>', 'output folder (default: <results>/figures)')
     .option('--scale <s>', 'pixel ratio of the PNGs', '1')
     .parse()
     .opts<{ only?: string; results: string; out?: string; scale: string }>();
-  const all = jobs(opts.results);
-  const out = opts.out ?? path.join(opts.results, 'figures');
-  const wanted = opts.only ? opts.only.split(',').map((s) => s.trim()) : all.map((j) => j.name);
-  const unknown = wanted.filter((n) => !all.some((j) => j.name === n));
-  if (unknown.length) throw new Error(`unknown figure(s) ${unknown.join(', ')}; known: ${all.map((j) => j.name).join(', ')}`);
+  const results = parseFolder(opts.results, '--results', 'results JSON (black-boxes/, maskers/, evaluation/, ablations/)');
+  const scale = parseNumber(opts.scale, '--scale', POSITIVE_NUMBER);
+  const all = jobs(results);
+  const out = opts.out ?? path.join(results, 'figures');
+  checkOutputPath(out, '--out', 'folder');
+  const names = all.map((j) => j.name);
+  const wanted = opts.only === undefined ? names : parseChoiceList(opts.only, names, '--only');
 
   let exporter: PngExporter | undefined;
   const skipped: string[] = [];
@@ -243,7 +246,7 @@ async function main(): Promise<void> {
         console.log(`skip ${job.name}: missing ${missing.map((m) => relative(m.file)).join(', ')} (run: ${commands.join('; ')})`);
         continue;
       }
-      exporter ??= await PngExporter.launch({ scale: Number(opts.scale) });
+      exporter ??= await PngExporter.launch({ scale });
       const file = path.join(out, `${job.name}.png`);
       await exporter.write(job.build(), file);
       const partial = missing.length ? ` (without ${missing.map((m) => relative(m.file)).join(', ')})` : '';
@@ -255,7 +258,4 @@ async function main(): Promise<void> {
   console.log(`${wanted.length - skipped.length} figure(s) written, ${skipped.length} skipped`);
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runMain(main);

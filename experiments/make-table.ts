@@ -4,16 +4,17 @@
  * `<dir>/table.md`, and with `--readme FILE` puts it between the markers
  * `<!-- table1:start -->` and `<!-- table1:end -->` of that file (nothing
  * else in the file changes; without the markers it says so and leaves the
- * file alone).
+ * file alone). A `--dir` that is missing or holds no results files is an
+ * error, and nothing is written.
  *
  * Run: npx ts-node --transpile-only experiments/make-table.ts --readme README.md
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Command } from 'commander';
 import { readPairResults, renderTable1, replaceBetweenMarkers, TABLE_MARKERS } from '../lib/evaluation/table';
 import { RESULTS_DIR } from '../lib/results';
-import { runMain } from '../lib/cli';
+import { parseFile, parseFolder, program, runMain } from '../lib/cli';
+import { UserError } from '../lib/user-error';
 
 interface Options {
   dir: string;
@@ -21,26 +22,28 @@ interface Options {
 }
 
 function main(): void {
-  const opts = new Command()
-    .description('Render the Table 1 analogue from results/evaluation/*.json')
+  const opts = program('Render the Table 1 analogue from results/evaluation/*.json')
     .option('--dir <dir>', 'folder of the results files; table.md is written there', path.join(RESULTS_DIR, 'evaluation'))
     .option('--readme <file>', 'also replace the text between the table1 markers of this file')
     .parse()
     .opts<Options>();
-  const table = renderTable1(readPairResults(opts.dir));
+  const dir = parseFolder(opts.dir, '--dir', 'results files of experiments/evaluate.ts (its --out)');
+  const readme = opts.readme === undefined ? undefined : parseFile(opts.readme, '--readme', 'an existing Markdown file');
+  const results = readPairResults(dir);
+  if (results.length === 0) throw new UserError(`--dir must hold results files of experiments/evaluate.ts (<method>__<black box>.json), got '${dir}', which holds none`);
+  const table = renderTable1(results);
   console.log(table);
-  fs.mkdirSync(opts.dir, { recursive: true });
-  const tmp = path.join(opts.dir, `table.md.${process.pid}.tmp`);
+  const tmp = path.join(dir, `table.md.${process.pid}.tmp`);
   fs.writeFileSync(tmp, table);
-  fs.renameSync(tmp, path.join(opts.dir, 'table.md'));
-  console.log(`wrote ${path.relative(process.cwd(), path.join(opts.dir, 'table.md'))}`);
-  if (opts.readme) {
-    const replaced = replaceBetweenMarkers(fs.readFileSync(opts.readme, 'utf8'), table);
+  fs.renameSync(tmp, path.join(dir, 'table.md'));
+  console.log(`wrote ${path.relative(process.cwd(), path.join(dir, 'table.md'))}`);
+  if (readme) {
+    const replaced = replaceBetweenMarkers(fs.readFileSync(readme, 'utf8'), table);
     if (replaced === undefined) {
-      console.log(`${opts.readme} has no ${TABLE_MARKERS.start} … ${TABLE_MARKERS.end} markers; left unchanged (add them where the table should go)`);
+      console.log(`${readme} has no ${TABLE_MARKERS.start} … ${TABLE_MARKERS.end} markers; left unchanged (add them where the table should go)`);
     } else {
-      fs.writeFileSync(opts.readme, replaced);
-      console.log(`updated the table in ${opts.readme}`);
+      fs.writeFileSync(readme, replaced);
+      console.log(`updated the table in ${readme}`);
     }
   }
 }

@@ -10,15 +10,15 @@
  * Run: npx ts-node --transpile-only experiments/masker-speed.ts --black-box residual
  */
 import * as path from 'path';
-import { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs';
 import { ClutteredFashionMnist } from '../lib/data/cluttered';
 import { initEngine } from '../lib/engine/backend';
+import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { timeTensorWork } from '../lib/engine/timing';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
 import { DEFAULT_ITERATIVE_MASK_CONFIG, iterativeMask } from '../lib/saliency/iterative-mask';
 import { loadKitBlackBox, loadTrainedMasker } from '../lib/saliency/masker-assets';
-import { runMain } from '../lib/cli';
+import { checkOutputPath, parseChoice, parsePositiveInteger, program, runMain } from '../lib/cli';
 
 interface Options {
   blackBox: string;
@@ -27,18 +27,19 @@ interface Options {
 }
 
 async function main(): Promise<void> {
-  const opts = new Command()
-    .description('Masks per second: trained masker vs iterative masks, same images and engine')
+  const opts = program('Masks per second: trained masker vs iterative masks, same images and engine')
     .option('--black-box <name>', 'black box explained', 'residual')
     .option('--batch <n>', 'images (masker batch = iterative batch)', '32')
     .option('--out <file>', 'results file', path.join(RESULTS_DIR, 'maskers', 'speed.json'))
     .parse()
     .opts<Options>();
+  const blackBox = parseChoice(opts.blackBox, ARCHITECTURE_NAMES, '--black-box');
+  const n = parsePositiveInteger(opts.batch, '--batch');
+  checkOutputPath(opts.out, '--out', 'file');
   const startedAt = new Date();
   await initEngine();
-  const n = Number(opts.batch);
-  const explained = await loadKitBlackBox(opts.blackBox);
-  const { masker, dispose } = await loadTrainedMasker(opts.blackBox);
+  const explained = await loadKitBlackBox(blackBox);
+  const { masker, dispose } = await loadTrainedMasker(blackBox);
   const { images, labels } = new ClutteredFashionMnist({ split: 'test' }).batch(0, n);
   const classes = Array.from(labels);
   const single = tf.slice(images, [0, 0, 0, 0], [1, -1, -1, -1]);
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
   const speedup = maskerRow.masksPerSecond / iterativeRow.masksPerSecond;
   console.log(`masker / iterative: ${speedup.toFixed(0)}×`);
   writeJsonAtomic(opts.out, {
-    blackBox: opts.blackBox,
+    blackBox,
     imageSize: explained.blackBox.inputSize,
     images: 'Cluttered Fashion-MNIST test split, first images, true classes',
     masker: { ...maskerRow, config: masker.config, params: masker.trainableVariables().reduce((s, v) => s + v.size, 0) },

@@ -9,10 +9,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import sharp from 'sharp';
-import { Command } from 'commander';
 import { Box } from '../lib/data/box';
 import { ClutteredFashionMnist, ClutteredSample } from '../lib/data/cluttered';
-import { runMain } from '../lib/cli';
+import { checkOutputPath, parseChoice, parseNonNegativeInteger, program, runMain } from '../lib/cli';
 
 const ZOOM = 3;
 const GAP = 6;
@@ -37,14 +36,17 @@ function drawSample(canvas: Uint8Array, canvasW: number, left: number, top: numb
 }
 
 async function main(): Promise<void> {
-  const opts = new Command()
+  const opts = program('Draw a grid of Cluttered Fashion-MNIST images with their ground-truth boxes')
     .option('--seed <n>', 'data-set seed', '0')
     .option('--split <split>', 'train or test', 'train')
     .option('--out <file>', 'output PNG', 'results/figures/cluttered-samples.png')
     .parse()
-    .opts<{ seed: string; split: 'train' | 'test'; out: string }>();
-  const single = new ClutteredFashionMnist({ seed: Number(opts.seed), split: opts.split });
-  const pair = new ClutteredFashionMnist({ seed: Number(opts.seed), split: opts.split, variant: 'pair' });
+    .opts<{ seed: string; split: string; out: string }>();
+  const seed = parseNonNegativeInteger(opts.seed, '--seed');
+  const split = parseChoice(opts.split, ['train', 'test'] as const, '--split');
+  checkOutputPath(opts.out, '--out', 'file');
+  const single = new ClutteredFashionMnist({ seed, split });
+  const pair = new ClutteredFashionMnist({ seed, split, variant: 'pair' });
   const size = single.config.size;
   const cell = size * ZOOM;
   const cols = 4;
@@ -69,7 +71,7 @@ async function main(): Promise<void> {
     .composite([{ input: svg, top: 0, left: 0 }])
     .png()
     .toFile(opts.out);
-  console.log(`wrote ${opts.out} (${width}×${height}): rows 1-4 single-item ${opts.split} images 0-15, row 5 two-item images 0-3`);
+  console.log(`wrote ${opts.out} (${width}×${height}): rows 1-4 single-item ${split} images 0-15, row 5 two-item images 0-3`);
 }
 
 runMain(main);

@@ -20,7 +20,6 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Command } from 'commander';
 import { ClutteredFashionMnist } from '../lib/data/cluttered';
 import { initEngine } from '../lib/engine/backend';
 import { EVALUATED_METHOD_NAMES, GROUND_TRUTH_BOX, mergeMethodOptions, MethodOptions } from '../lib/evaluation/evaluated-methods';
@@ -30,7 +29,7 @@ import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { CALIBRATED_LAMBDAS } from '../lib/objective';
 import { assertAllSucceeded, ChildRun, runInParallel } from '../lib/parallel';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
-import { runMain } from '../lib/cli';
+import { checkOutputPath, parsePositiveInteger, program, runMain } from '../lib/cli';
 
 interface Options {
   retrain?: boolean;
@@ -63,8 +62,7 @@ async function runStep(run: ChildRun): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const opts = new Command()
-    .description('Figures, fast evaluation and Table 1 analogue from the committed weights')
+  const opts = program('Figures, fast evaluation and Table 1 analogue from the committed weights')
     .option('--retrain', 're-run black-box and masker training first (long)')
     .option('--jobs <n>', 'parallel processes', '2')
     .option('--out <dir>', 'results folder of the fast evaluation', path.join(RESULTS_DIR, 'evaluation', 'fast'))
@@ -75,7 +73,9 @@ async function main(): Promise<void> {
     .opts<Options>();
   const startedAt = new Date();
   const seconds: Record<string, number> = {};
-  const jobs = ['--jobs', opts.jobs];
+  const jobs = ['--jobs', String(parsePositiveInteger(opts.jobs, '--jobs'))];
+  checkOutputPath(opts.out, '--out', 'folder');
+  checkOutputPath(opts.figures, '--figures', 'folder');
 
   // 1. Optional retraining.
   if (opts.retrain) {

@@ -15,21 +15,19 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Command } from 'commander';
 import { initEngine } from '../lib/engine/backend';
 import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { assertAllSucceeded, ChildRun, runInParallel } from '../lib/parallel';
-import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
+import { readJson, RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
+import type { PairResultFile } from '../lib/evaluation/benchmark';
 import { bestOnTuning } from '../lib/saliency/masker-selection';
-import { parseCount, parseNumberList, runMain } from '../lib/cli';
+import { checkOutputPath, NON_NEGATIVE_INTEGER, parseChoice, parseNumberList, parsePositiveInteger, program, runMain } from '../lib/cli';
 
 interface Options { blackBox: string; seeds: string; trainArgs: string; evalArgs: string; work: string; out: string; jobs: string }
 
 async function main(): Promise<void> {
   const startedAt = new Date();
-  await initEngine(); // for the run metadata; the children do the tensor work
-  const opts = new Command()
-    .description('Train the masker with several seeds and keep the best on held-out images')
+  const opts = program('Train the masker with several seeds and keep the best on held-out images')
     .option('--black-box <name>', `${ARCHITECTURE_NAMES.join(' | ')} | all`, 'all')
     .option('--seeds <list>', 'seeds to train', '0,1,2')
     .option('--train-args <args>', 'further train-masker.ts flags, space-separated', '')
@@ -39,10 +37,13 @@ async function main(): Promise<void> {
     .option('--jobs <n>', 'parallel processes', '1')
     .parse()
     .opts<Options>();
-  const blackBoxes = opts.blackBox === 'all' ? [...ARCHITECTURE_NAMES] : [opts.blackBox];
-  for (const bb of blackBoxes) if (!(ARCHITECTURE_NAMES as readonly string[]).includes(bb)) throw new Error(`unknown black box '${bb}'; use one of ${ARCHITECTURE_NAMES.join(', ')} or all`);
-  const seeds = parseNumberList(opts.seeds, '--seeds');
-  const jobs = parseCount(opts.jobs, '--jobs');
+  const blackBox = parseChoice(opts.blackBox, [...ARCHITECTURE_NAMES, 'all'], '--black-box');
+  const blackBoxes = blackBox === 'all' ? [...ARCHITECTURE_NAMES] : [blackBox];
+  const seeds = parseNumberList(opts.seeds, '--seeds', NON_NEGATIVE_INTEGER);
+  const jobs = parsePositiveInteger(opts.jobs, '--jobs');
+  checkOutputPath(opts.work, '--work', 'folder');
+  checkOutputPath(opts.out, '--out', 'folder');
+  await initEngine(); // for the run metadata; the children do the tensor work
   const split = (s: string) => s.split(/\s+/).filter(Boolean);
   const candidates = blackBoxes.flatMap((bb) => seeds.map((seed) => ({ bb, seed, dir: path.join(opts.work, bb, `seed-${seed}`) })));
   const trained = (c: (typeof candidates)[number]) => path.join(c.dir, `${c.bb}.json`);
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
 
   for (const bb of blackBoxes) {
     const scores = candidates.filter((c) => c.bb === bb).map((c) => {
-      const s = JSON.parse(fs.readFileSync(scored(c), 'utf8')).scores;
+      const s = readJson<PairResultFile>(scored(c), 'delete it to score that seed again')!.scores;
       return { seed: c.seed, dir: c.dir, tuning: s.tuning, test: { localisationError: s.localisation.error, meanSaliencyMetric: s.saliencyMetric.mean, meanMaskArea: s.meanMaskArea } };
     });
     const best = bestOnTuning(scores);

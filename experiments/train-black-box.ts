@@ -14,7 +14,6 @@
  * Run: npx ts-node --transpile-only experiments/train-black-box.ts --arch all --jobs 2
  */
 import * as path from 'path';
-import { Command } from 'commander';
 import * as cliProgress from 'cli-progress';
 import { initEngine } from '../lib/engine/backend';
 import { ArchitectureName, ARCHITECTURE_NAMES } from '../lib/models/architecture';
@@ -22,7 +21,10 @@ import { fileSystemHandler } from '../lib/models/file-io-handler';
 import { COMMITTED_BLACK_BOXES, DEFAULT_TRAIN_BLACK_BOX_CONFIG, trainBlackBox } from '../lib/models/train-black-box';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
 import { assertAllSucceeded, runInParallel, withoutFlags } from '../lib/parallel';
-import { parseCount, runMain } from '../lib/cli';
+import {
+  checkOutputPath, FRACTION, NumberRule, parseChoice, parseNonNegativeInteger, parseNumber, parsePositiveInteger, POSITIVE_NUMBER, program, runMain,
+} from '../lib/cli';
+import { UserError } from '../lib/user-error';
 
 interface Options {
   arch: string;
@@ -48,8 +50,7 @@ const D = DEFAULT_TRAIN_BLACK_BOX_CONFIG;
 const committed = (field: 'epochs' | 'cropResize') => Object.entries(COMMITTED_BLACK_BOXES).map(([a, r]) => `${a} ${r[field]}`).join(', ');
 
 function parseArgs(): Options {
-  return new Command()
-    .description('Train the black-box classifiers on Cluttered Fashion-MNIST')
+  return program('Train the black-box classifiers on Cluttered Fashion-MNIST')
     .option('--arch <name>', `${ARCHITECTURE_NAMES.join(' | ')} | all`, 'all')
     .option('--epochs <n>', `passes over the training items (default: those of the committed weights, ${committed('epochs')})`)
     .option('--batch <n>', 'images per step', String(D.batchSize))
@@ -69,6 +70,33 @@ function parseArgs(): Options {
     .opts<Options>();
 }
 
+/** The default trains on every train item the validation items leave, so it is also the largest value. */
+const TRAIN_SIZE_RULE: NumberRule = { integer: true, min: 1, max: D.trainSize };
+
+/** The training settings the flags give; unset `epochs` and `cropResize` (undefined) take the architecture's committed recipe. */
+function settingsFromOptions(opts: Options) {
+  const settings = {
+    epochs: opts.epochs === undefined ? undefined : parsePositiveInteger(opts.epochs, '--epochs'),
+    batchSize: parsePositiveInteger(opts.batch, '--batch'),
+    learningRate: parseNumber(opts.lr, '--lr', POSITIVE_NUMBER),
+    seed: parseNonNegativeInteger(opts.seed, '--seed'),
+    dataSeed: parseNonNegativeInteger(opts.dataSeed, '--data-seed'),
+    trainSize: parseNumber(opts.trainSize, '--train-size', TRAIN_SIZE_RULE),
+    backgroundErasing: parseNumber(opts.backgroundErasing, '--background-erasing', FRACTION),
+    cropResize: opts.cropResize === undefined ? undefined : parseNumber(opts.cropResize, '--crop-resize', FRACTION),
+  };
+  if (settings.trainSize < settings.batchSize) throw new UserError(`--train-size (${settings.trainSize}) must hold at least one batch of --batch ${settings.batchSize}`);
+  return settings;
+}
+
+/** How often the flags ask for checkpoints within an epoch. */
+function checkpointTiming(opts: Options): { everySteps?: number; everySeconds: number } {
+  return {
+    everySteps: opts.checkpointSteps === undefined ? undefined : parsePositiveInteger(opts.checkpointSteps, '--checkpoint-steps'),
+    everySeconds: parseNumber(opts.checkpointSeconds, '--checkpoint-seconds', POSITIVE_NUMBER),
+  };
+}
+
 /** Runs each architecture as `--arch <name>` in a child process, `jobs` at a time. */
 async function runAll(jobs: number): Promise<void> {
   const args = withoutFlags(process.argv.slice(2), ['--arch', '--jobs']);
@@ -76,19 +104,14 @@ async function runAll(jobs: number): Promise<void> {
   assertAllSucceeded(await runInParallel(runs, jobs));
 }
 
-async function trainOne(arch: ArchitectureName, opts: Options): Promise<void> {
+async function trainOne(arch: ArchitectureName, opts: Options, settings: ReturnType<typeof settingsFromOptions>, timing: ReturnType<typeof checkpointTiming>): Promise<void> {
   const startedAt = new Date();
   await initEngine();
   const config = {
+    ...settings,
     arch,
-    epochs: opts.epochs === undefined ? COMMITTED_BLACK_BOXES[arch].epochs : parseCount(opts.epochs, '--epochs'),
-    batchSize: parseCount(opts.batch, '--batch'),
-    learningRate: Number(opts.lr),
-    seed: parseCount(opts.seed, '--seed'),
-    dataSeed: parseCount(opts.dataSeed, '--data-seed'),
-    trainSize: parseCount(opts.trainSize, '--train-size'),
-    backgroundErasing: Number(opts.backgroundErasing),
-    cropResize: opts.cropResize === undefined ? COMMITTED_BLACK_BOXES[arch].cropResize : Number(opts.cropResize),
+    epochs: settings.epochs ?? COMMITTED_BLACK_BOXES[arch].epochs,
+    cropResize: settings.cropResize ?? COMMITTED_BLACK_BOXES[arch].cropResize,
   };
   const bar = new cliProgress.SingleBar(
     {
@@ -102,12 +125,7 @@ async function trainOne(arch: ArchitectureName, opts: Options): Promise<void> {
   const log = (line: string) => console.log(`${arch.padEnd(9)} ${line}`);
   const result = await trainBlackBox(
     config,
-    {
-      dir: path.join(opts.checkpoints, arch),
-      everySteps: opts.checkpointSteps === undefined ? undefined : parseCount(opts.checkpointSteps, '--checkpoint-steps'),
-      everySeconds: Number(opts.checkpointSeconds),
-      fresh: opts.fresh,
-    },
+    { dir: path.join(opts.checkpoints, arch), ...timing, fresh: opts.fresh },
     {
       onResume: (p) => log(`resuming from checkpoint: epoch ${p.epoch + 1}, step ${p.step} (global step ${p.globalStep})`),
       onEpochStart: (epoch, total, start) =>
@@ -153,11 +171,14 @@ async function trainOne(arch: ArchitectureName, opts: Options): Promise<void> {
 
 async function main(): Promise<void> {
   const opts = parseArgs();
-  if (opts.arch === 'all') return runAll(parseCount(opts.jobs, '--jobs'));
-  if (!(ARCHITECTURE_NAMES as readonly string[]).includes(opts.arch)) {
-    throw new Error(`--arch must be one of ${ARCHITECTURE_NAMES.join(', ')} or all, got '${opts.arch}'`);
-  }
-  await trainOne(opts.arch as ArchitectureName, opts);
+  const arch = parseChoice<ArchitectureName | 'all'>(opts.arch, [...ARCHITECTURE_NAMES, 'all'], '--arch');
+  // Every flag is checked here, so a bad one stops `--arch all` before it starts any child.
+  const settings = settingsFromOptions(opts);
+  const timing = checkpointTiming(opts);
+  checkOutputPath(opts.out, '--out', 'folder');
+  checkOutputPath(opts.checkpoints, '--checkpoints', 'folder');
+  if (arch === 'all') return runAll(parsePositiveInteger(opts.jobs, '--jobs'));
+  await trainOne(arch, opts, settings, timing);
 }
 
 runMain(main);

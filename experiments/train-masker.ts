@@ -17,7 +17,6 @@
  * Run: npx ts-node --transpile-only experiments/train-masker.ts --black-box all --jobs 2
  */
 import * as path from 'path';
-import { Command } from 'commander';
 import * as cliProgress from 'cli-progress';
 import { initEngine } from '../lib/engine/backend';
 import { ALTERNATIVE_KINDS } from '../lib/evidence';
@@ -28,7 +27,9 @@ import { ENCODER_BLACK_BOX, loadKitBlackBox } from '../lib/saliency/masker-asset
 import { DEFAULT_TRAIN_MASKER_CONFIG, LEARNING_RATE_SCHEDULES, parseLambdas, trainMasker, TrainMaskerConfig } from '../lib/saliency/train-masker';
 import { residualEncoder } from '../lib/models/encoder';
 import { DEFAULT_MASKER_CONFIG } from '../lib/masker/masker';
-import { parseChoice, runMain } from '../lib/cli';
+import {
+  checkOutputPath, FRACTION_BELOW_ONE, NON_NEGATIVE_NUMBER, parseChoice, parseNonNegativeInteger, parseNumber, parsePositiveInteger, POSITIVE_NUMBER, program, runMain,
+} from '../lib/cli';
 
 interface Options {
   blackBox: string;
@@ -56,8 +57,7 @@ interface Options {
 const D = DEFAULT_TRAIN_MASKER_CONFIG;
 
 function parseArgs(): Options {
-  return new Command()
-    .description('Train the real-time masking model for the kit\'s black boxes')
+  return program('Train the real-time masking model for the kit\'s black boxes')
     .option('--black-box <name>', `${ARCHITECTURE_NAMES.join(' | ')} | all`, 'all')
     .option('--jobs <n>', 'with --black-box all: maskers trained in parallel processes', '1')
     .option('--steps <n>', 'optimisation steps', String(D.steps))
@@ -83,34 +83,37 @@ function parseArgs(): Options {
     .opts<Options>();
 }
 
-function toNumber(value: string, flag: string, ok: (v: number) => boolean, rule: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || !ok(n)) throw new Error(`${flag} must be ${rule}, got '${value}'`);
-  return n;
-}
-
-const isCount = (v: number) => Number.isInteger(v) && v >= 1;
+/** The encoder scales a low-resolution mask can have. */
+const MASK_STRIDES = ['2', '4', '8', '16'] as const;
 
 /** The training configuration the flags describe. */
 function configFromOptions(opts: Options): TrainMaskerConfig {
   return {
     ...D,
-    steps: toNumber(opts.steps, '--steps', isCount, 'an integer >= 1'),
-    batchSize: toNumber(opts.batch, '--batch', isCount, 'an integer >= 1'),
-    learningRate: toNumber(opts.lr, '--lr', (v) => v > 0, '> 0'),
+    steps: parsePositiveInteger(opts.steps, '--steps'),
+    batchSize: parsePositiveInteger(opts.batch, '--batch'),
+    learningRate: parseNumber(opts.lr, '--lr', POSITIVE_NUMBER),
     learningRateSchedule: parseChoice(opts.lrSchedule, LEARNING_RATE_SCHEDULES, '--lr-schedule'),
     lambdas: parseLambdas(opts.lambdas),
-    areaWarmupSteps: toNumber(opts.areaWarmup, '--area-warmup', (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer'),
+    areaWarmupSteps: parseNonNegativeInteger(opts.areaWarmup, '--area-warmup'),
     alternative: parseChoice(opts.alternative, ALTERNATIVE_KINDS, '--alternative'),
-    fakeClassProbability: toNumber(opts.fakeProb, '--fake-prob', (v) => v >= 0 && v < 1, 'in [0, 1)'),
-    gateLossWeight: toNumber(opts.gateWeight, '--gate-weight', (v) => v >= 0, '>= 0'),
-    seed: toNumber(opts.seed, '--seed', (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer'),
+    fakeClassProbability: parseNumber(opts.fakeProb, '--fake-prob', FRACTION_BELOW_ONE),
+    gateLossWeight: parseNumber(opts.gateWeight, '--gate-weight', NON_NEGATIVE_NUMBER),
+    seed: parseNonNegativeInteger(opts.seed, '--seed'),
     masker: {
       ...D.masker,
-      firstUpsamplerChannels: toNumber(opts.upsamplerChannels, '--upsampler-channels', isCount, 'an integer >= 1'),
-      residualBlocks: toNumber(opts.residualBlocks, '--residual-blocks', (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer'),
-      maskStride: toNumber(opts.maskStride, '--mask-stride', (v) => [2, 4, 8, 16].includes(v), '2, 4, 8 or 16'),
+      firstUpsamplerChannels: parsePositiveInteger(opts.upsamplerChannels, '--upsampler-channels'),
+      residualBlocks: parseNonNegativeInteger(opts.residualBlocks, '--residual-blocks'),
+      maskStride: Number(parseChoice(opts.maskStride, MASK_STRIDES, '--mask-stride')),
     },
+  };
+}
+
+/** How often the flags ask for checkpoints. */
+function checkpointTiming(opts: Options): { everySteps: number; everySeconds: number } {
+  return {
+    everySteps: parsePositiveInteger(opts.checkpointSteps, '--checkpoint-steps'),
+    everySeconds: parseNumber(opts.checkpointSeconds, '--checkpoint-seconds', POSITIVE_NUMBER),
   };
 }
 
@@ -126,10 +129,10 @@ async function runAll(jobs: number): Promise<void> {
   assertAllSucceeded(await runInParallel(runs, jobs));
 }
 
-async function trainOne(name: string, opts: Options): Promise<void> {
+async function trainOne(name: string, opts: Options, config: TrainMaskerConfig, timing: ReturnType<typeof checkpointTiming>): Promise<void> {
   const startedAt = new Date();
   await initEngine();
-  const config = configFromOptions(opts);
+  const checkpoint = { dir: path.join(opts.checkpoints, `masker-${name}`), ...timing, fresh: opts.fresh };
   const explained = await loadKitBlackBox(name);
   const encoderNet = name === ENCODER_BLACK_BOX ? explained : await loadKitBlackBox(ENCODER_BLACK_BOX);
   const log = (line: string) => console.log(`${name.padEnd(9)} ${line}`);
@@ -144,12 +147,7 @@ async function trainOne(name: string, opts: Options): Promise<void> {
   );
   bar.start(config.steps, 0, { loss: '-', area: '-', fake: '-', p: '-', sps: '-' });
   const result = await trainMasker(explained.blackBox, residualEncoder(encoderNet.model), config, {
-    checkpoint: {
-      dir: path.join(opts.checkpoints, `masker-${name}`),
-      everySteps: toNumber(opts.checkpointSteps, '--checkpoint-steps', isCount, 'an integer >= 1'),
-      everySeconds: toNumber(opts.checkpointSeconds, '--checkpoint-seconds', (v) => v > 0, '> 0'),
-      fresh: opts.fresh,
-    },
+    checkpoint,
     onResume: (step) => {
       bar.update(step);
       log(`resuming from checkpoint at step ${step}`);
@@ -195,11 +193,14 @@ async function trainOne(name: string, opts: Options): Promise<void> {
 
 async function main(): Promise<void> {
   const opts = parseArgs();
-  if (opts.blackBox === 'all') return runAll(toNumber(opts.jobs, '--jobs', isCount, 'an integer >= 1'));
-  if (!(ARCHITECTURE_NAMES as readonly string[]).includes(opts.blackBox)) {
-    throw new Error(`--black-box must be one of ${ARCHITECTURE_NAMES.join(', ')} or all, got '${opts.blackBox}'`);
-  }
-  await trainOne(opts.blackBox, opts);
+  const blackBox = parseChoice(opts.blackBox, [...ARCHITECTURE_NAMES, 'all'], '--black-box');
+  // Every flag is checked here, so a bad one stops `--black-box all` before it starts any child.
+  const config = configFromOptions(opts);
+  const timing = checkpointTiming(opts);
+  checkOutputPath(opts.out, '--out', 'folder');
+  checkOutputPath(opts.checkpoints, '--checkpoints', 'folder');
+  if (blackBox === 'all') return runAll(parsePositiveInteger(opts.jobs, '--jobs'));
+  await trainOne(blackBox, opts, config, timing);
 }
 
 runMain(main);

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { engineInfo } from './engine/backend';
+import { UserError } from './user-error';
 
 /** Who, where and with what a result was produced. */
 export interface RunMetadata {
@@ -62,10 +63,20 @@ export function writeJsonAtomic(file: string, value: unknown): void {
   fs.renameSync(tmp, file);
 }
 
-/** Reads a JSON file written by {@link writeJsonAtomic}; undefined when absent. */
-export function readJson<T>(file: string): T | undefined {
+/**
+ * Reads a JSON file written by {@link writeJsonAtomic}; undefined when absent.
+ * @param remedy what to do about a file that does not parse, for the error
+ *   (e.g. `delete it to run that pair again`); default: delete it or write it again.
+ * @throws a {@link UserError} naming the file, the parse error and the remedy when the file is not valid JSON.
+ */
+export function readJson<T>(file: string, remedy = 'delete it or write it again with the command that made it'): T | undefined {
   if (!fs.existsSync(file)) return undefined;
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  const text = fs.readFileSync(file, 'utf8');
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new UserError(`${file} is not valid JSON (${(err as Error).message}); ${remedy}`);
+  }
 }
 
 /** The repository's `results/` folder. */

@@ -7,6 +7,7 @@
  */
 import * as fs from 'fs';
 import * as zlib from 'zlib';
+import { UserError } from '../user-error';
 
 /** The value types IDX can hold, by their type byte. */
 export type IdxType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
@@ -135,9 +136,9 @@ export function readIdx(file: string, options: ReadIdxOptions = {}): IdxArray {
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT') {
-      throw new Error(`IDX file not found: ${file}. ${options.missingHint ?? DEFAULT_IDX_MISSING_HINT}`);
+      throw new UserError(`IDX file not found: ${file}. ${options.missingHint ?? DEFAULT_IDX_MISSING_HINT}`);
     }
-    throw new Error(`cannot read IDX file ${file}: ${err.message}`);
+    throw new UserError(`cannot read IDX file ${file}: ${err.message}`);
   }
   return decodeIdx(bytes, file);
 }

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { AlternativeKind } from '../evidence';
 import type { ObjectiveLambdas } from '../objective';
-import { RESULTS_DIR } from '../results';
+import { readJson, RESULTS_DIR } from '../results';
 import type { AblationMethod } from './ablation';
 
 /** Where `experiments/ablate.ts` writes its studies by default: `results/ablations/<study>/`. */
@@ -173,13 +173,7 @@ export function readAblationStudy(dir: string): AblationRow[] {
     .filter((e) => e.isFile() && e.name.endsWith('.json'))
     .map((e) => {
       const file = path.join(dir, e.name);
-      let json: unknown;
-      try {
-        json = JSON.parse(fs.readFileSync(file, 'utf8'));
-      } catch (err) {
-        throw new Error(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
-      }
-      return parseRow(json, file);
+      return parseRow(readJson<unknown>(file, 'delete it, or run that setting again with experiments/ablate.ts'), file);
     })
     .sort((a, b) => compareSettings(a.setting, b.setting));
 }

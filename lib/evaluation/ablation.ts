@@ -16,6 +16,7 @@ import type { AlternativeKind } from '../evidence';
 import type { ObjectiveLambdas } from '../objective';
 import type { TrainMaskerConfig } from '../saliency/train-masker';
 import type { MethodOptions } from './evaluated-methods';
+import { UserError } from '../user-error';
 
 /** How a setting is turned into masks. */
 export type AblationMethod = 'iterative-mask' | 'masker';
@@ -89,7 +90,7 @@ export function parseShard(spec: string): Shard {
   const match = /^(\d+)\/(\d+)$/.exec(spec.trim());
   const index = match ? Number(match[1]) : NaN;
   const count = match ? Number(match[2]) : NaN;
-  if (!match || count < 1 || index >= count) throw new Error(`--shard must look like i/n with 0 <= i < n, got '${spec}'`);
+  if (!match || count < 1 || index >= count) throw new UserError(`--shard must look like i/n with 0 <= i < n, got '${spec}'`);
   return { index, count };
 }
 

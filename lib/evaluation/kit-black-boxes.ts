@@ -18,6 +18,7 @@ import { BLACK_BOXES_DIR, loadKitBlackBox, loadTrainedMasker, MASKERS_DIR } from
 import type { WhiteBox } from '../saliency/white-box';
 import { EvaluatedMethodName, MethodOptions } from './evaluated-methods';
 import { layersWhiteBox } from './layers-white-box';
+import { UserError } from '../user-error';
 
 /** A black box ready for evaluation; `dispose()` frees its weights (and its masker's). */
 export interface EvaluationBlackBox {
@@ -89,7 +90,7 @@ export function trainMaskerCommand(arch: string): string {
 export async function attachTrainedMasker(bb: EvaluationBlackBox, maskersDir: string = MASKERS_DIR, blackBoxesDir: string = BLACK_BOXES_DIR): Promise<EvaluationBlackBox> {
   const dir = path.join(maskersDir, bb.name);
   const manifest = path.join(dir, 'masker.json');
-  if (!fs.existsSync(manifest)) throw new Error(`masker of '${bb.name}': ${path.relative(process.cwd(), manifest)} is missing; make it with: ${trainMaskerCommand(bb.name)}`);
+  if (!fs.existsSync(manifest)) throw new UserError(`masker of '${bb.name}': ${path.relative(process.cwd(), manifest)} is missing; make it with: ${trainMaskerCommand(bb.name)}`);
   const files = fs.readdirSync(dir).sort().map((f) => path.join(dir, f)).filter((f) => fs.statSync(f).isFile());
   const loaded = await loadTrainedMasker(bb.name, maskersDir, blackBoxesDir);
   const dispose = bb.dispose;

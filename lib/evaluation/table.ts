@@ -13,6 +13,7 @@ import * as path from 'path';
 import type { PairResultFile } from './benchmark';
 import { EVALUATED_METHOD_NAMES, GROUND_TRUTH_BOX } from './evaluated-methods';
 import { meanHalfWidth95, proportionHalfWidth95 } from '../metrics/uncertainty';
+import { readJson } from '../results';
 
 /**
  * Published ImageNet localisation errors (%) beside the kit's methods: the
@@ -35,6 +36,7 @@ export const TABLE_MARKERS = Object.freeze({ start: '<!-- table1:start -->', end
 /**
  * Reads every results file of a folder (JSON files with a `configHash`).
  * @returns the files, in name order.
+ * @throws naming the file when one is not valid JSON.
  */
 export function readPairResults(dir: string): PairResultFile[] {
   if (!fs.existsSync(dir)) return [];
@@ -42,8 +44,8 @@ export function readPairResults(dir: string): PairResultFile[] {
     .readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as Partial<PairResultFile>)
-    .filter((r): r is PairResultFile => typeof r.configHash === 'string' && r.scores !== undefined);
+    .map((f) => readJson<Partial<PairResultFile>>(path.join(dir, f), 'delete it, or evaluate that pair again with experiments/evaluate.ts')!)
+    .filter((r): r is PairResultFile => typeof r?.configHash === 'string' && r.scores !== undefined);
 }
 
 /** Rows in registry order, unknown methods after, the ground-truth box last. */

@@ -9,6 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
+import { UserError } from '../user-error';
 
 /** File name of the topology + manifest file. */
 export const MODEL_JSON = 'model.json';
@@ -23,7 +24,7 @@ export function resolveModelJsonPath(location: string): string {
 }
 
 function readFileNamed(file: string, what: string): Buffer {
-  if (!fs.existsSync(file)) throw new Error(`${what} not found: ${file}`);
+  if (!fs.existsSync(file)) throw new UserError(`${what} not found: ${file}`);
   return fs.readFileSync(file);
 }
 
@@ -40,10 +41,10 @@ export function readModelJson(modelJsonPath: string): tf.io.ModelJSON {
   try {
     json = JSON.parse(text) as tf.io.ModelJSON;
   } catch (err) {
-    throw new Error(`${modelJsonPath} is not valid JSON: ${(err as Error).message}`);
+    throw new UserError(`${modelJsonPath} is not valid JSON: ${(err as Error).message}`);
   }
   if (json === null || typeof json !== 'object' || json.modelTopology === undefined) {
-    throw new Error(`${modelJsonPath} has no modelTopology: not a TF.js model.json`);
+    throw new UserError(`${modelJsonPath} has no modelTopology: not a TF.js model.json`);
   }
   return json;
 }

@@ -14,7 +14,8 @@ import { Masker, MaskerConfig } from '../masker/masker';
 import { residualEncoder } from '../models/encoder';
 import { fileSystemHandler, MODEL_JSON, WEIGHTS_BIN } from '../models/file-io-handler';
 import { LayersBlackBox, layersBlackBox } from '../models/layers-black-box';
-import { RESULTS_DIR } from '../results';
+import { readJson, RESULTS_DIR } from '../results';
+import { UserError } from '../user-error';
 
 /** Folder of the trained black boxes, one sub-folder per architecture. */
 export const BLACK_BOXES_DIR = path.join(RESULTS_DIR, 'black-boxes');
@@ -41,7 +42,7 @@ export interface LoadedBlackBox {
 export async function loadKitBlackBox(name: string, dir = BLACK_BOXES_DIR, checkRange = false): Promise<LoadedBlackBox> {
   const folder = path.join(dir, name);
   const missing = [MODEL_JSON, WEIGHTS_BIN].map((f) => path.join(folder, f)).find((f) => !fs.existsSync(f));
-  if (missing) throw new Error(`black box '${name}': ${path.relative(process.cwd(), missing)} is missing; make it with: ${trainBlackBoxCommand(name)}`);
+  if (missing) throw new UserError(`black box '${name}': ${path.relative(process.cwd(), missing)} is missing; make it with: ${trainBlackBoxCommand(name)}`);
   const model = await tf.loadLayersModel(fileSystemHandler(folder));
   const blackBox = layersBlackBox(model, { name, classNames: FASHION_MNIST_CLASSES, checkRange });
   return { blackBox, model, dispose: () => model.dispose() };
@@ -75,8 +76,9 @@ export async function loadTrainedMasker(blackBoxName: string, maskersDir = MASKE
  */
 export async function loadMaskerFrom(dir: string, blackBoxesDir = BLACK_BOXES_DIR): Promise<LoadedMasker> {
   const manifest = path.join(dir, 'masker.json');
-  if (!fs.existsSync(manifest)) throw new Error(`no trained masker at ${manifest}: run experiments/train-masker.ts first`);
-  const { config } = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { config: MaskerConfig };
+  const saved = readJson<{ config: MaskerConfig }>(manifest, 'train the masker again with experiments/train-masker.ts');
+  if (!saved) throw new UserError(`no trained masker at ${manifest}: run experiments/train-masker.ts first`);
+  const { config } = saved;
   const encoderModel = await loadKitBlackBox(ENCODER_BLACK_BOX, blackBoxesDir);
   const masker = Masker.create(residualEncoder(encoderModel.model), config);
   try {

@@ -37,6 +37,8 @@ import { CALIBRATED_LAMBDAS, ObjectiveLambdas, PAPER_LAMBDAS, saliencyObjective 
 import { Random } from '../random';
 import { cosineLearningRate, ScheduledAdam } from '../models/scheduled-adam';
 import { loadMaskerCheckpoint, saveMaskerCheckpoint } from './masker-checkpoint';
+import { decimalNumber } from '../cli';
+import { UserError } from '../user-error';
 
 /** Size of the masker trained by default: small enough for ≥ 100 masks/s at 64×64 on one wasm core. */
 export const DEFAULT_TRAINED_MASKER_SIZE: Readonly<Partial<Omit<MaskerConfig, 'numClasses'>>> = Object.freeze({
@@ -109,9 +111,9 @@ export type LambdaPreset = 'paper' | 'calibrated';
 export function parseLambdas(spec: string): ObjectiveLambdas {
   const presets: Record<LambdaPreset, Readonly<ObjectiveLambdas>> = { paper: PAPER_LAMBDAS, calibrated: CALIBRATED_LAMBDAS };
   if (spec in presets) return { ...presets[spec as LambdaPreset] };
-  const values = spec.split(',').map(Number);
-  if (values.length !== 4 || values.some((v) => !Number.isFinite(v) || v < 0)) {
-    throw new Error(`lambdas must be 'paper', 'calibrated' or four non-negative numbers tv,area,destroy,power; got '${spec}'`);
+  const values = spec.split(',').map(decimalNumber);
+  if (values.length !== 4 || values.some((v) => !(v >= 0))) {
+    throw new UserError(`--lambdas must be 'paper', 'calibrated' or four non-negative numbers tv,area,destroy,power; got '${spec}'`);
   }
   const [tv, area, destroy, destroyPower] = values;
   return { tv, area, destroy, destroyPower };

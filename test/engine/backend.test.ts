@@ -21,11 +21,16 @@ describe('engine/backend', () => {
   });
 
   it('names the package when a forced engine cannot load', async function () {
+    // Only where the package is not installed must forcing it fail with the package's name.
+    let installed = true;
     try {
       require.resolve('@tensorflow/tfjs-node-gpu');
-      this.skip(); // installed here, so it would load
     } catch {
-      // not installed: forcing it must fail with the package's name
+      installed = false;
+    }
+    if (installed) {
+      console.log('      skipped: @tensorflow/tfjs-node-gpu is installed here, so forcing it would load');
+      this.skip();
     }
     let message = '';
     await initEngine({ engine: 'node-gpu' }).catch((e: Error) => (message = e.message));

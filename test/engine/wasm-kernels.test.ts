@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import { engineInfo } from '../../lib/engine/backend';
+import { skipUnlessEngine, WASM_BACKEND_ENGINES } from '../helpers/engine-requirement';
 import { registerOnednnKernels, unregisterOnednnKernels } from '../../lib/engine/onednn/index';
 import { imagesPerProduct, MAX_PATCH_VALUES, usesPhasePlanes } from '../../lib/engine/wasm-kernels/conv2d-backprop-filter';
 import { isLeadingAxes } from '../../lib/engine/wasm-kernels/sum-leading-axes';
@@ -45,7 +46,7 @@ function depthwiseCases(): Case[] {
 describe('engine/wasm-kernels', function () {
   // The kit's own wasm kernels, also when the onednn engine runs: its convolutions are put back after.
   before(function () {
-    if (engineInfo().backend !== 'wasm') this.skip();
+    skipUnlessEngine(this, WASM_BACKEND_ENGINES);
     unregisterOnednnKernels();
   });
   after(() => {

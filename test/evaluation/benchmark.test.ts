@@ -8,6 +8,7 @@ import { planPair, resolveEvaluationConfig } from '../../lib/evaluation/config';
 import { EvaluatedMethodName } from '../../lib/evaluation/evaluated-methods';
 import { EvaluationBlackBox, untrainedKitBlackBox } from '../../lib/evaluation/kit-black-boxes';
 import { readJson } from '../../lib/results';
+import { UserError } from '../../lib/user-error';
 
 describe('evaluation/benchmark', function () {
   this.timeout(60000);
@@ -77,6 +78,21 @@ describe('evaluation/benchmark', function () {
     const rerun = await runBenchmark(['max-box'], [bb], changed, { outDir: dir });
     expect(rerun[0].status).to.equal('evaluated');
     expect((readJson<PairResultFile>(file) as PairResultFile).plan.counts.test).to.equal(6);
+  });
+
+  it('stops at a results file that is not valid JSON, naming it and the remedy, and leaves it alone', async () => {
+    const out = path.join(dir, 'corrupt');
+    const file = path.join(out, 'gradient__plain.json');
+    fs.mkdirSync(out);
+    fs.writeFileSync(file, '{"configHash": "01');
+    const plan = planPair('gradient', 'plain', bb.fingerprint, resolveEvaluationConfig(tiny));
+    const message = /gradient__plain\.json is not valid JSON \(.+\); delete it to run it again, or re-run with --force to redo them all$/;
+    expect(() => isFinished(file, plan)).to.throw(UserError, message);
+    let error: Error | undefined;
+    await runBenchmark(['gradient'], [bb], resolveEvaluationConfig(tiny), { outDir: out }).catch((err: Error) => (error = err));
+    expect(error?.message).to.match(message);
+    expect(fs.readFileSync(file, 'utf8')).to.equal('{"configHash": "01');
+    fs.rmSync(out, { recursive: true });
   });
 
   it('caps slow methods by their image limit and hashes other weights differently', () => {

@@ -11,6 +11,7 @@ import { maskerSaliency } from '../../lib/saliency/masker-method';
 import { DEFAULT_TRAIN_MASKER_CONFIG, parseLambdas, stepLambdas, trainingConfigKey, trainMasker, TrainMaskerConfig } from '../../lib/saliency/train-masker';
 import { tinyBlackBox } from '../helpers/tiny-black-box';
 import { tinyEncoder } from '../helpers/tiny-encoder';
+import { UserError } from '../../lib/user-error';
 import { FIXED_DATA_CLASSES, FIXED_DATA_SIZE, fixedMaskerData } from '../helpers/fixed-masker-data';
 
 const SIZE = FIXED_DATA_SIZE;
@@ -53,6 +54,9 @@ describe('saliency/train-masker', function () {
     expect(parseLambdas('1,2,3,0.5')).to.deep.equal({ tv: 1, area: 2, destroy: 3, destroyPower: 0.5 });
     expect(() => parseLambdas('1,2')).to.throw(/four non-negative numbers/);
     expect(() => parseLambdas('strong')).to.throw(/'paper', 'calibrated'/);
+    for (const bad of ['1,,3,0.5', '1,2,3,', '0x1,2,3,0.5', '1,2,3,Infinity']) {
+      expect(() => parseLambdas(bad), bad).to.throw(UserError, `--lambdas must be 'paper', 'calibrated' or four non-negative numbers tv,area,destroy,power; got '${bad}'`);
+    }
   });
 
   it('ramps λ2 linearly over the warm-up steps and leaves the other λ\'s alone', () => {
