@@ -33,8 +33,10 @@ describe('engine: kernel fuzzer (seeded sample)', () => {
     tf.unregisterKernel('Sum', backend);
     tf.registerKernel({ ...original, kernelFunc: (args) => {
       const out = original.kernelFunc(args) as tf.TensorInfo;
-      const wrong = tf.engine().runKernel('Add', { a: out, b: tf.scalar(1) }, {}) as tf.TensorInfo;
-      args.backend.disposeData(out.dataId);
+      const one = tf.scalar(1);
+      const wrong = tf.engine().runKernel('Add', { a: out as unknown as tf.Tensor, b: one }, {}) as tf.TensorInfo;
+      one.dispose();
+      (args.backend as tf.KernelBackend).disposeData(out.dataId);
       return wrong;
     } });
     try {
