@@ -19,9 +19,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { writeJsonAtomic } from '../results';
+import { UserError } from '../user-error';
 
 /** A checkpoint file that cannot be read; the message names the file, the problem and the fix. */
-export class CorruptCheckpointError extends Error {
+export class CorruptCheckpointError extends UserError {
   /**
    * @param problem what is wrong, starting with the file's path.
    * @param dir the run's checkpoint folder (the one to delete to start over).

@@ -14,6 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { CorruptCheckpointError, FieldKind, latestCheckpointFolder, newCheckpointFolder, publishCheckpoint, readStateFile, readTensorsFile, STATE, writeTensorsFile } from './checkpoint-files';
+import { UserError } from '../user-error';
 
 /** Where the training loop stands, and what it has recorded so far. */
 export interface CheckpointPosition<History> {
@@ -85,7 +86,7 @@ export async function loadCheckpoint<History>(dir: string, model: tf.LayersModel
   if (!folder) return undefined;
   const state = readStateFile<StateFile<History>>(folder, dir, STATE_FIELDS);
   if (state.configKey !== configKey) {
-    throw new Error(`checkpoint in ${dir} was made with another configuration (${state.configKey}; now ${configKey}): use --fresh to start over`);
+    throw new UserError(`checkpoint in ${dir} was made with another configuration (${state.configKey}; now ${configKey}): use --fresh to start over`);
   }
   const stateFile = path.join(folder, STATE);
   if (state.optimizerNames.length !== state.optimizerSpecs.length) {

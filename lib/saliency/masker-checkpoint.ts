@@ -33,6 +33,7 @@ import {
   STATE,
   writeTensorsFile,
 } from '../models/checkpoint-files';
+import { UserError } from '../user-error';
 
 /** Where masker training stands. */
 export interface MaskerCheckpointState<History> {
@@ -88,7 +89,7 @@ export async function loadMaskerCheckpoint<History>(dir: string, masker: Masker,
   if (!folder) return undefined;
   const state = readStateFile<StateFile<History>>(folder, dir, STATE_FIELDS);
   if (state.configKey !== configKey) {
-    throw new Error(`checkpoint in ${dir} was made with another configuration (${state.configKey}; now ${configKey}): use --fresh to start over`);
+    throw new UserError(`checkpoint in ${dir} was made with another configuration (${state.configKey}; now ${configKey}): use --fresh to start over`);
   }
   if (state.optimizerNames.length !== state.optimizerSpecs.length) {
     throw new CorruptCheckpointError(`${path.join(folder, STATE)} names ${state.optimizerNames.length} optimiser weights but has specs for ${state.optimizerSpecs.length}`, dir);
