@@ -147,7 +147,12 @@ async function main(): Promise<void> {
   const metadata = runMetadata(startedAt);
   let asanLogs: string | undefined;
   if (opts.sanitize) {
-    if (!fs.existsSync(onednnAddonPath('asan'))) throw new UserError(`the AddressSanitizer build of the addon (${onednnAddonPath('asan')}) is missing: run bash scripts/setup.sh --sanitize`);
+    const sanitized = onednnAddonPath('asan');
+    if (!fs.existsSync(sanitized)) throw new UserError(`the AddressSanitizer build of the addon (${sanitized}) is missing: run bash scripts/setup.sh --sanitize`);
+    // A build without the sanitizer's entry point would run unchecked and report nothing.
+    if (!fs.readFileSync(sanitized).includes('__asan_init')) {
+      throw new UserError(`${sanitized} is not an AddressSanitizer build: delete native/build/Debug and run bash scripts/setup.sh --sanitize`);
+    }
     asanLogs = fs.mkdtempSync(path.join(os.tmpdir(), 'kernel-fuzz-asan-'));
   }
 

@@ -16,6 +16,7 @@
  * | `Identity`                             | copies (replaced)    | shared data, one more ref    |
  * | `Sum` over leading axes                | transposes first     | row sums in JavaScript       |
  * | `UnsortedSegmentSum`, `Einsum`         | missing              | cpu-backend fallback         |
+ * | `Conv2D`, `DepthwiseConv2dNative` and fused | wrong for some `'same'` pads | wasm's own, pads explicit |
  *
  * Together they give gradients for `Conv2D`, `FusedConv2D`,
  * `DepthwiseConv2dNative`, `FusedDepthwiseConv2D` and `Conv2DTranspose`
@@ -28,6 +29,7 @@ import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter';
 import { cpuFallbackConfig } from './cpu-fallback';
+import { explicitSamePaddingConfig, SAME_PADDED_KERNEL_NAMES } from './explicit-same-padding';
 import { gatherV2Config } from './gather';
 import { identityConfig } from './identity';
 import { maxPoolGradConfig } from './max-pool-grad';
@@ -60,6 +62,7 @@ function wasmTrainingKernels(backendName: string): tf.KernelConfig[] {
     ...MAT_MUL_KERNELS.map((name) => matMulTransposesConfig(name, backendName)),
     cpuFallbackConfig('UnsortedSegmentSum', backendName),
     cpuFallbackConfig('Einsum', backendName),
+    ...SAME_PADDED_KERNEL_NAMES.map((name) => explicitSamePaddingConfig(name, backendName, ownKernel(name, backendName))),
   ];
 }
 

@@ -83,10 +83,17 @@ export class KernelCalls {
    * A stride-1 'valid' `Conv2D` of an NHWC tensor padded (positive amounts) or
    * cropped (negative amounts) by `amounts = [[top, bottom], [left, right]]`.
    * The padding is the convolution's own (no copy); a crop is a `Slice`.
+   * Where the crop leaves no row or column, every tap reads padding and the
+   * result is zeros (XNNPACK refuses an empty input and leaves its output unwritten).
    */
   conv2dPadded(x: tf.TensorInfo, filter: tf.TensorInfo, amounts: [[number, number], [number, number]]): tf.TensorInfo {
     const crop = amounts.map((pair) => pair.map((a) => Math.min(a, 0))) as [[number, number], [number, number]];
     const [[top, bottom], [left, right]] = amounts.map((pair) => pair.map((a) => Math.max(a, 0)));
+    const [b, h, w] = x.shape;
+    const [kh, kw, , cout] = filter.shape;
+    if (h + crop[0][0] + crop[0][1] <= 0 || w + crop[1][0] + crop[1][1] <= 0) {
+      return this.zeros([b, h + amounts[0][0] + amounts[0][1] - kh + 1, w + amounts[1][0] + amounts[1][1] - kw + 1, cout]);
+    }
     return this.run('Conv2D', { x: this.padOrCrop(x, crop), filter }, {
       strides: [1, 1], pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: 'NHWC', dilations: [1, 1],
     } as unknown as Attrs);
