@@ -5,6 +5,10 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import { FUZZ_KINDS, fuzzCase, fuzzKernels } from '../../lib/engine/kernel-fuzz';
+import { skipOnEngine } from '../helpers/engine-requirement';
+
+/** Why the tests that compare with the cpu backend skip on the cpu engine. */
+const ON_CPU = 'the fuzzer compares this engine\'s kernels with the cpu backend, which would be comparing cpu with itself (SALIENCY_BACKEND=wasm or onednn runs it)';
 
 describe('engine: kernel fuzzer (seeded sample)', () => {
   it('draws the same case for the same seed and index, and other cases for others', () => {
@@ -14,7 +18,7 @@ describe('engine: kernel fuzzer (seeded sample)', () => {
   });
 
   it('finds no difference from the cpu backend over 64 cases of every kind, and leaks no tensor', async function () {
-    if (tf.getBackend() === 'cpu') this.skip(); // cpu against itself checks nothing
+    skipOnEngine(this, 'cpu', ON_CPU);
     const before = tf.memory().numTensors;
     const results = await fuzzKernels({ seed: 2026, count: 64 });
     expect(tf.memory().numTensors).to.equal(before);
@@ -26,7 +30,7 @@ describe('engine: kernel fuzzer (seeded sample)', () => {
   });
 
   it('agrees with the cpu backend on the cases the fuzzer once failed', async function () {
-    if (tf.getBackend() === 'cpu') this.skip();
+    skipOnEngine(this, 'cpu', ON_CPU);
     // Seed 0: 'same' convolutions whose stride exceeds the kernel (wasm passed them to XNNPACK's SAME flag),
     // and 377-378, where a phase of the input gradient read no row of dy (XNNPACK left the output unwritten).
     const found = [72, 259, 264, 409, 609, 617, 633, 779];
@@ -36,7 +40,7 @@ describe('engine: kernel fuzzer (seeded sample)', () => {
   });
 
   it('reports a kernel that disagrees with the cpu backend', async function () {
-    if (tf.getBackend() === 'cpu') this.skip();
+    skipOnEngine(this, 'cpu', ON_CPU);
     const backend = tf.getBackend();
     const original = tf.getKernel('Sum', backend)!;
     // A Sum that is off by one on this backend only.
