@@ -54,7 +54,7 @@ export function valueRows(raster: Raster, decimals = 3): number[][] {
 }
 
 /** Throws naming `what` when the raster's buffer does not match its shape. */
-function checkRaster(raster: Raster, what: string): void {
+export function checkRaster(raster: Raster, what: string): void {
   const { data, height, width, channels } = raster;
   if (data.length !== height * width * channels) {
     throw new Error(`${what} raster holds ${data.length} values, expected ${height}·${width}·${channels} = ${height * width * channels}`);

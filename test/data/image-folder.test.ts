@@ -2,162 +2,314 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs';
-import { openImageFolder, parseVocAnnotation } from '../../lib/data/image-folder';
+import { FASHION_MNIST_CLASSES } from '../../lib/data/fashion-mnist';
+import { ImageFolder, ImageFolderConfig, openImageFolder } from '../../lib/data/image-folder';
+import { UserError } from '../../lib/user-error';
+import { TinyImageFolder, vocXml, writeTestImage, writeTinyImageFolder } from '../helpers/tiny-image-folder';
 
-/** A solid-colour image of the given size, written with sharp. */
-async function writeImage(file: string, width: number, height: number, rgb: [number, number, number], format: 'png' | 'jpeg'): Promise<void> {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const img = sharp({ create: { width, height, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } });
-  await (format === 'png' ? img.png() : img.jpeg({ quality: 95 })).toFile(file);
+/** Rejects with a {@link UserError} whose message matches `pattern`. */
+async function expectUserError(p: Promise<unknown>, pattern: RegExp): Promise<void> {
+  let err: Error | undefined;
+  await p.catch((e: Error) => (err = e));
+  expect(err, `expected a rejection matching ${pattern}`).to.be.instanceOf(UserError);
+  expect(err?.message).to.match(pattern);
 }
 
-function voc(width: number, height: number, objects: { name: string; box: [number, number, number, number] }[]): string {
-  const objs = objects
-    .map(
-      (o) =>
-        `<object><name>${o.name}</name><bndbox><xmin>${o.box[0]}</xmin><ymin>${o.box[1]}</ymin><xmax>${o.box[2]}</xmax><ymax>${o.box[3]}</ymax></bndbox></object>`,
-    )
-    .join('');
-  return `<annotation><filename>x</filename><size><width>${width}</width><height>${height}</height><depth>3</depth></size>${objs}</annotation>`;
+/** The pixel at (x, y) of image b of a `[B, H, W, C]` buffer. */
+function pixel(data: Float32Array, shape: number[], b: number, x: number, y: number): number[] {
+  const [, h, w, c] = shape;
+  const at = ((b * h + y) * w + x) * c;
+  return Array.from(data.subarray(at, at + c));
+}
+
+/** The entry index of `file` in `folder`. */
+function indexOf(folder: ImageFolder, file: string): number {
+  const index = folder.entries.findIndex((e) => e.file === file);
+  expect(index, file).to.be.at.least(0);
+  return index;
 }
 
 describe('data/image-folder', () => {
   let dir: string;
-  const classMap = { n01: 0, n02: 1 };
+  let tiny: TinyImageFolder;
+  const warnings: string[] = [];
+  const inTiny = (file: string) => path.join(tiny.root, file);
+  const open = (config: Partial<ImageFolderConfig>): Promise<ImageFolder> =>
+    openImageFolder({ root: tiny.root, inputSize: [16, 16], warn: (l) => warnings.push(l), ...config });
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'image-folder-'));
-    await writeImage(path.join(dir, 'train/n01/a.png'), 40, 20, [255, 0, 0], 'png');
-    await writeImage(path.join(dir, 'train/n02/b.JPEG'), 30, 30, [0, 0, 255], 'jpeg');
-    fs.writeFileSync(path.join(dir, 'train/n02/notes.txt'), 'not an image');
-    fs.mkdirSync(path.join(dir, 'ann/n01'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'ann/n01/a.xml'), voc(40, 20, [{ name: 'n01', box: [10, 5, 30, 15] }]));
-    fs.writeFileSync(path.join(dir, 'classes.json'), JSON.stringify(classMap));
+    tiny = await writeTinyImageFolder(path.join(dir, 'tiny'));
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  beforeEach(() => (warnings.length = 0));
 
-  it('reads class folders, resizes to inputSize in [0, 1], and scales the boxes', async () => {
-    const folder = await openImageFolder({
-      root: path.join(dir, 'train'),
-      classMap: path.join(dir, 'classes.json'),
-      numClasses: 2,
-      inputSize: [16, 16],
-      annotations: path.join(dir, 'ann'),
+  describe('class folders', () => {
+    it('are detected and matched against the model class names', async () => {
+      const folder = await open({ classNames: FASHION_MNIST_CLASSES });
+      expect(folder.layout).to.equal('class-folders');
+      expect(folder.labelled).to.equal(true);
+      expect(folder.entries.map((e) => path.relative(tiny.root, e.file))).to.deep.equal([
+        'Bag/broken.jpg',
+        'Bag/c.png',
+        'Bag/rgba.png',
+        'Trouser/a.png',
+        'Trouser/b.jpg',
+        'Trouser/grey.png',
+      ]);
+      expect(folder.entries.map((e) => e.label)).to.deep.equal([8, 8, 8, 1, 1, 1]);
+      expect(folder.classNames).to.equal(FASHION_MNIST_CLASSES);
+      expect(warnings).to.deep.equal([]);
     });
-    expect(folder.length).to.equal(2);
-    expect(folder.classIds).to.deep.equal(['n01', 'n02']);
-    const before = tf.memory().numTensors;
-    const batch = await folder.batch(0, 2);
-    expect(batch.images.shape).to.deep.equal([2, 16, 16, 3]);
-    expect(Array.from(batch.labels)).to.deep.equal([0, 1]);
-    const px = batch.images.dataSync();
-    expect(Array.from(px.subarray(0, 3))).to.deep.equal([1, 0, 0]); // red PNG, exact
-    const blue = Array.from(px.subarray(16 * 16 * 3, 16 * 16 * 3 + 3));
-    expect(blue[0]).to.be.below(0.05);
-    expect(blue[2]).to.be.above(0.95); // blue JPEG, lossy
-    // 40×20 → 16×16: x scales by 0.4, y by 0.8.
-    expect(batch.boxes[0]).to.deep.equal([{ classId: 'n01', label: 0, box: { x0: 4, y0: 4, x1: 12, y1: 12 } }]);
-    expect(batch.boxes[1]).to.deep.equal([]);
-    batch.images.dispose();
-    expect(tf.memory().numTensors).to.equal(before);
+
+    it('match class names ignoring case and punctuation, and class indices', async () => {
+      const root = path.join(dir, 'loose');
+      await writeTestImage(path.join(root, 't-shirt_top/x.png'), { width: 8, height: 8, channels: 3, background: [1, 2, 3] });
+      await writeTestImage(path.join(root, '9/y.png'), { width: 8, height: 8, channels: 3, background: [1, 2, 3] });
+      const folder = await open({ root, classNames: FASHION_MNIST_CLASSES });
+      expect(folder.entries.map((e) => [e.classId, e.label])).to.deep.equal([['9', 9], ['t-shirt_top', 0]]);
+    });
+
+    it('are numbered in sorted order with a warning when no class names are given', async () => {
+      const folder = await open({});
+      expect(folder.classNames).to.deep.equal(['Bag', 'Trouser']);
+      expect(folder.entries.map((e) => e.label)).to.deep.equal([0, 0, 0, 1, 1, 1]);
+      expect(warnings).to.have.length(1);
+      expect(warnings[0]).to.match(/class folders: no class names or class map given, so the 2 classes get labels 0\.\.1 in sorted order \(Bag=0, Trouser=1\)/);
+      expect(folder.warnings).to.deep.equal(warnings);
+    });
+
+    it('use a class map JSON, which wins over class names', async () => {
+      const map = path.join(dir, 'classes.json');
+      fs.writeFileSync(map, JSON.stringify({ Trouser: 0, Bag: 1, Coat: 2 }));
+      const folder = await open({ classMap: map, classNames: ['x', 'y', 'z'] });
+      expect(folder.entries.map((e) => e.label)).to.deep.equal([1, 1, 1, 0, 0, 0]);
+      await expectUserError(open({ classMap: map, numClasses: 10 }), /class map .*classes\.json has 3 classes but the model has 10/);
+    });
+
+    it('name a folder whose class the model does not have', async () => {
+      await expectUserError(open({ classNames: ['Trouser', 'Coat'] }), /class folder .*tiny\/Bag: class 'Bag' is not among the model's 2 class names \('Trouser', 'Coat'\)/);
+    });
   });
 
-  it('reads a listing file and a class-map object', async () => {
-    fs.writeFileSync(path.join(dir, 'val.txt'), '# path class\nn02/b.JPEG n02\n\nn01/a.png n01\n');
-    const folder = await openImageFolder({ root: path.join(dir, 'train'), classMap, listing: path.join(dir, 'val.txt'), inputSize: [8, 8] });
-    expect(folder.entries.map((e) => e.label)).to.deep.equal([1, 0]);
-    const batch = await folder.batch([1]);
-    expect(batch.labels[0]).to.equal(0);
-    batch.images.dispose();
+  describe('batches', () => {
+    it('scale boxes found beside the image and in the Annotations folder, and do not leak tensors', async () => {
+      const folder = await open({ classNames: FASHION_MNIST_CLASSES });
+      const [a, c] = [inTiny('Trouser/a.png'), inTiny('Bag/c.png')];
+      const before = tf.memory().numTensors;
+      for (let repeat = 0; repeat < 3; repeat++) {
+        const batch = await folder.batch([indexOf(folder, c), indexOf(folder, a)]);
+        expect(batch.images.shape).to.deep.equal([2, 16, 16, 3]);
+        // c.png 64×48 → 16×16: x scales by 1/4, y by 1/3; a.png 48×32: x by 1/3, y by 1/2.
+        expect(batch.boxes[0]).to.deep.equal([{ classId: 'Bag', label: 8, box: { x0: 2, y0: 16 * (16 / 48), x1: 10, y1: 40 * (16 / 48) } }]);
+        expect(batch.boxes[1]).to.deep.equal([{ classId: 'Trouser', label: 1, box: { x0: 4, y0: 4, x1: 12, y1: 12 } }]);
+        expect(Array.from(batch.labels as Int32Array)).to.deep.equal([8, 1]);
+        batch.images.dispose();
+      }
+      expect(tf.memory().numTensors).to.equal(before);
+    });
+
+    it('centre-crop the image and its boxes consistently', async () => {
+      const folder = await open({ classNames: FASHION_MNIST_CLASSES, fit: 'center-crop' });
+      const batch = await folder.batch([indexOf(folder, inTiny('Bag/c.png'))]);
+      // c.png 64×48 → scale 1/3 → 21×16, crop 2 columns off the left: box x 8..40 → 8/3-2 .. 40/3-2 (21/64 per pixel exactly).
+      const s = 21 / 64;
+      const [box] = batch.boxes[0];
+      expect(box.box.x0).to.be.closeTo(8 * s - 2, 1e-9);
+      expect(box.box.x1).to.be.closeTo(40 * s - 2, 1e-9);
+      expect(box.box.y0).to.be.closeTo(16 / 3, 1e-9);
+      expect(box.box.y1).to.be.closeTo(40 / 3, 1e-9);
+      // The object (green) fills the box's inside, the background its outside.
+      const data = batch.images.dataSync() as Float32Array;
+      expect(pixel(data, batch.images.shape, 0, 6, 9)[1]).to.be.above(0.8);
+      expect(pixel(data, batch.images.shape, 0, 14, 9)[1]).to.be.below(0.2);
+      batch.images.dispose();
+    });
+
+    it('keep an enlarged object centred on its scaled box', async () => {
+      // c.png 64×48 → 64×64 enlarges y by 4/3; the object's rows then centre on the box's scaled centre.
+      const folder = await open({ inputSize: [64, 64] });
+      const batch = await folder.batch([indexOf(folder, inTiny('Bag/c.png'))]);
+      const [{ box }] = batch.boxes[0];
+      const data = batch.images.dataSync() as Float32Array;
+      const green = Array.from({ length: 64 }, (_, y) => pixel(data, batch.images.shape, 0, 20, y)[1] - 24 / 255);
+      const centre = green.reduce((a, v, y) => a + v * (y + 0.5), 0) / green.reduce((a, v) => a + v, 0);
+      // Within a tenth of a pixel (sampling the edges); an enlargement off by half a pixel would fail.
+      expect(centre).to.be.closeTo((box.y0 + box.y1) / 2, 0.1);
+      batch.images.dispose();
+    });
+
+    it('fail on a corrupt file naming it and the decoder reason, or skip and list it', async () => {
+      const strict = await open({ classNames: FASHION_MNIST_CLASSES });
+      await expectUserError(strict.batch(0, 6), /Bag\/broken\.jpg: cannot decode image \(.+\)$/);
+      const lenient = await open({ classNames: FASHION_MNIST_CLASSES, onBadImage: 'skip' });
+      for (let repeat = 0; repeat < 2; repeat++) {
+        const batch = await lenient.batch(0, 6);
+        expect(batch.images.shape[0]).to.equal(5);
+        expect(batch.entries.map((e) => e.file)).to.deep.equal(tiny.images);
+        expect(batch.labels).to.have.length(5);
+        expect(batch.boxes).to.have.length(5);
+        expect(batch.skipped.map((s) => s.file)).to.deep.equal([tiny.corrupt]);
+        expect(batch.skipped[0].reason).to.match(/unsupported image format/);
+        batch.images.dispose();
+      }
+      expect(lenient.skipped).to.deep.equal([{ file: tiny.corrupt, reason: lenient.skipped[0].reason }]);
+    });
+
+    it('repeat a grey image into RGB and flatten transparency onto black', async () => {
+      const folder = await open({ classNames: FASHION_MNIST_CLASSES });
+      const [grey, rgba] = [indexOf(folder, tiny.grey), indexOf(folder, tiny.rgba)];
+      const batch = await folder.batch([grey, rgba]);
+      const data = batch.images.dataSync() as Float32Array;
+      // grey.png: background 30, object 200 in 8..24 of 32 → 4..12 of 16.
+      for (const v of pixel(data, batch.images.shape, 0, 0, 0)) expect(v).to.be.closeTo(30 / 255, 1e-6);
+      for (const v of pixel(data, batch.images.shape, 0, 8, 8)) expect(v).to.be.closeTo(200 / 255, 1e-6);
+      // rgba.png: left half transparent → black; right half opaque blue object.
+      expect(pixel(data, batch.images.shape, 1, 3, 8)).to.deep.equal([0, 0, 0]);
+      const blue = pixel(data, batch.images.shape, 1, 11, 8);
+      // Lanczos resampling rings a little near the alpha edge.
+      expect(blue[2]).to.be.closeTo(250 / 255, 3 / 255);
+      expect(blue[0]).to.be.closeTo(40 / 255, 3 / 255);
+      batch.images.dispose();
+    });
+
+    it('reduce RGB to grey by BT.601 luma for a one-channel model', async () => {
+      const folder = await open({ classNames: FASHION_MNIST_CLASSES, channels: 1 });
+      const a = indexOf(folder, inTiny('Trouser/a.png'));
+      const batch = await folder.batch([a, indexOf(folder, tiny.grey)]);
+      expect(batch.images.shape).to.deep.equal([2, 16, 16, 1]);
+      const data = batch.images.dataSync() as Float32Array;
+      // a.png object [250, 60, 40] at (8, 8) of 16×16; background [20, 24, 40] at (0, 0).
+      expect(pixel(data, batch.images.shape, 0, 8, 8)[0]).to.be.closeTo((0.299 * 250 + 0.587 * 60 + 0.114 * 40) / 255, 1e-6);
+      expect(pixel(data, batch.images.shape, 0, 0, 0)[0]).to.be.closeTo((0.299 * 20 + 0.587 * 24 + 0.114 * 40) / 255, 1e-6);
+      expect(pixel(data, batch.images.shape, 1, 8, 8)[0]).to.be.closeTo(200 / 255, 1e-6);
+      batch.images.dispose();
+    });
+
+    it('give an empty batch for no indices, and name an empty range or a bad index', async () => {
+      const folder = await open({});
+      const batch = await folder.batch([]);
+      expect(batch.images.shape).to.deep.equal([0, 16, 16, 3]);
+      expect(batch.entries).to.deep.equal([]);
+      batch.images.dispose();
+      let err: Error | undefined;
+      await folder.batch(6, 8).catch((e: Error) => (err = e));
+      expect(err?.message).to.equal('ImageFolder.batch: range [6, 8) is empty or outside the image folder of 6 images');
+      await folder.batch([6]).catch((e: Error) => (err = e));
+      expect(err?.message).to.equal('ImageFolder.batch: image index 6 is out of range 0..5');
+    });
+
+    it('name a box outside its image', async () => {
+      const root = path.join(dir, 'outside');
+      await writeTestImage(path.join(root, 'p.png'), { width: 20, height: 10, channels: 3, background: [0, 0, 0] });
+      fs.writeFileSync(path.join(root, 'p.xml'), vocXml(20, 10, [{ name: 'Bag', box: [5, 2, 25, 8] }]));
+      const folder = await open({ root, classNames: FASHION_MNIST_CLASSES });
+      await expectUserError(folder.batch([0]), /p\.xml \(object 0\): box xmin=5 ymin=2 xmax=25 ymax=8 lies outside the 20×10 image/);
+    });
   });
 
-  it('names a corrupt image', async () => {
-    const root = path.join(dir, 'corrupt');
-    fs.mkdirSync(path.join(root, 'n01'), { recursive: true });
-    fs.writeFileSync(path.join(root, 'n01/broken.jpg'), Buffer.from('this is not a jpeg'));
-    const folder = await openImageFolder({ root, classMap, inputSize: [8, 8] });
-    let err: Error | undefined;
-    await folder.batch(0, 1).catch((e: Error) => (err = e));
-    expect(err?.message).to.match(/broken\.jpg: cannot decode image/);
+  describe('a labels CSV', () => {
+    let flat: string;
+    before(async () => {
+      flat = path.join(dir, 'flat');
+      await writeTestImage(path.join(flat, 'one.png'), { width: 10, height: 10, channels: 3, background: [255, 0, 0] });
+      await writeTestImage(path.join(flat, 'two, too.jpg'), { width: 10, height: 10, channels: 3, background: [0, 0, 255] });
+      await writeTestImage(path.join(flat, 'unlisted.png'), { width: 10, height: 10, channels: 3, background: [0, 0, 0] });
+    });
+    const writeCsv = (text: string) => fs.writeFileSync(path.join(flat, 'labels.csv'), text);
+
+    it('is detected; labels may be class indices or class names', async () => {
+      writeCsv('file,label\none.png,3\n"two, too.jpg",Bag\n');
+      const folder = await open({ root: flat, classNames: FASHION_MNIST_CLASSES });
+      expect(folder.layout).to.equal('labels-csv');
+      expect(folder.entries.map((e) => [path.basename(e.file), e.label])).to.deep.equal([['one.png', 3], ['two, too.jpg', 8]]);
+      expect(warnings).to.have.length(1);
+      expect(warnings[0]).to.match(/1 image\(s\) not listed in .*labels\.csv are left out \('unlisted\.png'\)/);
+      const batch = await folder.batch(0, 2);
+      expect(Array.from(batch.labels as Int32Array)).to.deep.equal([3, 8]);
+      expect(pixel(batch.images.dataSync() as Float32Array, batch.images.shape, 0, 0, 0)).to.deep.equal([1, 0, 0]);
+      batch.images.dispose();
+    });
+
+    it('names the line of an unknown class, an index out of range, or a missing file', async () => {
+      writeCsv('file,label\none.png,Bag\n\n"two, too.jpg",Cat\n');
+      await expectUserError(open({ root: flat, classNames: FASHION_MNIST_CLASSES }), /labels\.csv line 4: class 'Cat' is not among the model's 10 class names/);
+      writeCsv('file,label\none.png,12\n');
+      await expectUserError(open({ root: flat, classNames: FASHION_MNIST_CLASSES }), /labels\.csv line 2: class index 12 is out of range: the model has 10 classes \(0\.\.9\)/);
+      await expectUserError(open({ root: flat, numClasses: 10 }), /labels\.csv line 2: class index 12 is out of range: the model has 10 classes/);
+      writeCsv('file,label\none.png,1\nthree.png,2\n');
+      await expectUserError(open({ root: flat }), /labels\.csv line 3: image 'three\.png' not found \(looked for .*flat\/three\.png\)/);
+    });
+
+    it('names classes that do not fit the model class count', async () => {
+      writeCsv('file,label\none.png,cat\n"two, too.jpg",dog\nunlisted.png,emu\n');
+      await expectUserError(open({ root: flat, numClasses: 2 }), /labels CSV .*labels\.csv: 3 classes \('cat', 'dog', 'emu'\) but the model has 2/);
+      const folder = await open({ root: flat, numClasses: 3 });
+      expect(folder.entries.map((e) => e.label)).to.deep.equal([0, 1, 2]);
+      expect(warnings.some((w) => /sorted order \(cat=0, dog=1, emu=2\)/.test(w))).to.equal(true);
+    });
+
+    it('may be named by the caller, and then must exist', async () => {
+      writeCsv('file,label\none.png,1\n');
+      const other = path.join(dir, 'other-labels.csv');
+      fs.writeFileSync(other, 'label,file\n0,unlisted.png\n');
+      const folder = await open({ root: flat, labels: other });
+      expect(folder.entries.map((e) => [path.basename(e.file), e.label])).to.deep.equal([['unlisted.png', 0]]);
+      await expectUserError(open({ root: flat, labels: path.join(dir, 'absent.csv') }), /labels CSV .*absent\.csv does not exist/);
+    });
   });
 
-  it('names a truncated image file', async () => {
-    const root = path.join(dir, 'truncated');
-    fs.mkdirSync(path.join(root, 'n01'), { recursive: true });
-    const noise = Buffer.from(Array.from({ length: 32 * 32 * 3 }, (_, i) => (i * 7919) % 256));
-    const jpeg = await sharp(noise, { raw: { width: 32, height: 32, channels: 3 } }).jpeg().toBuffer();
-    fs.writeFileSync(path.join(root, 'n01/cut.jpg'), jpeg.subarray(0, jpeg.length >> 1));
-    const folder = await openImageFolder({ root, classMap, inputSize: [8, 8] });
-    let err: Error | undefined;
-    await folder.batch([0]).catch((e: Error) => (err = e));
-    expect(err?.message).to.match(/cut\.jpg: cannot decode image \(.+\)$/);
+  describe('unlabelled images', () => {
+    it('are read from a flat folder, a single file and a glob pattern', async () => {
+      const root = path.join(dir, 'photos');
+      await writeTestImage(path.join(root, 'x.png'), { width: 12, height: 9, channels: 3, background: [9, 9, 9] });
+      await writeTestImage(path.join(root, 'y.webp'), { width: 12, height: 9, channels: 3, background: [9, 9, 9] });
+      await writeTestImage(path.join(root, 'z.jpg'), { width: 12, height: 9, channels: 3, background: [9, 9, 9] });
+      const flat = await open({ root });
+      expect(flat.layout).to.equal('unlabelled');
+      expect(flat.labelled).to.equal(false);
+      expect(flat.entries.map((e) => path.basename(e.file))).to.deep.equal(['x.png', 'y.webp', 'z.jpg']);
+      expect(flat.entries.every((e) => e.label === null && e.classId === null)).to.equal(true);
+      const batch = await flat.batch(0, 3);
+      expect(batch.labels).to.equal(null);
+      expect(batch.images.shape).to.deep.equal([3, 16, 16, 3]);
+      batch.images.dispose();
+      const single = await open({ root: path.join(root, 'z.jpg') });
+      expect(single.entries.map((e) => e.file)).to.deep.equal([path.join(root, 'z.jpg')]);
+      const pattern = await open({ root: path.join(root, '*.{png,jpg}') });
+      expect(pattern.entries.map((e) => path.basename(e.file))).to.deep.equal(['x.png', 'z.jpg']);
+      await expectUserError(open({ root: path.join(root, '*.gif') }), /image pattern .*\*\.gif matches no files/);
+    });
+
+    it('can be forced on a class-folder tree only through a pattern; a file cannot take a labelled layout', async () => {
+      await expectUserError(open({ layout: 'unlabelled' }), /image folder .*tiny holds no images directly in it \(its 2 sub-folders hold 6\); use the class-folders layout or a pattern such as .*tiny\/\*\/\*\.jpg/);
+      await expectUserError(open({ root: inTiny('Trouser/a.png'), layout: 'class-folders' }), /layout 'class-folders' needs an image folder, but .*a\.png is a single file/);
+      const tree = await open({ root: path.join(tiny.root, '*/*.png') });
+      expect(tree.entries).to.have.length(4);
+    });
   });
 
-  it('gives an empty batch for no indices, and names an empty range', async () => {
-    const folder = await openImageFolder({ root: path.join(dir, 'train'), classMap, inputSize: [8, 8] });
-    const batch = await folder.batch([]);
-    expect(batch.images.shape).to.deep.equal([0, 8, 8, 3]);
-    expect(batch.entries).to.deep.equal([]);
-    batch.images.dispose();
-    let err: Error | undefined;
-    await folder.batch(2, 4).catch((e: Error) => (err = e));
-    expect(err?.message).to.equal('ImageFolder.batch: range [2, 4) is empty or outside the image folder of 2 images');
-  });
+  describe('named errors', () => {
+    it('an empty folder, a folder without images of the accepted extensions, a missing source', async () => {
+      const empty = path.join(dir, 'empty');
+      fs.mkdirSync(empty, { recursive: true });
+      await expectUserError(open({ root: empty }), /image folder .*empty is empty$/);
+      const other = path.join(dir, 'other');
+      fs.mkdirSync(path.join(other, 'sub'), { recursive: true });
+      fs.writeFileSync(path.join(other, 'scan.gif'), 'GIF89a');
+      fs.writeFileSync(path.join(other, 'sub', 'scan.bmp'), 'BM');
+      await expectUserError(open({ root: other }), /image folder .*other holds no \.jpg\/\.jpeg\/\.png\/\.webp images; found 'scan\.gif', 'sub\/scan\.bmp'/);
+      await expectUserError(open({ root: path.join(dir, 'absent') }), /image source .*absent does not exist/);
+      await expectUserError(open({ root: path.join(other, 'scan.gif') }), /scan\.gif is not a \.jpg\/\.jpeg\/\.png\/\.webp image/);
+    });
 
-  it('rejects a grey image where RGB is expected, or converts it on request', async () => {
-    const root = path.join(dir, 'grey');
-    fs.mkdirSync(path.join(root, 'n02'), { recursive: true });
-    await sharp({ create: { width: 10, height: 10, channels: 3, background: { r: 128, g: 128, b: 128 } } })
-      .toColourspace('b-w')
-      .png()
-      .toFile(path.join(root, 'n02/g.png'));
-    const strict = await openImageFolder({ root, classMap, inputSize: [4, 4] });
-    let err: Error | undefined;
-    await strict.batch(0, 1).catch((e: Error) => (err = e));
-    expect(err?.message).to.match(/g\.png: greyscale image \(1 channel\) where RGB is expected.*grey: 'convert'/);
-    const lenient = await openImageFolder({ root, classMap, inputSize: [4, 4], grey: 'convert' });
-    const batch = await lenient.batch(0, 1);
-    const px = batch.images.dataSync();
-    expect(px[0]).to.be.closeTo(128 / 255, 1e-6);
-    expect(px[1]).to.equal(px[0]);
-    expect(px[2]).to.equal(px[0]);
-    batch.images.dispose();
-  });
-
-  it('rejects bad annotations with the file and the problem', () => {
-    const classes = new Map(Object.entries(classMap));
-    const parse = (xml: string) => parseVocAnnotation(xml, 'x.xml', classes, [20, 40], [16, 16]);
-    expect(() => parse('<annotation><size><width>40</width>')).to.throw(/x\.xml: malformed XML/);
-    expect(() => parse('<other/>')).to.throw(/x\.xml: missing <annotation>/);
-    expect(() => parse('<annotation><size><width>40</width></size></annotation>')).to.throw(/x\.xml: missing or non-numeric <size><height>/);
-    expect(() => parse(voc(40, 20, [{ name: 'n99', box: [1, 1, 5, 5] }]))).to.throw(/x\.xml \(object 0\): class 'n99' is not in the class map/);
-    expect(() => parse(voc(40, 20, [{ name: 'n01', box: [5, 1, 5, 5] }]))).to.throw(/empty box/);
-    expect(() => parse(voc(50, 20, [{ name: 'n01', box: [1, 1, 5, 5] }]))).to.throw(/<size> says 50×20 but the image is 40×20/);
-    expect(() => parse(voc(40, 20, [{ name: 'n01', box: [1, 1, 5, 5] }]).replace('<xmax>5</xmax>', ''))).to.throw(/missing or non-numeric <bndbox><xmax>/);
-    // Two objects; a box running past the edge is clipped.
-    const two = parse(voc(40, 20, [{ name: 'n01', box: [0, 0, 40, 20] }, { name: 'n02', box: [20, 10, 45, 30] }]));
-    expect(two.map((o) => o.box)).to.deep.equal([{ x0: 0, y0: 0, x1: 16, y1: 16 }, { x0: 8, y0: 8, x1: 16, y1: 16 }]);
-  });
-
-  it('checks the class map against numClasses, its labels, and the class folders', async () => {
-    const root = path.join(dir, 'train');
-    const open = (extra: object) => openImageFolder({ root, classMap, inputSize: [8, 8], ...extra });
-    await expectReject(open({ numClasses: 1000 }), /class map has 2 classes but 1000 were expected/);
-    await expectReject(open({ classMap: { n01: 0, n02: 2 } }), /labels must be 0\.\.1, but 1 is missing/);
-    await expectReject(open({ classMap: { n01: 0, n02: 0 } }), /'n01' and 'n02' share label 0/);
-    await expectReject(open({ classMap: { n01: 0 } }), /train\/n02: class 'n02' is not in the class map \(1 classes\)/);
-    fs.writeFileSync(path.join(dir, 'bad.json'), '{ nope');
-    await expectReject(open({ classMap: path.join(dir, 'bad.json') }), /bad\.json: cannot read it as JSON/);
-    await expectReject(open({ grey: 'maybe' }), /grey must be 'error' or 'convert'/);
-    await expectReject(open({ root: path.join(dir, 'absent') }), /absent does not exist/);
+    it('bad option values', async () => {
+      await expectUserError(open({ onBadImage: 'ignore' as never }), /onBadImage must be one of skip, fail, got 'ignore'/);
+      await expectUserError(open({ fit: 'contain' as never }), /fit must be one of stretch, center-crop, got 'contain'/);
+      await expectUserError(open({ layout: 'voc' as never }), /layout must be one of auto, class-folders, labels-csv, unlabelled, got 'voc'/);
+      await expectUserError(open({ channels: 4 as never }), /channels must be 1 \(grey\) or 3 \(RGB\), got 4/);
+      await expectUserError(open({ annotations: path.join(dir, 'nowhere') }), /annotation folder .*nowhere does not exist/);
+    });
   });
 });
-
-async function expectReject(p: Promise<unknown>, pattern: RegExp): Promise<void> {
-  let err: Error | undefined;
-  await p.catch((e: Error) => (err = e));
-  expect(err, `expected a rejection matching ${pattern}`).to.be.instanceOf(Error);
-  expect(err?.message).to.match(pattern);
-}
