@@ -103,6 +103,19 @@ function listEntries(value: string, flag: string, expected: string): string[] {
   return entries;
 }
 
+/**
+ * Parses exactly `count` comma-separated numbers, each obeying `rule`, repeats
+ * allowed (a size `224,224`, per-channel means `0.5,0.5,0.5`).
+ */
+export function parseNumberTuple(value: string, flag: string, count: number, rule: NumberRule = {}): number[] {
+  const entries = value.split(',');
+  const numbers = entries.map((e) => numberUnder(e, rule));
+  if (entries.length !== count || numbers.some((n) => n === undefined)) {
+    throw new UserError(`${flag} must be ${count} comma-separated ${describeRule(rule, true)}, got '${value}'`);
+  }
+  return numbers as number[];
+}
+
 /** Parses a comma-separated list of numbers, each obeying `rule`, none empty or repeated. */
 export function parseNumberList(value: string, flag: string, rule: NumberRule = {}): number[] {
   const expected = `a comma-separated list of ${describeRule(rule, true)}`;

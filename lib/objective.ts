@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { RangeCheckOption, assertClassIndices, assertNonEmptyBatch, assertNumber, assertRange, assertRank, assertShape } from './checks';
 import { AlternativeConfig, AlternativeKind, alternativeImages, removeEvidence } from './evidence';
-import type { BlackBox } from './models/black-box';
+import { assertImagesFor, BlackBox } from './models/black-box';
 import { TvNormalisation, averageArea, totalVariation } from './regularisers';
 
 /** The weights λ1..λ4 of L(M). */
@@ -32,16 +32,19 @@ export interface ObjectiveLambdas {
 
 /**
  * The paper's printed values λ1 = 10, λ2 = 10⁻³, λ3 = 5, λ4 = 0.3. The paper
- * does not state its TV/AV normalisation; read them with the kit's
- * `tvNormalisation: 'mean'` and AV = mean of M.
+ * does not state its TV/AV normalisation; read with the kit's
+ * `tvNormalisation: 'mean'` and AV = mean of M, λ2 = 10⁻³ barely weighs the
+ * area, and masks cover nearly the whole image. The default of
+ * {@link saliencyObjective}; iterative masks and masker training default to
+ * {@link CALIBRATED_LAMBDAS} and take these as `lambdas: PAPER_LAMBDAS`.
  */
 export const PAPER_LAMBDAS: Readonly<ObjectiveLambdas> = Object.freeze({ tv: 10, area: 1e-3, destroy: 5, destroyPower: 0.3 });
 
 /**
  * λ's calibrated for the kit's normalisation (mean TV, AV = mean of M) on
  * Cluttered Fashion-MNIST: λ1 = 10, λ2 = 8, λ3 = 5, λ4 = 0.3 (only λ2 differs
- * from {@link PAPER_LAMBDAS}). The default of masker training and of the
- * iterative masks in the main command.
+ * from {@link PAPER_LAMBDAS}). The default of masker training and of
+ * `iterativeMask`.
  *
  * First chosen by `experiments/calibrate-lambdas.ts --iterations 120 --tv 1,10
  * --area 0.5,1,2,4` (results/maskers/calibration.json, on an earlier residual
@@ -136,7 +139,7 @@ export interface ObjectiveOptions extends RangeCheckOption {
  * caller disposes `loss` and every tensor of `terms`.
  *
  * @param blackBox the classifier f.
- * @param images X, `[B, H, W, C]` in [0, 1], with `[H, W] = blackBox.inputSize`, `C = blackBox.channels`.
+ * @param images X, `[B, H, W, C]` in [0, 1], with `[H, W] = blackBox.inputSize`, C a channel count the black box takes.
  * @param masks M, `[B, h, w, 1]` in [0, 1]; TV and AV are taken at (h, w), Φ upsamples to (H, W).
  * @param classes c per image, `B` indices into `blackBox.classNames`.
  * @throws when shapes disagree, the batch is empty (the loss is a batch mean),
@@ -156,9 +159,8 @@ export function saliencyObjective(
   assertNumber(cfg.probabilityFloor, (v) => v > 0 && v <= 1, 'saliencyObjective: probabilityFloor', 'in (0, 1]');
   assertRank(images, 4, 'saliencyObjective: images');
   const b = images.shape[0];
-  const [h, w] = blackBox.inputSize;
   const shape = `[${images.shape.join(', ')}]`;
-  assertShape(images, [b, h, w, blackBox.channels], `saliencyObjective: images for black box "${blackBox.name}"`);
+  assertImagesFor(blackBox, images, `saliencyObjective: images for black box "${blackBox.name}"`, b);
   assertShape(masks, [b, null, null, 1], `saliencyObjective: masks (for images ${shape})`);
   if (options.alternativeImages) assertShape(options.alternativeImages, images.shape, 'saliencyObjective: alternativeImages');
   if (classes.length !== b) throw new Error(`saliencyObjective: classes has ${classes.length} entries but images ${shape} hold ${b}`);

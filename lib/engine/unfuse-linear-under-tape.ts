@@ -32,8 +32,9 @@ function underTapeAndLinear(activation: string | undefined): boolean {
   return state.gradientDepth > 0 && (activation ?? 'linear') === 'linear';
 }
 
-function withBias<T extends tf.Tensor>(y: T, bias: tf.Tensor | tf.TensorLike | undefined): T {
-  return bias === undefined ? y : (tf.add(y, bias) as T);
+/** `y + bias`, or `y` when there is no bias (tfjs-layers passes `null` for a layer without one). */
+function withBias<T extends tf.Tensor>(y: T, bias: tf.Tensor | tf.TensorLike | null | undefined): T {
+  return bias === undefined || bias === null ? y : (tf.add(y, bias) as T);
 }
 
 /** Installs the rule (idempotent). Affects every backend; called by `initEngine`. */

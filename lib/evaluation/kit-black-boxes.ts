@@ -13,7 +13,7 @@ import { FASHION_MNIST_CLASSES } from '../data/fashion-mnist';
 import { ArchitectureConfig, ArchitectureName } from '../models/architecture';
 import { buildArchitecture } from '../models/architectures';
 import { MODEL_JSON, WEIGHTS_BIN } from '../models/file-io-handler';
-import { layersBlackBox } from '../models/layers-black-box';
+import { tfjsModelBlackBox } from '../models/tfjs-model-black-box';
 import { BLACK_BOXES_DIR, loadKitBlackBox, loadTrainedMasker, MASKERS_DIR } from '../saliency/masker-assets';
 import type { WhiteBox } from '../saliency/white-box';
 import { EvaluatedMethodName, MethodOptions } from './evaluated-methods';
@@ -68,7 +68,7 @@ export async function loadEvaluationBlackBox(arch: ArchitectureName, dir: string
  */
 export function untrainedKitBlackBox(arch: ArchitectureName, config: Partial<ArchitectureConfig> = {}): EvaluationBlackBox {
   const model = buildArchitecture(arch, config);
-  const blackBox = layersBlackBox(model, { name: arch, classNames: config.numClasses === undefined || config.numClasses === 10 ? FASHION_MNIST_CLASSES : undefined });
+  const blackBox = tfjsModelBlackBox(model, { name: arch, classNames: config.numClasses === undefined || config.numClasses === 10 ? FASHION_MNIST_CLASSES : undefined });
   const fingerprint = createHash('sha256').update(`untrained/${arch}/${JSON.stringify(config)}`).digest('hex').slice(0, 16);
   return { name: arch, whiteBox: layersWhiteBox(model, blackBox), fingerprint, runtimeOptions: {}, methodFingerprints: {}, dispose: () => model.dispose() };
 }

@@ -17,7 +17,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertClassIndices, assertNumber, assertRange, assertRank, assertShape } from '../checks';
 import { Box, cropAndResizeBoxes } from '../data/box';
-import type { BlackBox } from '../models/black-box';
+import { acceptedChannels, BlackBox } from '../models/black-box';
 import { BoxFromMaskConfig, boxArea, boxesFromMasks } from './box';
 
 /** Options of {@link cropMetric}. */
@@ -87,7 +87,8 @@ export function cropMetric(
   assertRank(images, 4, 'cropMetric: images');
   const [b, h, w, c] = images.shape;
   const shape = `[${images.shape.join(', ')}]`;
-  if (c !== blackBox.channels) throw new Error(`cropMetric: images ${shape} have ${c} channels, black box "${blackBox.name}" takes ${blackBox.channels}`);
+  const channels = acceptedChannels(blackBox);
+  if (!channels.includes(c)) throw new Error(`cropMetric: images ${shape} have ${c} channels, black box "${blackBox.name}" takes ${channels.join(' or ')}`);
   assertShape(masks, [b, h, w, 1], `cropMetric: masks (for images ${shape})`);
   if (classes.length !== b) throw new Error(`cropMetric: classes has ${classes.length} entries but images ${shape} hold ${b}`);
   assertClassIndices(classes, blackBox.classNames.length, 'cropMetric: class index');

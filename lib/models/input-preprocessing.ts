@@ -5,6 +5,7 @@
  * inside the black box, so gradients flow through it.
  */
 import * as tf from '@tensorflow/tfjs';
+import { UserError } from '../user-error';
 
 /**
  * `range`: x ↦ min + (max − min)·x maps [0, 1] onto [min, max].
@@ -17,19 +18,40 @@ export type InputPreprocessing =
 /** The identity: the model takes [0, 1]. */
 export const DEFAULT_PREPROCESSING: InputPreprocessing = Object.freeze({ kind: 'range', min: 0, max: 1 });
 
-/** Throws, naming the problem, unless `p` is usable with `channels` input channels. */
+/** True for an array of finite numbers. */
+function isNumberList(v: unknown): v is number[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+}
+
+/**
+ * The preprocessing a JSON value spells, as written in a model card or a
+ * `--preprocessing` flag: `{"kind": "range", "min": -1, "max": 1}` or
+ * `{"kind": "meanStd", "mean": [..], "std": [..]}`. Checks the structure;
+ * {@link checkPreprocessing} checks it against the model's channels.
+ * @param where names the source in messages (a card's file and key, a flag).
+ * @throws a {@link UserError} naming `where`, the value and what is expected.
+ */
+export function preprocessingFromJson(value: unknown, where: string): InputPreprocessing {
+  const v = (value ?? {}) as Record<string, unknown>;
+  const expected = `{"kind": "range", "min": <number>, "max": <number>} or {"kind": "meanStd", "mean": [<number>, ...], "std": [<number>, ...]}`;
+  if (v.kind === 'range' && typeof v.min === 'number' && typeof v.max === 'number' && Object.keys(v).length === 3) return { kind: 'range', min: v.min, max: v.max };
+  if (v.kind === 'meanStd' && isNumberList(v.mean) && isNumberList(v.std) && Object.keys(v).length === 3) return { kind: 'meanStd', mean: v.mean, std: v.std };
+  throw new UserError(`${where} must be ${expected}, got ${JSON.stringify(value)}`);
+}
+
+/** Throws a {@link UserError}, naming the problem, unless `p` is usable with `channels` input channels. */
 export function checkPreprocessing(p: InputPreprocessing, channels: number): void {
   if (p.kind === 'range') {
     if (!(Number.isFinite(p.min) && Number.isFinite(p.max) && p.min !== p.max)) {
-      throw new Error(`range preprocessing needs finite min ≠ max, got min=${p.min}, max=${p.max}`);
+      throw new UserError(`range preprocessing needs finite min ≠ max, got min=${p.min}, max=${p.max}`);
     }
   } else if (p.kind === 'meanStd') {
     if (p.mean.length !== channels || p.std.length !== channels) {
-      throw new Error(`meanStd preprocessing needs ${channels} means and stds (one per channel), got ${p.mean.length} and ${p.std.length}`);
+      throw new UserError(`meanStd preprocessing needs ${channels} means and stds (one per channel), got ${p.mean.length} and ${p.std.length}`);
     }
-    if (!p.std.every((s) => Number.isFinite(s) && s > 0)) throw new Error(`meanStd preprocessing needs positive stds, got [${p.std.join(', ')}]`);
+    if (!p.std.every((s) => Number.isFinite(s) && s > 0)) throw new UserError(`meanStd preprocessing needs positive stds, got [${p.std.join(', ')}]`);
   } else {
-    throw new Error(`preprocessing kind must be 'range' or 'meanStd', got '${String((p as { kind: unknown }).kind)}'`);
+    throw new UserError(`preprocessing kind must be 'range' or 'meanStd', got '${String((p as { kind: unknown }).kind)}'`);
   }
 }
 

@@ -1,38 +1,48 @@
 /**
  * Loads any TF.js model — LayersModel or GraphModel — from a local folder,
- * a `model.json` path, a `file://` URL or an http(s) URL, and exposes it as a
- * {@link BlackBox} with a declared input size, channels, preprocessing and
- * output kind. This is the kit's door for classifiers trained elsewhere
- * (e.g. an ImageNet net converted with tensorflowjs_converter).
+ * a `model.json` path, a `file://` URL, an http(s) URL, or a model card
+ * (lib/models/model-card.ts) that names one, and exposes it as a
+ * {@link ModelBlackBox}. This is the kit's door for classifiers trained
+ * elsewhere (e.g. an ImageNet net converted with tensorflowjs_converter).
  *
- * The format is read from `model.json`'s `format` field (`layers-model` or
- * `graph-model`) unless forced. After loading, one zero image is run through
- * the model to check that the output is `[batch, classes]`.
+ * The model describes itself ({@link describeTfjsModel}): input size and
+ * channels from its signature, probabilities or logits from a probe batch,
+ * class names from a labels file or its metadata. The format is read from
+ * `model.json`'s `format` field unless forced. Starts the engine first
+ * ({@link ensureEngine}).
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
+import { ensureEngine } from '../engine/backend';
+import { UserError } from '../user-error';
 import { fileSystemHandler, resolveModelJsonPath } from './file-io-handler';
-import { LayersBlackBox, ModelBlackBoxOptions } from './layers-black-box';
+import { readModelCard } from './model-card';
+import type { ModelBlackBox } from './model-black-box';
+import type { ImageInput, TensorSignature } from './model-signature';
+import { describeTfjsModel, TfjsModelOptions } from './tfjs-model-black-box';
 
 /** `layers`: tf.LayersModel; `graph`: tf.GraphModel; `auto`: from model.json's `format` field. */
 export type ModelFormat = 'layers' | 'graph' | 'auto';
 
-/** Options of {@link loadTfjsModel}. */
-export interface LoadTfjsModelOptions extends ModelBlackBoxOptions {
-  /** Input `[H, W]` the model takes (required). */
-  inputSize: readonly [number, number];
-  /** Input channels; default 3. */
-  channels?: number;
+/** Options of {@link loadTfjsModel}: the declarations of {@link TfjsModelOptions} and the format. */
+export interface LoadTfjsModelOptions extends TfjsModelOptions {
   /** Model format; default `'auto'`. */
   format?: ModelFormat;
 }
 
 /** A loaded model and its black box; `dispose()` frees the model's weights. */
 export interface LoadedTfjsModel {
-  blackBox: LayersBlackBox;
+  blackBox: ModelBlackBox;
   model: tf.LayersModel | tf.GraphModel;
   /** The format actually loaded. */
   format: 'layers' | 'graph';
+  /** The image input fed: name, `[H, W]`, channels. */
+  input: ImageInput;
+  /** The output explained: name and shape `[?, K]`. */
+  output: TensorSignature;
+  /** The model.json (or URL) loaded; a card's `model`, resolved. */
+  location: string;
   dispose(): void;
 }
 
@@ -50,51 +60,49 @@ function detectFormat(artifacts: tf.io.ModelArtifacts, where: string): 'layers' 
     if ('node' in topology) return 'graph';
     if ('class_name' in topology || 'model_config' in topology) return 'layers';
   }
-  throw new Error(`${where}: cannot tell whether this is a layers or a graph model (format field '${String(artifacts.format)}'); pass format: 'layers' or 'graph'`);
+  throw new UserError(`${where}: cannot tell whether this is a layers or a graph model (format field '${String(artifacts.format)}'); pass format: 'layers' or 'graph'`);
+}
+
+/** The model card at `location`, if it names one (a local .json file that is not a model.json). */
+function cardAt(location: string): ReturnType<typeof readModelCard> {
+  if (isHttp(location)) return undefined;
+  const file = resolveModelJsonPath(location);
+  return fs.existsSync(file) && fs.statSync(file).isFile() ? readModelCard(file) : undefined;
 }
 
 /**
  * Loads a TF.js model as a black box.
- * @param location folder holding `model.json`, a `model.json` path, `file://…`, or `http(s)://…/model.json`.
+ * @param location folder holding `model.json`, a `model.json` path, `file://…`,
+ *   `http(s)://…/model.json`, or a model card's path.
+ * @param options declarations; each overrides the card's, and fills in or
+ *   must agree with what the model says ({@link describeTfjsModel}).
  * @returns the black box and model; the caller calls `dispose()`.
- * @throws naming the path when a file is missing; naming the path and the actual
- *   output shape when the output is not `[batch, classes]`; naming both numbers
- *   when `classNames` does not match the output size.
+ * @throws a {@link UserError} naming the path: a missing file, a malformed
+ *   card, and every problem {@link describeTfjsModel} names.
  */
-export async function loadTfjsModel(location: string, options: LoadTfjsModelOptions): Promise<LoadedTfjsModel> {
-  const where = isHttp(location) ? location : resolveModelJsonPath(location);
-  const channels = options.channels ?? 3;
-  const [h, w] = options.inputSize;
-  if (!(Number.isInteger(h) && Number.isInteger(w) && h > 0 && w > 0)) throw new Error(`inputSize must be two positive integers, got [${h}, ${w}]`);
+export async function loadTfjsModel(location: string, options: LoadTfjsModelOptions = {}): Promise<LoadedTfjsModel> {
+  await ensureEngine();
+  const card = cardAt(location);
+  const declared: LoadTfjsModelOptions = { ...card?.options, ...options };
+  const modelLocation = card?.model ?? location;
+  const where = isHttp(modelLocation) ? modelLocation : resolveModelJsonPath(modelLocation);
 
   // 1. Read the artifacts once (file or http), then build the model from memory.
-  const handler = isHttp(location) ? tf.io.http(location) : fileSystemHandler(location);
+  const handler = isHttp(modelLocation) ? tf.io.http(modelLocation) : fileSystemHandler(modelLocation);
   const artifacts = await handler.load!();
-  const format = options.format === undefined || options.format === 'auto' ? detectFormat(artifacts, where) : options.format;
-  if (format !== 'layers' && format !== 'graph') throw new Error(`format must be 'layers', 'graph' or 'auto', got '${String(format)}'`);
+  const format = declared.format === undefined || declared.format === 'auto' ? detectFormat(artifacts, where) : declared.format;
+  if (format !== 'layers' && format !== 'graph') throw new UserError(`format must be 'layers', 'graph' or 'auto', got '${String(format)}'`);
   const memory = tf.io.fromMemory(artifacts);
   const model = format === 'layers' ? await tf.loadLayersModel(memory) : await tf.loadGraphModel(memory);
-  const forward = (x: tf.Tensor4D): tf.Tensor => (model instanceof tf.GraphModel ? (model.predict(x) as tf.Tensor) : (model.apply(x) as tf.Tensor));
 
-  // 2. Probe: one zero image must give [1, classes].
-  let numClasses: number;
+  // 2. The model as the kit reads it.
   try {
-    const shape = tf.tidy(() => forward(tf.zeros([1, h, w, channels]) as tf.Tensor4D).shape);
-    if (shape.length !== 2 || shape[0] !== 1) {
-      throw new Error(`${where}: the model's output must be [batch, classes], got [${shape.join(', ')}] for one input image`);
-    }
-    numClasses = shape[1];
+    const name = declared.name ?? (isHttp(modelLocation) ? modelLocation : path.basename(path.dirname(where)));
+    const { blackBox, input, output } = describeTfjsModel(model, { ...declared, name });
+    return { blackBox, model, format, input, output, location: where, dispose: () => model.dispose() };
   } catch (err) {
     model.dispose();
-    throw err;
-  }
-
-  // 3. The black box.
-  try {
-    const blackBox = new LayersBlackBox(forward, [h, w], channels, numClasses, { ...options, name: options.name ?? (isHttp(location) ? location : path.basename(path.dirname(where))) });
-    return { blackBox, model, format, dispose: () => model.dispose() };
-  } catch (err) {
-    model.dispose();
-    throw new Error(`${where}: ${(err as Error).message}`);
+    const message = `${card ? `${card.file} (model ${where})` : where}: ${(err as Error).message}`;
+    throw err instanceof UserError ? new UserError(message) : new Error(message);
   }
 }

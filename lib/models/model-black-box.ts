@@ -1,18 +1,22 @@
 /**
- * A TF.js model as a {@link BlackBox}: checks the input, applies the model's
+ * A TF.js model's forward pass as a {@link BlackBox}: checks the input,
+ * converts grey and RGB images to the model's channels, applies the model's
  * preprocessing, runs it, and turns logits into probabilities when the model
  * outputs logits. Works for LayersModels and GraphModels alike (anything with
- * a tensor-in, tensor-out `predict`/`execute`).
+ * a tensor-in, tensor-out forward pass); `tfjsModelBlackBox` builds one from
+ * a model by reading the model's signature.
  */
 import * as tf from '@tensorflow/tfjs';
 import { assertRange, assertShape } from '../checks';
-import { BlackBox } from './black-box';
+import { warnOnSlowBackend } from '../engine/backend';
+import { assertImagesFor, BlackBox } from './black-box';
+import { channelsAcceptedBy, convertChannels } from './channel-conversion';
 import { checkPreprocessing, DEFAULT_PREPROCESSING, InputPreprocessing, preprocess } from './input-preprocessing';
 
 /** What the model's output holds. */
 export type ModelOutputs = 'logits' | 'probabilities';
 
-/** Options of {@link LayersBlackBox} (and of the loader). */
+/** Options of {@link ModelBlackBox}. */
 export interface ModelBlackBoxOptions {
   /** Name for logs; default `'model'`. */
   name?: string;
@@ -30,13 +34,16 @@ export interface ModelBlackBoxOptions {
 export type ForwardFn = (x: tf.Tensor4D) => tf.Tensor;
 
 /**
- * Wraps a forward function with known input size into the BlackBox interface.
- * Use {@link layersBlackBox} for a tf.LayersModel, or the loader for files.
+ * A forward function with known input size as a black box. A grey (1-channel)
+ * or RGB (3-channel) model accepts both kinds of image: `predict` converts RGB
+ * to grey by luminance and grey to RGB by repetition, before the
+ * preprocessing, inside the differentiable pass ({@link convertChannels}).
  */
-export class LayersBlackBox implements BlackBox {
+export class ModelBlackBox implements BlackBox {
   readonly name: string;
   readonly inputSize: readonly [number, number];
   readonly channels: number;
+  readonly acceptedChannels: readonly number[];
   readonly classNames: readonly string[];
   readonly outputs: ModelOutputs;
   readonly preprocessing: InputPreprocessing;
@@ -45,7 +52,7 @@ export class LayersBlackBox implements BlackBox {
   /**
    * @param forward the model's forward pass (differentiable for gradients through the black box).
    * @param inputSize `[H, W]` the model takes.
-   * @param channels input channels.
+   * @param channels input channels the model takes.
    * @param numClasses the model's output size.
    * @throws when `classNames` has another length than `numClasses` (naming both) or the preprocessing is invalid.
    */
@@ -53,6 +60,7 @@ export class LayersBlackBox implements BlackBox {
     this.name = options.name ?? 'model';
     this.inputSize = [inputSize[0], inputSize[1]];
     this.channels = channels;
+    this.acceptedChannels = channelsAcceptedBy(channels);
     this.outputs = options.outputs ?? 'probabilities';
     if (this.outputs !== 'logits' && this.outputs !== 'probabilities') {
       throw new Error(`outputs must be 'logits' or 'probabilities', got '${String(this.outputs)}'`);
@@ -67,37 +75,41 @@ export class LayersBlackBox implements BlackBox {
   }
 
   /**
+   * What the model itself reads for `images`: checked, converted to the model's channels, preprocessed.
+   * @param images `[B, H, W, C]` in [0, 1], `[H, W] = inputSize`, C one of `acceptedChannels`.
+   * @returns `[B, H, W, channels]`, a new tensor; the caller disposes it. Differentiable in `images`.
+   * @throws naming the expected and actual shape or range.
+   */
+  modelInput(images: tf.Tensor4D): tf.Tensor4D {
+    assertImagesFor(this, images, `${this.name} input images`);
+    if (this.checkRange) assertRange(images, 0, 1, `${this.name} input images`);
+    return tf.tidy(() => {
+      const converted = convertChannels(images, this.channels);
+      const input = preprocess(converted, this.preprocessing);
+      return input === images ? tf.clone(images) : input;
+    });
+  }
+
+  /**
+   * Class probabilities from the model's output: softmax for logits, as they are for probabilities.
+   * @param output `[B, classes]`, the model's output for B images.
+   * @param batch B.
+   * @returns `[B, classes]`, a new tensor; the caller disposes it. Differentiable in `output`.
+   * @throws naming the shape when `output` is not `[B, classes]`.
+   */
+  probabilitiesFrom(output: tf.Tensor, batch: number): tf.Tensor2D {
+    assertShape(output, [batch, this.classNames.length], `${this.name} output`);
+    return (this.outputs === 'logits' ? tf.softmax(output) : tf.clone(output)) as tf.Tensor2D;
+  }
+
+  /**
    * Class probabilities.
-   * @param images `[B, H, W, C]` in [0, 1] with `[H, W] = inputSize`, `C = channels`.
+   * @param images `[B, H, W, C]` in [0, 1] with `[H, W] = inputSize`, C one of `acceptedChannels`.
    * @returns `[B, classes]`, rows summing to 1; the caller disposes it. Differentiable in `images`.
    * @throws naming the expected and actual shape or range.
    */
   predict(images: tf.Tensor4D): tf.Tensor2D {
-    const [h, w] = this.inputSize;
-    assertShape(images, [null, h, w, this.channels], `${this.name} input images`);
-    if (this.checkRange) assertRange(images, 0, 1, `${this.name} input images`);
-    return tf.tidy(() => {
-      const out = this.forward(preprocess(images, this.preprocessing));
-      assertShape(out, [images.shape[0], this.classNames.length], `${this.name} output`);
-      return (this.outputs === 'logits' ? tf.softmax(out) : out) as tf.Tensor2D;
-    });
+    warnOnSlowBackend();
+    return tf.tidy(() => this.probabilitiesFrom(this.forward(this.modelInput(images)), images.shape[0]));
   }
-}
-
-/**
- * A LayersModel with one `[B, H, W, C]` input and one `[B, classes]` output as a black box.
- * The model stays the caller's (dispose it when done).
- * @throws when the model's input is not `[null, H, W, C]` or its output not `[null, classes]`, naming the shapes.
- */
-export function layersBlackBox(model: tf.LayersModel, options: ModelBlackBoxOptions = {}): LayersBlackBox {
-  const name = options.name ?? model.name;
-  const input = model.inputs[0]?.shape;
-  if (model.inputs.length !== 1 || input.length !== 4 || input.slice(1).some((d) => d === null)) {
-    throw new Error(`${name}: a black box needs one image input [batch, H, W, C] with known H, W, C; got ${model.inputs.map((i) => `[${i.shape.join(', ')}]`).join(', ')}`);
-  }
-  const output = model.outputs[0]?.shape;
-  if (model.outputs.length !== 1 || output.length !== 2 || output[1] === null) {
-    throw new Error(`${name}: a black box needs one output [batch, classes]; got ${model.outputs.map((o) => `[${o.shape.join(', ')}]`).join(', ')}`);
-  }
-  return new LayersBlackBox((x) => model.apply(x) as tf.Tensor, [input[1] as number, input[2] as number], input[3] as number, output[1], { ...options, name });
 }

@@ -6,6 +6,7 @@
  * learned little about the classifier.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ensureEngine } from '../engine/backend';
 import { assertNumber } from '../checks';
 import type { Box } from '../data/box';
 import type { BlackBox } from '../models/black-box';
@@ -45,6 +46,7 @@ export function centredBox(height: number, width: number, areaFraction: number):
  */
 export async function centreBox(blackBox: BlackBox, images: tf.Tensor4D, classes: readonly number[], options: Partial<CentreBoxConfig> = {}): Promise<tf.Tensor4D> {
   const { areaFraction } = { ...DEFAULT_CENTRE_BOX_CONFIG, ...options };
+  await ensureEngine();
   checkSaliencyInputs('centreBox', blackBox, images, classes);
   const [b, h, w] = images.shape;
   const box = centredBox(h, w, areaFraction);

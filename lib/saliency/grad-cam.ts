@@ -13,6 +13,7 @@
  * map, unlike the log-probability, which only rescales it).
  */
 import * as tf from '@tensorflow/tfjs';
+import { ensureEngine } from '../engine/backend';
 import { upsampleMask } from '../evidence';
 import type { BlackBox } from '../models/black-box';
 import { checkSaliencyInputs, classProbability, emptyMaps } from './inputs';
@@ -25,7 +26,8 @@ export type GradCamConfig = Record<string, never>;
 /**
  * Grad-CAM maps; one forward and one backward pass of the network's head for the batch.
  * @param blackBox a {@link WhiteBox} (typed as a black box so that every
- *   method shares one signature).
+ *   method shares one signature): `modelWhiteBox(loaded)` opens any loaded
+ *   LayersModel or GraphModel.
  * @param images `[B, H, W, C]` in [0, 1], `[H, W] = blackBox.inputSize`.
  * @param classes the class per image.
  * @returns `[B, H, W, 1]` in [0, 1] (`[0, H, W, 1]` for an empty batch); the caller disposes it.
@@ -33,8 +35,10 @@ export type GradCamConfig = Record<string, never>;
  */
 export async function gradCam(blackBox: BlackBox, images: tf.Tensor4D, classes: readonly number[], _options: Partial<GradCamConfig> = {}): Promise<tf.Tensor4D> {
   if (!isWhiteBox(blackBox)) {
-    throw new Error(`gradCam: Grad-CAM needs a white box (features and predictFromFeatures); "${blackBox.name}" is only a black box`);
+    throw new Error(`gradCam: Grad-CAM needs a white box (features and predictFromFeatures); "${blackBox.name}" is only a black box: ` +
+      'open a loaded model with modelWhiteBox(loaded) (LayersModel or GraphModel)');
   }
+  await ensureEngine();
   checkSaliencyInputs('gradCam', blackBox, images, classes);
   if (images.shape[0] === 0) return emptyMaps(images);
   const [, h, w] = images.shape;

@@ -12,6 +12,7 @@
  * normalisation removes, so either choice gives the same saliency map.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ensureEngine } from '../engine/backend';
 import type { BlackBox } from '../models/black-box';
 import { checkSaliencyInputs, classProbability, emptyMaps } from './inputs';
 import { normaliseMaps } from './normalise';
@@ -33,6 +34,7 @@ export async function gradientSaliency(
   classes: readonly number[],
   _options: Partial<GradientSaliencyConfig> = {},
 ): Promise<tf.Tensor4D> {
+  await ensureEngine();
   checkSaliencyInputs('gradientSaliency', blackBox, images, classes);
   if (images.shape[0] === 0) return emptyMaps(images);
   return tf.tidy(() => {

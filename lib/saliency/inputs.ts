@@ -4,21 +4,23 @@
  * them reject bad input with the same messages.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertClassIndices, assertRange, assertRank, assertShape } from '../checks';
-import type { BlackBox } from '../models/black-box';
+import { assertClassIndices, assertRange, assertRank } from '../checks';
+import { warnOnSlowBackend } from '../engine/backend';
+import { assertImagesFor, BlackBox } from '../models/black-box';
 
 /**
  * Throws unless `images` is `[B, H, W, C]` with `[H, W] = blackBox.inputSize`,
- * `C = blackBox.channels`, values in [0, 1], and `classes` holds B valid
+ * C a channel count the black box takes, values in [0, 1], and `classes` holds B valid
  * class indices of the black box. Reads the images' min, max and NaN count
  * (one small download). Every message starts with `method`, the caller's name.
  * An empty batch (B = 0) passes: the methods return `[0, H, W, 1]` for it ({@link emptyMaps}).
+ * Warns once when tfjs runs on the slow `cpu` backend the kit did not choose.
  */
 export function checkSaliencyInputs(method: string, blackBox: BlackBox, images: tf.Tensor4D, classes: readonly number[]): void {
+  warnOnSlowBackend();
   assertRank(images, 4, `${method}: images`);
   const [b] = images.shape;
-  const [h, w] = blackBox.inputSize;
-  assertShape(images, [b, h, w, blackBox.channels], `${method}: images for black box "${blackBox.name}"`);
+  assertImagesFor(blackBox, images, `${method}: images for black box "${blackBox.name}"`, b);
   if (classes.length !== b) throw new Error(`${method}: classes has ${classes.length} entries but images [${images.shape.join(', ')}] hold ${b}`);
   assertClassIndices(classes, blackBox.classNames.length, `${method}: class index`);
   assertRange(images, 0, 1, `${method}: images [${images.shape.join(', ')}]`);

@@ -10,10 +10,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { FASHION_MNIST_CLASSES } from '../data/fashion-mnist';
+import { ensureEngine } from '../engine/backend';
 import { Masker, MaskerConfig } from '../masker/masker';
 import { residualEncoder } from '../models/encoder';
 import { fileSystemHandler, MODEL_JSON, WEIGHTS_BIN } from '../models/file-io-handler';
-import { LayersBlackBox, layersBlackBox } from '../models/layers-black-box';
+import type { ModelBlackBox } from '../models/model-black-box';
+import { tfjsModelBlackBox } from '../models/tfjs-model-black-box';
 import { readJson, RESULTS_DIR } from '../results';
 import { UserError } from '../user-error';
 
@@ -26,7 +28,7 @@ export const ENCODER_BLACK_BOX = 'residual';
 
 /** A trained black box and the LayersModel behind it; `dispose()` frees the model. */
 export interface LoadedBlackBox {
-  blackBox: LayersBlackBox;
+  blackBox: ModelBlackBox;
   model: tf.LayersModel;
   dispose(): void;
 }
@@ -35,16 +37,18 @@ export interface LoadedBlackBox {
  * Loads one of the kit's trained black boxes (Fashion-MNIST class names,
  * inputs checked to lie in [0, 1] only when `checkRange` is set). The one
  * loader of the kit's nets: the evaluation wraps it (lib/evaluation/kit-black-boxes.ts).
+ * Starts the engine first when none is running.
  * @param name `plain`, `inception` or `residual` (any folder under `dir`).
  * @param dir default {@link BLACK_BOXES_DIR}.
  * @throws naming the missing file and the command that makes it.
  */
 export async function loadKitBlackBox(name: string, dir = BLACK_BOXES_DIR, checkRange = false): Promise<LoadedBlackBox> {
+  await ensureEngine();
   const folder = path.join(dir, name);
   const missing = [MODEL_JSON, WEIGHTS_BIN].map((f) => path.join(folder, f)).find((f) => !fs.existsSync(f));
   if (missing) throw new UserError(`black box '${name}': ${path.relative(process.cwd(), missing)} is missing; make it with: ${trainBlackBoxCommand(name)}`);
   const model = await tf.loadLayersModel(fileSystemHandler(folder));
-  const blackBox = layersBlackBox(model, { name, classNames: FASHION_MNIST_CLASSES, checkRange });
+  const blackBox = tfjsModelBlackBox(model, { name, classNames: FASHION_MNIST_CLASSES, checkRange });
   return { blackBox, model, dispose: () => model.dispose() };
 }
 

@@ -12,6 +12,7 @@
  */
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
+import { ensureEngine } from '../engine/backend';
 import { assertNumber } from '../checks';
 import type { Masker } from '../masker/masker';
 import type { BlackBox } from '../models/black-box';
@@ -52,6 +53,7 @@ export async function maskerSaliency(
   classes: readonly number[],
   options: Partial<MaskerSaliencyConfig> = {},
 ): Promise<tf.Tensor4D> {
+  await ensureEngine();
   checkSaliencyInputs('maskerSaliency', blackBox, images, classes);
   const cfg: MaskerSaliencyConfig = { ...DEFAULT_MASKER_SALIENCY_CONFIG, ...options };
   assertNumber(cfg.batchSize, (v) => Number.isInteger(v) && v >= 1, 'maskerSaliency: batchSize', 'an integer >= 1');

@@ -5,6 +5,7 @@
  * any useful method must beat it.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ensureEngine } from '../engine/backend';
 import type { BlackBox } from '../models/black-box';
 import { checkSaliencyInputs, emptyMaps } from './inputs';
 
@@ -18,6 +19,7 @@ export type MaxBoxConfig = Record<string, never>;
  * @returns `[B, H, W, 1]` of ones (`[0, H, W, 1]` for an empty batch); the caller disposes it.
  */
 export async function maxBox(blackBox: BlackBox, images: tf.Tensor4D, classes: readonly number[], _options: Partial<MaxBoxConfig> = {}): Promise<tf.Tensor4D> {
+  await ensureEngine();
   checkSaliencyInputs('maxBox', blackBox, images, classes);
   if (images.shape[0] === 0) return emptyMaps(images);
   const [b, h, w] = images.shape;

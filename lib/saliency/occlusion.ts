@@ -14,6 +14,7 @@
  * overlap (stride < patch size). Cost: one black-box pass per patch position.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ensureEngine } from '../engine/backend';
 import { assertNumber } from '../checks';
 import { defaultBlurSigma } from '../evidence';
 import { gaussianBlur } from '../image/gaussian-blur';
@@ -79,6 +80,7 @@ function patchIndicators(h: number, w: number, patch: number, stride: number): {
  * @throws when the patch does not fit the image or the stride is not a positive integer.
  */
 export async function occlusion(blackBox: BlackBox, images: tf.Tensor4D, classes: readonly number[], options: Partial<OcclusionConfig> = {}): Promise<tf.Tensor4D> {
+  await ensureEngine();
   checkSaliencyInputs('occlusion', blackBox, images, classes);
   const [b, h, w, c] = images.shape;
   const cfg = { ...DEFAULT_OCCLUSION_CONFIG, ...options };

@@ -18,6 +18,7 @@
  * image: its floor is the mean probability under masking, not 0.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ensureEngine } from '../engine/backend';
 import { assertNumber } from '../checks';
 import { upsampleMask } from '../evidence';
 import type { BlackBox } from '../models/black-box';
@@ -74,6 +75,7 @@ export function riseMasks(count: number, size: readonly [number, number], gridSi
  *   Identical for identical seeds, whatever `batchSize`.
  */
 export async function rise(blackBox: BlackBox, images: tf.Tensor4D, classes: readonly number[], options: Partial<RiseConfig> = {}): Promise<tf.Tensor4D> {
+  await ensureEngine();
   checkSaliencyInputs('rise', blackBox, images, classes);
   const cfg: RiseConfig = { ...DEFAULT_RISE_CONFIG, ...options };
   assertNumber(cfg.numMasks, (v) => Number.isInteger(v) && v >= 1, 'rise: numMasks', 'a positive integer');

@@ -28,6 +28,7 @@
  * an uninterrupted one step for step.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ensureEngine } from '../engine/backend';
 import { ClutteredFashionMnist } from '../data/cluttered';
 import { loadFashionMnist } from '../data/fashion-mnist';
 import { AlternativeKind } from '../evidence';
@@ -373,6 +374,7 @@ function trainStep(
  * @throws when the data's images do not fit the black box or a label is out of range.
  */
 export async function trainMasker(blackBox: BlackBox, encoder: Encoder, config: Partial<TrainMaskerConfig> = {}, options: TrainMaskerOptions = {}): Promise<TrainMaskerResult> {
+  await ensureEngine();
   const cfg: TrainMaskerConfig = { ...DEFAULT_TRAIN_MASKER_CONFIG, ...config };
   const ckpt = options.checkpoint;
   const everySteps = ckpt?.everySteps ?? 100;

@@ -10,6 +10,10 @@
  * differentiates a function only with respect to its own inputs, so the
  * gradient ∂f_c/∂A with respect to the activations A needs the part of the
  * network that starts at A as a function of A.
+ *
+ * Implementations: `layersWhiteBox` (a LayersModel cut at a layer),
+ * `graphWhiteBox` (a GraphModel cut at a node, its rest run from A by the
+ * graph executor), and `modelWhiteBox`, which picks one for a loaded model.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BlackBox } from '../models/black-box';

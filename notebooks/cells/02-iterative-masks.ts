@@ -7,7 +7,8 @@
 // L(M) = λ1·TV(M) + λ2·AV(M) − log f_c(Φ(X, M)) + λ3·f_c(Φ(X, 1 − M))^λ4
 //
 // with the kit's defaults (Adam, a 16×16 mask upsampled to 64×64, a fresh
-// blur-or-noise A per step, the paper's λ). The `onIteration` callback of
+// blur-or-noise A per step) and the paper's printed λ (`PAPER_LAMBDAS`,
+// passed explicitly: `iterativeMask` defaults to `CALIBRATED_LAMBDAS`). The `onIteration` callback of
 // `iterativeMask` (`lib/saliency/iterative-mask.ts`) records the loss, its terms
 // and snapshots of the masks; the notebook only displays them.
 //
@@ -19,6 +20,7 @@ import { initEngine } from './lib/engine/backend';
 import { ClutteredFashionMnist } from './lib/data/cluttered';
 import { boxesFromMasks } from './lib/metrics/box';
 import { cropMetric } from './lib/metrics/crop-metric';
+import { PAPER_LAMBDAS } from './lib/objective';
 import { iterativeMask } from './lib/saliency/iterative-mask';
 import { loadKitBlackBox, LoadedBlackBox } from './lib/saliency/masker-assets';
 import { imageGridFigure, GridPanel, PanelBox } from './lib/plot/image-grid';
@@ -63,6 +65,7 @@ if (loaded) {
   const started = performance.now();
   finalMasks = await iterativeMask(loaded.blackBox, batch.images, Array.from(batch.labels), {
     iterations: ITERATIONS,
+    objective: { lambdas: PAPER_LAMBDAS },
     onIteration: (info) => {
       history.loss.push(info.loss);
       for (const term of ['tv', 'area', 'preserve', 'destroy'] as const) history[term].push(mean(info.terms[term]));

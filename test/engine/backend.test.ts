@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { initEngine, engineInfo } from '../../lib/engine/backend';
+import { ensureEngine, fallBackNotice, initEngine, engineInfo, slowBackendWarning } from '../../lib/engine/backend';
 
 describe('engine/backend', () => {
   it('reports the backend that tfjs runs', () => {
@@ -36,5 +36,36 @@ describe('engine/backend', () => {
     await initEngine({ engine: 'node-gpu' }).catch((e: Error) => (message = e.message));
     expect(message).to.contain('@tensorflow/tfjs-node-gpu');
     expect(engineInfo().backend).to.equal(tf.getBackend());
+  });
+
+  it('words the fall-back notice as one line naming the engine and why the others did not start', () => {
+    expect(fallBackNotice('wasm', [])).to.equal(undefined);
+    expect(fallBackNotice('wasm', [{ engine: 'onednn', reason: 'addon missing' }])).to.equal('saliency-kit: engine wasm (onednn unavailable: addon missing)');
+    expect(fallBackNotice('cpu', [{ engine: 'onednn', reason: 'a' }, { engine: 'wasm', reason: 'b' }])).to.equal('saliency-kit: engine cpu (onednn unavailable: a; wasm unavailable: b)');
+  });
+
+  it('ensureEngine returns the running engine without switching it, and concurrent starts agree', async () => {
+    const running = engineInfo();
+    expect(await ensureEngine()).to.equal(running);
+    const [a, b] = await Promise.all([initEngine(), ensureEngine()]);
+    expect(a).to.equal(running);
+    expect(b).to.equal(running);
+  });
+
+  it('warns about the cpu backend only when the kit did not choose it', async function () {
+    const { backend } = engineInfo();
+    if (backend === 'cpu') {
+      expect(slowBackendWarning()).to.equal(undefined);
+      console.log('      (the kit chose cpu here: the switch to cpu behind its back is checked on the other engines)');
+      return;
+    }
+    expect(slowBackendWarning()).to.equal(undefined);
+    await tf.setBackend('cpu');
+    try {
+      expect(slowBackendWarning()).to.match(/^saliency-kit: running on the pure-JS cpu backend, .* \(the kit started \w+, but the backend was switched to cpu since\); await initEngine\(\) from the kit first$/);
+    } finally {
+      await tf.setBackend(backend);
+    }
+    expect(slowBackendWarning()).to.equal(undefined);
   });
 });

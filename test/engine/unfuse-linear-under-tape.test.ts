@@ -32,6 +32,19 @@ describe('engine/unfuse-linear-under-tape', () => {
     tf.dispose([xs, f, b]);
   });
 
+  it('takes the null bias tfjs-layers passes for a dense layer whose activation it does not fuse (softmax)', () => {
+    const dense = tf.layers.dense({ units: 3, activation: 'softmax', inputShape: [4], kernelInitializer: tf.initializers.randomNormal({ seed: 35 }) });
+    const model = tf.sequential({ layers: [dense] });
+    const [kernel, bias] = dense.getWeights();
+    const xs = tf.randomNormal([2, 4], 0, 1, 'float32', 36);
+    const pick = tf.oneHot([0, 2], 3);
+    const viaLayer = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(model.apply(a) as tf.Tensor, pick)))(xs);
+    const viaOps = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.softmax(tf.add(tf.matMul(a as tf.Tensor2D, kernel as tf.Tensor2D), bias)), pick)))(xs);
+    expect(tf.max(tf.abs(tf.sub(viaLayer, viaOps))).dataSync()[0]).to.be.below(1e-6);
+    tf.dispose([xs, pick, viaLayer, viaOps]);
+    model.dispose();
+  });
+
   it('still runs the fused kernel outside a tape', async () => {
     const [xs, f, b] = [x(), filter(), bias()];
     const kernels = (await kernelProfile(() => tf.fused.conv2d({ x: xs, filter: f, strides: 1, pad: 'same', bias: b }))).map((k) => k.kernel);

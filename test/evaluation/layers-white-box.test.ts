@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { defaultFeatureLayer, layersWhiteBox } from '../../lib/evaluation/layers-white-box';
 import { ARCHITECTURE_NAMES } from '../../lib/models/architecture';
 import { buildArchitecture } from '../../lib/models/architectures';
-import { layersBlackBox } from '../../lib/models/layers-black-box';
+import { tfjsModelBlackBox } from '../../lib/models/tfjs-model-black-box';
 
 describe('evaluation/layers-white-box', () => {
   const expected = { plain: 'conv4', inception: 'inception_d/concat', residual: 'stage4' };
@@ -12,7 +12,7 @@ describe('evaluation/layers-white-box', () => {
     it(`opens ${arch} at ${expected[arch]} with predictFromFeatures(features(x)) = predict(x), no leak`, () => {
       const model = buildArchitecture(arch, { seed: 3 });
       expect(defaultFeatureLayer(model)).to.equal(expected[arch]);
-      const box = layersWhiteBox(model, layersBlackBox(model));
+      const box = layersWhiteBox(model, tfjsModelBlackBox(model));
       const x = tf.randomUniform([2, 64, 64, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
       const before = tf.memory().numTensors;
       const [direct, split] = tf.tidy(() => [box.predict(x).arraySync(), box.predictFromFeatures(box.features(x)).arraySync()]);
@@ -25,7 +25,7 @@ describe('evaluation/layers-white-box', () => {
 
   it('rejects a layer that does not cut the graph', () => {
     const model = buildArchitecture('residual');
-    expect(() => layersWhiteBox(model, layersBlackBox(model), { featureLayer: 'stage3_block1/conv_a' })).to.throw(/does not cut/);
+    expect(() => layersWhiteBox(model, tfjsModelBlackBox(model), { featureLayer: 'stage3_block1/conv_a' })).to.throw(/does not cut/);
     model.dispose();
   });
 });

@@ -5,7 +5,10 @@
  * activation (a convolution with its batch norm folded in), depthwise
  * convolutions plain and fused, `FusedBatchNormV3` left unfolded, `Pad`,
  * pools, `AddV2`, `Mean`, `_FusedMatMul`, `Reshape`, `Softmax`, `Identity`.
- * Weights are deterministic functions of the builder's seed.
+ * Weights are deterministic functions of the builder's seed; `weightsOf`
+ * reads a node's back, to build a LayersModel twin with the same weights.
+ * A graph may end in several named outputs, a logits head (no `Softmax`), or
+ * take an input that is not an image (`placeholder`).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -38,6 +41,7 @@ export class GraphModelBuilder {
   private readonly nodes: GraphNode[] = [];
   private readonly weights: { name: string; shape: number[]; dtype: 'float32' | 'int32' }[] = [];
   private readonly chunks: Buffer[] = [];
+  private readonly values = new Map<string, Float32Array | Int32Array>();
   private count = 0;
   private drawn = 0;
 
@@ -54,6 +58,7 @@ export class GraphModelBuilder {
     this.nodes.push({ name, op: 'Const', attr: { value: { tensor: { dtype: tfType, tensorShape: { dim: shape.map((size) => ({ size: String(size) })) } } }, dtype: { type: tfType } } });
     this.weights.push({ name, shape, dtype });
     const array = dtype === 'float32' ? Float32Array.from(values) : Int32Array.from(values);
+    this.values.set(name, array);
     this.chunks.push(Buffer.from(array.buffer));
     return name;
   }
@@ -74,11 +79,22 @@ export class GraphModelBuilder {
     return { name, shape };
   }
 
-  /** The model's input, `[-1, h, w, c]`. */
+  /** The model's input, `[-1, h, w, c]` (-1 for a size left open). */
   input(h: number, w: number, c: number): GraphTensor {
-    const name = 'input';
-    this.nodes.push({ name, op: 'Placeholder', attr: { dtype: FLOAT, shape: { shape: { dim: [-1, h, w, c].map((size) => ({ size: String(size) })) } } } });
-    return { name, shape: [-1, h, w, c] };
+    return this.placeholder([-1, h, w, c]);
+  }
+
+  /** A model input of any shape (-1 for a size left open), named `name`. */
+  placeholder(shape: number[], name = 'input'): GraphTensor {
+    this.nodes.push({ name, op: 'Placeholder', attr: { dtype: FLOAT, shape: { shape: { dim: shape.map((size) => ({ size: String(size) })) } } } });
+    return { name, shape };
+  }
+
+  /** The float weights a node reads (a convolution's filter and bias, a dense layer's matrix and bias), in input order. */
+  weightsOf(x: GraphTensor): Float32Array[] {
+    const node = this.nodes.find((n) => n.name === x.name);
+    if (!node) throw new Error(`no node '${x.name}'`);
+    return (node.input ?? []).map((i) => this.values.get(i)).filter((v): v is Float32Array => v instanceof Float32Array);
   }
 
   /** `_FusedConv2D` with `BiasAdd` and an optional activation: a Conv2D whose batch norm the converter folded. */
@@ -182,8 +198,11 @@ export class GraphModelBuilder {
     return { name, shape: x.shape };
   }
 
-  /** Writes model.json and weights.bin into `dir`; returns the path of model.json. */
-  write(dir: string): string {
+  /**
+   * Writes model.json and weights.bin into `dir`; returns the path of model.json.
+   * @param userDefinedMetadata written into model.json as the converter's `--metadata` does (e.g. `{ labels: [...] }`).
+   */
+  write(dir: string, userDefinedMetadata?: Record<string, unknown>): string {
     fs.mkdirSync(dir, { recursive: true });
     const modelJson = {
       format: 'graph-model',
@@ -191,6 +210,7 @@ export class GraphModelBuilder {
       convertedBy: null,
       modelTopology: { node: this.nodes, library: {}, versions: { producer: 1 } },
       weightsManifest: [{ paths: ['weights.bin'], weights: this.weights }],
+      ...(userDefinedMetadata ? { userDefinedMetadata } : {}),
     };
     const file = path.join(dir, 'model.json');
     fs.writeFileSync(file, JSON.stringify(modelJson));

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
+import { CALIBRATED_LAMBDAS, PAPER_LAMBDAS } from '../../lib/objective';
 import { DEFAULT_ITERATIVE_MASK_CONFIG, IterationInfo, iterativeMask } from '../../lib/saliency/iterative-mask';
 import { quadrantImages, quadrantWhiteBox } from '../helpers/quadrant-white-box';
 
@@ -14,6 +15,19 @@ describe('saliency/iterative-mask', () => {
 
   it('documents the defaults', () => {
     expect(DEFAULT_ITERATIVE_MASK_CONFIG).to.include({ iterations: 300, optimizer: 'adam', learningRate: 0.05, momentum: 0.9, initialValue: 0.5, seed: 0 });
+  });
+
+  it('defaults to the calibrated λ, keeps them under a partial objective, and takes the paper\'s printed λ when asked', async () => {
+    expect(DEFAULT_ITERATIVE_MASK_CONFIG.objective.lambdas).to.deep.equal(CALIBRATED_LAMBDAS);
+    // At the start M = 0.5 everywhere, so the area term λ2·AV(M) is λ2 / 2.
+    const startArea = async (options: object) => {
+      let area = NaN;
+      (await iterativeMask(box, images, [0, 0], { iterations: 1, ...options, onIteration: (info) => void (area = info.terms.area[0]) })).dispose();
+      return area;
+    };
+    expect(await startArea({})).to.be.closeTo(CALIBRATED_LAMBDAS.area / 2, 1e-5);
+    expect(await startArea({ objective: { alternative: 'constant' } })).to.be.closeTo(CALIBRATED_LAMBDAS.area / 2, 1e-5);
+    expect(await startArea({ objective: { lambdas: PAPER_LAMBDAS } })).to.be.closeTo(PAPER_LAMBDAS.area / 2, 1e-7);
   });
 
   for (const optimizer of ['adam', 'sgd-momentum'] as const) {
