@@ -20,7 +20,7 @@ import { RiseConfig, rise } from './rise';
  * A saliency method: masks for a batch of images, one class per image.
  *
  * @param blackBox the classifier explained (white-box methods require a `WhiteBox`).
- * @param images `[B, H, W, C]` in [0, 1], `[H, W] = blackBox.inputSize`, `C = blackBox.channels`; not disposed.
+ * @param images `[B, H, W, C]` in [0, 1], `[H, W] = blackBox.inputSize`, C one of the channel counts the black box takes (`acceptedChannels`); not disposed.
  * @param classes B class indices, one per image.
  * @param options the method's keyword options; each missing one takes its documented default.
  * @returns a promise of masks `[B, H, W, 1]` in [0, 1]; the caller disposes them.
