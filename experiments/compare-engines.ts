@@ -10,22 +10,17 @@
  * the side, and the difference is the gradient's, not the engine's.
  *
  * Run: npx ts-node --transpile-only experiments/compare-engines.ts \
- *        --model path/to/model.json --input-size 64,64 --channels 1 --range -1,1
+ *        --model path/to/model.json --preprocessing range:-1,1
  */
 import * as tf from '@tensorflow/tfjs';
 import { EngineName, ENGINE_PREFERENCE, initEngine } from '../lib/engine/backend';
-import { loadTfjsModel, LoadTfjsModelOptions } from '../lib/models/load-tfjs-model';
+import { loadTfjsModel } from '../lib/models/load-tfjs-model';
+import { addModelFlags, ModelFlags, modelOptionsFromFlags } from '../lib/models/model-flags';
 import { classProbability } from '../lib/saliency/inputs';
-import { NumberRule, parseChoice, parseChoiceList, parseNumber, POSITIVE_INTEGER, POSITIVE_NUMBER, program, runMain } from '../lib/cli';
-import { UserError } from '../lib/user-error';
+import { NON_NEGATIVE_INTEGER, parseChoiceList, parseNumber, POSITIVE_INTEGER, POSITIVE_NUMBER, program, runMain } from '../lib/cli';
 import { runMetadata, writeJsonAtomic } from '../lib/results';
 
-interface Options {
-  model: string;
-  inputSize: string;
-  channels: string;
-  range: string;
-  outputs: string;
+interface Options extends ModelFlags {
   batch: string;
   seed: string;
   engines: string;
@@ -47,22 +42,10 @@ function perImage(a: Float32Array, b: Float32Array, images: number): number[] {
   });
 }
 
-/** Two comma-separated numbers obeying `rule`. */
-function pair(value: string, flag: string, rule: NumberRule): [number, number] {
-  const parts = value.split(',');
-  if (parts.length !== 2) throw new UserError(`${flag} must be two comma-separated numbers, got '${value}'`);
-  return [parseNumber(parts[0], flag, rule), parseNumber(parts[1], flag, rule)];
-}
-
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
 async function main(): Promise<void> {
-  const opts = program('Compare a model\'s input gradient on every engine with the cpu backend')
-    .requiredOption('--model <path>', 'model.json (layers or graph model), or its folder')
-    .requiredOption('--input-size <h,w>', 'input size the model takes')
-    .option('--channels <c>', 'input channels', '3')
-    .option('--range <min,max>', 'the input range the model expects ([0, 1] images are mapped onto it)', '0,1')
-    .option('--outputs <kind>', 'probabilities | logits', 'probabilities')
+  const opts = addModelFlags(program('Compare a model\'s input gradient on every engine with the cpu backend'))
     .option('--batch <n>', 'images per gradient', '32')
     .option('--seed <n>', 'seed of the random images', '1')
     .option('--engines <list>', `engines to compare with cpu (default: every one that starts): ${ENGINE_PREFERENCE.join(', ')}`)
@@ -70,23 +53,19 @@ async function main(): Promise<void> {
     .option('--out <file>', 'also write the figures to this JSON file')
     .parse()
     .opts<Options>();
-  const [h, w] = pair(opts.inputSize, '--input-size', POSITIVE_INTEGER);
-  const [min, max] = pair(opts.range, '--range', {});
-  const load: LoadTfjsModelOptions = {
-    inputSize: [h, w], channels: parseNumber(opts.channels, '--channels', POSITIVE_INTEGER),
-    preprocessing: { kind: 'range', min, max }, outputs: parseChoice(opts.outputs, ['probabilities', 'logits'] as const, '--outputs'),
-  };
+  const { location, options: load } = modelOptionsFromFlags(opts);
   const batch = parseNumber(opts.batch, '--batch', POSITIVE_INTEGER);
-  const seed = parseNumber(opts.seed, '--seed', POSITIVE_INTEGER);
+  const seed = parseNumber(opts.seed, '--seed', NON_NEGATIVE_INTEGER);
   const tolerance = parseNumber(opts.tolerance, '--tolerance', POSITIVE_NUMBER);
   const requested = opts.engines ? parseChoiceList(opts.engines, ENGINE_PREFERENCE, '--engines') : ENGINE_PREFERENCE.filter((e) => e !== 'cpu');
   const startedAt = new Date();
 
   /** The gradient of the batch's class probabilities on the current engine, its time, and the classes used. */
   const gradient = async (shift = 0) => {
-    const loaded = await loadTfjsModel(opts.model, load);
+    const loaded = await loadTfjsModel(location, load);
     try {
-      const images = tf.tidy(() => tf.clipByValue(tf.add(tf.randomUniform([batch, h, w, load.channels!], 0, 1, 'float32', seed), shift), 0, 1) as tf.Tensor4D);
+      const { inputSize: [h, w], channels } = loaded.blackBox;
+      const images = tf.tidy(() => tf.clipByValue(tf.add(tf.randomUniform([batch, h, w, channels], 0, 1, 'float32', seed), shift), 0, 1) as tf.Tensor4D);
       const classes = Array.from({ length: batch }, (_, i) => i % loaded.blackBox.classNames.length);
       const run = () => tf.tidy(() => tf.grad((x) => tf.sum(classProbability(loaded.blackBox.predict(x as tf.Tensor4D), classes)))(images));
       tf.dispose(run());
@@ -140,7 +119,7 @@ async function main(): Promise<void> {
       (above.length ? `, ${onKinks} of them on a kink (cpu moves as much when the input moves by 1e-6)` : ''));
   }
   if (opts.out) {
-    writeJsonAtomic(opts.out, { metadata, config: { model: opts.model, ...load, batch, seed, tolerance }, engines: rows });
+    writeJsonAtomic(opts.out, { metadata, config: { model: location, ...load, batch, seed, tolerance }, engines: rows });
     console.log(`wrote ${opts.out}`);
   }
 }
