@@ -21,6 +21,28 @@ export interface FeatureFilterResult {
   gates: tf.Tensor4D;
 }
 
+/** The one-hot matrix of `classes`, `[B, K]` float32. */
+function oneHotRows(classes: readonly number[], numClasses: number): tf.Tensor2D {
+  return tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(classes as number[], 'int32'), numClasses), 'float32') as tf.Tensor2D);
+}
+
+/**
+ * C_s per image, `[B, D]`: the rows of `embeddings` for `classes`, read with
+ * a gather. The one-hot product onehot(s) · C gives exactly these values
+ * (each a row times 1 plus zeros) but costs a [B, K]·[K, D] matrix product,
+ * large for ImageNet's 1000 classes; the gradient is the product's, which
+ * every backend has (the gather's is missing on some).
+ */
+function pickRows(embeddings: tf.Tensor2D, classes: readonly number[]): tf.Tensor2D {
+  const numClasses = embeddings.shape[0];
+  const pick = tf.customGrad((table) => ({
+    value: tf.gather(table as tf.Tensor2D, tf.tensor1d(classes as number[], 'int32')),
+    // As tfjs's BatchMatMul gradient of a · b for b: matMul(a, dy, true, false).
+    gradFunc: (dy) => tf.matMul(oneHotRows(classes, numClasses), dy as tf.Tensor2D, true, false),
+  }));
+  return pick(embeddings) as tf.Tensor2D;
+}
+
 /**
  * @param features X, `[B, h, w, D]`: the coarsest encoder map.
  * @param embeddings C, `[K, D]`: one row per class.
@@ -35,8 +57,7 @@ export function featureFilter(features: tf.Tensor4D, embeddings: tf.Tensor2D, cl
   const numClasses = embeddings.shape[0];
   assertClassIndices(classes, numClasses);
   return tf.tidy(() => {
-    // C_s per image as a one-hot product (differentiable on every backend, unlike gather).
-    const chosen = tf.matMul(tf.oneHot(tf.tensor1d(classes as number[], 'int32'), numClasses), embeddings);
+    const chosen = pickRows(embeddings, classes);
     const gates = tf.sigmoid(tf.sum(tf.mul(features, tf.reshape(chosen, [b, 1, 1, d])), 3, true)) as tf.Tensor4D;
     return { filtered: tf.mul(features, gates) as tf.Tensor4D, gates };
   });

@@ -24,12 +24,28 @@ import { RangeCheckOption, assertClassIndices, assertNumber, assertRange, assert
 import { upsampleMask } from '../evidence';
 import { featureFilter } from './feature-filter';
 import { DEFAULT_MASK_HEAD_EPSILON, maskHead } from './mask-head';
-import { ConvWeights, MakeVariable, UpsamplerBlockWeights, createUpsamplerBlock, upsamplerBlock } from './upsampler-block';
+import { ConvWeights, MakeVariable, Upsampling, UpsamplerBlockWeights, createUpsamplerBlock, upsamplerBlock } from './upsampler-block';
 
 /** One encoder output: its stride (input size / map size) and channel count. */
 export interface EncoderScale {
   stride: number;
   channels: number;
+}
+
+/**
+ * What a saved masker records about its encoder, so that it is reloaded
+ * against the same one: how the encoder was built and which layers or graph
+ * nodes it taps.
+ */
+export interface EncoderRecord {
+  /**
+   * `'own'`: the black box's own layers or graph nodes; `'residual'`: the
+   * kit's residual net; `'features'`: a feature model the user gave (see
+   * lib/encoders/encoder-for.ts). Other strings name encoders built elsewhere.
+   */
+  kind: string;
+  /** The tapped layers or graph nodes, finest first. */
+  taps: readonly string[];
 }
 
 /**
@@ -40,6 +56,8 @@ export interface EncoderScale {
 export interface Encoder {
   /** The maps `encode` returns, finest first, each stride twice the previous. */
   readonly scales: readonly EncoderScale[];
+  /** How it was built, saved with the masker and checked on load; absent for an encoder that does not describe itself (then nothing is checked). */
+  readonly record?: EncoderRecord;
   /**
    * @param images `[B, H, W, C]` in [0, 1].
    * @returns one map per scale, `[B, H/stride, W/stride, channels]`; the caller disposes them.
@@ -57,6 +75,12 @@ export interface MaskerConfig {
   bottleneckDivisor: number;
   /** Residual blocks per upsampler block; default 3 (the paper). */
   residualBlocks: number;
+  /**
+   * How the upsampler blocks double the resolution: `'transposed'` (default,
+   * the committed maskers) or `'sub-pixel'` (the same function, faster on the
+   * kit's engines, other float rounding; see upsampler-block.ts).
+   */
+  upsampling: Upsampling;
   /** Stride of the low-resolution mask; default 4 (the paper's scale 2, ¼ of the input). */
   maskStride: number;
   /** ε of the mask head; default {@link DEFAULT_MASK_HEAD_EPSILON}. */
@@ -70,6 +94,7 @@ export const DEFAULT_MASKER_CONFIG: Readonly<Omit<MaskerConfig, 'numClasses'>> =
   firstUpsamplerChannels: 768,
   bottleneckDivisor: 4,
   residualBlocks: 3,
+  upsampling: 'transposed',
   maskStride: 4,
   maskEpsilon: DEFAULT_MASK_HEAD_EPSILON,
   seed: 0,
@@ -92,7 +117,41 @@ const WEIGHTS = 'masker.weights.bin';
 interface Manifest {
   format: string;
   config: MaskerConfig;
+  /** The encoder the weights were trained on; absent in maskers saved before encoders recorded themselves, and for encoders without a record. */
+  encoder?: EncoderRecord;
   weights: { name: string; shape: number[] }[];
+}
+
+/**
+ * Reads and checks the format of `<dir>/masker.json`.
+ * @throws naming the file when it is missing, not JSON or of another format.
+ */
+function readManifest(dir: string): Manifest {
+  const manifestFile = path.join(dir, MANIFEST);
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Manifest;
+  } catch (err) {
+    throw new Error(`${manifestFile} cannot be read as a masker manifest (${(err as Error).message})`);
+  }
+  if (manifest?.format !== FORMAT) throw new Error(`${manifestFile}: format "${manifest?.format}", expected "${FORMAT}"`);
+  return manifest;
+}
+
+/** "own [conv1_relu, conv2_block3_out]", for messages. */
+function describeRecord(record: EncoderRecord | undefined): string {
+  return record ? `${record.kind} [${record.taps.join(', ')}]` : 'an encoder without a record';
+}
+
+/**
+ * The encoder a saved masker was trained on, as its manifest records it:
+ * build that encoder (lib/encoders/encoder-for.ts) before {@link Masker.restore}.
+ * @param dir a folder written by {@link Masker.save}.
+ * @returns the record, or undefined for a masker saved without one (the kit's committed maskers: the residual encoder).
+ * @throws naming the file when the manifest is missing, not JSON or of another format.
+ */
+export function savedEncoderRecord(dir: string): EncoderRecord | undefined {
+  return readManifest(dir).encoder;
 }
 
 /** Writes a file atomically: a temporary sibling first, then a rename. */
@@ -164,6 +223,24 @@ export class Masker {
   }
 
   /**
+   * Rebuilds a masker saved by {@link save} in `dir` on `encoder`: its
+   * configuration from the manifest, then its weights ({@link load}).
+   * @returns the masker; the caller disposes it (not the encoder).
+   * @throws as {@link load} does, naming the file; when the manifest records
+   *   another encoder than `encoder`'s record, naming both.
+   */
+  static async restore(encoder: Encoder, dir: string): Promise<Masker> {
+    const masker = Masker.create(encoder, readManifest(dir).config);
+    try {
+      await masker.load(dir);
+    } catch (err) {
+      masker.dispose();
+      throw err;
+    }
+    return masker;
+  }
+
+  /**
    * Masks for a batch of images, each for its requested class.
    * @param images `[B, H, W, C]` in [0, 1], H and W divisible by the coarsest stride.
    * @param classes the class s per image, `B` indices in [0, numClasses).
@@ -202,7 +279,7 @@ export class Masker {
       const { filtered, gates } = featureFilter(maps[maps.length - 1], this.embeddings as tf.Tensor2D, classes);
       // 3. Upsampler blocks back to the mask stride.
       let x = filtered;
-      this.blocks.forEach((block, k) => (x = upsamplerBlock(block, x, maps[this.skipIndices[k]])));
+      this.blocks.forEach((block, k) => (x = upsamplerBlock(block, x, maps[this.skipIndices[k]], this.config.upsampling)));
       // 4. Two channels, mask head, upsampling to the input size.
       const channels = tf.fused.conv2d({ x, filter: this.head.kernel as tf.Tensor4D, strides: 1, pad: 'same', bias: this.head.bias });
       const lowResMask = maskHead(channels, this.config.maskEpsilon);
@@ -217,12 +294,14 @@ export class Masker {
 
   /**
    * Saves the weights to `dir` (created if missing) as `masker.json` (format,
-   * config, names and shapes) and `masker.weights.bin` (float32, in manifest
-   * order). Each file is written to a temporary name and renamed.
+   * config, the encoder's record when it has one, names and shapes) and
+   * `masker.weights.bin` (float32, in manifest order). Each file is written
+   * to a temporary name and renamed.
    */
   async save(dir: string): Promise<void> {
     fs.mkdirSync(dir, { recursive: true });
-    const manifest: Manifest = { format: FORMAT, config: { ...this.config }, weights: [] };
+    const { record } = this.encoder;
+    const manifest: Manifest = { format: FORMAT, config: { ...this.config }, ...(record ? { encoder: { kind: record.kind, taps: [...record.taps] } } : {}), weights: [] };
     const parts: Float32Array[] = [];
     for (const [name, variable] of this.weights) {
       manifest.weights.push({ name, shape: variable.shape });
@@ -244,18 +323,18 @@ export class Masker {
    * before assigning any weight.
    * @throws when a file is missing or not what {@link save} writes (malformed
    *   JSON, another format, weight name or shape, or a weights file of
-   *   another length); the message names the file.
+   *   another length); when the manifest records another encoder than this
+   *   masker's (its kind or taps; not checked for a manifest without a
+   *   record); the message names the file.
    */
   async load(dir: string): Promise<void> {
     const manifestFile = path.join(dir, MANIFEST);
     const weightsFile = path.join(dir, WEIGHTS);
-    let manifest: Manifest;
-    try {
-      manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Manifest;
-    } catch (err) {
-      throw new Error(`${manifestFile} cannot be read as a masker manifest (${(err as Error).message})`);
+    const manifest = readManifest(dir);
+    const current = this.encoder.record;
+    if (manifest.encoder && (manifest.encoder.kind !== current?.kind || manifest.encoder.taps.join() !== current.taps.join())) {
+      throw new Error(`${manifestFile}: the masker was trained on encoder ${describeRecord(manifest.encoder)}, but this masker's encoder is ${describeRecord(current)}`);
     }
-    if (manifest?.format !== FORMAT) throw new Error(`${manifestFile}: format "${manifest?.format}", expected "${FORMAT}"`);
     const names = [...this.weights.keys()];
     const saved = (manifest.weights ?? []).map((w) => w.name);
     if (saved.join() !== names.join()) {

@@ -65,7 +65,7 @@ export function imageInput(config: ArchitectureConfig): tf.SymbolicTensor {
  * Closes a net: the logits dense layer, then the softmax output, then the model.
  * @param features `[B, F]` pooled features.
  */
-export function classifierHead(name: ArchitectureName, input: tf.SymbolicTensor, features: tf.SymbolicTensor, logitsLayer: tf.layers.Layer): tf.LayersModel {
+export function classifierHead(name: string, input: tf.SymbolicTensor, features: tf.SymbolicTensor, logitsLayer: tf.layers.Layer): tf.LayersModel {
   const logits = logitsLayer.apply(features) as tf.SymbolicTensor;
   const probabilities = tf.layers.softmax({ name: PROBABILITIES_LAYER }).apply(logits) as tf.SymbolicTensor;
   return tf.model({ name, inputs: input, outputs: probabilities });

@@ -6,10 +6,15 @@
  * final ReLU of each stage's last residual block, strides 4, 8, 16) in one
  * multi-output sub-model that shares the trained weights. Those weights stay
  * frozen: the encoder exposes no variables, and the masker trains only its own.
+ *
+ * It is the LayersModel encoder (lib/encoders/layers-model-encoder.ts) with
+ * those four taps, recorded as kind `'residual'`: it takes grey images (the
+ * channel repeated into RGB) and any size divisible by 16, and explains any
+ * black box (the paper's ResNet-50 features explain AlexNet and GoogLeNet too).
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertRange, assertShape } from '../checks';
-import type { Encoder, EncoderScale } from '../masker/masker';
+import { layersModelEncoder } from '../encoders/layers-model-encoder';
+import type { ModelEncoder } from '../encoders/model-encoder';
 import { RESIDUAL_STAGES } from './residual-net';
 
 /** Options of {@link residualEncoder}. */
@@ -18,8 +23,8 @@ export interface ResidualEncoderOptions {
   checkRange?: boolean;
 }
 
-/** An {@link Encoder} over a trained residual net. */
-export interface ResidualEncoder extends Encoder {
+/** An {@link ModelEncoder} over a trained residual net. */
+export interface ResidualEncoder extends ModelEncoder {
   /** The layers whose outputs are the maps, finest first. */
   readonly tappedLayers: readonly string[];
 }
@@ -31,32 +36,13 @@ export interface ResidualEncoder extends Encoder {
  * @throws when a `stage<k>` layer is missing or its output is not a feature map at the expected stride.
  */
 export function residualEncoder(model: tf.LayersModel, options: ResidualEncoderOptions = {}): ResidualEncoder {
-  const input = model.inputs[0];
-  const [, h, w, c] = input.shape as number[];
-  const outputs = RESIDUAL_STAGES.map((stage) => {
-    let layer: tf.layers.Layer;
-    try {
-      layer = model.getLayer(stage.layer);
-    } catch {
-      throw new Error(`model '${model.name}' has no layer '${stage.layer}': residualEncoder needs a net built by buildResidualNet`);
-    }
-    const output = layer.output as tf.SymbolicTensor;
-    const [batch, oh, ow, channels] = output.shape;
-    if (output.shape.length !== 4 || batch !== null || oh !== h / stage.stride || ow !== w / stage.stride || !(channels! > 0)) {
-      throw new Error(`layer '${stage.layer}' outputs [${output.shape.join(', ')}], expected [batch, ${h / stage.stride}, ${w / stage.stride}, channels]`);
-    }
-    return output;
-  });
-  const tapped = tf.model({ name: `${model.name}-encoder`, inputs: input, outputs });
-  // Channels come from the saved net itself, so nets saved with other stage widths still load.
-  const scales: EncoderScale[] = RESIDUAL_STAGES.map(({ stride }, s) => ({ stride, channels: outputs[s].shape[3] as number }));
-  return {
-    scales,
-    tappedLayers: RESIDUAL_STAGES.map((s) => s.layer),
-    encode(images: tf.Tensor4D): tf.Tensor4D[] {
-      assertShape(images, [null, h, w, c], 'encoder images');
-      if (options.checkRange) assertRange(images, 0, 1, 'encoder images');
-      return tapped.apply(images) as tf.Tensor4D[];
-    },
-  };
+  const tappedLayers = RESIDUAL_STAGES.map((s) => s.layer);
+  const missing = tappedLayers.find((name) => !model.layers.some((l) => l.name === name));
+  if (missing) throw new Error(`model '${model.name}' has no layer '${missing}': residualEncoder needs a net built by buildResidualNet`);
+  const encoder = layersModelEncoder(model, { taps: tappedLayers, checkRange: options.checkRange }, 'residual');
+  const strides = encoder.scales.map((s) => s.stride);
+  if (strides.join() !== RESIDUAL_STAGES.map((s) => s.stride).join()) {
+    throw new Error(`model '${model.name}': layers ${tappedLayers.join(', ')} are at strides ${strides.join(', ')}, expected ${RESIDUAL_STAGES.map((s) => s.stride).join(', ')}`);
+  }
+  return { ...encoder, tappedLayers };
 }

@@ -11,7 +11,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { FASHION_MNIST_CLASSES } from '../data/fashion-mnist';
 import { ensureEngine } from '../engine/backend';
-import { Masker, MaskerConfig } from '../masker/masker';
+import { EncoderRecord, Masker } from '../masker/masker';
 import { residualEncoder } from '../models/encoder';
 import { fileSystemHandler, MODEL_JSON, WEIGHTS_BIN } from '../models/file-io-handler';
 import type { ModelBlackBox } from '../models/model-black-box';
@@ -75,28 +75,32 @@ export async function loadTrainedMasker(blackBoxName: string, maskersDir = MASKE
 }
 
 /**
- * Loads a masker saved by `Masker.save` in `dir`, on the residual encoder of `blackBoxesDir`.
+ * Loads a masker saved by `Masker.save` in `dir`, on the residual encoder of
+ * `blackBoxesDir` (the committed maskers' encoder, recorded or not).
  * @returns the masker; the caller calls `dispose()`.
+ * @throws naming the path when a file is missing; naming the recorded encoder
+ *   when the masker was trained on another one (then build that encoder with
+ *   lib/encoders/encoder-for.ts and call `Masker.restore`).
  */
 export async function loadMaskerFrom(dir: string, blackBoxesDir = BLACK_BOXES_DIR): Promise<LoadedMasker> {
   const manifest = path.join(dir, 'masker.json');
-  const saved = readJson<{ config: MaskerConfig }>(manifest, 'train the masker again with experiments/train-masker.ts');
+  const saved = readJson<{ encoder?: EncoderRecord }>(manifest, 'train the masker again with experiments/train-masker.ts');
   if (!saved) throw new UserError(`no trained masker at ${manifest}: run experiments/train-masker.ts first`);
-  const { config } = saved;
+  if (saved.encoder && saved.encoder.kind !== 'residual') {
+    throw new UserError(`${manifest}: the masker was trained on the ${saved.encoder.kind} encoder [${saved.encoder.taps.join(', ')}], not the kit's residual one: load it with Masker.restore(encoderFor(model, { kind: '${saved.encoder.kind}', ... }), dir)`);
+  }
   const encoderModel = await loadKitBlackBox(ENCODER_BLACK_BOX, blackBoxesDir);
-  const masker = Masker.create(residualEncoder(encoderModel.model), config);
   try {
-    await masker.load(dir);
+    const masker = await Masker.restore(residualEncoder(encoderModel.model), dir);
+    return {
+      masker,
+      dispose: () => {
+        masker.dispose();
+        encoderModel.dispose();
+      },
+    };
   } catch (err) {
-    masker.dispose();
     encoderModel.dispose();
     throw err;
   }
-  return {
-    masker,
-    dispose: () => {
-      masker.dispose();
-      encoderModel.dispose();
-    },
-  };
 }

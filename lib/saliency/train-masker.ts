@@ -29,8 +29,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ensureEngine } from '../engine/backend';
-import { ClutteredFashionMnist } from '../data/cluttered';
-import { loadFashionMnist } from '../data/fashion-mnist';
 import { AlternativeKind } from '../evidence';
 import { Encoder, Masker, MaskerConfig } from '../masker/masker';
 import type { BlackBox } from '../models/black-box';
@@ -38,6 +36,7 @@ import { CALIBRATED_LAMBDAS, ObjectiveLambdas, PAPER_LAMBDAS, saliencyObjective 
 import { Random } from '../random';
 import { cosineLearningRate, ScheduledAdam } from '../models/scheduled-adam';
 import { loadMaskerCheckpoint, saveMaskerCheckpoint } from './masker-checkpoint';
+import { clutteredTrainingData, MaskerTrainingData } from './masker-training-data';
 import { decimalNumber } from '../cli';
 import { UserError } from '../user-error';
 
@@ -120,33 +119,6 @@ export function parseLambdas(spec: string): ObjectiveLambdas {
   return { tv, area, destroy, destroyPower };
 }
 
-/**
- * The training images: stream positions (0, 1, 2, …) to images `[B, H, W, C]`
- * in [0, 1] (disposed by the trainer) and their true classes.
- */
-export type MaskerTrainingData = (positions: readonly number[]) => { images: tf.Tensor4D; labels: ArrayLike<number> };
-
-/** Fashion-MNIST train items kept out of masker training: the black boxes' validation items (the split's last 5,000). */
-const HELD_OUT_TRAIN_ITEMS = 5000;
-
-/**
- * The kit's training stream: Cluttered Fashion-MNIST renders of the first
- * 55,000 train items, in order, each pass with fresh placement and clutter
- * (position p renders item p mod 55,000 as image ⌊p / 55,000⌋·60,000 + item).
- * @param dataSeed seed of the cluttered data set; default 0 (the kit's).
- */
-export function clutteredTrainingData(dataSeed = 0): MaskerTrainingData {
-  const splitItems = loadFashionMnist('train').count;
-  const items = splitItems - HELD_OUT_TRAIN_ITEMS;
-  const passes = 1000;
-  const data = new ClutteredFashionMnist({ split: 'train', seed: dataSeed, length: splitItems * passes });
-  return (positions) => {
-    const indices = positions.map((p) => (Math.floor(p / items) % passes) * splitItems + (p % items));
-    const { images, labels } = data.batch(indices);
-    return { images, labels };
-  };
-}
-
 /** Batch means of one step (plain numbers), and the step's speed. */
 export interface MaskerStepStats {
   /** Steps done, this one included. */
@@ -194,7 +166,11 @@ export interface MaskerCheckpointOptions {
 
 /** Options of {@link trainMasker} besides the configuration. */
 export interface TrainMaskerOptions {
-  /** Training images; default {@link clutteredTrainingData}(0). */
+  /**
+   * Training images of the black box's size (any channels it takes); default
+   * {@link clutteredTrainingData}(0) fitted to its `inputSize` and `channels`
+   * (lib/saliency/masker-training-data.ts).
+   */
   data?: MaskerTrainingData;
   /** Checkpoints; default none. */
   checkpoint?: MaskerCheckpointOptions;
@@ -371,7 +347,7 @@ function trainStep(
  * @param encoder the frozen encoder; its variables are never updated.
  * @param config overrides of {@link DEFAULT_TRAIN_MASKER_CONFIG}.
  * @returns the trained masker and its record; the caller disposes the masker.
- * @throws when the data's images do not fit the black box or a label is out of range.
+ * @throws when the data's images do not fit the black box (naming the shapes) or a label is out of range.
  */
 export async function trainMasker(blackBox: BlackBox, encoder: Encoder, config: Partial<TrainMaskerConfig> = {}, options: TrainMaskerOptions = {}): Promise<TrainMaskerResult> {
   await ensureEngine();
@@ -382,7 +358,7 @@ export async function trainMasker(blackBox: BlackBox, encoder: Encoder, config: 
   const numClasses = blackBox.classNames.length;
   const masker = Masker.create(encoder, { ...cfg.masker, numClasses, seed: cfg.seed });
   const optimizer = new ScheduledAdam(cfg.learningRate);
-  const data = options.data ?? clutteredTrainingData();
+  const data = options.data ?? clutteredTrainingData(0, blackBox);
   const curveEvery = options.curveEvery ?? 10;
   const key = trainingConfigKey(blackBox.name, cfg);
   try {
@@ -405,7 +381,15 @@ export async function trainMasker(blackBox: BlackBox, encoder: Encoder, config: 
     while (step < cfg.steps) {
       const t0 = performance.now();
       const positions = Array.from({ length: cfg.batchSize }, (_, k) => step * cfg.batchSize + k);
-      const { images, labels } = data(positions);
+      const { images, labels } = await data(positions);
+      const [b, h, w] = images.shape;
+      if (images.rank !== 4 || b !== cfg.batchSize || labels.length !== b || h !== blackBox.inputSize[0] || w !== blackBox.inputSize[1]) {
+        images.dispose();
+        throw new Error(
+          `training data for positions ${positions[0]}..${positions[positions.length - 1]} gave images [${images.shape.join(', ')}] and ${labels.length} labels; ` +
+            `black box '${blackBox.name}' needs [${cfg.batchSize}, ${blackBox.inputSize.join(', ')}, C] and ${cfg.batchSize} labels`,
+        );
+      }
       if (cfg.learningRateSchedule === 'cosine') optimizer.setLearningRate(cosineLearningRate(cfg.learningRate, step, cfg.steps));
       let stats: Omit<MaskerStepStats, 'step' | 'stepsPerSecond'>;
       try {
