@@ -18,7 +18,9 @@ import type { Box } from '../data/box';
 import { averageArea } from '../regularisers';
 
 /**
- * Rasterises boxes into regions.
+ * Rasterises boxes into regions: a pixel is inside a box when its centre is
+ * (for integer coordinates, the pixels x0..x1−1 by y0..y1−1; boxes fitted
+ * to an image's size, as VOC boxes are, have fractional ones).
  * @param boxes finite coordinates with x0 ≤ x1 and y0 ≤ y1; an empty box (x0 = x1 or y0 = y1) gives an empty region.
  * @returns `[B, H, W]` row-major, 1 inside box b (x1/y1 exclusive, clipped to the image).
  * @throws naming the box that is not finite or not ordered.
@@ -26,9 +28,12 @@ import { averageArea } from '../regularisers';
 export function boxRegions(boxes: readonly Box[], height: number, width: number): Uint8Array {
   boxes.forEach((box, i) => assertBox(box, `boxRegions: boxes[${i}]`, true));
   const regions = new Uint8Array(boxes.length * height * width);
+  // Pixel k's centre k + 0.5 lies in [a, b) exactly for k = ⌈a − 0.5⌉ … ⌈b − 0.5⌉ − 1.
+  const first = (a: number, size: number) => Math.min(size, Math.max(0, Math.ceil(a - 0.5)));
   boxes.forEach((box, i) => {
-    for (let y = Math.max(0, box.y0); y < Math.min(height, box.y1); y++) {
-      regions.fill(1, i * height * width + y * width + Math.max(0, box.x0), i * height * width + y * width + Math.min(width, box.x1));
+    const [x0, x1] = [first(box.x0, width), first(box.x1, width)];
+    for (let y = first(box.y0, height); y < first(box.y1, height); y++) {
+      if (x1 > x0) regions.fill(1, i * height * width + y * width + x0, i * height * width + y * width + x1);
     }
   });
   return regions;

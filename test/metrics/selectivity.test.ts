@@ -8,6 +8,13 @@ describe('metrics/selectivity', () => {
     expect(Array.from(boxRegions([{ x0: 1, y0: 0, x1: 3, y1: 1 }, { x0: -1, y0: 1, x1: 1, y1: 5 }], 2, 3))).to.deep.equal([0, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0]);
   });
 
+  it('rasterises fractional boxes (VOC boxes fitted to the input) by pixel centres', () => {
+    // Columns whose centre (0.5, 1.5, 2.5, 3.5) lies in [0.6, 2.5): 1; rows in [1.4, 4): 1 and 2 (of 3).
+    expect(Array.from(boxRegions([{ x0: 0.6, y0: 1.4, x1: 2.5, y1: 4 }], 3, 4))).to.deep.equal([0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0]);
+    // A box between two pixel centres covers none.
+    expect(Array.from(boxRegions([{ x0: 0.6, y0: 0, x1: 1.4, y1: 2 }], 2, 2))).to.deep.equal([0, 0, 0, 0]);
+  });
+
   it('measures mask mass on a toy two-item pair', () => {
     // 2×4 image: item A on the left half, item B on the right half.
     const itemA = boxRegions([{ x0: 0, y0: 0, x1: 2, y1: 2 }], 2, 4);
