@@ -14,7 +14,15 @@
  * at a time; a child runs exactly what `--black-box <name>` would, so the
  * results do not depend on `--jobs`.
  *
+ * With `--model` (and the model flags of lib/models/model-flags.ts) and
+ * `--data`, the masker of a user's classifier, trained on the user's images
+ * (lib/saliency/folder-training-data.ts) with the encoder `--encoder` names:
+ * the model's own layers (default), the kit's residual net, or a feature
+ * model (lib/saliency/model-masker.ts). It goes to `<out>/<model name>/` and
+ * `<out>/<model name>.json`, `<out>` by default `results/maskers/models/`.
+ *
  * Run: npx ts-node --transpile-only experiments/train-masker.ts --black-box all --jobs 2
+ *      npx ts-node --transpile-only experiments/train-masker.ts --model my-model/ --data photos/ --steps 2000
  */
 import * as path from 'path';
 import * as cliProgress from 'cli-progress';
@@ -26,12 +34,26 @@ import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
 import { ENCODER_BLACK_BOX, loadKitBlackBox } from '../lib/saliency/masker-assets';
 import { DEFAULT_TRAIN_MASKER_CONFIG, LEARNING_RATE_SCHEDULES, parseLambdas, trainMasker, TrainMaskerConfig } from '../lib/saliency/train-masker';
 import { residualEncoder } from '../lib/models/encoder';
-import { DEFAULT_MASKER_CONFIG } from '../lib/masker/masker';
+import { DEFAULT_MASKER_CONFIG, Encoder } from '../lib/masker/masker';
+import type { ImageChannels } from '../lib/data/image-decode';
+import { BAD_IMAGE_POLICIES, openImageFolder } from '../lib/data/image-folder';
+import type { BlackBox } from '../lib/models/black-box';
+import { loadTfjsModel } from '../lib/models/load-tfjs-model';
+import { addModelFlags, MODEL_DECLARATION_KEYS, ModelFlags, modelOptionsFromFlags } from '../lib/models/model-flags';
+import { modelRecord } from '../lib/models/model-record';
+import { folderTrainingData } from '../lib/saliency/folder-training-data';
+import type { MaskerTrainingData } from '../lib/saliency/masker-training-data';
+import { ENCODER_FORMS, loadEncoder, MODEL_MASKERS_DIR, parseEncoderChoice } from '../lib/saliency/model-masker';
+import { UserError } from '../lib/user-error';
 import {
-  checkOutputPath, FRACTION_BELOW_ONE, NON_NEGATIVE_NUMBER, parseChoice, parseNonNegativeInteger, parseNumber, parsePositiveInteger, POSITIVE_NUMBER, program, runMain,
+  checkOutputPath, FRACTION_BELOW_ONE, NON_NEGATIVE_NUMBER, parseChoice, parseNonNegativeInteger, parseNumber, parsePositiveInteger, POSITIVE_NUMBER, program, rejectGiven, runMain,
 } from '../lib/cli';
+import type { Command } from 'commander';
 
-interface Options {
+interface Options extends Partial<ModelFlags> {
+  data?: string;
+  onBadImage: string;
+  encoder: string;
   blackBox: string;
   jobs: string;
   steps: string;
@@ -56,8 +78,14 @@ interface Options {
 
 const D = DEFAULT_TRAIN_MASKER_CONFIG;
 
-function parseArgs(): Options {
-  return program('Train the real-time masking model for the kit\'s black boxes')
+/** The flags, and the parsed command (which tells a value given on the command line from a default). */
+function parseArgs(): { opts: Options; command: Command } {
+  const command = program('Train the real-time masking model for the kit\'s black boxes, or with --model and --data for your own classifier on your own images');
+  addModelFlags(command, false);
+  command
+    .option('--data <path>', 'with --model: the images to train on, a folder (class sub-folders, a labels.csv, or images directly in it: their class is the model\'s top class), an image or a glob pattern')
+    .option('--on-bad-image <policy>', `with --model: an image the decoder rejects: ${BAD_IMAGE_POLICIES.join(' | ')} (skip decodes every image once first to find them)`, 'fail')
+    .option('--encoder <encoder>', `with --model: ${ENCODER_FORMS}`, 'own')
     .option('--black-box <name>', `${ARCHITECTURE_NAMES.join(' | ')} | all`, 'all')
     .option('--jobs <n>', 'with --black-box all: maskers trained in parallel processes', '1')
     .option('--steps <n>', 'optimisation steps', String(D.steps))
@@ -74,13 +102,13 @@ function parseArgs(): Options {
       String(D.masker.firstUpsamplerChannels ?? DEFAULT_MASKER_CONFIG.firstUpsamplerChannels))
     .option('--residual-blocks <n>', 'residual bottleneck blocks per upsampler block', String(D.masker.residualBlocks ?? DEFAULT_MASKER_CONFIG.residualBlocks))
     .option('--mask-stride <n>', 'stride of the low-resolution mask (an encoder scale: 2, 4, 8 or 16)', String(D.masker.maskStride ?? DEFAULT_MASKER_CONFIG.maskStride))
-    .option('--out <dir>', 'output folder', path.join(RESULTS_DIR, 'maskers'))
-    .option('--checkpoints <dir>', 'checkpoint folder (sub-folder masker-<bb>)', path.join(RESULTS_DIR, 'checkpoints'))
+    .option('--out <dir>', `output folder (with --model: default ${path.relative(process.cwd(), MODEL_MASKERS_DIR)})`, path.join(RESULTS_DIR, 'maskers'))
+    .option('--checkpoints <dir>', 'checkpoint folder (sub-folder masker-<bb>, or masker-<model name>)', path.join(RESULTS_DIR, 'checkpoints'))
     .option('--checkpoint-steps <n>', 'checkpoint after every step whose number (counted from the start of training, resumed runs included) is a multiple of n', '100')
     .option('--checkpoint-seconds <s>', 'also checkpoint when this many seconds have passed since the last one', '120')
     .option('--fresh', 'ignore existing checkpoints and start over')
-    .parse()
-    .opts<Options>();
+    .parse();
+  return { opts: command.opts<Options>(), command };
 }
 
 /** The encoder scales a low-resolution mask can have. */
@@ -129,12 +157,23 @@ async function runAll(jobs: number): Promise<void> {
   assertAllSucceeded(await runInParallel(runs, jobs));
 }
 
-async function trainOne(name: string, opts: Options, config: TrainMaskerConfig, timing: ReturnType<typeof checkpointTiming>): Promise<void> {
-  const startedAt = new Date();
-  await initEngine();
+/** What one training run explains and trains on, besides the flags. */
+interface TrainingRun {
+  name: string;
+  blackBox: BlackBox;
+  encoder: Encoder;
+  /** The encoder as the record names it. */
+  encoderRecord: unknown;
+  /** Training images; default the kit's Cluttered Fashion-MNIST stream. */
+  data?: MaskerTrainingData;
+  /** Further fields of the record (the user's model and images). */
+  record?: object;
+}
+
+/** Trains one masker with a progress bar and writes `<out>/<name>/` and `<out>/<name>.json`. */
+async function train(run: TrainingRun, out: string, opts: Options, config: TrainMaskerConfig, timing: ReturnType<typeof checkpointTiming>, startedAt: Date): Promise<void> {
+  const { name } = run;
   const checkpoint = { dir: path.join(opts.checkpoints, `masker-${name}`), ...timing, fresh: opts.fresh };
-  const explained = await loadKitBlackBox(name);
-  const encoderNet = name === ENCODER_BLACK_BOX ? explained : await loadKitBlackBox(ENCODER_BLACK_BOX);
   const log = (line: string) => console.log(`${name.padEnd(9)} ${line}`);
   const bar = new cliProgress.SingleBar(
     {
@@ -146,7 +185,8 @@ async function trainOne(name: string, opts: Options, config: TrainMaskerConfig, 
     cliProgress.Presets.shades_classic,
   );
   bar.start(config.steps, 0, { loss: '-', area: '-', fake: '-', p: '-', sps: '-' });
-  const result = await trainMasker(explained.blackBox, residualEncoder(encoderNet.model), config, {
+  const result = await trainMasker(run.blackBox, run.encoder, config, {
+    data: run.data,
     checkpoint,
     onResume: (step) => {
       bar.update(step);
@@ -165,12 +205,13 @@ async function trainOne(name: string, opts: Options, config: TrainMaskerConfig, 
     },
   });
   bar.stop();
-  const dir = path.join(opts.out, name);
+  const dir = path.join(out, name);
   await result.masker.save(dir);
   const last = result.curve[result.curve.length - 1];
-  writeJsonAtomic(path.join(opts.out, `${name}.json`), {
+  writeJsonAtomic(path.join(out, `${name}.json`), {
     blackBox: name,
-    encoder: `${ENCODER_BLACK_BOX} (trained black box, frozen)`,
+    encoder: run.encoderRecord,
+    ...run.record,
     masker: path.relative(process.cwd(), dir),
     maskerConfig: result.masker.config,
     maskerParams: result.masker.trainableVariables().reduce((n, v) => n + v.size, 0),
@@ -187,18 +228,62 @@ async function trainOne(name: string, opts: Options, config: TrainMaskerConfig, 
   });
   log(`loss ${last.loss.toFixed(3)}, area ${last.realArea.toFixed(3)} (fake ${last.fakeArea?.toFixed(3) ?? '-'}), ${(result.trainSeconds / 60).toFixed(1)} min → ${dir}`);
   result.masker.dispose();
-  explained.dispose();
-  if (encoderNet !== explained) encoderNet.dispose();
+}
+
+/** The masker of one of the kit's black boxes, on the residual encoder and the Cluttered Fashion-MNIST stream. */
+async function trainOne(name: string, opts: Options, config: TrainMaskerConfig, timing: ReturnType<typeof checkpointTiming>): Promise<void> {
+  const startedAt = new Date();
+  await initEngine();
+  const explained = await loadKitBlackBox(name);
+  const encoderNet = name === ENCODER_BLACK_BOX ? explained : await loadKitBlackBox(ENCODER_BLACK_BOX);
+  try {
+    const run = { name, blackBox: explained.blackBox, encoder: residualEncoder(encoderNet.model), encoderRecord: `${ENCODER_BLACK_BOX} (trained black box, frozen)` };
+    await train(run, opts.out, opts, config, timing, startedAt);
+  } finally {
+    explained.dispose();
+    if (encoderNet !== explained) encoderNet.dispose();
+  }
+}
+
+/** The masker of the user's model (`--model`), on the encoder `--encoder` names and the images of `--data`. */
+async function trainForModel(opts: Options, command: Command, config: TrainMaskerConfig, timing: ReturnType<typeof checkpointTiming>): Promise<void> {
+  const startedAt = new Date();
+  rejectGiven(command, ['blackBox', 'jobs'], "applies to the kit's black boxes, not to --model");
+  if (opts.data === undefined) throw new UserError('--model needs --data: the images to train its masker on (a folder, an image or a glob pattern)');
+  const { location, options } = modelOptionsFromFlags(opts as ModelFlags);
+  const encoderChoice = parseEncoderChoice(opts.encoder);
+  const onBadImage = parseChoice(opts.onBadImage, BAD_IMAGE_POLICIES, '--on-bad-image');
+  await initEngine();
+  const loaded = await loadTfjsModel(location, options);
+  try {
+    const { blackBox } = loaded;
+    const folder = await openImageFolder({ root: opts.data, inputSize: blackBox.inputSize, channels: blackBox.channels as ImageChannels, classNames: blackBox.classNames, onBadImage });
+    const training = await folderTrainingData(folder, blackBox, config.seed);
+    training.skipped.forEach((s) => console.log(`skipped ${s.file}: ${s.reason}`));
+    const encoder = await loadEncoder(loaded, encoderChoice);
+    try {
+      const out = command.getOptionValueSource('out') === 'cli' ? opts.out : MODEL_MASKERS_DIR;
+      const data = { input: opts.data, layout: folder.layout, images: training.images, skipped: training.skipped, warnings: folder.warnings };
+      const run = { name: blackBox.name, blackBox, encoder: encoder.encoder, encoderRecord: encoder.description, data: training.data, record: { model: modelRecord(loaded), data } };
+      await train(run, out, opts, config, timing, startedAt);
+    } finally {
+      encoder.dispose();
+    }
+  } finally {
+    loaded.dispose();
+  }
 }
 
 async function main(): Promise<void> {
-  const opts = parseArgs();
-  const blackBox = parseChoice(opts.blackBox, [...ARCHITECTURE_NAMES, 'all'], '--black-box');
+  const { opts, command } = parseArgs();
   // Every flag is checked here, so a bad one stops `--black-box all` before it starts any child.
   const config = configFromOptions(opts);
   const timing = checkpointTiming(opts);
   checkOutputPath(opts.out, '--out', 'folder');
   checkOutputPath(opts.checkpoints, '--checkpoints', 'folder');
+  if (opts.model !== undefined) return trainForModel(opts, command, config, timing);
+  rejectGiven(command, [...MODEL_DECLARATION_KEYS, 'data', 'onBadImage', 'encoder'], 'applies only with --model');
+  const blackBox = parseChoice(opts.blackBox, [...ARCHITECTURE_NAMES, 'all'], '--black-box');
   if (blackBox === 'all') return runAll(parsePositiveInteger(opts.jobs, '--jobs'));
   await trainOne(blackBox, opts, config, timing);
 }

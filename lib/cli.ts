@@ -177,6 +177,21 @@ export function checkOutputPath(value: string, flag: string, kind: 'file' | 'fol
   }
 }
 
+/** The flag of a commander option key: `inputSize` → `--input-size`. */
+export function flagOf(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/**
+ * Stops a command when a flag that does not apply was given: throws a
+ * {@link UserError} `<flag> <why>` for the first of `keys` (option keys) set
+ * on the command line of the parsed `command` (defaults do not count).
+ */
+export function rejectGiven(command: Command, keys: readonly string[], why: string): void {
+  const given = keys.find((key) => command.getOptionValueSource(key) === 'cli');
+  if (given !== undefined) throw new UserError(`${flagOf(given)} ${why}`);
+}
+
 /**
  * Runs a command's `main` and turns a failure into one line on stderr,
  * `error: <message>`, and an exit code: {@link USER_ERROR_EXIT_CODE} for a

@@ -91,6 +91,24 @@ export { residualEncoder } from './models/encoder';
 export { DEFAULT_TRAIN_MASKER_CONFIG, parseLambdas, trainMasker } from './saliency/train-masker';
 export type { TrainMaskerConfig, TrainMaskerOptions, TrainMaskerResult } from './saliency/train-masker';
 
+// Explaining a user's model on the user's images (what `explain`, and `--model` in the other commands, run).
+export { DEFAULT_MODEL_METHODS, methodsForModel } from './evaluation/model-methods';
+export type { ModelMethod, ModelMethods, ModelMethodsConfig } from './evaluation/model-methods';
+export { chooseClasses, parseClassChoice } from './explain/class-choice';
+export type { ClassChoice } from './explain/class-choice';
+export { explainImage } from './explain/explain-image';
+export type { ClassExplanation, ImageExplanation, MaskScores } from './explain/explain-image';
+export { explanationSheet } from './explain/explanation-sheet';
+export { contactSheetPng, writeContactSheet } from './plot/contact-sheet';
+export type { ContactSheet, ContactSheetConfig } from './plot/contact-sheet';
+export { evaluateFolderPair, planFolderPair } from './evaluation/folder-evaluation';
+export type { FolderEvaluationConfig, FolderPlan, FolderScores } from './evaluation/folder-evaluation';
+export { folderTrainingData } from './saliency/folder-training-data';
+export { loadEncoder, loadModelMasker, parseEncoderChoice } from './saliency/model-masker';
+export type { EncoderChoice, LoadedEncoder } from './saliency/model-masker';
+export { readTfjsModel } from './models/load-tfjs-model';
+export { modelFingerprint } from './models/model-fingerprint';
+
 // Evidence removal Φ, the objective and its regularisers.
 export { ALTERNATIVE_KINDS, alternativeImages, removeEvidence, upsampleMask } from './evidence';
 export type { AlternativeConfig, AlternativeKind } from './evidence';

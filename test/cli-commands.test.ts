@@ -4,26 +4,14 @@
  * The invocations run as child processes, all at once, before the checks.
  */
 import { expect } from 'chai';
-import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { runCommand } from './helpers/run-command';
 
 interface Outcome {
   status: number | null;
   stderr: string;
-}
-
-const ROOT = path.resolve(__dirname, '..');
-
-/** Runs `experiments/<command>.ts` with `args` under ts-node; resolves with its exit code and stderr. */
-function runCommand(command: string, args: string[]): Promise<Outcome> {
-  const script = path.join(ROOT, 'experiments', `${command}.ts`);
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['-r', 'ts-node/register/transpile-only', script, ...args], { cwd: ROOT }, (err, _stdout, stderr) => {
-      resolve({ status: err ? (err as { code?: number }).code ?? null : 0, stderr });
-    });
-  });
 }
 
 describe('cli: commands stopped by user errors', function () {
@@ -36,12 +24,12 @@ describe('cli: commands stopped by user errors', function () {
     const corrupt = path.join(dir, 'corrupt');
     fs.mkdirSync(corrupt);
     fs.writeFileSync(path.join(corrupt, 'gradient__plain.json'), '{"method": "gradient", "scores": {"localisation"');
-    const [zeroJobs, unknownFlag, missingDir, truncatedResult] = await Promise.all([
+    const [zeroJobs, unknownFlag, missingDir, truncatedResult] = (await Promise.all([
       runCommand('evaluate', ['--jobs', '0']),
       runCommand('evaluate', ['--job', '2']),
       runCommand('make-table', ['--dir', path.join(dir, 'missing')]),
       runCommand('make-table', ['--dir', corrupt]),
-    ]);
+    ])).map(({ status, stderr }) => ({ status, stderr }));
     outcomes = { zeroJobs, unknownFlag, missingDir, truncatedResult };
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));

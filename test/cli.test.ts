@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
-  checkOutputPath, decimalNumber, FRACTION, FRACTION_BELOW_ONE, NON_NEGATIVE_INTEGER, NON_NEGATIVE_NUMBER, parseChoice, parseChoiceList, parseFile, parseFolder,
-  parseNonNegativeInteger, parseNumber, parseNumberList, parsePositiveInteger, POSITIVE_NUMBER,
+  checkOutputPath, decimalNumber, flagOf, FRACTION, FRACTION_BELOW_ONE, NON_NEGATIVE_INTEGER, NON_NEGATIVE_NUMBER, parseChoice, parseChoiceList, parseFile, parseFolder,
+  parseNonNegativeInteger, parseNumber, parseNumberList, parsePositiveInteger, POSITIVE_NUMBER, program, rejectGiven,
 } from '../lib/cli';
 import { UserError } from '../lib/user-error';
 
@@ -79,5 +79,13 @@ describe('cli', () => {
     expect(() => checkOutputPath(file, '--out', 'folder')).to.throw(UserError, `--out must be a folder to write to (made when missing), got '${file}': it is a file`);
     expect(() => checkOutputPath(dir, '--out', 'file')).to.throw(`--out must be a file to write to (made when missing), got '${dir}': it is a folder`);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('rejectGiven names the first flag given on the command line that does not apply, not one left at its default', () => {
+    expect(flagOf('inputSize')).to.equal('--input-size');
+    const parse = (args: string[]) => program('test').option('--black-box <name>', 'a black box', 'all').option('--data <path>', 'images').parse(args, { from: 'user' });
+    expect(() => rejectGiven(parse([]), ['blackBox', 'data'], 'does not apply')).to.not.throw();
+    expect(() => rejectGiven(parse(['--data', 'x']), ['blackBox', 'data'], 'does not apply with --model')).to.throw(UserError, '--data does not apply with --model');
+    expect(() => rejectGiven(parse(['--black-box', 'all']), ['blackBox'], 'does not apply')).to.throw(UserError, '--black-box does not apply');
   });
 });

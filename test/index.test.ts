@@ -24,7 +24,8 @@ describe('lib/index.ts', () => {
     const kit = require('../lib/index') as typeof import('../lib/index');
     for (const name of ['loadTfjsModel', 'tfjsModelBlackBox', 'modelWhiteBox', 'gradientSaliency', 'gradCam', 'occlusion', 'rise', 'iterativeMask', 'maskerSaliency',
       'trainMasker', 'Masker', 'removeEvidence', 'saliencyObjective', 'totalVariation', 'cropMetric', 'localise', 'ClutteredFashionMnist', 'openImageFolder',
-      'imageGridFigure', 'showFigure', 'initEngine', 'ensureEngine', 'addModelFlags', 'modelOptionsFromFlags', 'readModelCard', 'UserError'] as const) {
+      'imageGridFigure', 'showFigure', 'initEngine', 'ensureEngine', 'addModelFlags', 'modelOptionsFromFlags', 'readModelCard', 'UserError',
+      'methodsForModel', 'explainImage', 'explanationSheet', 'writeContactSheet', 'evaluateFolderPair', 'folderTrainingData', 'loadModelMasker'] as const) {
       expect(kit[name], name).to.be.a('function');
     }
     expect(kit.PAPER_LAMBDAS.area).to.equal(1e-3);

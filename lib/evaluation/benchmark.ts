@@ -67,11 +67,11 @@ export interface PairOutcome {
 }
 
 /**
- * True when `file` holds a finished result with the plan's config hash.
+ * True when `file` holds a finished result with the plan's config hash (a pair's, or any plan's with one).
  * @throws naming the file and the remedy when it is not valid JSON (results
  *   are written atomically, so such a file was damaged after it was written).
  */
-export function isFinished(file: string, plan: PairPlan): boolean {
+export function isFinished(file: string, plan: Pick<PairPlan, 'configHash'>): boolean {
   return readJson<Partial<PairResultFile>>(file, 'delete it to run it again, or re-run with --force to redo them all')?.configHash === plan.configHash;
 }
 

@@ -5,7 +5,7 @@
  * image counts that pair really uses, and a hash of everything that decides
  * its numbers, so a finished results file can be recognised and skipped.
  */
-import { createHash } from 'crypto';
+import { configHash } from '../config-hash';
 import { DEFAULT_ALPHA_GRID } from '../metrics/localisation';
 import { DEFAULT_TRAIN_BLACK_BOX_CONFIG } from '../models/train-black-box';
 import { EvaluatedMethodName, MethodOptions } from './evaluated-methods';
@@ -107,16 +107,6 @@ export function resolveEvaluationConfig(config: Partial<EvaluationConfig> = {}):
   return cfg;
 }
 
-/** Stable JSON: object keys sorted, so equal plans hash equally whatever the key order. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 /** The plan of one pair under a resolved configuration. */
 export function planPair(method: EvaluatedMethodName, blackBox: string, blackBoxFingerprint: string, config: EvaluationConfig): PairPlan {
   const cap = (n: number) => Math.min(n, config.imageLimits[method] ?? n);
@@ -133,5 +123,5 @@ export function planPair(method: EvaluatedMethodName, blackBox: string, blackBox
     heldOutTrainItems: config.heldOutTrainItems,
     protocolVersion: EVALUATION_PROTOCOL_VERSION,
   };
-  return { ...fields, configHash: createHash('sha256').update(stableJson(fields)).digest('hex').slice(0, 16) };
+  return { ...fields, configHash: configHash(fields) };
 }

@@ -24,7 +24,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ClutteredBatch, ClutteredFashionMnist } from '../data/cluttered';
 import { cropMetric } from '../metrics/crop-metric';
 import { localise, tuneAlpha, TuneAlphaResult } from '../metrics/localisation';
-import { salientRegion } from '../metrics/salient-region';
+import { salientRegionMasks } from '../metrics/salient-region';
 import { segmentationIoU } from '../metrics/segmentation';
 import { boxRegions, classSelectivity, meanMaskArea } from '../metrics/selectivity';
 import { Summary, summarise } from '../metrics/summary';
@@ -101,19 +101,6 @@ export interface PairEvaluation {
 /** The first `count` entries of a seeded permutation of `pool` indices, offset by `start`. */
 function pickIndices(count: number, start: number, pool: number, rng: Random): number[] {
   return Array.from(rng.permutation(pool).subarray(0, count), (i) => start + i);
-}
-
-/**
- * The salient regions as 0/1 masks.
- * @param maps `[B, H, W, 1]` (not disposed).
- * @returns `[B, H, W, 1]`; the caller disposes it.
- */
-function regionMasks(maps: tf.Tensor4D, alpha: number): tf.Tensor4D {
-  const [b, h, w] = maps.shape;
-  const values = maps.dataSync();
-  const out = new Float32Array(b * h * w);
-  for (let i = 0; i < b; i++) out.set(salientRegion(values.subarray(i * h * w, (i + 1) * h * w), h, w, { alpha }), i * h * w);
-  return tf.tensor4d(out, [b, h, w, 1]);
 }
 
 const mean = (values: readonly number[]) => values.reduce((s, v) => s + v, 0) / values.length;
@@ -214,7 +201,7 @@ export async function evaluatePair(
       acc.iou.push(...located.iou);
       acc.segmentation.push(...segmentationIoU(masks, batch.silhouettes, { alpha }));
       acc.area.push(...meanMaskArea(masks));
-      const regions = regionMasks(masks, alpha);
+      const regions = salientRegionMasks(masks, { alpha });
       try {
         const crop = cropMetric(blackBox, batch.images, regions, classes);
         acc.score.push(...crop.score);

@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Box } from '../data/box';
 import { boxRegions } from '../metrics/selectivity';
+import type { BlackBox } from '../models/black-box';
 import { SALIENCY_METHOD_NAMES, SALIENCY_METHODS, SaliencyMethod, SaliencyMethodName, SaliencyMethodOptions } from '../saliency/method';
 import type { WhiteBox } from '../saliency/white-box';
 
@@ -76,9 +77,10 @@ export interface MaskRequest {
 
 /**
  * Masks of one method for one batch.
+ * @param blackBox the black box explained; a {@link WhiteBox} for Grad-CAM.
  * @returns `[B, H, W, 1]` in [0, 1]; the caller disposes it.
  */
-export async function methodMasks(name: EvaluatedMethodName, blackBox: WhiteBox, request: MaskRequest, options: MethodOptions = {}): Promise<tf.Tensor4D> {
+export async function methodMasks(name: EvaluatedMethodName, blackBox: BlackBox | WhiteBox, request: MaskRequest, options: MethodOptions = {}): Promise<tf.Tensor4D> {
   const [b, h, w] = request.images.shape;
   if (name === GROUND_TRUTH_BOX) {
     const empty: Box = { x0: 0, y0: 0, x1: 0, y1: 0 };

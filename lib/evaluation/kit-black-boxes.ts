@@ -13,6 +13,7 @@ import { FASHION_MNIST_CLASSES } from '../data/fashion-mnist';
 import { ArchitectureConfig, ArchitectureName } from '../models/architecture';
 import { buildArchitecture } from '../models/architectures';
 import { MODEL_JSON, WEIGHTS_BIN } from '../models/file-io-handler';
+import { hashFiles, hashFolder } from '../models/model-fingerprint';
 import { tfjsModelBlackBox } from '../models/tfjs-model-black-box';
 import { BLACK_BOXES_DIR, loadKitBlackBox, loadTrainedMasker, MASKERS_DIR } from '../saliency/masker-assets';
 import type { WhiteBox } from '../saliency/white-box';
@@ -42,13 +43,6 @@ export interface EvaluationBlackBox {
 export function pairFingerprint(bb: EvaluationBlackBox, method: EvaluatedMethodName): string {
   const own = bb.methodFingerprints[method];
   return own === undefined ? bb.fingerprint : `${bb.fingerprint}+${own}`;
-}
-
-/** SHA-256 (16 hex digits) of the files, in order. */
-function hashFiles(files: readonly string[]): string {
-  const hash = createHash('sha256');
-  files.forEach((f) => hash.update(fs.readFileSync(f)));
-  return hash.digest('hex').slice(0, 16);
 }
 
 /**
@@ -91,11 +85,10 @@ export async function attachTrainedMasker(bb: EvaluationBlackBox, maskersDir: st
   const dir = path.join(maskersDir, bb.name);
   const manifest = path.join(dir, 'masker.json');
   if (!fs.existsSync(manifest)) throw new UserError(`masker of '${bb.name}': ${path.relative(process.cwd(), manifest)} is missing; make it with: ${trainMaskerCommand(bb.name)}`);
-  const files = fs.readdirSync(dir).sort().map((f) => path.join(dir, f)).filter((f) => fs.statSync(f).isFile());
   const loaded = await loadTrainedMasker(bb.name, maskersDir, blackBoxesDir);
   const dispose = bb.dispose;
   bb.runtimeOptions = { ...bb.runtimeOptions, masker: { masker: loaded.masker } };
-  bb.methodFingerprints = { ...bb.methodFingerprints, masker: hashFiles(files) };
+  bb.methodFingerprints = { ...bb.methodFingerprints, masker: hashFolder(dir) };
   bb.dispose = () => {
     loaded.dispose();
     dispose();

@@ -7,7 +7,8 @@
  * largest 8-connected component of those pixels is kept (as CAM's protocol
  * does), which ignores stray specks far from the object.
  */
-import { assertNumber } from '../checks';
+import * as tf from '@tensorflow/tfjs';
+import { assertNumber, assertShape } from '../checks';
 
 /** Which thresholded pixels form the region: `'all'` of them (default) or the `'largest-component'` (8-connected). */
 export type RegionRule = 'all' | 'largest-component';
@@ -80,4 +81,20 @@ export function salientRegion(map: ArrayLike<number>, height: number, width: num
   const threshold = (alpha * sum) / map.length;
   const above = Uint8Array.from({ length: map.length }, (_, i) => (map[i] > threshold ? 1 : 0));
   return region === 'largest-component' ? largestComponent(above, height, width) : above;
+}
+
+/**
+ * The salient regions of a batch of maps as 0/1 masks (the region the crop
+ * metric crops and the localisation box encloses).
+ * @param maps `[B, H, W, 1]`, finite values (not disposed; read once).
+ * @returns `[B, H, W, 1]` of 0 and 1; the caller disposes it.
+ * @throws as {@link salientRegion} does, and on maps of another shape.
+ */
+export function salientRegionMasks(maps: tf.Tensor4D, config: Partial<SalientRegionConfig> = {}): tf.Tensor4D {
+  assertShape(maps, [null, null, null, 1], 'salientRegionMasks: maps');
+  const [b, h, w] = maps.shape;
+  const values = maps.dataSync();
+  const out = new Float32Array(b * h * w);
+  for (let i = 0; i < b; i++) out.set(salientRegion(values.subarray(i * h * w, (i + 1) * h * w), h, w, config), i * h * w);
+  return tf.tensor4d(out, [b, h, w, 1]);
 }

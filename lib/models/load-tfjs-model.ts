@@ -70,6 +70,35 @@ function cardAt(location: string): ReturnType<typeof readModelCard> {
   return fs.existsSync(file) && fs.statSync(file).isFile() ? readModelCard(file) : undefined;
 }
 
+/** A TF.js model read from its files, before the kit describes it. */
+export interface ReadTfjsModel {
+  model: tf.LayersModel | tf.GraphModel;
+  format: 'layers' | 'graph';
+  /** The model.json path, or the URL. */
+  where: string;
+}
+
+/**
+ * Reads a TF.js model — LayersModel or GraphModel — from a folder, a
+ * model.json path, `file://…` or `http(s)://…` (not a model card), as it is:
+ * for a model that is not a classifier, such as a masker's feature model.
+ * @param format default `'auto'`: from model.json's `format` field or topology.
+ * @returns the model; the caller disposes it.
+ * @throws a {@link UserError} naming the path when a file is missing or the format cannot be told.
+ */
+export async function readTfjsModel(location: string, format: ModelFormat = 'auto'): Promise<ReadTfjsModel> {
+  await ensureEngine();
+  const where = isHttp(location) ? location : resolveModelJsonPath(location);
+  // Read the artifacts once (file or http), then build the model from memory.
+  const handler = isHttp(location) ? tf.io.http(location) : fileSystemHandler(location);
+  const artifacts = await handler.load!();
+  const read = format === 'auto' ? detectFormat(artifacts, where) : format;
+  if (read !== 'layers' && read !== 'graph') throw new UserError(`format must be 'layers', 'graph' or 'auto', got '${String(read)}'`);
+  const memory = tf.io.fromMemory(artifacts);
+  const model = read === 'layers' ? await tf.loadLayersModel(memory) : await tf.loadGraphModel(memory);
+  return { model, format: read, where };
+}
+
 /**
  * Loads a TF.js model as a black box.
  * @param location folder holding `model.json`, a `model.json` path, `file://…`,
@@ -85,15 +114,9 @@ export async function loadTfjsModel(location: string, options: LoadTfjsModelOpti
   const card = cardAt(location);
   const declared: LoadTfjsModelOptions = { ...card?.options, ...options };
   const modelLocation = card?.model ?? location;
-  const where = isHttp(modelLocation) ? modelLocation : resolveModelJsonPath(modelLocation);
 
-  // 1. Read the artifacts once (file or http), then build the model from memory.
-  const handler = isHttp(modelLocation) ? tf.io.http(modelLocation) : fileSystemHandler(modelLocation);
-  const artifacts = await handler.load!();
-  const format = declared.format === undefined || declared.format === 'auto' ? detectFormat(artifacts, where) : declared.format;
-  if (format !== 'layers' && format !== 'graph') throw new UserError(`format must be 'layers', 'graph' or 'auto', got '${String(format)}'`);
-  const memory = tf.io.fromMemory(artifacts);
-  const model = format === 'layers' ? await tf.loadLayersModel(memory) : await tf.loadGraphModel(memory);
+  // 1. The model from its files.
+  const { model, format, where } = await readTfjsModel(modelLocation, declared.format);
 
   // 2. The model as the kit reads it.
   try {

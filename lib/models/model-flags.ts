@@ -8,7 +8,7 @@
  * their values into {@link loadTfjsModel}'s arguments.
  */
 import type { Command } from 'commander';
-import { NumberRule, parseChoice, parseFile, parseNumber, parseNumberTuple, POSITIVE_INTEGER, POSITIVE_NUMBER } from '../cli';
+import { flagOf, NumberRule, parseChoice, parseFile, parseNumber, parseNumberTuple, POSITIVE_INTEGER, POSITIVE_NUMBER } from '../cli';
 import { UserError } from '../user-error';
 import { InputPreprocessing, preprocessingFromJson } from './input-preprocessing';
 import type { LoadTfjsModelOptions, ModelFormat } from './load-tfjs-model';
@@ -25,6 +25,9 @@ export interface ModelFlags {
   labels?: string;
   format?: string;
 }
+
+/** The keys of the declarations beside `--model`, for commands that refuse them without it. */
+export const MODEL_DECLARATION_KEYS: readonly (keyof ModelFlags)[] = ['inputSize', 'channels', 'preprocessing', 'output', 'outputs', 'labels', 'format'];
 
 /** What {@link loadTfjsModel} takes: `loadTfjsModel(location, options)`. */
 export interface ModelLoadArguments {
@@ -50,6 +53,15 @@ export function addModelFlags(command: Command, modelRequired = true): Command {
     .option('--outputs <kind>', `what the output holds: ${DECLARED_OUTPUTS.join(' | ')} (default auto: read from the output)`)
     .option('--labels <file>', 'class names: one per line, a JSON array, or a JSON object from index to name (default: the model\'s metadata)')
     .option('--format <format>', `${FORMATS.join(' | ')} (default auto: from model.json)`);
+}
+
+/**
+ * The command-line arguments that give `flags` to another command (a child
+ * process): `--model` and each declaration that was set.
+ */
+export function modelFlagArgs(flags: ModelFlags): string[] {
+  const declared = MODEL_DECLARATION_KEYS.filter((key) => flags[key] !== undefined);
+  return ['--model', flags.model, ...declared.flatMap((key) => [flagOf(key), flags[key] as string])];
 }
 
 /** A comma-separated list of numbers obeying `rule`, repeats allowed; each entry is checked on its own. */

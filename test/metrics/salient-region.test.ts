@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { largestComponent, salientRegion } from '../../lib/metrics/salient-region';
+import * as tf from '@tensorflow/tfjs';
+import { largestComponent, salientRegion, salientRegionMasks } from '../../lib/metrics/salient-region';
 
 describe('metrics/salient-region', () => {
   // 4×4 map with mean 1: a 2-pixel blob top-left (values 4, 3), one speck bottom-right (5), the rest 0.25.
@@ -29,5 +30,16 @@ describe('metrics/salient-region', () => {
   it('rejects a NaN or infinite value, whose mean would make the threshold NaN and the region empty', () => {
     expect(() => salientRegion([0.5, NaN, 1, 0], 2, 2)).to.throw('salientRegion: map values must be finite, got NaN at pixel 1');
     expect(() => salientRegion([0.5, 0, 1, -Infinity], 2, 2)).to.throw('salientRegion: map values must be finite, got -Infinity at pixel 3');
+  });
+
+  it('salientRegionMasks gives each map of a batch its region, as a tensor', () => {
+    const maps = tf.tensor4d([...map, ...map.map((v) => -v)], [2, 4, 4, 1]);
+    const regions = salientRegionMasks(maps, { alpha: 1.5 });
+    expect(regions.shape).to.deep.equal([2, 4, 4, 1]);
+    const values = Array.from(regions.dataSync());
+    expect(values.slice(0, 16)).to.deep.equal(Array.from(salientRegion(map, 4, 4, { alpha: 1.5 })));
+    expect(values.slice(16)).to.deep.equal(Array.from(salientRegion(map.map((v) => -v), 4, 4, { alpha: 1.5 })));
+    tf.dispose([maps, regions]);
+    expect(() => salientRegionMasks(tf.zeros([1, 4, 4, 2]) as tf.Tensor4D)).to.throw(/salientRegionMasks: maps/);
   });
 });

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { program } from '../../lib/cli';
-import { addModelFlags, modelOptionsFromFlags, ModelFlags, parsePreprocessing } from '../../lib/models/model-flags';
+import { addModelFlags, modelFlagArgs, modelOptionsFromFlags, ModelFlags, parsePreprocessing } from '../../lib/models/model-flags';
 import { UserError } from '../../lib/user-error';
 
 describe('models/model-flags', () => {
@@ -58,5 +58,10 @@ describe('models/model-flags', () => {
     expect(reason({ preprocessing: 'range:1' })).to.equal("--preprocessing range must be 2 comma-separated numbers, got '1'");
     expect(reason({ preprocessing: 'mean-std:0.5:0' })).to.equal("--preprocessing std must be a number > 0, got '0'");
     expect(reason({ preprocessing: '{"kind": "range"' })).to.match(/^--preprocessing is not valid JSON/);
+  });
+
+  it('gives the flags set to a child command, and only those', () => {
+    expect(modelFlagArgs({ model: 'm/', inputSize: '32,32', labels: 'l.txt' })).to.deep.equal(['--model', 'm/', '--input-size', '32,32', '--labels', 'l.txt']);
+    expect(modelFlagArgs({ model: 'card.json' })).to.deep.equal(['--model', 'card.json']);
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { bestOnTuning } from '../../lib/saliency/masker-selection';
+import { bestOnCropMetric, bestOnTuning } from '../../lib/saliency/masker-selection';
 
 describe('saliency/masker-selection', () => {
   const c = (seed: number, accuracy: number, meanIoU: number) => ({ seed, tuning: { accuracy, meanIoU, alpha: 2 } });
@@ -12,5 +12,11 @@ describe('saliency/masker-selection', () => {
 
   it('rejects an empty list', () => {
     expect(() => bestOnTuning([])).to.throw(/no masker candidates/);
+  });
+
+  it('keeps the lowest mean crop metric on held-out images without boxes, then the smaller seed', () => {
+    expect(bestOnCropMetric([{ seed: 0, meanSaliencyMetric: 0.2 }, { seed: 1, meanSaliencyMetric: -0.4 }, { seed: 2, meanSaliencyMetric: 0.1 }]).seed).to.equal(1);
+    expect(bestOnCropMetric([{ seed: 4, meanSaliencyMetric: 0.1 }, { seed: 2, meanSaliencyMetric: 0.1 }]).seed).to.equal(2);
+    expect(() => bestOnCropMetric([])).to.throw(/no masker candidates/);
   });
 });
