@@ -5,15 +5,13 @@
  * each), measured in one process on one engine, side by side:
  *
  * - masks/s of the masker's forward pass, the encoder included, in batches
- *   of `--batch` after warm-up, with each upsampling of the upsampler blocks
- *   (lib/masker/upsampler-block.ts: the same function; the faster is the
- *   headline and is trained), and of the encoder alone (the split of the time);
+ *   of `--batch` after warm-up, and of the encoder alone (the split of the time);
  * - images/s of a masker training step (`trainMasker`: the masker's forward
  *   and backward passes and the black box's, twice, for Φ(X, M) and Φ(X, 1 − M)),
  *   over `--train-steps` steps after one warm-up step;
  * - masks/s of iterative masks (lib/saliency/iterative-mask.ts, `--iterations`)
  *   on the same black box (ResNet-50 with its 1000-class head), `--iterative-images` images;
- * - the per-kernel profile of one masker forward pass per upsampling.
+ * - the per-kernel profile of one masker forward pass.
  *
  * The ResNet-50 is the kit's (lib/models/resnet50.ts) with seeded random
  * weights: the speed of a convolution does not depend on its weights. The
@@ -32,7 +30,6 @@ import { initEngine } from '../lib/engine/backend';
 import { kernelProfile } from '../lib/engine/profile';
 import { timeTensorWork } from '../lib/engine/timing';
 import { DEFAULT_MASKER_CONFIG, Masker } from '../lib/masker/masker';
-import { UPSAMPLINGS } from '../lib/masker/upsampler-block';
 import { buildResNet50, RESNET50_INPUT_SIZE } from '../lib/models/resnet50';
 import { tfjsModelBlackBox } from '../lib/models/tfjs-model-black-box';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
@@ -93,15 +90,15 @@ async function main(): Promise<void> {
   const forwardClasses = classes.slice(0, batch);
   console.log(`encoder taps: ${encoder.record.taps.join(', ')}`);
 
-  // 2. Masker forward passes with each upsampling (same weights, same function), and the encoder alone.
-  const forwardOf = (masker: Masker) => () => {
+  // 2. Masker forward passes, and the encoder alone.
+  const masker = Masker.create(encoder, { ...PAPER_MASKER, numClasses: CLASSES });
+  const forward = () => {
     const { mask, lowResMask, gates } = masker.predict(forwardImages, forwardClasses, { checkRange: false });
     tf.dispose([lowResMask, gates]);
     return mask;
   };
-  // Rounds alternate the maskers and the encoder alone, and each keeps its best round: other jobs on a shared machine slow whichever runs beside them.
-  const maskers = UPSAMPLINGS.map((upsampling) => Masker.create(encoder, { ...PAPER_MASKER, upsampling, numClasses: CLASSES }));
-  const works = [...maskers.map(forwardOf), () => encoder.encode(forwardImages)];
+  // Rounds alternate the two, and each keeps its best round: other jobs on a shared machine slow whichever runs beside them.
+  const works = [forward, () => encoder.encode(forwardImages)];
   const best = works.map(() => ({ meanMs: Infinity, reps: 0 }));
   for (let round = 0; round < ROUNDS; round++) {
     works.forEach((work, i) => {
@@ -109,32 +106,18 @@ async function main(): Promise<void> {
       if (timing.meanMs < best[i].meanMs) best[i] = timing;
     });
   }
-  const encoderTiming = best[maskers.length];
-  const byUpsampling = [];
-  for (const [i, masker] of maskers.entries()) {
-    const profile = (await kernelProfile(forwardOf(masker))).filter((k) => !k.kernel.endsWith('__op'));
-    const profiledMs = profile.reduce((sum, k) => sum + k.ms, 0);
-    byUpsampling.push({
-      upsampling: masker.config.upsampling,
-      masksPerSecond: (1000 * batch) / best[i].meanMs,
-      msPerBatch: best[i].meanMs,
-      reps: best[i].reps,
-      weights: masker.trainableVariables().reduce((n, v) => n + v.size, 0),
-      profile: profile.slice(0, 12).map((k) => ({ ...k, share: k.ms / profiledMs })),
-    });
-    console.log(`masker (${masker.config.upsampling} upsampling): ${((1000 * batch) / best[i].meanMs).toFixed(2)} masks/s (batch ${batch})`);
-    masker.dispose();
-  }
-  const fastest = byUpsampling.reduce((a, b) => (b.masksPerSecond > a.masksPerSecond ? b : a));
-  const masksPerSecond = fastest.masksPerSecond;
-  console.log(`encoder alone: ${((1000 * batch) / encoderTiming.meanMs).toFixed(2)} images/s`);
+  const masksPerSecond = (1000 * batch) / best[0].meanMs;
+  const encoderImagesPerSecond = (1000 * batch) / best[1].meanMs;
+  console.log(`masker: ${masksPerSecond.toFixed(2)} masks/s (batch ${batch}); encoder alone ${encoderImagesPerSecond.toFixed(2)} images/s`);
+  const profile = (await kernelProfile(forward)).filter((k) => !k.kernel.endsWith('__op'));
+  const profiledMs = profile.reduce((sum, k) => sum + k.ms, 0);
 
   // 3. Masker training steps (a fresh masker of the same size), the first one a warm-up.
   const stepSeconds: number[] = [];
   const trained = await trainMasker(
     blackBox,
     encoder,
-    { steps: trainSteps + 1, batchSize: trainBatch, masker: { ...PAPER_MASKER, upsampling: fastest.upsampling } },
+    { steps: trainSteps + 1, batchSize: trainBatch, masker: PAPER_MASKER },
     { data: tensorTrainingData(images, classes), onStep: (s) => void stepSeconds.push(1 / s.stepsPerSecond) },
   );
   trained.masker.dispose();
@@ -155,13 +138,15 @@ async function main(): Promise<void> {
     masker: {
       masksPerSecond,
       trainStepImagesPerSecond,
-      upsampling: fastest.upsampling,
       batch,
-      byUpsampling,
-      encoderImagesPerSecond: (1000 * batch) / encoderTiming.meanMs,
-      encoderShareOfForward: encoderTiming.meanMs / fastest.msPerBatch,
+      msPerBatch: best[0].meanMs,
+      reps: best[0].reps,
+      encoderImagesPerSecond,
+      encoderShareOfForward: best[1].meanMs / best[0].meanMs,
       trainBatch,
       trainStepSeconds: timedSteps,
+      weights: masker.trainableVariables().reduce((n, v) => n + v.size, 0),
+      forwardProfile: profile.slice(0, 12).map((k) => ({ ...k, share: k.ms / profiledMs })),
     },
     iterative: { masksPerSecond: iterativeMasksPerSecond, images: iterativeImages, iterations, seconds: iterativeSeconds },
     speedup,
@@ -171,6 +156,7 @@ async function main(): Promise<void> {
       blackBox: 'ResNet-50 (lib/models/resnet50.ts, seeded random weights), 1000 classes',
       encoder: encoder.record,
       encoderScales: encoder.scales,
+      masker: masker.config,
       training: trained.config,
     },
     engine: { ...engine, ompThreads: process.env.OMP_NUM_THREADS },
@@ -178,6 +164,7 @@ async function main(): Promise<void> {
     run: runMetadata(startedAt),
   });
   tf.dispose([images, forwardImages, iterativeInput]);
+  masker.dispose();
   model.dispose();
 }
 

@@ -24,7 +24,7 @@ import { RangeCheckOption, assertClassIndices, assertNumber, assertRange, assert
 import { upsampleMask } from '../evidence';
 import { featureFilter } from './feature-filter';
 import { DEFAULT_MASK_HEAD_EPSILON, maskHead } from './mask-head';
-import { ConvWeights, MakeVariable, Upsampling, UpsamplerBlockWeights, createUpsamplerBlock, upsamplerBlock } from './upsampler-block';
+import { ConvWeights, MakeVariable, UpsamplerBlockWeights, createUpsamplerBlock, upsamplerBlock } from './upsampler-block';
 
 /** One encoder output: its stride (input size / map size) and channel count. */
 export interface EncoderScale {
@@ -75,12 +75,6 @@ export interface MaskerConfig {
   bottleneckDivisor: number;
   /** Residual blocks per upsampler block; default 3 (the paper). */
   residualBlocks: number;
-  /**
-   * How the upsampler blocks double the resolution: `'transposed'` (default,
-   * the committed maskers) or `'sub-pixel'` (the same function, faster on the
-   * kit's engines, other float rounding; see upsampler-block.ts).
-   */
-  upsampling: Upsampling;
   /** Stride of the low-resolution mask; default 4 (the paper's scale 2, ¼ of the input). */
   maskStride: number;
   /** ε of the mask head; default {@link DEFAULT_MASK_HEAD_EPSILON}. */
@@ -94,7 +88,6 @@ export const DEFAULT_MASKER_CONFIG: Readonly<Omit<MaskerConfig, 'numClasses'>> =
   firstUpsamplerChannels: 768,
   bottleneckDivisor: 4,
   residualBlocks: 3,
-  upsampling: 'transposed',
   maskStride: 4,
   maskEpsilon: DEFAULT_MASK_HEAD_EPSILON,
   seed: 0,
@@ -279,7 +272,7 @@ export class Masker {
       const { filtered, gates } = featureFilter(maps[maps.length - 1], this.embeddings as tf.Tensor2D, classes);
       // 3. Upsampler blocks back to the mask stride.
       let x = filtered;
-      this.blocks.forEach((block, k) => (x = upsamplerBlock(block, x, maps[this.skipIndices[k]], this.config.upsampling)));
+      this.blocks.forEach((block, k) => (x = upsamplerBlock(block, x, maps[this.skipIndices[k]])));
       // 4. Two channels, mask head, upsampling to the input size.
       const channels = tf.fused.conv2d({ x, filter: this.head.kernel as tf.Tensor4D, strides: 1, pad: 'same', bias: this.head.bias });
       const lowResMask = maskHead(channels, this.config.maskEpsilon);

@@ -12,17 +12,6 @@
  * The first residual block's shortcut is a 1×1 projection (out + skip → out),
  * the others are the identity. No batch norm: the masker trains with small
  * batches on the kit's engines, where batch statistics are noisy.
- *
- * The 2×2 stride-2 transposed convolution covers each output pixel with
- * exactly one tap: up[2i + a, 2j + b] = x[i, j] · K[a, b]. So it is also a
- * 1×1 convolution to 4·out channels (the four taps side by side) followed by
- * a depth-to-space shuffle, with the bias and ReLU fused into the
- * convolution ('sub-pixel', after Shi et al. 2016, "Real-Time Single Image
- * and Video Super-Resolution Using an Efficient Sub-Pixel Convolutional
- * Neural Network"). Same weights, same function, other float rounding; on
- * the kit's engines the 1×1 convolution is one matrix product, faster than
- * the transposed convolution's kernel (figures in results/bench-224.json).
- * `'transposed'` stays the default: the committed maskers were trained with it.
  */
 import * as tf from '@tensorflow/tfjs';
 import { assertShape } from '../checks';
@@ -49,10 +38,6 @@ export const DEFAULT_UPSAMPLER_BLOCK_CONFIG: Readonly<Pick<UpsamplerBlockConfig,
   bottleneckDivisor: 4,
   residualBlocks: 3,
 });
-
-/** How a block doubles the resolution: a transposed convolution, or the same taps as a 1×1 convolution and a depth-to-space shuffle. */
-export type Upsampling = 'transposed' | 'sub-pixel';
-export const UPSAMPLINGS: readonly Upsampling[] = ['transposed', 'sub-pixel'];
 
 /** A convolution's kernel and bias. */
 export interface ConvWeights {
@@ -112,33 +97,21 @@ function convolve(x: tf.Tensor4D, w: ConvWeights, activation: 'relu' | 'linear')
   return tf.fused.conv2d({ x, filter: w.kernel as tf.Tensor4D, strides: 1, pad: 'same', bias: w.bias, activation });
 }
 
-/** relu(x ⊛ᵀ K + b), doubling the resolution; `[B, h, w, in]` → `[B, 2h, 2w, out]`. */
-function upsample(up: ConvWeights, x: tf.Tensor4D, upsampling: Upsampling): tf.Tensor4D {
-  const [b, h, w, cin] = x.shape;
-  const out = up.kernel.shape[2] as number;
-  if (upsampling === 'transposed') return tf.relu(tf.add(tf.conv2dTranspose(x, up.kernel as tf.Tensor4D, [b, 2 * h, 2 * w, out], 2, 'same'), up.bias)) as tf.Tensor4D;
-  // [2, 2, out, in] → [1, 1, in, (a, b, out)]: the four taps as one 1×1 convolution, then each pixel's (a, b) block to its 2×2 place.
-  const filter = tf.reshape(tf.transpose(up.kernel, [3, 0, 1, 2]), [1, 1, cin, 4 * out]) as tf.Tensor4D;
-  const taps = tf.fused.conv2d({ x, filter, strides: 1, pad: 'valid', bias: tf.tile(up.bias, [4]), activation: 'relu' });
-  return tf.reshape(tf.transpose(tf.reshape(taps, [b, h, w, 2, 2, out]), [0, 1, 3, 2, 4, 5]), [b, 2 * h, 2 * w, out]);
-}
-
 /**
  * Runs one block.
  * @param x `[B, h, w, in]`.
  * @param skip the encoder map at twice the resolution, `[B, 2h, 2w, skip]`.
- * @param upsampling default `'transposed'`.
  * @returns `[B, 2h, 2w, out]`; the caller disposes it.
  */
-export function upsamplerBlock(weights: UpsamplerBlockWeights, x: tf.Tensor4D, skip: tf.Tensor4D, upsampling: Upsampling = 'transposed'): tf.Tensor4D {
+export function upsamplerBlock(weights: UpsamplerBlockWeights, x: tf.Tensor4D, skip: tf.Tensor4D): tf.Tensor4D {
   const [b, h, w, cin] = x.shape;
   const [, , out, upIn] = weights.up.kernel.shape;
   assertShape(x, [null, null, null, upIn], 'upsampler input');
   assertShape(skip, [b, 2 * h, 2 * w, null], `encoder map to concatenate with upsampled [${[b, 2 * h, 2 * w, out].join(', ')}] (input [${[b, h, w, cin].join(', ')}])`);
-  if (!UPSAMPLINGS.includes(upsampling)) throw new Error(`upsampling must be one of ${UPSAMPLINGS.join(', ')}, got '${String(upsampling)}'`);
   return tf.tidy(() => {
-    // 1. Upsampling ×2, then the skip connection.
-    let z = tf.concat([upsample(weights.up, x, upsampling), skip], 3);
+    // 1. Transposed convolution ×2, then the skip connection.
+    const up = tf.relu(tf.add(tf.conv2dTranspose(x, weights.up.kernel as tf.Tensor4D, [b, 2 * h, 2 * w, out], 2, 'same'), weights.up.bias));
+    let z = tf.concat([up as tf.Tensor4D, skip], 3);
     // 2. Bottleneck residual blocks.
     for (const block of weights.residual) {
       const branch = convolve(convolve(convolve(z, block.reduce, 'relu'), block.conv, 'relu'), block.expand, 'linear');

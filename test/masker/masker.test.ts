@@ -21,7 +21,7 @@ describe('masker/masker', () => {
   });
 
   it('has the paper-shaped defaults', () => {
-    expect(DEFAULT_MASKER_CONFIG).to.include({ firstUpsamplerChannels: 768, residualBlocks: 3, maskStride: 4, upsampling: 'transposed' });
+    expect(DEFAULT_MASKER_CONFIG).to.include({ firstUpsamplerChannels: 768, residualBlocks: 3, maskStride: 4 });
   });
 
   it('predicts masks in (0, 1) at the input size, a ¼-resolution mask and coarsest-scale gates', () => {

@@ -59,25 +59,4 @@ describe('masker/upsampler-block', () => {
     expect(after).to.equal(before);
     tf.dispose([x, skip, ...variables.values()]);
   });
-
-  it("upsamples 'sub-pixel' to the transposed convolution's values and gradients, without leaking", () => {
-    const { make, variables } = maker();
-    const weights = createUpsamplerBlock({ inChannels: 6, skipChannels: 3, outChannels: 5, residualBlocks: 1 }, make, 'b');
-    weights.up.bias.assign(tf.randomNormal([5], 0, 1, 'float32', 4));
-    const x = tf.randomNormal([2, 3, 4, 6], 0, 1, 'float32', 1) as tf.Tensor4D;
-    const skip = tf.randomNormal([2, 6, 8, 3], 0, 1, 'float32', 2) as tf.Tensor4D;
-    const run = (upsampling: 'transposed' | 'sub-pixel') =>
-      tf.variableGrads(() => tf.sum(tf.square(upsamplerBlock(weights, x, skip, upsampling))) as tf.Scalar, [weights.up.kernel, weights.up.bias]);
-    const a = run('transposed');
-    const b = run('sub-pixel');
-    const gap = (p: tf.Tensor, q: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(p, q))).dataSync()[0] / Math.max(1, tf.max(tf.abs(q)).dataSync()[0]));
-    expect(gap(b.value, a.value)).to.be.below(1e-5);
-    for (const v of [weights.up.kernel, weights.up.bias]) expect(gap(b.grads[v.name], a.grads[v.name]), v.name).to.be.below(1e-4);
-    expect(gap(a.grads[weights.up.kernel.name], tf.zerosLike(a.grads[weights.up.kernel.name]))).to.be.above(0);
-    tf.dispose([a.value, b.value, ...Object.values(a.grads), ...Object.values(b.grads)]);
-    const { before, after } = expectNoLeak(() => upsamplerBlock(weights, x, skip, 'sub-pixel').dispose());
-    expect(after).to.equal(before);
-    expect(() => upsamplerBlock(weights, x, skip, 'nearest' as never)).to.throw("upsampling must be one of transposed, sub-pixel, got 'nearest'");
-    tf.dispose([x, skip, ...variables.values()]);
-  });
 });
