@@ -10,8 +10,9 @@
  * one zero image at the model's input size (or `inputSize` when the input's
  * height and width are unknown) runs through every node computed from the
  * image. "Last" is in the graph's topological order from the input (ties in
- * the order of model.json). The node list is read from tfjs-converter's
- * `GraphModel.executor.graph`, which its public API does not expose.
+ * the order of model.json). The node list and the output nodes are read
+ * from tfjs-converter's `GraphModel.executor.graph`, which its public API
+ * does not expose.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { EncoderRecord } from '../masker/masker';
@@ -27,11 +28,11 @@ interface GraphNode {
   children: GraphNode[];
 }
 
-/** The graph's nodes by name, in model.json order. */
-function graphNodes(model: tf.GraphModel): Record<string, GraphNode> {
-  const nodes = (model as unknown as { executor?: { graph?: { nodes?: Record<string, GraphNode> } } }).executor?.graph?.nodes;
-  if (!nodes) throw new Error('this tf.GraphModel does not expose its graph (tfjs-converter\'s GraphModel.executor.graph.nodes): the encoder cannot list its nodes');
-  return nodes;
+/** The graph's nodes by name, in model.json order, and its output nodes (a signature's output keys are not node names). */
+function graphOf(model: tf.GraphModel): { nodes: Record<string, GraphNode>; outputs: GraphNode[] } {
+  const graph = (model as unknown as { executor?: { graph?: { nodes?: Record<string, GraphNode>; outputs?: GraphNode[] } } }).executor?.graph;
+  if (!graph?.nodes || !graph.outputs) throw new Error('this tf.GraphModel does not expose its graph (tfjs-converter\'s GraphModel.executor.graph): the encoder cannot list its nodes');
+  return { nodes: graph.nodes, outputs: graph.outputs };
 }
 
 /** The nodes computed from `input`, inputs before readers, ties in model.json order. */
@@ -78,7 +79,7 @@ export function graphModelEncoder(model: tf.GraphModel, options: ModelEncoderOpt
   const fixed = (modelInputs(model)[0].shape ?? []).slice(1, 3).every((d) => d !== null);
 
   // 1. Every node's output shape, probed on one zero image.
-  const nodes = graphNodes(model);
+  const { nodes, outputs } = graphOf(model);
   const [placeholder, ...order] = nodesFromInput(nodes, input.name);
   const probe = tf.zeros([1, ...size, channels]);
   let probed: tf.Tensor[];
@@ -94,10 +95,9 @@ export function graphModelEncoder(model: tf.GraphModel, options: ModelEncoderOpt
   const view = (n: GraphNode): NodeOutput => ({ name: n.name, inputs: n.inputs.map((i) => i.name), shape: shapes.get(n.name) ?? null });
   const listed = Object.values(nodes).map(view);
   const ordered = [placeholder, ...order].map(view);
-  const outputs = model.outputNodes.map((o) => o.replace(/:\d+$/, ''));
 
   // 2. The taps; the graph runs up to them.
-  const taps = selectTaps(name, options.taps ? listed : ordered, outputs, size, options);
+  const taps = selectTaps(name, options.taps ? listed : ordered, outputs.map((o) => o.name), size, options);
   const tapNames = taps.map((t) => t.name);
   return modelEncoder({
     name,

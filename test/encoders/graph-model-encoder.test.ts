@@ -66,6 +66,20 @@ describe('encoders/graph-model-encoder', () => {
     }
   });
 
+  it('finds the output node when a signature names the output by another key, as converted Keras models do', async () => {
+    const file = path.join(tmp, 'fixed', 'model.json');
+    const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    json.signature = { inputs: { image: { name: 'input:0', dtype: 'DT_FLOAT' } }, outputs: { probabilities: { name: 'Identity:0', dtype: 'DT_FLOAT' } } };
+    const signed = path.join(tmp, 'signed');
+    fs.mkdirSync(signed);
+    fs.writeFileSync(path.join(signed, 'model.json'), JSON.stringify(json));
+    fs.copyFileSync(path.join(tmp, 'fixed', 'weights.bin'), path.join(signed, 'weights.bin'));
+    const model = await tf.loadGraphModel(fileSystemHandler(signed));
+    expect(model.outputNodes).to.deep.equal(['probabilities']);
+    expect(graphModelEncoder(model).record.taps).to.deep.equal(names.stages.map((s) => s.name));
+    model.dispose();
+  });
+
   it('takes named taps, bypassed or not', () => {
     const encoder = graphModelEncoder(fixed, { taps: [names.stages[2].name, names.bypassed.name] });
     expect(encoder.record.taps).to.deep.equal([names.bypassed.name, names.stages[2].name]);
