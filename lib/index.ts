@@ -133,6 +133,8 @@ export { ClutteredFashionMnist } from './data/cluttered';
 export { FASHION_MNIST_CLASSES, loadFashionMnist } from './data/fashion-mnist';
 export { ImageFolder, openImageFolder } from './data/image-folder';
 export type { ImageFolderBatch, ImageFolderConfig } from './data/image-folder';
+export { parseVocAnnotation, vocXml } from './data/voc-annotation';
+export type { AnnotatedBox } from './data/voc-annotation';
 
 // Figures (plotly figure builders; `showFigure` displays one in a notebook, `PngExporter` writes PNGs).
 export { ablationBarsFigure, ablationCropMetricFigure, lambdaHeatmapFigure } from './plot/ablation-figures';

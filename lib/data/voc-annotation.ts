@@ -4,7 +4,7 @@
  * `<annotation><size><width/><height/></size><object><name/><bndbox><xmin/><ymin/><xmax/><ymax/></bndbox></object>…</annotation>`.
  * The coordinates are read as pixel edges of the original image (a box
  * `xmin..xmax` covers `xmax − xmin` columns) and mapped to the fitted image
- * like its pixels (`lib/data/image-fit.ts`).
+ * like its pixels (`lib/data/image-fit.ts`). {@link vocXml} writes one.
  */
 import { XMLParser } from 'fast-xml-parser';
 import { UserError } from '../user-error';
@@ -80,4 +80,25 @@ export function parseVocAnnotation(xmlText: string, file: string, classes: Class
     if (box !== null) boxes.push({ classId, label, box });
   });
   return boxes;
+}
+
+/** Text as XML element content: `&`, `<` and `>` escaped. */
+function xmlText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * A Pascal VOC annotation of a `width` × `height` image holding the given
+ * objects, as {@link parseVocAnnotation} reads it: each box
+ * `[xmin, ymin, xmax, ymax]` in pixel edges (a box `xmin..xmax` covers
+ * `xmax − xmin` columns), written as given (not checked). Save it beside the
+ * image with the image's stem (`photo.png` → `photo.xml`) or in the folder's
+ * `Annotations/`.
+ * @param filename the image's file name for `<filename>`; default `x` (the reader ignores it).
+ */
+export function vocXml(width: number, height: number, objects: readonly { name: string; box: readonly [number, number, number, number] }[], filename = 'x'): string {
+  const body = objects
+    .map((o) => `<object><name>${xmlText(o.name)}</name><bndbox><xmin>${o.box[0]}</xmin><ymin>${o.box[1]}</ymin><xmax>${o.box[2]}</xmax><ymax>${o.box[3]}</ymax></bndbox></object>`)
+    .join('');
+  return `<annotation><filename>${xmlText(filename)}</filename><size><width>${width}</width><height>${height}</height><depth>3</depth></size>${body}</annotation>`;
 }

@@ -19,6 +19,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import sharp from 'sharp';
 import type { Box } from '../../lib/data/box';
+import { vocXml } from '../../lib/data/voc-annotation';
+
+/** The VOC writer, re-exported for the tests that import it from here. */
+export { vocXml };
 
 /** One test image: a background colour with an object box filled in another colour. */
 export interface TestImage {
@@ -50,14 +54,6 @@ export async function writeTestImage(file: string, image: TestImage): Promise<vo
   const raw = sharp(data, { raw: { width, height, channels } });
   const img = channels === 1 ? raw.toColourspace('b-w') : raw;
   await (/\.jpe?g$/i.test(file) ? img.jpeg({ quality: 95 }) : img.png()).toFile(file);
-}
-
-/** A Pascal VOC annotation of an image with the given objects (coordinates written as given). */
-export function vocXml(width: number, height: number, objects: readonly { name: string; box: readonly [number, number, number, number] }[]): string {
-  const body = objects
-    .map((o) => `<object><name>${o.name}</name><bndbox><xmin>${o.box[0]}</xmin><ymin>${o.box[1]}</ymin><xmax>${o.box[2]}</xmax><ymax>${o.box[3]}</ymax></bndbox></object>`)
-    .join('');
-  return `<annotation><filename>x</filename><size><width>${width}</width><height>${height}</height><depth>3</depth></size>${body}</annotation>`;
 }
 
 /** What {@link writeTinyImageFolder} wrote. */
