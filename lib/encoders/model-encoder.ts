@@ -6,10 +6,10 @@
  *
  * Images reach the encoder as the masker gets them: `[B, H, W, C]` in [0, 1].
  * Grey images on an RGB model have their channel repeated (and RGB images on
- * a grey model are reduced to luma; lib/models/channel-conversion.ts). A model with a
- * fixed input size takes only that size; one whose input size is free (a
- * LayersModel's convolutions, a GraphModel whose input has unknown height and
- * width) takes any H and W divisible by the coarsest stride.
+ * a grey model are reduced to luma; lib/models/channel-conversion.ts). A
+ * GraphModel with a fixed input size takes only that size; other models (a
+ * LayersModel's convolutions, a GraphModel whose input has unknown height
+ * and width) take any H and W divisible by the coarsest stride.
  */
 import * as tf from '@tensorflow/tfjs';
 import { assertRange, assertRank } from '../checks';
@@ -55,7 +55,7 @@ export interface ModelEncoder extends Encoder {
   readonly record: EncoderRecord;
   /** Channels of the model (images with 1 or 3 channels are fitted to it). */
   readonly channels: number;
-  /** `[H, W]` when the model's input size is fixed, else null. */
+  /** `[H, W]` when the encoder takes only that size (a GraphModel with a fixed input), else null. */
   readonly inputSize: readonly [number, number] | null;
 }
 

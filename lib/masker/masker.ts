@@ -14,7 +14,9 @@
  * upsampler block 768 channels, halved in each block. The kit's defaults keep
  * that shape; a small 64×64 model sets `firstUpsamplerChannels` to a few dozen.
  * Weights are plain `tf.Variable`s (no tf.layers), seeded, and saved as a JSON
- * manifest plus one float32 binary file.
+ * manifest plus one float32 binary file. The encoders (lib/encoders/: a black
+ * box's own layers, the kit's residual net, a feature model) describe
+ * themselves; the manifest records which one, and loading checks it.
  */
 import * as fs from 'fs';
 import * as path from 'path';
