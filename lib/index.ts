@@ -42,7 +42,7 @@ export type { ModelFlags, ModelLoadArguments } from './models/model-flags';
 export { readLabelsFile } from './models/class-names';
 export { DECLARED_OUTPUTS } from './models/output-kind';
 export type { DeclaredOutputs } from './models/output-kind';
-export { imageInput, modelInputs, modelOutputs } from './models/model-signature';
+export { formatShape, imageInput, modelInputs, modelOutputs } from './models/model-signature';
 export type { ImageInput, TensorSignature } from './models/model-signature';
 export { convertChannels } from './models/channel-conversion';
 export { DEFAULT_PREPROCESSING, preprocess } from './models/input-preprocessing';

@@ -62,7 +62,7 @@ export function decodeIdx(bytes: Uint8Array, name: string): IdxArray {
     try {
       raw = zlib.gunzipSync(raw);
     } catch (e) {
-      throw new Error(`${name}: corrupt or truncated gzip data (${(e as Error).message})`);
+      throw new Error(`${name}: corrupt or truncated gzip data (${(e as Error).message})`, { cause: e });
     }
   }
   if (raw.length < 4) {

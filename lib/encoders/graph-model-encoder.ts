@@ -86,7 +86,7 @@ export function graphModelEncoder(model: tf.GraphModel, options: ModelEncoderOpt
   try {
     probed = [model.execute(probe, order.map((n) => n.name))].flat();
   } catch (err) {
-    throw new Error(`model '${name}' failed to run on a zero image [1, ${size.join(', ')}, ${channels}] while probing its node shapes: ${(err as Error).message}`);
+    throw new Error(`model '${name}' failed to run on a zero image [1, ${size.join(', ')}, ${channels}] while probing its node shapes: ${(err as Error).message}`, { cause: err });
   } finally {
     probe.dispose();
   }

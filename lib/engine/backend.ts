@@ -73,12 +73,14 @@ async function tryEngine(engine: EngineName): Promise<{ backend: string; addedKe
     case 'node-gpu':
     case 'node': {
       // Both packages register the backend named 'tensorflow' on require.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional package, loaded only when chosen
       require(PACKAGE[engine]);
       if (!(await tf.setBackend('tensorflow'))) throw new Error('backend "tensorflow" did not initialise');
       return { backend: 'tensorflow', addedKernels: [] };
     }
     case 'onednn':
     case 'wasm': {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- registers the backend on load, only when chosen
       require('@tensorflow/tfjs-backend-wasm');
       if (!(await tf.setBackend('wasm'))) throw new Error('backend "wasm" did not initialise');
       unregisterOnednnKernels();
@@ -144,7 +146,7 @@ async function start(forced: EngineName | undefined): Promise<EngineInfo> {
       return current;
     } catch (err) {
       const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
-      if (forced) throw new Error(`engine "${engine}" (${PACKAGE[engine]}) could not start: ${reason}`);
+      if (forced) throw new Error(`engine "${engine}" (${PACKAGE[engine]}) could not start: ${reason}`, { cause: err });
       skipped.push({ engine, reason });
       if (!isMissingOptionalPackage(engine, err)) unavailable.push({ engine, reason });
     }

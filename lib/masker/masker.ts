@@ -127,7 +127,7 @@ function readManifest(dir: string): Manifest {
   try {
     manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Manifest;
   } catch (err) {
-    throw new Error(`${manifestFile} cannot be read as a masker manifest (${(err as Error).message})`);
+    throw new Error(`${manifestFile} cannot be read as a masker manifest (${(err as Error).message})`, { cause: err });
   }
   if (manifest?.format !== FORMAT) throw new Error(`${manifestFile}: format "${manifest?.format}", expected "${FORMAT}"`);
   return manifest;

@@ -76,6 +76,7 @@ export function figureHtml(figure: Figure, id: string, modeBar = false): string 
  * also sends the plotly.js bundle.
  */
 export function showFigure(figure: Figure, options: ShowFigureOptions = {}): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- tslab exists only inside a notebook kernel
   const display = options.display ?? (require('tslab') as { display: HtmlDisplay }).display;
   const s = state();
   const id = `saliency-kit-figure-${process.pid}-${++s.figures}`;

@@ -31,6 +31,7 @@ export function plotlyBundleSource(): string {
 
 /** The version of the installed bundle, e.g. `'4.1.2'`. */
 export function plotlyVersion(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a package's own JSON, resolved at run time
   return (require(`${PLOTLY_PACKAGE}/package.json`) as { version: string }).version;
 }
 

@@ -46,7 +46,7 @@ import * as tslab from 'tslab';
 import {
   batchRasters, chooseClasses, ClutteredFashionMnist, contactSheetPng, DEFAULT_TRAIN_MASKER_CONFIG, distributionFigure, engineInfo,
   ensureEngine, evaluateFolderPair, explainImage, explanationSheet, FASHION_MNIST_CLASSES, folderTrainingData, loadEncoder, loadTfjsModel,
-  methodsForModel, modelFingerprint, openImageFolder, parseEncoderChoice, planFolderPair, showFigure, tf, trainMasker, vocXml,
+  formatShape, methodsForModel, modelFingerprint, openImageFolder, parseEncoderChoice, planFolderPair, showFigure, tf, trainMasker, vocXml,
 } from './lib/index';
 import type { ImageExplanation, ModelMethod } from './lib/index';
 
@@ -121,7 +121,7 @@ const [inH, inW] = blackBox.inputSize;
 console.log([
   `model      '${blackBox.name}', a ${loaded.format} model (${loaded.location})`,
   `input      '${loaded.input.name}': ${inH}×${inW}×${blackBox.channels}, preprocessing ${JSON.stringify(blackBox.preprocessing)}`,
-  `output     '${loaded.output.name}' [${loaded.output.shape.map((d) => d ?? '?').join(', ')}]: ${blackBox.outputs}`,
+  `output     '${loaded.output.name}' ${formatShape(loaded.output.shape)}: ${blackBox.outputs}`,
   `classes    ${blackBox.classNames.length}: ${blackBox.classNames.join(', ')}`,
   `grad-cam   ${fast.methods.some((m) => m.name === 'grad-cam') ? 'available' : 'not available'}${fast.notes.map((n) => `; ${n}`).join('')}`,
   `images     ${folder.config.root}: layout ${folder.layout}, ${folder.length} images, ${boxed} with a VOC box`,

@@ -82,12 +82,13 @@ export function loadOnednnAddon(): OnednnAddon {
   process.env.OMP_NUM_THREADS ??= '1';
   const file = onednnAddonPath();
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a native addon is loaded by path
     addon = require(file) as OnednnAddon;
   } catch (err) {
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
     const build = onednnAddonBuild() === 'asan' ? '`bash scripts/setup.sh --sanitize` builds this one' : '`npm run setup` installs it and builds the addon';
     throw new Error(`the native kernels addon of the onednn engine (${file}) is not available: ${reason}. ` +
-      `It needs the Debian package libdnnl-dev; ${build}.`);
+      `It needs the Debian package libdnnl-dev; ${build}.`, { cause: err });
   }
   return addon;
 }
