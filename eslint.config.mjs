@@ -5,7 +5,13 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'native/build/**', 'results/**', 'notebooks/lib/**', 'web/dist/**'],
+    ignores: [
+      'node_modules/**',
+      'native/build/**',
+      'results/**',
+      'notebooks/lib/**',
+      'web/dist/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

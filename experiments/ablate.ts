@@ -23,23 +23,48 @@ import * as path from 'path';
 import { initEngine } from '../lib/engine/backend';
 import { ALTERNATIVE_KINDS } from '../lib/evidence';
 import {
-  ABLATION_METHODS, AblationMethod, AblationSetting, expandGrid, iterativeMaskOptions, maskerTrainingOverrides, parseShard, settingId, shardItems,
+  ABLATION_METHODS,
+  AblationMethod,
+  AblationSetting,
+  expandGrid,
+  iterativeMaskOptions,
+  maskerTrainingOverrides,
+  parseShard,
+  settingId,
+  shardItems,
 } from '../lib/evaluation/ablation';
 import { DEFAULT_ABLATIONS_DIR } from '../lib/evaluation/ablation-results';
 import { isFinished, runBenchmark } from '../lib/evaluation/benchmark';
 import { EvaluationConfig, planPair, resolveEvaluationConfig } from '../lib/evaluation/config';
-import { attachTrainedMasker, loadEvaluationBlackBox, pairFingerprint } from '../lib/evaluation/kit-black-boxes';
+import {
+  attachTrainedMasker,
+  loadEvaluationBlackBox,
+  pairFingerprint,
+} from '../lib/evaluation/kit-black-boxes';
 import { ArchitectureName, ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { residualEncoder } from '../lib/models/encoder';
 import { CALIBRATED_LAMBDAS } from '../lib/objective';
 import { assertAllSucceeded, runInParallel, withoutFlags } from '../lib/parallel';
 import {
-  checkOutputPath, FRACTION_BELOW_ONE, NON_NEGATIVE_NUMBER, parseChoice, parseChoiceList, parseNumberList, parsePositiveInteger, program, runMain,
+  checkOutputPath,
+  FRACTION_BELOW_ONE,
+  NON_NEGATIVE_NUMBER,
+  parseChoice,
+  parseChoiceList,
+  parseNumberList,
+  parsePositiveInteger,
+  program,
+  runMain,
 } from '../lib/cli';
 import { readJson, runMetadata, writeJsonAtomic } from '../lib/results';
 import { UserError } from '../lib/user-error';
 import { ENCODER_BLACK_BOX, loadKitBlackBox } from '../lib/saliency/masker-assets';
-import { DEFAULT_TRAIN_MASKER_CONFIG, trainingConfigKey, trainMasker, TrainMaskerConfig } from '../lib/saliency/train-masker';
+import {
+  DEFAULT_TRAIN_MASKER_CONFIG,
+  trainingConfigKey,
+  trainMasker,
+  TrainMaskerConfig,
+} from '../lib/saliency/train-masker';
 
 interface Options {
   study: string;
@@ -66,7 +91,9 @@ interface Options {
 const L = CALIBRATED_LAMBDAS;
 
 function parseArgs(): Options {
-  return program('Sweep A, λ and the fake-class probability; score every setting with the kit\'s evaluation')
+  return program(
+    "Sweep A, λ and the fake-class probability; score every setting with the kit's evaluation",
+  )
     .requiredOption('--study <name>', 'sweep name: results go to <out>/<name>/')
     .option('--method <m>', ABLATION_METHODS.join(' | '), 'iterative-mask')
     .option('--black-box <name>', ARCHITECTURE_NAMES.join(' | '), 'residual')
@@ -75,7 +102,11 @@ function parseArgs(): Options {
     .option('--area <list>', 'λ2 values (area)', String(L.area))
     .option('--destroy <list>', 'λ3 values (destroyed-image probability)', String(L.destroy))
     .option('--power <list>', 'λ4 values (its power)', String(L.destroyPower))
-    .option('--fake-prob <list>', 'fake-class probabilities (masker only)', String(DEFAULT_TRAIN_MASKER_CONFIG.fakeClassProbability))
+    .option(
+      '--fake-prob <list>',
+      'fake-class probabilities (masker only)',
+      String(DEFAULT_TRAIN_MASKER_CONFIG.fakeClassProbability),
+    )
     .option('--iterations <n>', 'iterative-mask: optimisation steps per image', '60')
     .option('--steps <n>', 'masker: training steps per setting', '400')
     .option('--images <n>', 'single-item test images scored', '24')
@@ -106,8 +137,13 @@ interface Sweep {
 function sweepFrom(opts: Options): Sweep {
   const method = parseChoice(opts.method, ABLATION_METHODS, '--method');
   const fake = parseNumberList(opts.fakeProb, '--fake-prob', FRACTION_BELOW_ONE);
-  if (method === 'iterative-mask' && (fake.length !== 1 || fake[0] !== DEFAULT_TRAIN_MASKER_CONFIG.fakeClassProbability)) {
-    throw new UserError('--fake-prob applies to masker training only; use --method masker to sweep it');
+  if (
+    method === 'iterative-mask' &&
+    (fake.length !== 1 || fake[0] !== DEFAULT_TRAIN_MASKER_CONFIG.fakeClassProbability)
+  ) {
+    throw new UserError(
+      '--fake-prob applies to masker training only; use --method masker to sweep it',
+    );
   }
   const settings = expandGrid({
     alternatives: parseChoiceList(opts.alternatives, ALTERNATIVE_KINDS, '--alternatives'),
@@ -142,36 +178,63 @@ const resultFile = (sweep: Sweep, id: string) => path.join(sweep.dir, `${id}.jso
 
 /** Evaluation config of one setting (iterative masks carry the setting in their options). */
 function settingEvaluation(sweep: Sweep, setting: AblationSetting): EvaluationConfig {
-  return sweep.method === 'iterative-mask' ? { ...sweep.evaluation, methodOptions: iterativeMaskOptions(setting, sweep.iterations) } : sweep.evaluation;
+  return sweep.method === 'iterative-mask'
+    ? { ...sweep.evaluation, methodOptions: iterativeMaskOptions(setting, sweep.iterations) }
+    : sweep.evaluation;
 }
 
 /** Trains (or resumes, or reuses) the masker of one setting; returns its folder of maskers (`<dir>/<black box>/`). */
-async function trainSettingMasker(sweep: Sweep, id: string, setting: AblationSetting): Promise<string> {
+async function trainSettingMasker(
+  sweep: Sweep,
+  id: string,
+  setting: AblationSetting,
+): Promise<string> {
   const { steps, force } = sweep;
   const maskersDir = path.join(sweep.dir, 'maskers', id);
-  const config: TrainMaskerConfig = { ...DEFAULT_TRAIN_MASKER_CONFIG, ...maskerTrainingOverrides(setting), steps };
+  const config: TrainMaskerConfig = {
+    ...DEFAULT_TRAIN_MASKER_CONFIG,
+    ...maskerTrainingOverrides(setting),
+    steps,
+  };
   const key = trainingConfigKey(sweep.blackBox, config);
   const summaryFile = path.join(maskersDir, `${sweep.blackBox}.json`);
-  const previous = readJson<{ trainingKey: string; steps: number }>(summaryFile, 'delete it to train that setting\'s masker again, or re-run with --force to redo them all');
+  const previous = readJson<{ trainingKey: string; steps: number }>(
+    summaryFile,
+    "delete it to train that setting's masker again, or re-run with --force to redo them all",
+  );
   if (!force && previous?.trainingKey === key && previous.steps === steps) return maskersDir;
   const startedAt = new Date();
   const explained = await loadKitBlackBox(sweep.blackBox);
-  const encoderNet = sweep.blackBox === ENCODER_BLACK_BOX ? explained : await loadKitBlackBox(ENCODER_BLACK_BOX);
+  const encoderNet =
+    sweep.blackBox === ENCODER_BLACK_BOX ? explained : await loadKitBlackBox(ENCODER_BLACK_BOX);
   try {
     let lastLog = 0;
-    const result = await trainMasker(explained.blackBox, residualEncoder(encoderNet.model), config, {
-      checkpoint: { dir: path.join(sweep.dir, 'checkpoints', id), fresh: force },
-      onStep: (s) => {
-        if (s.step - lastLog >= 100 || s.step === steps) {
-          lastLog = s.step;
-          console.log(`${id}: step ${s.step}/${steps}, loss ${s.loss.toFixed(3)}, area ${s.realArea.toFixed(3)}, ${s.stepsPerSecond.toFixed(2)} steps/s`);
-        }
+    const result = await trainMasker(
+      explained.blackBox,
+      residualEncoder(encoderNet.model),
+      config,
+      {
+        checkpoint: { dir: path.join(sweep.dir, 'checkpoints', id), fresh: force },
+        onStep: (s) => {
+          if (s.step - lastLog >= 100 || s.step === steps) {
+            lastLog = s.step;
+            console.log(
+              `${id}: step ${s.step}/${steps}, loss ${s.loss.toFixed(3)}, area ${s.realArea.toFixed(3)}, ${s.stepsPerSecond.toFixed(2)} steps/s`,
+            );
+          }
+        },
       },
-    });
+    );
     await result.masker.save(path.join(maskersDir, sweep.blackBox));
     writeJsonAtomic(summaryFile, {
-      trainingKey: key, steps, config, final: result.curve[result.curve.length - 1], curve: result.curve,
-      trainSeconds: result.trainSeconds, seed: config.seed, run: runMetadata(startedAt),
+      trainingKey: key,
+      steps,
+      config,
+      final: result.curve[result.curve.length - 1],
+      curve: result.curve,
+      trainSeconds: result.trainSeconds,
+      seed: config.seed,
+      run: runMetadata(startedAt),
     });
     result.masker.dispose();
   } finally {
@@ -183,14 +246,22 @@ async function trainSettingMasker(sweep: Sweep, id: string, setting: AblationSet
 
 async function runSetting(sweep: Sweep, id: string, setting: AblationSetting): Promise<void> {
   const config = settingEvaluation(sweep, setting);
-  const maskersDir = sweep.method === 'masker' ? await trainSettingMasker(sweep, id, setting) : undefined;
+  const maskersDir =
+    sweep.method === 'masker' ? await trainSettingMasker(sweep, id, setting) : undefined;
   const bb = await loadEvaluationBlackBox(sweep.blackBox);
   try {
     if (maskersDir) await attachTrainedMasker(bb, maskersDir);
     // What the setting really varied: iterative masks have no fake classes.
-    const recorded = sweep.method === 'masker'
-      ? { id, method: sweep.method, ...setting, steps: sweep.steps }
-      : { id, method: sweep.method, alternative: setting.alternative, lambdas: setting.lambdas, iterations: sweep.iterations };
+    const recorded =
+      sweep.method === 'masker'
+        ? { id, method: sweep.method, ...setting, steps: sweep.steps }
+        : {
+            id,
+            method: sweep.method,
+            alternative: setting.alternative,
+            lambdas: setting.lambdas,
+            iterations: sweep.iterations,
+          };
     await runBenchmark([sweep.method], [bb], config, {
       force: sweep.force,
       resultPath: () => resultFile(sweep, id),
@@ -207,7 +278,17 @@ async function finishedIterative(sweep: Sweep): Promise<Set<string>> {
   if (sweep.method !== 'iterative-mask') return new Set();
   const bb = await loadEvaluationBlackBox(sweep.blackBox);
   try {
-    const done = sweep.settings.filter(({ id, setting }) => isFinished(resultFile(sweep, id), planPair(sweep.method, bb.name, pairFingerprint(bb, sweep.method), settingEvaluation(sweep, setting))));
+    const done = sweep.settings.filter(({ id, setting }) =>
+      isFinished(
+        resultFile(sweep, id),
+        planPair(
+          sweep.method,
+          bb.name,
+          pairFingerprint(bb, sweep.method),
+          settingEvaluation(sweep, setting),
+        ),
+      ),
+    );
     return new Set(done.map((s) => s.id));
   } finally {
     bb.dispose();
@@ -223,17 +304,25 @@ async function main(): Promise<void> {
   await initEngine();
   if (opts.only !== undefined) {
     const one = sweep.settings.find((s) => s.id === opts.only);
-    if (!one) throw new UserError(`--only must be the id of a setting in this grid, got '${opts.only}'`);
+    if (!one)
+      throw new UserError(`--only must be the id of a setting in this grid, got '${opts.only}'`);
     return runSetting(sweep, one.id, one.setting);
   }
   const mine = shardItems(sweep.settings, shard);
   const done = sweep.force ? new Set<string>() : await finishedIterative(sweep);
   const todo = mine.filter((s) => !done.has(s.id));
   fs.mkdirSync(sweep.dir, { recursive: true });
-  console.log(`${sweep.settings.length} settings in the grid; shard ${shard.index}/${shard.count} holds ${mine.length}, ${mine.length - todo.length} finished, ${todo.length} to run (${sweep.method} on ${sweep.blackBox}) → ${path.relative(process.cwd(), sweep.dir)}`);
+  console.log(
+    `${sweep.settings.length} settings in the grid; shard ${shard.index}/${shard.count} holds ${mine.length}, ${mine.length - todo.length} finished, ${todo.length} to run (${sweep.method} on ${sweep.blackBox}) → ${path.relative(process.cwd(), sweep.dir)}`,
+  );
   if (jobs > 1) {
     const args = withoutFlags(process.argv.slice(2), ['--jobs', '--shard']);
-    assertAllSucceeded(await runInParallel(todo.map(({ id }) => ({ label: id, script: __filename, args: [...args, '--only', id] })), jobs));
+    assertAllSucceeded(
+      await runInParallel(
+        todo.map(({ id }) => ({ label: id, script: __filename, args: [...args, '--only', id] })),
+        jobs,
+      ),
+    );
     return;
   }
   for (const { id, setting } of todo) await runSetting(sweep, id, setting);

@@ -24,7 +24,14 @@
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { checkOutputPath, parseNumber, parsePositiveInteger, POSITIVE_NUMBER, program, runMain } from '../lib/cli';
+import {
+  checkOutputPath,
+  parseNumber,
+  parsePositiveInteger,
+  POSITIVE_NUMBER,
+  program,
+  runMain,
+} from '../lib/cli';
 import { encoderFor } from '../lib/encoders/encoder-for';
 import { initEngine } from '../lib/engine/backend';
 import { kernelProfile } from '../lib/engine/profile';
@@ -48,7 +55,10 @@ interface Options {
 }
 
 /** The paper's masker: first upsampler block 768 channels, halved in each next one, three residual blocks each. */
-const PAPER_MASKER = { firstUpsamplerChannels: DEFAULT_MASKER_CONFIG.firstUpsamplerChannels, residualBlocks: DEFAULT_MASKER_CONFIG.residualBlocks };
+const PAPER_MASKER = {
+  firstUpsamplerChannels: DEFAULT_MASKER_CONFIG.firstUpsamplerChannels,
+  residualBlocks: DEFAULT_MASKER_CONFIG.residualBlocks,
+};
 /** Classes of the black box (ImageNet's). */
 const CLASSES = 1000;
 /** Timing rounds of the masker forward passes; the best round counts. */
@@ -57,12 +67,22 @@ const ROUNDS = 2;
 const TARGETS = { masksPerSecond: 25, speedup: 1000 };
 
 async function main(): Promise<void> {
-  const opts = program('Masker masks/s, training images/s and iterative masks/s at 224×224 with a ResNet-50 encoder')
+  const opts = program(
+    'Masker masks/s, training images/s and iterative masks/s at 224×224 with a ResNet-50 encoder',
+  )
     .option('--batch <n>', 'images per masker forward pass', '8')
-    .option('--train-batch <n>', 'images per masker training step (8 at 224×224 overflows the wasm heap\'s 4 GB)', '4')
+    .option(
+      '--train-batch <n>',
+      "images per masker training step (8 at 224×224 overflows the wasm heap's 4 GB)",
+      '4',
+    )
     .option('--train-steps <n>', 'timed training steps (after one warm-up step)', '3')
     .option('--iterative-images <n>', 'images of the iterative-mask run', '2')
-    .option('--iterations <n>', 'iterative-mask iterations', String(DEFAULT_ITERATIVE_MASK_CONFIG.iterations))
+    .option(
+      '--iterations <n>',
+      'iterative-mask iterations',
+      String(DEFAULT_ITERATIVE_MASK_CONFIG.iterations),
+    )
     .option('--seconds <s>', 'minimum seconds per forward-pass timing', '10')
     .option('--out <file>', 'results file', path.join(RESULTS_DIR, 'bench-224.json'))
     .parse()
@@ -82,9 +102,19 @@ async function main(): Promise<void> {
   const [h, w] = RESNET50_INPUT_SIZE;
   const model = buildResNet50({ seed: 0, numClasses: CLASSES });
   // The images are drawn in [0, 1]: no range check on every call.
-  const blackBox = tfjsModelBlackBox(model, { name: 'resnet50', outputs: 'probabilities', checkRange: false });
+  const blackBox = tfjsModelBlackBox(model, {
+    name: 'resnet50',
+    outputs: 'probabilities',
+    checkRange: false,
+  });
   const encoder = encoderFor(model, { kind: 'own' });
-  const images = tf.randomUniform([Math.max(batch, trainBatch, iterativeImages), h, w, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+  const images = tf.randomUniform(
+    [Math.max(batch, trainBatch, iterativeImages), h, w, 3],
+    0,
+    1,
+    'float32',
+    1,
+  ) as tf.Tensor4D;
   const classes = Array.from({ length: images.shape[0] }, (_, i) => (i * 37) % CLASSES);
   const forwardImages = tf.slice(images, 0, batch);
   const forwardClasses = classes.slice(0, batch);
@@ -93,7 +123,9 @@ async function main(): Promise<void> {
   // 2. Masker forward passes, and the encoder alone.
   const masker = Masker.create(encoder, { ...PAPER_MASKER, numClasses: CLASSES });
   const forward = () => {
-    const { mask, lowResMask, gates } = masker.predict(forwardImages, forwardClasses, { checkRange: false });
+    const { mask, lowResMask, gates } = masker.predict(forwardImages, forwardClasses, {
+      checkRange: false,
+    });
     tf.dispose([lowResMask, gates]);
     return mask;
   };
@@ -108,7 +140,9 @@ async function main(): Promise<void> {
   }
   const masksPerSecond = (1000 * batch) / best[0].meanMs;
   const encoderImagesPerSecond = (1000 * batch) / best[1].meanMs;
-  console.log(`masker: ${masksPerSecond.toFixed(2)} masks/s (batch ${batch}); encoder alone ${encoderImagesPerSecond.toFixed(2)} images/s`);
+  console.log(
+    `masker: ${masksPerSecond.toFixed(2)} masks/s (batch ${batch}); encoder alone ${encoderImagesPerSecond.toFixed(2)} images/s`,
+  );
   const profile = (await kernelProfile(forward)).filter((k) => !k.kernel.endsWith('__op'));
   const profiledMs = profile.reduce((sum, k) => sum + k.ms, 0);
 
@@ -118,21 +152,31 @@ async function main(): Promise<void> {
     blackBox,
     encoder,
     { steps: trainSteps + 1, batchSize: trainBatch, masker: PAPER_MASKER },
-    { data: tensorTrainingData(images, classes), onStep: (s) => void stepSeconds.push(1 / s.stepsPerSecond) },
+    {
+      data: tensorTrainingData(images, classes),
+      onStep: (s) => void stepSeconds.push(1 / s.stepsPerSecond),
+    },
   );
   trained.masker.dispose();
   const timedSteps = stepSeconds.slice(1);
-  const trainStepImagesPerSecond = (trainBatch * timedSteps.length) / timedSteps.reduce((s, x) => s + x, 0);
-  console.log(`masker training: ${trainStepImagesPerSecond.toFixed(2)} images/s (batch ${trainBatch}, ${timedSteps.length} steps)`);
+  const trainStepImagesPerSecond =
+    (trainBatch * timedSteps.length) / timedSteps.reduce((s, x) => s + x, 0);
+  console.log(
+    `masker training: ${trainStepImagesPerSecond.toFixed(2)} images/s (batch ${trainBatch}, ${timedSteps.length} steps)`,
+  );
 
   // 4. Iterative masks on the same black box.
   const iterativeInput = tf.slice(images, 0, iterativeImages);
   const t0 = performance.now();
-  (await iterativeMask(blackBox, iterativeInput, classes.slice(0, iterativeImages), { iterations })).dispose();
+  (
+    await iterativeMask(blackBox, iterativeInput, classes.slice(0, iterativeImages), { iterations })
+  ).dispose();
   const iterativeSeconds = (performance.now() - t0) / 1000;
   const iterativeMasksPerSecond = iterativeImages / iterativeSeconds;
   const speedup = masksPerSecond / iterativeMasksPerSecond;
-  console.log(`iterative masks: ${iterativeMasksPerSecond.toFixed(4)} masks/s (${iterations} iterations); masker / iterative: ${speedup.toFixed(0)}×`);
+  console.log(
+    `iterative masks: ${iterativeMasksPerSecond.toFixed(4)} masks/s (${iterations} iterations); masker / iterative: ${speedup.toFixed(0)}×`,
+  );
 
   writeJsonAtomic(opts.out, {
     masker: {
@@ -148,9 +192,20 @@ async function main(): Promise<void> {
       weights: masker.trainableVariables().reduce((n, v) => n + v.size, 0),
       forwardProfile: profile.slice(0, 12).map((k) => ({ ...k, share: k.ms / profiledMs })),
     },
-    iterative: { masksPerSecond: iterativeMasksPerSecond, images: iterativeImages, iterations, seconds: iterativeSeconds },
+    iterative: {
+      masksPerSecond: iterativeMasksPerSecond,
+      images: iterativeImages,
+      iterations,
+      seconds: iterativeSeconds,
+    },
     speedup,
-    targets: { ...TARGETS, met: { masksPerSecond: masksPerSecond >= TARGETS.masksPerSecond, speedup: speedup >= TARGETS.speedup } },
+    targets: {
+      ...TARGETS,
+      met: {
+        masksPerSecond: masksPerSecond >= TARGETS.masksPerSecond,
+        speedup: speedup >= TARGETS.speedup,
+      },
+    },
     config: {
       imageSize: [h, w, 3],
       blackBox: 'ResNet-50 (lib/models/resnet50.ts, seeded random weights), 1000 classes',

@@ -13,9 +13,23 @@ import { ENGINE_PREFERENCE, initEngine } from '../lib/engine/backend';
 import { timeTensorWork } from '../lib/engine/timing';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
 import { smallCnn } from '../lib/models/small-cnn';
-import { checkOutputPath, parseChoiceList, parseNumber, POSITIVE_NUMBER, program, runMain } from '../lib/cli';
+import {
+  checkOutputPath,
+  parseChoiceList,
+  parseNumber,
+  POSITIVE_NUMBER,
+  program,
+  runMain,
+} from '../lib/cli';
 
-interface ConvShape { batch: number; size: number; cin: number; cout: number; k: number; stride: number }
+interface ConvShape {
+  batch: number;
+  size: number;
+  cin: number;
+  cout: number;
+  k: number;
+  stride: number;
+}
 
 /** A mid-network 3×3 convolution, the bulk of a small CNN's work. */
 const CONV: ConvShape = { batch: 8, size: 32, cin: 32, cout: 64, k: 3, stride: 1 };
@@ -35,8 +49,17 @@ function benchEngine(seconds: number) {
   const gflops = (ms: number) => convFlops(CONV) / (ms * 1e6);
   const opts = { minSeconds: seconds };
   const forward = timeTensorWork(() => tf.conv2d(x, w, stride, 'same'), opts);
-  const filterGrad = timeTensorWork(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy },
-    { strides: [stride, stride], pad: 'same', dataFormat: 'NHWC', filterShape: w.shape }) as tf.Tensor, opts);
+  const filterGrad = timeTensorWork(
+    () =>
+      tf
+        .engine()
+        .runKernel(
+          'Conv2DBackpropFilter',
+          { x, dy },
+          { strides: [stride, stride], pad: 'same', dataFormat: 'NHWC', filterShape: w.shape },
+        ) as tf.Tensor,
+    opts,
+  );
   const inputGrad = timeTensorWork(() => tf.conv2dTranspose(dy, w, x.shape, stride, 'same'), opts);
 
   const model = smallCnn();
@@ -44,8 +67,14 @@ function benchEngine(seconds: number) {
   const images = tf.randomUniform([CNN_BATCH, 28, 28, 1], 0, 1, 'float32', 4);
   const labels = tf.oneHot(tf.randomUniform([CNN_BATCH], 0, 10, 'int32', 5) as tf.Tensor1D, 10);
   const infer = timeTensorWork(() => model.predict(images) as tf.Tensor, opts);
-  const train = timeTensorWork(() => optimizer.minimize(
-    () => tf.losses.softmaxCrossEntropy(labels, model.predict(images) as tf.Tensor), true) as tf.Scalar, opts);
+  const train = timeTensorWork(
+    () =>
+      optimizer.minimize(
+        () => tf.losses.softmaxCrossEntropy(labels, model.predict(images) as tf.Tensor),
+        true,
+      ) as tf.Scalar,
+    opts,
+  );
   tf.dispose([x, w, y, dy, images, labels]);
   model.dispose();
   optimizer.dispose();
@@ -59,7 +88,9 @@ function benchEngine(seconds: number) {
 }
 
 async function main() {
-  const opts = program('Convolution GFLOP/s and small-CNN images/s on every engine that starts here')
+  const opts = program(
+    'Convolution GFLOP/s and small-CNN images/s on every engine that starts here',
+  )
     .option('--engines <list>', 'comma-separated engines to try', ENGINE_PREFERENCE.join(','))
     .option('--seconds <s>', 'minimum seconds timed per measurement', '2')
     .option('--out <file>', 'results file', path.join(RESULTS_DIR, 'bench-engine.json'))
@@ -83,22 +114,43 @@ async function main() {
     const t0 = performance.now();
     rows.push({ engine, ...benchEngine(seconds), seconds: (performance.now() - t0) / 1000 });
   }
-  console.table(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? Number(v.toPrecision(3)) : v]))));
+  console.table(
+    rows.map((r) =>
+      Object.fromEntries(
+        Object.entries(r).map(([k, v]) => [
+          k,
+          typeof v === 'number' ? Number(v.toPrecision(3)) : v,
+        ]),
+      ),
+    ),
+  );
   // Training-step speed of every engine relative to the plain wasm and cpu engines (when they ran).
-  const speed = (engine: string) => rows.find((r) => r.engine === engine)?.cnnTrainStepImagesPerSec as number | undefined;
-  const trainStepSpeedups = Object.fromEntries(rows.map((r) => {
-    const own = r.cnnTrainStepImagesPerSec as number;
-    const over = (base: string) => (speed(base) ? own / speed(base)! : null);
-    return [r.engine as string, { overWasm: over('wasm'), overCpu: over('cpu') }];
-  }));
+  const speed = (engine: string) =>
+    rows.find((r) => r.engine === engine)?.cnnTrainStepImagesPerSec as number | undefined;
+  const trainStepSpeedups = Object.fromEntries(
+    rows.map((r) => {
+      const own = r.cnnTrainStepImagesPerSec as number;
+      const over = (base: string) => (speed(base) ? own / speed(base)! : null);
+      return [r.engine as string, { overWasm: over('wasm'), overCpu: over('cpu') }];
+    }),
+  );
   for (const [engine, s] of Object.entries(trainStepSpeedups)) {
     if (engine === 'cpu') continue; // the slowest: nothing to say over itself
-    const parts = [s.overWasm && engine !== 'wasm' ? `${s.overWasm.toFixed(1)}× wasm` : '', s.overCpu ? `${s.overCpu.toFixed(0)}× cpu` : ''].filter(Boolean);
+    const parts = [
+      s.overWasm && engine !== 'wasm' ? `${s.overWasm.toFixed(1)}× wasm` : '',
+      s.overCpu ? `${s.overCpu.toFixed(0)}× cpu` : '',
+    ].filter(Boolean);
     if (parts.length) console.log(`training step, ${engine}: ${parts.join(', ')}`);
   }
   writeJsonAtomic(opts.out, {
     meta: runMetadata(started),
-    config: { conv: CONV, convGflopPerCall: convFlops(CONV) / 1e9, cnnBatch: CNN_BATCH, cnnInput: [28, 28, 1], minSeconds: seconds },
+    config: {
+      conv: CONV,
+      convGflopPerCall: convFlops(CONV) / 1e9,
+      cnnBatch: CNN_BATCH,
+      cnnInput: [28, 28, 1],
+      minSeconds: seconds,
+    },
     results: rows,
     skipped,
     trainStepSpeedups,

@@ -16,9 +16,20 @@ import { EVALUATED_METHOD_NAMES } from '../lib/evaluation/evaluated-methods';
 import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { assertAllSucceeded, runInParallel } from '../lib/parallel';
 import { readJson, RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
-import { checkOutputPath, parseChoiceList, parsePositiveInteger, program, runMain } from '../lib/cli';
+import {
+  checkOutputPath,
+  parseChoiceList,
+  parsePositiveInteger,
+  program,
+  runMain,
+} from '../lib/cli';
 
-interface Options { methods: string; blackBoxes: string; images: string; out: string }
+interface Options {
+  methods: string;
+  blackBoxes: string;
+  images: string;
+  out: string;
+}
 
 /** A pair's scores without what legitimately differs between runs (times, speed, metadata). */
 function comparable(file: string): unknown {
@@ -28,39 +39,72 @@ function comparable(file: string): unknown {
 }
 
 async function main() {
-  const opts = program('Run one evaluation sweep with --jobs 1 and --jobs 2: wall times, and whether the scores agree')
+  const opts = program(
+    'Run one evaluation sweep with --jobs 1 and --jobs 2: wall times, and whether the scores agree',
+  )
     .option('--methods <list>', 'methods of the sweep', 'gradient,grad-cam,centre-box,masker')
     .option('--black-boxes <list>', 'black boxes of the sweep', 'residual,plain')
-    .option('--images <n>', 'test images per pair (tuning and two-item images: a third of it)', '300')
+    .option(
+      '--images <n>',
+      'test images per pair (tuning and two-item images: a third of it)',
+      '300',
+    )
     .option('--out <file>', 'results file', path.join(RESULTS_DIR, 'bench-jobs.json'))
     .parse()
     .opts<Options>();
   const methods = parseChoiceList(opts.methods, EVALUATED_METHOD_NAMES, '--methods').join(',');
-  const blackBoxes = parseChoiceList(opts.blackBoxes, ARCHITECTURE_NAMES, '--black-boxes').join(',');
+  const blackBoxes = parseChoiceList(opts.blackBoxes, ARCHITECTURE_NAMES, '--black-boxes').join(
+    ',',
+  );
   const n = parsePositiveInteger(opts.images, '--images');
   checkOutputPath(opts.out, '--out', 'file');
   const started = new Date();
   await initEngine();
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-jobs-'));
-  const sweepArgs = ['--methods', methods, '--black-boxes', blackBoxes,
-    '--images', String(n), '--tune-images', String(Math.ceil(n / 3)), '--pairs', String(Math.ceil(n / 3))];
+  const sweepArgs = [
+    '--methods',
+    methods,
+    '--black-boxes',
+    blackBoxes,
+    '--images',
+    String(n),
+    '--tune-images',
+    String(Math.ceil(n / 3)),
+    '--pairs',
+    String(Math.ceil(n / 3)),
+  ];
   const wall: Record<string, number> = {};
   for (const jobs of [1, 2]) {
     const out = path.join(scratch, `jobs${jobs}`);
     console.log(`sweep with --jobs ${jobs} ...`);
     const t0 = performance.now();
-    const [result] = await runInParallel([{
-      label: `jobs${jobs}`, script: path.join(__dirname, 'evaluate.ts'), args: [...sweepArgs, '--jobs', String(jobs), '--out', out],
-    }], 1);
+    const [result] = await runInParallel(
+      [
+        {
+          label: `jobs${jobs}`,
+          script: path.join(__dirname, 'evaluate.ts'),
+          args: [...sweepArgs, '--jobs', String(jobs), '--out', out],
+        },
+      ],
+      1,
+    );
     assertAllSucceeded([result]);
     wall[`jobs${jobs}`] = (performance.now() - t0) / 1000;
   }
-  const files = fs.readdirSync(path.join(scratch, 'jobs1')).filter((f) => f.endsWith('.json')).sort();
-  const mismatched = files.filter((f) =>
-    JSON.stringify(comparable(path.join(scratch, 'jobs1', f))) !== JSON.stringify(comparable(path.join(scratch, 'jobs2', f))));
+  const files = fs
+    .readdirSync(path.join(scratch, 'jobs1'))
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+  const mismatched = files.filter(
+    (f) =>
+      JSON.stringify(comparable(path.join(scratch, 'jobs1', f))) !==
+      JSON.stringify(comparable(path.join(scratch, 'jobs2', f))),
+  );
   const speedup = wall.jobs1 / wall.jobs2;
-  console.log(`--jobs 1: ${wall.jobs1.toFixed(1)} s, --jobs 2: ${wall.jobs2.toFixed(1)} s (${speedup.toFixed(2)}× faster); ` +
-    `${files.length} pairs, ${mismatched.length} with different scores`);
+  console.log(
+    `--jobs 1: ${wall.jobs1.toFixed(1)} s, --jobs 2: ${wall.jobs2.toFixed(1)} s (${speedup.toFixed(2)}× faster); ` +
+      `${files.length} pairs, ${mismatched.length} with different scores`,
+  );
   writeJsonAtomic(opts.out, {
     meta: runMetadata(started),
     config: { methods, blackBoxes, sweepArgs },

@@ -21,13 +21,32 @@ import { buildArchitecture } from '../lib/models/architectures';
 import { logitsModel } from '../lib/models/architecture';
 import { modelCost } from '../lib/models/model-cost';
 import { residualEncoder } from '../lib/models/encoder';
-import { ENCODER_BLACK_BOX, loadKitBlackBox, loadTrainedMasker } from '../lib/saliency/masker-assets';
+import {
+  ENCODER_BLACK_BOX,
+  loadKitBlackBox,
+  loadTrainedMasker,
+} from '../lib/saliency/masker-assets';
 import { trainMasker } from '../lib/saliency/train-masker';
 import { ScheduledAdam } from '../lib/models/scheduled-adam';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
-import { checkOutputPath, parseChoiceList, parseNumber, parsePositiveInteger, POSITIVE_NUMBER, program, runMain } from '../lib/cli';
+import {
+  checkOutputPath,
+  parseChoiceList,
+  parseNumber,
+  parsePositiveInteger,
+  POSITIVE_NUMBER,
+  program,
+  runMain,
+} from '../lib/cli';
 
-interface Options { engines: string; archs: string; batch: string; seconds: string; masker: boolean; out: string }
+interface Options {
+  engines: string;
+  archs: string;
+  batch: string;
+  seconds: string;
+  masker: boolean;
+  out: string;
+}
 
 /** Training steps timed per masker measurement, after as many to warm up. */
 const MASKER_STEPS = 10;
@@ -37,13 +56,17 @@ async function benchMasker(batch: number, seconds: number) {
   const { masker } = await loadTrainedMasker(ENCODER_BLACK_BOX);
   const images = tf.randomUniform([batch, 64, 64, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
   const classes = Array.from({ length: batch }, (_, i) => i % 10);
-  const inference = timeTensorWork(() => {
-    const out = masker.predict(images, classes);
-    tf.dispose([out.lowResMask, out.gates]);
-    return out.mask;
-  }, { minSeconds: seconds });
+  const inference = timeTensorWork(
+    () => {
+      const out = masker.predict(images, classes);
+      tf.dispose([out.lowResMask, out.gates]);
+      return out.mask;
+    },
+    { minSeconds: seconds },
+  );
   const data = () => ({ images: tf.clone(images), labels: classes });
-  const train = (steps: number) => trainMasker(blackBox, residualEncoder(model), { steps, batchSize: batch }, { data });
+  const train = (steps: number) =>
+    trainMasker(blackBox, residualEncoder(model), { steps, batchSize: batch }, { data });
   (await train(MASKER_STEPS)).masker.dispose();
   const timed = await train(MASKER_STEPS);
   timed.masker.dispose();
@@ -51,7 +74,7 @@ async function benchMasker(batch: number, seconds: number) {
   return {
     masksPerSec: (batch * 1000) / inference.meanMs,
     trainStepImagesPerSec: batch * timed.stepsPerSecond,
-    trainStepOverInference: ((1000 / timed.stepsPerSecond)) / inference.meanMs,
+    trainStepOverInference: 1000 / timed.stepsPerSecond / inference.meanMs,
   };
 }
 
@@ -60,14 +83,25 @@ async function benchArchitecture(arch: ArchitectureName, batch: number, seconds:
   const logits = logitsModel(model);
   const optimizer = new ScheduledAdam(1e-3);
   const images = tf.randomUniform([batch, 64, 64, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
-  const labels = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32'), 10);
+  const labels = tf.oneHot(
+    tf.tensor1d(
+      Array.from({ length: batch }, (_, i) => i % 10),
+      'int32',
+    ),
+    10,
+  );
   const timing = { minSeconds: seconds };
 
   const inference = timeTensorWork(() => model.predict(images) as tf.Tensor, timing);
-  const trainStep = () => optimizer.minimize(
-    () => tf.losses.softmaxCrossEntropy(labels, logits.predict(images) as tf.Tensor), true) as tf.Scalar;
+  const trainStep = () =>
+    optimizer.minimize(
+      () => tf.losses.softmaxCrossEntropy(labels, logits.predict(images) as tf.Tensor),
+      true,
+    ) as tf.Scalar;
   const training = timeTensorWork(trainStep, timing);
-  const inputGradient = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.logSoftmax(logits.predict(x) as tf.Tensor2D), labels)));
+  const inputGradient = tf.grad((x: tf.Tensor) =>
+    tf.sum(tf.mul(tf.logSoftmax(logits.predict(x) as tf.Tensor2D), labels)),
+  );
   const gradient = timeTensorWork(() => inputGradient(images), timing);
   const profile = await kernelProfile(trainStep);
 
@@ -90,7 +124,9 @@ async function benchArchitecture(arch: ArchitectureName, batch: number, seconds:
 }
 
 async function main() {
-  const opts = program('Images/s of inference, training and input-gradient steps of the kit\'s nets and its masker, per engine')
+  const opts = program(
+    "Images/s of inference, training and input-gradient steps of the kit's nets and its masker, per engine",
+  )
     .option('--engines <list>', 'engines to measure', 'wasm,cpu')
     .option('--archs <list>', 'architectures', 'residual')
     .option('--batch <n>', 'batch size', '32')
@@ -112,17 +148,26 @@ async function main() {
     if (opts.masker) {
       const row = { engine, ...(await benchMasker(batch, seconds)) };
       maskerRows.push(row);
-      console.log(`${engine}: masker: ${row.masksPerSec.toFixed(0)} masks/s, training step ${row.trainStepImagesPerSec.toFixed(0)} img/s (${row.trainStepOverInference.toFixed(1)}× its inference)`);
+      console.log(
+        `${engine}: masker: ${row.masksPerSec.toFixed(0)} masks/s, training step ${row.trainStepImagesPerSec.toFixed(0)} img/s (${row.trainStepOverInference.toFixed(1)}× its inference)`,
+      );
     }
     for (const arch of archs) {
       console.log(`${engine}: ${arch} ...`);
       const row = { engine, ...(await benchArchitecture(arch, batch, seconds)) };
       rows.push(row);
-      console.log(`  inference ${row.inferenceImagesPerSec.toFixed(0)} img/s, training step ${row.trainStepImagesPerSec.toFixed(0)} img/s ` +
-        `(${row.trainOverInference.toFixed(2)}× inference), input gradient ${row.inputGradientImagesPerSec.toFixed(0)} img/s ` +
-        `(${row.inputGradientOverInference.toFixed(2)}×)`);
-      console.log('  training-step profile: ' + row.trainStepProfile.slice(0, 8)
-        .map((k) => `${k.kernel} ${(100 * k.share).toFixed(0)}%`).join(', '));
+      console.log(
+        `  inference ${row.inferenceImagesPerSec.toFixed(0)} img/s, training step ${row.trainStepImagesPerSec.toFixed(0)} img/s ` +
+          `(${row.trainOverInference.toFixed(2)}× inference), input gradient ${row.inputGradientImagesPerSec.toFixed(0)} img/s ` +
+          `(${row.inputGradientOverInference.toFixed(2)}×)`,
+      );
+      console.log(
+        '  training-step profile: ' +
+          row.trainStepProfile
+            .slice(0, 8)
+            .map((k) => `${k.kernel} ${(100 * k.share).toFixed(0)}%`)
+            .join(', '),
+      );
     }
   }
   writeJsonAtomic(opts.out, {

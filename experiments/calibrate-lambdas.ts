@@ -28,7 +28,17 @@ import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
 import { classProbability } from '../lib/saliency/inputs';
 import { iterativeMask } from '../lib/saliency/iterative-mask';
 import { loadKitBlackBox } from '../lib/saliency/masker-assets';
-import { checkOutputPath, FRACTION, NON_NEGATIVE_NUMBER, parseChoice, parseNumber, parseNumberList, parsePositiveInteger, program, runMain } from '../lib/cli';
+import {
+  checkOutputPath,
+  FRACTION,
+  NON_NEGATIVE_NUMBER,
+  parseChoice,
+  parseNumber,
+  parseNumberList,
+  parsePositiveInteger,
+  program,
+  runMain,
+} from '../lib/cli';
 
 interface Options {
   blackBox: string;
@@ -43,7 +53,9 @@ interface Options {
 const mean = (v: readonly number[]) => v.reduce((s, x) => s + x, 0) / v.length;
 
 async function main(): Promise<void> {
-  const opts = program('Grid over the TV and area weights of the saliency objective, with iterative masks')
+  const opts = program(
+    'Grid over the TV and area weights of the saliency objective, with iterative masks',
+  )
     .option('--black-box <name>', 'black box the masks explain', 'residual')
     .option('--images <n>', 'training images', '32')
     .option('--iterations <n>', 'iterative-mask steps per setting', '150')
@@ -70,19 +82,26 @@ async function main(): Promise<void> {
   const boxFraction = mean(boxes.map((b) => ((b.x1 - b.x0) * (b.y1 - b.y0)) / (h * w)));
   const regions = boxRegions(boxes, h, w);
   const blurred = alternativeImages(images, { kind: 'blur' });
-  const fullProbability = mean(Array.from(tf.tidy(() => classProbability(blackBox.predict(images), classes)).dataSync()));
+  const fullProbability = mean(
+    Array.from(tf.tidy(() => classProbability(blackBox.predict(images), classes)).dataSync()),
+  );
 
   // Paper values first (reference), then the grid.
   const settings: ObjectiveLambdas[] = [{ ...PAPER_LAMBDAS }];
-  for (const tv of tvValues) for (const area of areaValues) settings.push({ ...PAPER_LAMBDAS, tv, area });
+  for (const tv of tvValues)
+    for (const area of areaValues) settings.push({ ...PAPER_LAMBDAS, tv, area });
   const rows = [];
   for (const lambdas of settings) {
     const t0 = performance.now();
-    const masks = await iterativeMask(blackBox, images, classes, { iterations, objective: { lambdas } });
+    const masks = await iterativeMask(blackBox, images, classes, {
+      iterations,
+      objective: { lambdas },
+    });
     const [kept, removed] = tf.tidy(() =>
-      [removeEvidence(images, masks, blurred), removeEvidence(images, tf.sub(1, masks) as tf.Tensor4D, blurred)].map((x) =>
-        Array.from(classProbability(blackBox.predict(x), classes).dataSync()),
-      ),
+      [
+        removeEvidence(images, masks, blurred),
+        removeEvidence(images, tf.sub(1, masks) as tf.Tensor4D, blurred),
+      ].map((x) => Array.from(classProbability(blackBox.predict(x), classes).dataSync())),
     );
     const areas = Array.from(tf.tidy(() => tf.mean(masks, [1, 2, 3]).dataSync()));
     const row = {
@@ -102,7 +121,10 @@ async function main(): Promise<void> {
   }
   const eligible = rows.filter((r) => r.meanKeptProbability >= minKept);
   const chosen = eligible.reduce<(typeof rows)[number] | undefined>(
-    (best, r) => (!best || Math.abs(r.meanArea - boxFraction) < Math.abs(best.meanArea - boxFraction) ? r : best),
+    (best, r) =>
+      !best || Math.abs(r.meanArea - boxFraction) < Math.abs(best.meanArea - boxFraction)
+        ? r
+        : best,
     undefined,
   );
   tf.dispose([images, blurred]);
@@ -111,7 +133,8 @@ async function main(): Promise<void> {
     blackBox: blackBoxName,
     images: n,
     iterations,
-    method: 'iterative masks (defaults: Adam lr 0.05, 16×16 mask, random-mix A), true classes, first training images',
+    method:
+      'iterative masks (defaults: Adam lr 0.05, 16×16 mask, random-mix A), true classes, first training images',
     meanBoxFraction: boxFraction,
     fullImageProbability: fullProbability,
     rule: `among settings with mean kept probability >= ${minKept}, mean mask area closest to the mean box fraction`,
@@ -119,7 +142,9 @@ async function main(): Promise<void> {
     rows,
     run: runMetadata(startedAt),
   });
-  console.log(chosen ? `chosen: ${JSON.stringify(chosen.lambdas)}` : `no setting kept p >= ${minKept}`);
+  console.log(
+    chosen ? `chosen: ${JSON.stringify(chosen.lambdas)}` : `no setting kept p >= ${minKept}`,
+  );
 }
 
 runMain(main);

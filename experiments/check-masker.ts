@@ -29,9 +29,21 @@ import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { DEFAULT_TRAIN_BLACK_BOX_CONFIG } from '../lib/models/train-black-box';
 import { Random } from '../lib/random';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
-import { BLACK_BOXES_DIR, loadKitBlackBox, loadTrainedMasker, MASKERS_DIR } from '../lib/saliency/masker-assets';
+import {
+  BLACK_BOXES_DIR,
+  loadKitBlackBox,
+  loadTrainedMasker,
+  MASKERS_DIR,
+} from '../lib/saliency/masker-assets';
 import { maskerSaliency } from '../lib/saliency/masker-method';
-import { checkOutputPath, parseChoice, parseNumber, parsePositiveInteger, program, runMain } from '../lib/cli';
+import {
+  checkOutputPath,
+  parseChoice,
+  parseNumber,
+  parsePositiveInteger,
+  program,
+  runMain,
+} from '../lib/cli';
 
 interface Options {
   blackBox: string;
@@ -64,7 +76,9 @@ function figureRows(images: tf.Tensor4D, masks: tf.Tensor4D): Uint8Array[][] {
     return [images, grey, tf.mul(images, masks)].map((t) => {
       const bytes = tf.cast(tf.mul(tf.clipByValue(t, 0, 1), 255), 'int32').dataSync();
       const [b, h, w] = t.shape;
-      return Array.from({ length: b }, (_, i) => Uint8Array.from(bytes.subarray(i * h * w * 3, (i + 1) * h * w * 3)));
+      return Array.from({ length: b }, (_, i) =>
+        Uint8Array.from(bytes.subarray(i * h * w * 3, (i + 1) * h * w * 3)),
+      );
     });
   });
 }
@@ -85,24 +99,40 @@ async function writeFigure(file: string, rows: Uint8Array[][], size: number): Pr
       }
     }),
   );
-  await sharp(Buffer.from(canvas), { raw: { width, height, channels: 3 } }).png().toFile(file);
+  await sharp(Buffer.from(canvas), { raw: { width, height, channels: 3 } })
+    .png()
+    .toFile(file);
 }
 
 async function main(): Promise<void> {
-  const opts = program('Quick check of the trained maskers: localisation, fake-class area, selectivity, sample figure')
+  const opts = program(
+    'Quick check of the trained maskers: localisation, fake-class area, selectivity, sample figure',
+  )
     .option('--black-box <name>', `${ARCHITECTURE_NAMES.join(' | ')} | all`, 'all')
     .option('--tune <n>', 'held-out training images for α', '256')
     .option('--test <n>', 'test images', '500')
     .option('--pairs <n>', 'two-item test images', '200')
     .option('--masker-dir <dir>', 'trained maskers (<dir>/<arch>/masker.json)', MASKERS_DIR)
-    .option('--black-box-dir <dir>', 'trained black boxes (<dir>/<arch>/model.json)', BLACK_BOXES_DIR)
+    .option(
+      '--black-box-dir <dir>',
+      'trained black boxes (<dir>/<arch>/model.json)',
+      BLACK_BOXES_DIR,
+    )
     .option('--out <file>', 'results file', path.join(RESULTS_DIR, 'maskers', 'check.json'))
-    .option('--figure <file>', 'sample figure', path.join(RESULTS_DIR, 'figures', 'masker-samples.png'))
+    .option(
+      '--figure <file>',
+      'sample figure',
+      path.join(RESULTS_DIR, 'figures', 'masker-samples.png'),
+    )
     .parse()
     .opts<Options>();
   const blackBox = parseChoice(opts.blackBox, [...ARCHITECTURE_NAMES, 'all'], '--black-box');
   const names = blackBox === 'all' ? [...ARCHITECTURE_NAMES] : [blackBox];
-  const tune = parseNumber(opts.tune, '--tune', { integer: true, min: 1, max: DEFAULT_TRAIN_BLACK_BOX_CONFIG.validationSize });
+  const tune = parseNumber(opts.tune, '--tune', {
+    integer: true,
+    min: 1,
+    max: DEFAULT_TRAIN_BLACK_BOX_CONFIG.validationSize,
+  });
   // The figure shows the first FIGURE_IMAGES test images.
   const testCount = parseNumber(opts.test, '--test', { integer: true, min: FIGURE_IMAGES });
   const pairCount = parsePositiveInteger(opts.pairs, '--pairs');
@@ -124,7 +154,8 @@ async function main(): Promise<void> {
     const { masker, dispose } = await loadTrainedMasker(name, opts.maskerDir, opts.blackBoxDir);
     const bb = explained.blackBox;
     const numClasses = bb.classNames.length;
-    const masksFor = (images: tf.Tensor4D, classes: readonly number[]) => maskerSaliency(bb, images, classes, { masker, batchSize: 64 });
+    const masksFor = (images: tf.Tensor4D, classes: readonly number[]) =>
+      maskerSaliency(bb, images, classes, { masker, batchSize: 64 });
 
     // 1. Localisation: α on held-out training images, error on test images.
     const tuneMasks = await masksFor(tuneSet.images, Array.from(tuneSet.labels));
@@ -142,8 +173,16 @@ async function main(): Promise<void> {
     // 3. Selectivity on two-item images, for each item's class.
     const perItem = [];
     for (const k of [0, 1]) {
-      const masks = await masksFor(pairSet.images, pairSet.items.map((items) => items[k].label));
-      const regionsOf = (j: number) => boxRegions(pairSet.items.map((items) => items[j].box), h, w);
+      const masks = await masksFor(
+        pairSet.images,
+        pairSet.items.map((items) => items[k].label),
+      );
+      const regionsOf = (j: number) =>
+        boxRegions(
+          pairSet.items.map((items) => items[j].box),
+          h,
+          w,
+        );
       const s = classSelectivity(masks, regionsOf(k), regionsOf(1 - k));
       perItem.push(s);
       masks.dispose();
@@ -152,7 +191,13 @@ async function main(): Promise<void> {
     const other = perItem.flatMap((s) => s.other);
 
     results[name] = {
-      localisation: { alpha: tuned.alpha, tuneAccuracy: tuned.accuracy, testError: loc.error, testAccuracy: loc.accuracy, meanIoU: mean(loc.iou) },
+      localisation: {
+        alpha: tuned.alpha,
+        tuneAccuracy: tuned.accuracy,
+        testError: loc.error,
+        testAccuracy: loc.accuracy,
+        meanIoU: mean(loc.iou),
+      },
       meanAreaTrueClass: trueArea,
       meanBoxFraction: mean(testSet.boxes.map((b) => ((b.x1 - b.x0) * (b.y1 - b.y0)) / (h * w))),
       meanAreaFakeClass: mean(fakeAreas),

@@ -17,7 +17,15 @@ import { EngineName, ENGINE_PREFERENCE, initEngine } from '../lib/engine/backend
 import { loadTfjsModel } from '../lib/models/load-tfjs-model';
 import { addModelFlags, ModelFlags, modelOptionsFromFlags } from '../lib/models/model-flags';
 import { classProbability } from '../lib/saliency/inputs';
-import { NON_NEGATIVE_INTEGER, parseChoiceList, parseNumber, POSITIVE_INTEGER, POSITIVE_NUMBER, program, runMain } from '../lib/cli';
+import {
+  NON_NEGATIVE_INTEGER,
+  parseChoiceList,
+  parseNumber,
+  POSITIVE_INTEGER,
+  POSITIVE_NUMBER,
+  program,
+  runMain,
+} from '../lib/cli';
 import { runMetadata, writeJsonAtomic } from '../lib/results';
 
 interface Options extends ModelFlags {
@@ -42,13 +50,19 @@ function perImage(a: Float32Array, b: Float32Array, images: number): number[] {
   });
 }
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
 async function main(): Promise<void> {
-  const opts = addModelFlags(program('Compare a model\'s input gradient on every engine with the cpu backend'))
+  const opts = addModelFlags(
+    program("Compare a model's input gradient on every engine with the cpu backend"),
+  )
     .option('--batch <n>', 'images per gradient', '32')
     .option('--seed <n>', 'seed of the random images', '1')
-    .option('--engines <list>', `engines to compare with cpu (default: every one that starts): ${ENGINE_PREFERENCE.join(', ')}`)
+    .option(
+      '--engines <list>',
+      `engines to compare with cpu (default: every one that starts): ${ENGINE_PREFERENCE.join(', ')}`,
+    )
     .option('--tolerance <x>', 'relative difference above which an image is examined', '1e-4')
     .option('--out <file>', 'also write the figures to this JSON file')
     .parse()
@@ -57,17 +71,37 @@ async function main(): Promise<void> {
   const batch = parseNumber(opts.batch, '--batch', POSITIVE_INTEGER);
   const seed = parseNumber(opts.seed, '--seed', NON_NEGATIVE_INTEGER);
   const tolerance = parseNumber(opts.tolerance, '--tolerance', POSITIVE_NUMBER);
-  const requested = opts.engines ? parseChoiceList(opts.engines, ENGINE_PREFERENCE, '--engines') : ENGINE_PREFERENCE.filter((e) => e !== 'cpu');
+  const requested = opts.engines
+    ? parseChoiceList(opts.engines, ENGINE_PREFERENCE, '--engines')
+    : ENGINE_PREFERENCE.filter((e) => e !== 'cpu');
   const startedAt = new Date();
 
   /** The gradient of the batch's class probabilities on the current engine, its time, and the classes used. */
   const gradient = async (shift = 0) => {
     const loaded = await loadTfjsModel(location, load);
     try {
-      const { inputSize: [h, w], channels } = loaded.blackBox;
-      const images = tf.tidy(() => tf.clipByValue(tf.add(tf.randomUniform([batch, h, w, channels], 0, 1, 'float32', seed), shift), 0, 1) as tf.Tensor4D);
-      const classes = Array.from({ length: batch }, (_, i) => i % loaded.blackBox.classNames.length);
-      const run = () => tf.tidy(() => tf.grad((x) => tf.sum(classProbability(loaded.blackBox.predict(x as tf.Tensor4D), classes)))(images));
+      const {
+        inputSize: [h, w],
+        channels,
+      } = loaded.blackBox;
+      const images = tf.tidy(
+        () =>
+          tf.clipByValue(
+            tf.add(tf.randomUniform([batch, h, w, channels], 0, 1, 'float32', seed), shift),
+            0,
+            1,
+          ) as tf.Tensor4D,
+      );
+      const classes = Array.from(
+        { length: batch },
+        (_, i) => i % loaded.blackBox.classNames.length,
+      );
+      const run = () =>
+        tf.tidy(() =>
+          tf.grad((x) =>
+            tf.sum(classProbability(loaded.blackBox.predict(x as tf.Tensor4D), classes)),
+          )(images),
+        );
       tf.dispose(run());
       const t0 = performance.now();
       const g = run();
@@ -109,17 +143,32 @@ async function main(): Promise<void> {
       onKinks = above.filter(({ e, n }) => cpuMoves[n] >= 0.5 * e).length;
     }
     const row = {
-      engine, msPerGradient: ms, speedupOverCpu: reference.ms / ms,
-      relativeDifference: { median: quantile(sorted, 0.5), p90: quantile(sorted, 0.9), max: sorted[sorted.length - 1] },
-      imagesAboveTolerance: above.length, ofWhichCpuMovesAsMuchUnderA1e6Shift: onKinks,
+      engine,
+      msPerGradient: ms,
+      speedupOverCpu: reference.ms / ms,
+      relativeDifference: {
+        median: quantile(sorted, 0.5),
+        p90: quantile(sorted, 0.9),
+        max: sorted[sorted.length - 1],
+      },
+      imagesAboveTolerance: above.length,
+      ofWhichCpuMovesAsMuchUnderA1e6Shift: onKinks,
     };
     rows.push(row);
-    console.log(`${engine}: ${ms.toFixed(0)} ms (${row.speedupOverCpu.toFixed(0)}x cpu); relative difference median ${row.relativeDifference.median.toExponential(1)}, ` +
-      `max ${row.relativeDifference.max.toExponential(1)}; ${above.length} of ${batch} images above ${tolerance}` +
-      (above.length ? `, ${onKinks} of them on a kink (cpu moves as much when the input moves by 1e-6)` : ''));
+    console.log(
+      `${engine}: ${ms.toFixed(0)} ms (${row.speedupOverCpu.toFixed(0)}x cpu); relative difference median ${row.relativeDifference.median.toExponential(1)}, ` +
+        `max ${row.relativeDifference.max.toExponential(1)}; ${above.length} of ${batch} images above ${tolerance}` +
+        (above.length
+          ? `, ${onKinks} of them on a kink (cpu moves as much when the input moves by 1e-6)`
+          : ''),
+    );
   }
   if (opts.out) {
-    writeJsonAtomic(opts.out, { metadata, config: { model: location, ...load, batch, seed, tolerance }, engines: rows });
+    writeJsonAtomic(opts.out, {
+      metadata,
+      config: { model: location, ...load, batch, seed, tolerance },
+      engines: rows,
+    });
     console.log(`wrote ${opts.out}`);
   }
 }

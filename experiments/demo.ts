@@ -10,20 +10,38 @@
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '../lib/engine/backend';
-import { fashionMnistBatch, loadFashionMnist, FASHION_MNIST_CLASSES } from '../lib/data/fashion-mnist';
+import {
+  fashionMnistBatch,
+  loadFashionMnist,
+  FASHION_MNIST_CLASSES,
+} from '../lib/data/fashion-mnist';
 import { smallCnn } from '../lib/models/small-cnn';
 import { BlackBox } from '../lib/models/black-box';
 import { saliencyObjective } from '../lib/objective';
 import { Random } from '../lib/random';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
-import { checkOutputPath, parseNonNegativeInteger, parsePositiveInteger, program, runMain } from '../lib/cli';
+import {
+  checkOutputPath,
+  parseNonNegativeInteger,
+  parsePositiveInteger,
+  program,
+  runMain,
+} from '../lib/cli';
 
 const LEARNING_RATE = 3e-3;
 
-interface DemoOptions { trainSize: string; epochs: string; batch: string; seed: string; out: string }
+interface DemoOptions {
+  trainSize: string;
+  epochs: string;
+  batch: string;
+  seed: string;
+  out: string;
+}
 
 async function main() {
-  const opts = program('One-minute smoke run: train the small CNN on Fashion-MNIST, test it, and compute the saliency objective')
+  const opts = program(
+    'One-minute smoke run: train the small CNN on Fashion-MNIST, test it, and compute the saliency objective',
+  )
     .option('--train-size <n>', 'training images', '12000')
     .option('--epochs <n>', 'epochs', '1')
     .option('--batch <n>', 'batch size', '64')
@@ -56,8 +74,14 @@ async function main() {
     for (let start = 0; start < trainSize; start += batchSize) {
       const indices = Array.from(order.subarray(start, start + batchSize));
       const images = fashionMnistBatch(train, indices);
-      const labels = tf.oneHot(indices.map((i) => train.labels[i]), 10);
-      const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(labels, model.predict(images) as tf.Tensor), true) as tf.Scalar;
+      const labels = tf.oneHot(
+        indices.map((i) => train.labels[i]),
+        10,
+      );
+      const loss = optimizer.minimize(
+        () => tf.losses.softmaxCrossEntropy(labels, model.predict(images) as tf.Tensor),
+        true,
+      ) as tf.Scalar;
       lastLoss = loss.dataSync()[0];
       tf.dispose([images, labels, loss]);
     }
@@ -75,11 +99,16 @@ async function main() {
     images.dispose();
   }
   const accuracy = correct / test.count;
-  console.log(`test accuracy ${(100 * accuracy).toFixed(1)}% after ${trainSeconds.toFixed(1)} s (${(trainSize * epochs / trainSeconds).toFixed(0)} images/s)`);
+  console.log(
+    `test accuracy ${(100 * accuracy).toFixed(1)}% after ${trainSeconds.toFixed(1)} s (${((trainSize * epochs) / trainSeconds).toFixed(0)} images/s)`,
+  );
 
   // Stage 4: the paper's objective L(M) for a full and an empty mask (A = blur).
   const blackBox: BlackBox = {
-    name: 'small-cnn', inputSize: [28, 28], channels: 1, classNames: FASHION_MNIST_CLASSES,
+    name: 'small-cnn',
+    inputSize: [28, 28],
+    channels: 1,
+    classNames: FASHION_MNIST_CLASSES,
     predict: (x) => tf.tidy(() => tf.softmax(model.predict(x) as tf.Tensor2D)),
   };
   const sample = [0, 1, 2, 3];
@@ -87,20 +116,35 @@ async function main() {
   const classes = sample.map((i) => test.labels[i]);
   const objectiveFor = (value: number) => {
     const masks = tf.fill([sample.length, 7, 7, 1], value) as tf.Tensor4D;
-    const { loss, terms } = saliencyObjective(blackBox, images, masks, classes, { config: { alternative: 'blur' } });
-    const out = { loss: loss.dataSync()[0], preserve: Array.from(terms.preserve.dataSync()), destroy: Array.from(terms.destroy.dataSync()) };
+    const { loss, terms } = saliencyObjective(blackBox, images, masks, classes, {
+      config: { alternative: 'blur' },
+    });
+    const out = {
+      loss: loss.dataSync()[0],
+      preserve: Array.from(terms.preserve.dataSync()),
+      destroy: Array.from(terms.destroy.dataSync()),
+    };
     tf.dispose([masks, loss, ...Object.values(terms)]);
     return out;
   };
   const objective = { fullMask: objectiveFor(1), emptyMask: objectiveFor(0) };
   images.dispose();
-  console.log(`objective L: full mask ${objective.fullMask.loss.toFixed(3)}, empty mask ${objective.emptyMask.loss.toFixed(3)}`);
+  console.log(
+    `objective L: full mask ${objective.fullMask.loss.toFixed(3)}, empty mask ${objective.emptyMask.loss.toFixed(3)}`,
+  );
 
   model.dispose();
   optimizer.dispose();
   writeJsonAtomic(opts.out, {
     meta: runMetadata(started),
-    config: { trainSize, epochs, batchSize, seed, optimizer: `adam ${LEARNING_RATE}`, model: 'small-cnn' },
+    config: {
+      trainSize,
+      epochs,
+      batchSize,
+      seed,
+      optimizer: `adam ${LEARNING_RATE}`,
+      model: 'small-cnn',
+    },
     testAccuracy: accuracy,
     trainSeconds,
     trainImagesPerSec: (trainSize * epochs) / trainSeconds,

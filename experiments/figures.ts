@@ -31,7 +31,15 @@ import { groupedBarFigure, localisationErrorFigure } from '../lib/plot/grouped-b
 import { LineSeries, lineChartFigure } from '../lib/plot/line-chart';
 import { PngExporter } from '../lib/plot/png-export';
 import type { Figure } from '../lib/plot/types';
-import { checkOutputPath, parseChoiceList, parseFolder, parseNumber, POSITIVE_NUMBER, program, runMain } from '../lib/cli';
+import {
+  checkOutputPath,
+  parseChoiceList,
+  parseFolder,
+  parseNumber,
+  POSITIVE_NUMBER,
+  program,
+  runMain,
+} from '../lib/cli';
 import { readJson, RESULTS_DIR } from '../lib/results';
 import type { LossCurvePoint } from '../lib/saliency/train-masker';
 
@@ -53,7 +61,12 @@ interface Calibration {
   blackBox: string;
   images: number;
   meanBoxFraction: number;
-  rows: { lambdas: { tv: number; area: number }; meanArea: number; meanKeptProbability: number; massInsideBox: number }[];
+  rows: {
+    lambdas: { tv: number; area: number };
+    meanArea: number;
+    meanKeptProbability: number;
+    massInsideBox: number;
+  }[];
 }
 
 /** The fields of results/evaluation/<method>__<black box>.json (lib/evaluation/benchmark.ts) this command reads. */
@@ -76,15 +89,19 @@ interface FigureJob {
   build(): Figure;
 }
 
-const BLACK_BOX_COMMAND = 'npx ts-node --transpile-only experiments/train-black-box.ts --arch all --jobs 2';
+const BLACK_BOX_COMMAND =
+  'npx ts-node --transpile-only experiments/train-black-box.ts --arch all --jobs 2';
 const MASKER_COMMAND = 'npx ts-node --transpile-only experiments/train-masker.ts';
 const CALIBRATION_COMMAND = 'npx ts-node --transpile-only experiments/calibrate-lambdas.ts';
 const EVALUATION_COMMAND = 'npx ts-node --transpile-only experiments/evaluate.ts';
 /** A results file written by `command`; undefined when it is not there yet. */
-const readInput = <T>(file: string, command: string): T | undefined => readJson<T>(file, `delete it or write it again with: ${command}`);
-const present = <T>(files: string[], command: string): T[] => files.map((f) => readInput<T>(f, command)).filter((v): v is T => v !== undefined);
+const readInput = <T>(file: string, command: string): T | undefined =>
+  readJson<T>(file, `delete it or write it again with: ${command}`);
+const present = <T>(files: string[], command: string): T[] =>
+  files.map((f) => readInput<T>(f, command)).filter((v): v is T => v !== undefined);
 const input = (file: string, command: string) => ({ file, found: fs.existsSync(file), command });
-const blackBoxesOf = (rows: readonly AblationRow[]) => [...new Set(rows.map((r) => r.blackBox))].join(', ');
+const blackBoxesOf = (rows: readonly AblationRow[]) =>
+  [...new Set(rows.map((r) => r.blackBox))].join(', ');
 
 /** Every figure, reading from `resultsDir`. */
 function jobs(resultsDir: string): FigureJob[] {
@@ -97,80 +114,165 @@ function jobs(resultsDir: string): FigureJob[] {
     needsAll: false,
     build: () =>
       groupedBarFigure(
-        present<BlackBoxSummary>(ARCHITECTURE_NAMES.map(blackBoxFile), BLACK_BOX_COMMAND).flatMap((s) => [
-          { category: s.arch, group: 'Cluttered Fashion-MNIST test', value: 100 * s.testAccuracy },
-          { category: s.arch, group: 'plain Fashion-MNIST test', value: 100 * s.plainFashionMnistTestAccuracy },
-        ]),
-        { valueTitle: 'accuracy (%)', categoryTitle: 'black box', valueRange: [0, 105], title: 'Black-box accuracy', width: 640, height: 400 },
+        present<BlackBoxSummary>(ARCHITECTURE_NAMES.map(blackBoxFile), BLACK_BOX_COMMAND).flatMap(
+          (s) => [
+            {
+              category: s.arch,
+              group: 'Cluttered Fashion-MNIST test',
+              value: 100 * s.testAccuracy,
+            },
+            {
+              category: s.arch,
+              group: 'plain Fashion-MNIST test',
+              value: 100 * s.plainFashionMnistTestAccuracy,
+            },
+          ],
+        ),
+        {
+          valueTitle: 'accuracy (%)',
+          categoryTitle: 'black box',
+          valueRange: [0, 105],
+          title: 'Black-box accuracy',
+          width: 640,
+          height: 400,
+        },
       ),
   };
-  const maskerTraining = ARCHITECTURE_NAMES.map(
-    (arch): FigureJob => ({
-      name: `masker-training-${arch}`,
-      inputs: [input(maskerFile(arch), `${MASKER_COMMAND} --black-box ${arch}`)],
-      needsAll: true,
-      build: () => {
-        const { curve } = readInput<MaskerSummary>(maskerFile(arch), `${MASKER_COMMAND} --black-box ${arch}`)!;
-        const x = curve.map((p) => p.step);
-        const terms: [keyof LossCurvePoint, string][] = [
-          ['loss', 'loss (objective + gate)'],
-          ['tv', 'λ1·TV'],
-          ['area', 'λ2·AV'],
-          ['preserve', '−log f_c(Φ(X, M))'],
-          ['destroy', 'λ3·f_c(Φ(X, 1 − M))^λ4'],
-          ['gate', 'γ·gate BCE'],
-        ];
-        const series: LineSeries[] = terms.map(([key, name]) => ({ name, x, y: curve.map((p) => p[key] as number) }));
-        return lineChartFigure(series, { xTitle: 'step', yTitle: 'batch mean', title: `Masker training for the ${arch} black box` });
-      },
-    }),
-  );
+  const maskerTraining = ARCHITECTURE_NAMES.map((arch): FigureJob => ({
+    name: `masker-training-${arch}`,
+    inputs: [input(maskerFile(arch), `${MASKER_COMMAND} --black-box ${arch}`)],
+    needsAll: true,
+    build: () => {
+      const { curve } = readInput<MaskerSummary>(
+        maskerFile(arch),
+        `${MASKER_COMMAND} --black-box ${arch}`,
+      )!;
+      const x = curve.map((p) => p.step);
+      const terms: [keyof LossCurvePoint, string][] = [
+        ['loss', 'loss (objective + gate)'],
+        ['tv', 'λ1·TV'],
+        ['area', 'λ2·AV'],
+        ['preserve', '−log f_c(Φ(X, M))'],
+        ['destroy', 'λ3·f_c(Φ(X, 1 − M))^λ4'],
+        ['gate', 'γ·gate BCE'],
+      ];
+      const series: LineSeries[] = terms.map(([key, name]) => ({
+        name,
+        x,
+        y: curve.map((p) => p[key] as number),
+      }));
+      return lineChartFigure(series, {
+        xTitle: 'step',
+        yTitle: 'batch mean',
+        title: `Masker training for the ${arch} black box`,
+      });
+    },
+  }));
   const maskerAreas: FigureJob = {
     name: 'masker-areas',
-    inputs: ARCHITECTURE_NAMES.map((arch) => input(maskerFile(arch), `${MASKER_COMMAND} --black-box all`)),
+    inputs: ARCHITECTURE_NAMES.map((arch) =>
+      input(maskerFile(arch), `${MASKER_COMMAND} --black-box all`),
+    ),
     needsAll: false,
     build: () =>
       lineChartFigure(
         present<MaskerSummary>(ARCHITECTURE_NAMES.map(maskerFile), MASKER_COMMAND).flatMap((m) => {
           const points = m.curve.filter((p) => p.fakeArea !== null);
           return [
-            { name: `${m.blackBox}: true class`, x: m.curve.map((p) => p.step), y: m.curve.map((p) => p.realArea) },
-            { name: `${m.blackBox}: fake class`, x: points.map((p) => p.step), y: points.map((p) => p.fakeArea as number) },
+            {
+              name: `${m.blackBox}: true class`,
+              x: m.curve.map((p) => p.step),
+              y: m.curve.map((p) => p.realArea),
+            },
+            {
+              name: `${m.blackBox}: fake class`,
+              x: points.map((p) => p.step),
+              y: points.map((p) => p.fakeArea as number),
+            },
           ];
         }),
-        { xTitle: 'step', yTitle: 'mean mask value', title: 'Mask area during masker training (true vs fake class)' },
+        {
+          xTitle: 'step',
+          yTitle: 'mean mask value',
+          title: 'Mask area during masker training (true vs fake class)',
+        },
       ),
   };
-  const calibrationMetrics: { name: string; metric: string; read: (r: Calibration['rows'][number]) => number; title: (c: Calibration) => string }[] = [
-    { name: 'area', metric: 'mean mask area', read: (r) => r.meanArea, title: (c) => `Mean mask area (the items' boxes: ${c.meanBoxFraction.toFixed(2)})` },
-    { name: 'kept', metric: 'f_c(Φ(X, M))', read: (r) => r.meanKeptProbability, title: () => 'Class probability with the mask kept (A = blur)' },
-    { name: 'inside', metric: 'mass in box', read: (r) => r.massInsideBox, title: () => 'Share of mask mass inside the true box' },
+  const calibrationMetrics: {
+    name: string;
+    metric: string;
+    read: (r: Calibration['rows'][number]) => number;
+    title: (c: Calibration) => string;
+  }[] = [
+    {
+      name: 'area',
+      metric: 'mean mask area',
+      read: (r) => r.meanArea,
+      title: (c) => `Mean mask area (the items' boxes: ${c.meanBoxFraction.toFixed(2)})`,
+    },
+    {
+      name: 'kept',
+      metric: 'f_c(Φ(X, M))',
+      read: (r) => r.meanKeptProbability,
+      title: () => 'Class probability with the mask kept (A = blur)',
+    },
+    {
+      name: 'inside',
+      metric: 'mass in box',
+      read: (r) => r.massInsideBox,
+      title: () => 'Share of mask mass inside the true box',
+    },
   ];
-  const lambdaGrids = calibrationMetrics.map(
-    (m): FigureJob => ({
-      name: `lambda-grid-${m.name}`,
-      inputs: [input(calibrationFile, CALIBRATION_COMMAND)],
-      needsAll: true,
-      build: () => {
-        const c = readInput<Calibration>(calibrationFile, CALIBRATION_COMMAND)!;
-        const grid = gridFromPoints(c.rows.map((r) => ({ x: r.lambdas.tv, y: r.lambdas.area, value: m.read(r) })), 'λ1 (TV weight)', 'λ2 (area weight)');
-        return gridHeatmapFigure(grid, { metric: m.metric, width: 640, height: 520, title: `${m.title(c)}<br><sub>iterative masks explaining ${c.blackBox}, ${c.images} training images</sub>` });
-      },
-    }),
-  );
+  const lambdaGrids = calibrationMetrics.map((m): FigureJob => ({
+    name: `lambda-grid-${m.name}`,
+    inputs: [input(calibrationFile, CALIBRATION_COMMAND)],
+    needsAll: true,
+    build: () => {
+      const c = readInput<Calibration>(calibrationFile, CALIBRATION_COMMAND)!;
+      const grid = gridFromPoints(
+        c.rows.map((r) => ({ x: r.lambdas.tv, y: r.lambdas.area, value: m.read(r) })),
+        'λ1 (TV weight)',
+        'λ2 (area weight)',
+      );
+      return gridHeatmapFigure(grid, {
+        metric: m.metric,
+        width: 640,
+        height: 520,
+        title: `${m.title(c)}<br><sub>iterative masks explaining ${c.blackBox}, ${c.images} training images</sub>`,
+      });
+    },
+  }));
   const evaluationDir = path.join(resultsDir, 'evaluation');
-  const pairFiles = fs.existsSync(evaluationDir) ? fs.readdirSync(evaluationDir).filter((f) => /^.+__.+\.json$/.test(f)).map((f) => path.join(evaluationDir, f)) : [];
-  const evaluationInput = [{ file: path.join(evaluationDir, '<method>__<black box>.json'), found: pairFiles.length > 0, command: EVALUATION_COMMAND }];
+  const pairFiles = fs.existsSync(evaluationDir)
+    ? fs
+        .readdirSync(evaluationDir)
+        .filter((f) => /^.+__.+\.json$/.test(f))
+        .map((f) => path.join(evaluationDir, f))
+    : [];
+  const evaluationInput = [
+    {
+      file: path.join(evaluationDir, '<method>__<black box>.json'),
+      found: pairFiles.length > 0,
+      command: EVALUATION_COMMAND,
+    },
+  ];
   const pairs = () => present<PairResult>(pairFiles, EVALUATION_COMMAND);
   const localisationError: FigureJob = {
     name: 'localisation-error',
     inputs: evaluationInput,
     needsAll: true,
     build: () =>
-      localisationErrorFigure(pairs().map((p) => ({ method: p.method, blackBox: p.blackBox, error: p.scores.localisation.error })), {
-        title: 'Localisation error (IoU < 0.5), Cluttered Fashion-MNIST test images',
-        width: 860,
-      }),
+      localisationErrorFigure(
+        pairs().map((p) => ({
+          method: p.method,
+          blackBox: p.blackBox,
+          error: p.scores.localisation.error,
+        })),
+        {
+          title: 'Localisation error (IoU < 0.5), Cluttered Fashion-MNIST test images',
+          width: 860,
+        },
+      ),
   };
   const cropMetric: FigureJob = {
     name: 'crop-metric',
@@ -179,14 +281,20 @@ function jobs(resultsDir: string): FigureJob[] {
     build: () =>
       quantileBoxFigure(
         pairs().map((p) => quantileBoxFromSummary(p.method, p.blackBox, p.scores.saliencyMetric)),
-        { metric: 's(a, p), lower is better', title: 'Crop saliency metric per method and black box', width: 860 },
+        {
+          metric: 's(a, p), lower is better',
+          title: 'Crop saliency metric per method and black box',
+          width: 860,
+        },
       ),
   };
   const studyDir = (study: string) => path.join(resultsDir, 'ablations', study);
   const studyInput = (study: string) => {
     const dir = studyDir(study);
     const found = fs.existsSync(dir) && fs.readdirSync(dir).some((f) => f.endsWith('.json'));
-    return [{ file: path.join(dir, '<setting id>.json'), found, command: `npm run ablation:${study}` }];
+    return [
+      { file: path.join(dir, '<setting id>.json'), found, command: `npm run ablation:${study}` },
+    ];
   };
   /** Scores per alternative image A, from a study that varies only A. */
   const alternativeBars = (study: string, method: string): FigureJob => ({
@@ -195,27 +303,43 @@ function jobs(resultsDir: string): FigureJob[] {
     needsAll: true,
     build: () => {
       const rows = readAblationStudy(studyDir(study));
-      return ablationBarsFigure(rows, undefined, { title: `Scores per alternative image A<br><sub>${method} explaining ${blackBoxesOf(rows)}, Cluttered Fashion-MNIST test images</sub>` });
+      return ablationBarsFigure(rows, undefined, {
+        title: `Scores per alternative image A<br><sub>${method} explaining ${blackBoxesOf(rows)}, Cluttered Fashion-MNIST test images</sub>`,
+      });
     },
   });
-  const ablationAlternative = [alternativeBars('alternative', 'iterative masks'), alternativeBars('alternative-masker', 'trained maskers')];
+  const ablationAlternative = [
+    alternativeBars('alternative', 'iterative masks'),
+    alternativeBars('alternative-masker', 'trained maskers'),
+  ];
   const lambdaMetrics = [
     { name: 'localisation-error', metric: 'localisationError', title: 'Localisation error' },
     { name: 'mask-area', metric: 'meanMaskArea', title: 'Mean mask area' },
   ] as const;
-  const ablationLambda = lambdaMetrics.map(
-    (m): FigureJob => ({
-      name: `ablation-lambda-${m.name}`,
-      inputs: studyInput('lambda'),
-      needsAll: true,
-      build: () => {
-        const rows = readAblationStudy(studyDir('lambda'));
-        const subtitle = `iterative masks explaining ${blackBoxesOf(rows)}, A = ${[...new Set(rows.map((r) => r.setting.alternative))].join(', ')}`;
-        return lambdaHeatmapFigure(rows, m.metric, { width: 640, height: 520, title: `${m.title} over (λ1, λ2)<br><sub>${subtitle}</sub>` });
-      },
-    }),
-  );
-  return [blackBoxAccuracy, ...maskerTraining, maskerAreas, ...lambdaGrids, localisationError, cropMetric, ...ablationAlternative, ...ablationLambda];
+  const ablationLambda = lambdaMetrics.map((m): FigureJob => ({
+    name: `ablation-lambda-${m.name}`,
+    inputs: studyInput('lambda'),
+    needsAll: true,
+    build: () => {
+      const rows = readAblationStudy(studyDir('lambda'));
+      const subtitle = `iterative masks explaining ${blackBoxesOf(rows)}, A = ${[...new Set(rows.map((r) => r.setting.alternative))].join(', ')}`;
+      return lambdaHeatmapFigure(rows, m.metric, {
+        width: 640,
+        height: 520,
+        title: `${m.title} over (λ1, λ2)<br><sub>${subtitle}</sub>`,
+      });
+    },
+  }));
+  return [
+    blackBoxAccuracy,
+    ...maskerTraining,
+    maskerAreas,
+    ...lambdaGrids,
+    localisationError,
+    cropMetric,
+    ...ablationAlternative,
+    ...ablationLambda,
+  ];
 }
 
 async function main(): Promise<void> {
@@ -226,7 +350,11 @@ async function main(): Promise<void> {
     .option('--scale <s>', 'pixel ratio of the PNGs', '1')
     .parse()
     .opts<{ only?: string; results: string; out?: string; scale: string }>();
-  const results = parseFolder(opts.results, '--results', 'results JSON (black-boxes/, maskers/, evaluation/, ablations/)');
+  const results = parseFolder(
+    opts.results,
+    '--results',
+    'results JSON (black-boxes/, maskers/, evaluation/, ablations/)',
+  );
   const scale = parseNumber(opts.scale, '--scale', POSITIVE_NUMBER);
   const all = jobs(results);
   const out = opts.out ?? path.join(results, 'figures');
@@ -243,13 +371,17 @@ async function main(): Promise<void> {
       if (missing.length === job.inputs.length || (job.needsAll && missing.length)) {
         const commands = [...new Set(missing.map((m) => m.command))];
         skipped.push(job.name);
-        console.log(`skip ${job.name}: missing ${missing.map((m) => relative(m.file)).join(', ')} (run: ${commands.join('; ')})`);
+        console.log(
+          `skip ${job.name}: missing ${missing.map((m) => relative(m.file)).join(', ')} (run: ${commands.join('; ')})`,
+        );
         continue;
       }
       exporter ??= await PngExporter.launch({ scale });
       const file = path.join(out, `${job.name}.png`);
       await exporter.write(job.build(), file);
-      const partial = missing.length ? ` (without ${missing.map((m) => relative(m.file)).join(', ')})` : '';
+      const partial = missing.length
+        ? ` (without ${missing.map((m) => relative(m.file)).join(', ')})`
+        : '';
       console.log(`wrote ${relative(file)}${partial}`);
     }
   } finally {

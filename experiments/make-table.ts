@@ -11,7 +11,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { readPairResults, renderTable1, replaceBetweenMarkers, TABLE_MARKERS } from '../lib/evaluation/table';
+import {
+  readPairResults,
+  renderTable1,
+  replaceBetweenMarkers,
+  TABLE_MARKERS,
+} from '../lib/evaluation/table';
 import { RESULTS_DIR } from '../lib/results';
 import { parseFile, parseFolder, program, runMain } from '../lib/cli';
 import { UserError } from '../lib/user-error';
@@ -23,14 +28,28 @@ interface Options {
 
 function main(): void {
   const opts = program('Render the Table 1 analogue from results/evaluation/*.json')
-    .option('--dir <dir>', 'folder of the results files; table.md is written there', path.join(RESULTS_DIR, 'evaluation'))
+    .option(
+      '--dir <dir>',
+      'folder of the results files; table.md is written there',
+      path.join(RESULTS_DIR, 'evaluation'),
+    )
     .option('--readme <file>', 'also replace the text between the table1 markers of this file')
     .parse()
     .opts<Options>();
-  const dir = parseFolder(opts.dir, '--dir', 'results files of experiments/evaluate.ts (its --out)');
-  const readme = opts.readme === undefined ? undefined : parseFile(opts.readme, '--readme', 'an existing Markdown file');
+  const dir = parseFolder(
+    opts.dir,
+    '--dir',
+    'results files of experiments/evaluate.ts (its --out)',
+  );
+  const readme =
+    opts.readme === undefined
+      ? undefined
+      : parseFile(opts.readme, '--readme', 'an existing Markdown file');
   const results = readPairResults(dir);
-  if (results.length === 0) throw new UserError(`--dir must hold results files of experiments/evaluate.ts (<method>__<black box>.json), got '${dir}', which holds none`);
+  if (results.length === 0)
+    throw new UserError(
+      `--dir must hold results files of experiments/evaluate.ts (<method>__<black box>.json), got '${dir}', which holds none`,
+    );
   const table = renderTable1(results);
   console.log(table);
   const tmp = path.join(dir, `table.md.${process.pid}.tmp`);
@@ -40,7 +59,9 @@ function main(): void {
   if (readme) {
     const replaced = replaceBetweenMarkers(fs.readFileSync(readme, 'utf8'), table);
     if (replaced === undefined) {
-      console.log(`${readme} has no ${TABLE_MARKERS.start} … ${TABLE_MARKERS.end} markers; left unchanged (add them where the table should go)`);
+      console.log(
+        `${readme} has no ${TABLE_MARKERS.start} … ${TABLE_MARKERS.end} markers; left unchanged (add them where the table should go)`,
+      );
     } else {
       fs.writeFileSync(readme, replaced);
       console.log(`updated the table in ${readme}`);

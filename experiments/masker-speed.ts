@@ -28,13 +28,25 @@ import { DEFAULT_ITERATIVE_MASK_CONFIG, iterativeMask } from '../lib/saliency/it
 import { loadKitBlackBox, loadTrainedMasker } from '../lib/saliency/masker-assets';
 import { checkMaskerFlags, loadModelMasker, MODEL_MASKERS_DIR } from '../lib/saliency/model-masker';
 import type { Command } from 'commander';
-import { checkOutputPath, parseChoice, parsePositiveInteger, program, rejectGiven, runMain } from '../lib/cli';
+import {
+  checkOutputPath,
+  parseChoice,
+  parsePositiveInteger,
+  program,
+  rejectGiven,
+  runMain,
+} from '../lib/cli';
 import type { ImageChannels } from '../lib/data/image-decode';
 import { BAD_IMAGE_POLICIES, openImageFolder } from '../lib/data/image-folder';
 import type { Masker } from '../lib/masker/masker';
 import type { BlackBox } from '../lib/models/black-box';
 import { loadTfjsModel } from '../lib/models/load-tfjs-model';
-import { addModelFlags, MODEL_DECLARATION_KEYS, ModelFlags, modelOptionsFromFlags } from '../lib/models/model-flags';
+import {
+  addModelFlags,
+  MODEL_DECLARATION_KEYS,
+  ModelFlags,
+  modelOptionsFromFlags,
+} from '../lib/models/model-flags';
 import { modelRecord } from '../lib/models/model-record';
 import { UserError } from '../lib/user-error';
 
@@ -71,9 +83,19 @@ async function kitSubject(opts: Options, n: number): Promise<SpeedSubject> {
   const explained = await loadKitBlackBox(name);
   const { masker, dispose } = await loadTrainedMasker(name);
   const { images, labels } = new ClutteredFashionMnist({ split: 'test' }).batch(0, n);
-  const record = { blackBox: name, imageSize: explained.blackBox.inputSize, images: 'Cluttered Fashion-MNIST test split, first images, true classes' };
+  const record = {
+    blackBox: name,
+    imageSize: explained.blackBox.inputSize,
+    images: 'Cluttered Fashion-MNIST test split, first images, true classes',
+  };
   return {
-    name, blackBox: explained.blackBox, masker, images, classes: Array.from(labels), record, out: opts.out,
+    name,
+    blackBox: explained.blackBox,
+    masker,
+    images,
+    classes: Array.from(labels),
+    record,
+    out: opts.out,
     dispose: () => {
       dispose();
       explained.dispose();
@@ -84,7 +106,10 @@ async function kitSubject(opts: Options, n: number): Promise<SpeedSubject> {
 /** The user's model `--model`, its masker `--masker`, on the first images of `--data`. */
 async function modelSubject(opts: Options, command: Command, n: number): Promise<SpeedSubject> {
   rejectGiven(command, ['blackBox'], "applies to the kit's black boxes, not to --model");
-  if (opts.masker === undefined || opts.data === undefined) throw new UserError('--model needs --masker (a masker trained for it) and --data (the images to time it on)');
+  if (opts.masker === undefined || opts.data === undefined)
+    throw new UserError(
+      '--model needs --masker (a masker trained for it) and --data (the images to time it on)',
+    );
   checkMaskerFlags(opts.masker, opts.featureModel);
   const { location, options } = modelOptionsFromFlags(opts as ModelFlags);
   const onBadImage = parseChoice(opts.onBadImage, BAD_IMAGE_POLICIES, '--on-bad-image');
@@ -92,12 +117,24 @@ async function modelSubject(opts: Options, command: Command, n: number): Promise
   const loaded = await loadTfjsModel(location, options);
   try {
     const { blackBox } = loaded;
-    const out = command.getOptionValueSource('out') === 'cli' ? opts.out : path.join(MODEL_MASKERS_DIR, `speed-${blackBox.name}.json`);
+    const out =
+      command.getOptionValueSource('out') === 'cli'
+        ? opts.out
+        : path.join(MODEL_MASKERS_DIR, `speed-${blackBox.name}.json`);
     checkOutputPath(out, '--out', 'file');
-    const folder = await openImageFolder({ root: opts.data, inputSize: blackBox.inputSize, channels: blackBox.channels as ImageChannels, classNames: blackBox.classNames, onBadImage });
+    const folder = await openImageFolder({
+      root: opts.data,
+      inputSize: blackBox.inputSize,
+      channels: blackBox.channels as ImageChannels,
+      classNames: blackBox.classNames,
+      onBadImage,
+    });
     const batch = await folder.batch(0, n);
-    if (batch.entries.length === 0) throw new UserError(`--data ${opts.data}: none of its first ${n} images could be decoded`);
-    const classes = batch.labels ? Array.from(batch.labels) : tf.tidy(() => Array.from(tf.argMax(blackBox.predict(batch.images), 1).dataSync()));
+    if (batch.entries.length === 0)
+      throw new UserError(`--data ${opts.data}: none of its first ${n} images could be decoded`);
+    const classes = batch.labels
+      ? Array.from(batch.labels)
+      : tf.tidy(() => Array.from(tf.argMax(blackBox.predict(batch.images), 1).dataSync()));
     const masker = await loadModelMasker(loaded, opts.masker, opts.featureModel).catch((err) => {
       batch.images.dispose();
       throw err;
@@ -111,7 +148,13 @@ async function modelSubject(opts: Options, command: Command, n: number): Promise
       maskerDir: opts.masker,
     };
     return {
-      name: blackBox.name, blackBox, masker: masker.masker, images: batch.images, classes, record, out,
+      name: blackBox.name,
+      blackBox,
+      masker: masker.masker,
+      images: batch.images,
+      classes,
+      record,
+      out,
       dispose: () => {
         masker.dispose();
         loaded.dispose();
@@ -124,22 +167,42 @@ async function modelSubject(opts: Options, command: Command, n: number): Promise
 }
 
 async function main(): Promise<void> {
-  const command = program('Masks per second: trained masker vs iterative masks, same images and engine; with --model, --masker and --data, for your own classifier')
-    .option('--black-box <name>', 'black box explained', 'residual');
+  const command = program(
+    'Masks per second: trained masker vs iterative masks, same images and engine; with --model, --masker and --data, for your own classifier',
+  ).option('--black-box <name>', 'black box explained', 'residual');
   addModelFlags(command, false);
   const opts = command
-    .option('--masker <dir>', 'with --model: the masker trained for it (experiments/train-masker.ts --model)')
-    .option('--feature-model <path>', 'with --masker: the feature model the masker was trained on, for a masker trained with --encoder <feature model>')
-    .option('--data <path>', 'with --model: the images, a folder (class sub-folders, a labels.csv, or images directly in it), an image or a glob pattern')
-    .option('--on-bad-image <policy>', `with --model: an image the decoder rejects: ${BAD_IMAGE_POLICIES.join(' | ')}`, 'fail')
+    .option(
+      '--masker <dir>',
+      'with --model: the masker trained for it (experiments/train-masker.ts --model)',
+    )
+    .option(
+      '--feature-model <path>',
+      'with --masker: the feature model the masker was trained on, for a masker trained with --encoder <feature model>',
+    )
+    .option(
+      '--data <path>',
+      'with --model: the images, a folder (class sub-folders, a labels.csv, or images directly in it), an image or a glob pattern',
+    )
+    .option(
+      '--on-bad-image <policy>',
+      `with --model: an image the decoder rejects: ${BAD_IMAGE_POLICIES.join(' | ')}`,
+      'fail',
+    )
     .option('--batch <n>', 'images (masker batch = iterative batch)', '32')
     .option('--out <file>', 'results file', path.join(RESULTS_DIR, 'maskers', 'speed.json'))
     .parse()
     .opts<Options>();
   const n = parsePositiveInteger(opts.batch, '--batch');
-  if (opts.model === undefined) rejectGiven(command, [...MODEL_DECLARATION_KEYS, 'masker', 'featureModel', 'data', 'onBadImage'], 'applies only with --model');
+  if (opts.model === undefined)
+    rejectGiven(
+      command,
+      [...MODEL_DECLARATION_KEYS, 'masker', 'featureModel', 'data', 'onBadImage'],
+      'applies only with --model',
+    );
   const startedAt = new Date();
-  const subject = opts.model === undefined ? await kitSubject(opts, n) : await modelSubject(opts, command, n);
+  const subject =
+    opts.model === undefined ? await kitSubject(opts, n) : await modelSubject(opts, command, n);
   const { masker, images, classes } = subject;
   const batchSize = images.shape[0];
   const single = tf.slice(images, [0, 0, 0, 0], [1, -1, -1, -1]);
@@ -160,7 +223,9 @@ async function main(): Promise<void> {
     singleImageLatencyMs: one.meanMs,
     reps: batched.reps,
   };
-  console.log(`masker: ${maskerRow.masksPerSecond.toFixed(1)} masks/s (batch ${batchSize}), ${one.meanMs.toFixed(2)} ms for one image`);
+  console.log(
+    `masker: ${maskerRow.masksPerSecond.toFixed(1)} masks/s (batch ${batchSize}), ${one.meanMs.toFixed(2)} ms for one image`,
+  );
 
   // 2. Iterative masks on the same images, default iterations.
   const t0 = performance.now();
@@ -173,13 +238,19 @@ async function main(): Promise<void> {
     masksPerSecond: batchSize / seconds,
     msPerImage: (1000 * seconds) / batchSize,
   };
-  console.log(`iterative masks: ${iterativeRow.masksPerSecond.toFixed(3)} masks/s (${iterativeRow.iterations} iterations, batch ${batchSize})`);
+  console.log(
+    `iterative masks: ${iterativeRow.masksPerSecond.toFixed(3)} masks/s (${iterativeRow.iterations} iterations, batch ${batchSize})`,
+  );
 
   const speedup = maskerRow.masksPerSecond / iterativeRow.masksPerSecond;
   console.log(`masker / iterative: ${speedup.toFixed(0)}×`);
   writeJsonAtomic(subject.out, {
     ...subject.record,
-    masker: { ...maskerRow, config: masker.config, params: masker.trainableVariables().reduce((s, v) => s + v.size, 0) },
+    masker: {
+      ...maskerRow,
+      config: masker.config,
+      params: masker.trainableVariables().reduce((s, v) => s + v.size, 0),
+    },
     iterative: iterativeRow,
     speedup,
     targets: { maskerMasksPerSecond: 100, speedup: 100 },

@@ -22,8 +22,17 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ClutteredFashionMnist } from '../lib/data/cluttered';
 import { initEngine } from '../lib/engine/backend';
-import { EVALUATED_METHOD_NAMES, GROUND_TRUTH_BOX, mergeMethodOptions, MethodOptions } from '../lib/evaluation/evaluated-methods';
-import { attachTrainedMasker, EvaluationBlackBox, loadEvaluationBlackBox } from '../lib/evaluation/kit-black-boxes';
+import {
+  EVALUATED_METHOD_NAMES,
+  GROUND_TRUTH_BOX,
+  mergeMethodOptions,
+  MethodOptions,
+} from '../lib/evaluation/evaluated-methods';
+import {
+  attachTrainedMasker,
+  EvaluationBlackBox,
+  loadEvaluationBlackBox,
+} from '../lib/evaluation/kit-black-boxes';
 import { maskFigure } from '../lib/evaluation/mask-figure';
 import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { CALIBRATED_LAMBDAS } from '../lib/objective';
@@ -41,13 +50,29 @@ interface Options {
 }
 
 /** The fast evaluation: cheap methods on 300 test images, 100 tuning and 100 two-item images; slow ones on a few. */
-const FAST_EVALUATION_ARGS = ['--images', '300', '--tune-images', '100', '--pairs', '100', '--batch', '50', '--speed-batch', '8', '--limit', 'iterative-mask=8,rise=20,occlusion=40'];
+const FAST_EVALUATION_ARGS = [
+  '--images',
+  '300',
+  '--tune-images',
+  '100',
+  '--pairs',
+  '100',
+  '--batch',
+  '50',
+  '--speed-batch',
+  '8',
+  '--limit',
+  'iterative-mask=8,rise=20,occlusion=40',
+];
 /**
  * Method options of the fast evaluation and of the figures: iterative masks
  * with 100 steps and the calibrated λ's the masker is trained with (the
  * paper's λ2 = 10⁻³ leaves them covering most of the image), RISE with 400 masks.
  */
-const FAST_METHOD_OPTIONS: MethodOptions = { 'iterative-mask': { iterations: 100, objective: { lambdas: CALIBRATED_LAMBDAS } }, rise: { numMasks: 400 } };
+const FAST_METHOD_OPTIONS: MethodOptions = {
+  'iterative-mask': { iterations: 100, objective: { lambdas: CALIBRATED_LAMBDAS } },
+  rise: { numMasks: 400 },
+};
 /** Test images shown in each figure. */
 const FIGURE_IMAGES = 8;
 
@@ -55,7 +80,9 @@ const script = (name: string) => path.join(__dirname, name);
 
 /** Runs one command as a child process and throws if it fails; returns its seconds. */
 async function runStep(run: ChildRun): Promise<number> {
-  console.log(`\n== ${run.label}: ${path.relative(process.cwd(), run.script)} ${run.args.join(' ')}`);
+  console.log(
+    `\n== ${run.label}: ${path.relative(process.cwd(), run.script)} ${run.args.join(' ')}`,
+  );
   const results = await runInParallel([run], 1);
   assertAllSucceeded(results);
   return results[0].seconds;
@@ -65,9 +92,16 @@ async function main(): Promise<void> {
   const opts = program('Figures, fast evaluation and Table 1 analogue from the committed weights')
     .option('--retrain', 're-run black-box and masker training first (long)')
     .option('--jobs <n>', 'parallel processes', '2')
-    .option('--out <dir>', 'results folder of the fast evaluation', path.join(RESULTS_DIR, 'evaluation', 'fast'))
+    .option(
+      '--out <dir>',
+      'results folder of the fast evaluation',
+      path.join(RESULTS_DIR, 'evaluation', 'fast'),
+    )
     .option('--figures <dir>', 'folder of the mask figures', path.join(RESULTS_DIR, 'figures'))
-    .option('--resume', 'keep finished pairs of an earlier fast evaluation instead of re-running them')
+    .option(
+      '--resume',
+      'keep finished pairs of an earlier fast evaluation instead of re-running them',
+    )
     .option('--figures-only', 'draw the mask figures and stop (no evaluation)')
     .parse()
     .opts<Options>();
@@ -79,9 +113,17 @@ async function main(): Promise<void> {
 
   // 1. Optional retraining.
   if (opts.retrain) {
-    seconds.trainBlackBoxes = await runStep({ label: 'train black boxes', script: script('train-black-box.ts'), args: ['--arch', 'all', ...jobs] });
+    seconds.trainBlackBoxes = await runStep({
+      label: 'train black boxes',
+      script: script('train-black-box.ts'),
+      args: ['--arch', 'all', ...jobs],
+    });
     if (EVALUATED_METHOD_NAMES.includes('masker')) {
-      seconds.trainMaskers = await runStep({ label: 'train maskers', script: script('train-masker.ts'), args: ['--black-box', 'all', ...jobs] });
+      seconds.trainMaskers = await runStep({
+        label: 'train maskers',
+        script: script('train-masker.ts'),
+        args: ['--black-box', 'all', ...jobs],
+      });
     }
   }
 
@@ -100,7 +142,16 @@ async function main(): Promise<void> {
     fs.mkdirSync(opts.figures, { recursive: true });
     try {
       for (const bb of blackBoxes) {
-        const options = Object.assign({}, ...methods.map((m) => mergeMethodOptions(m, FAST_METHOD_OPTIONS[m as keyof MethodOptions] ?? {}, bb.runtimeOptions))) as MethodOptions;
+        const options = Object.assign(
+          {},
+          ...methods.map((m) =>
+            mergeMethodOptions(
+              m,
+              FAST_METHOD_OPTIONS[m as keyof MethodOptions] ?? {},
+              bb.runtimeOptions,
+            ),
+          ),
+        ) as MethodOptions;
         const file = path.join(opts.figures, `masks-${bb.name}.png`);
         fs.writeFileSync(file, await maskFigure(bb.whiteBox, batch, methods, options));
         console.log(`wrote ${path.relative(process.cwd(), file)}`);
@@ -114,18 +165,48 @@ async function main(): Promise<void> {
   seconds.figures = (performance.now() - figureStart) / 1000;
 
   if (opts.figuresOnly) {
-    console.log(`\nfigures drawn in ${seconds.figures.toFixed(0)} s (--figures-only: no evaluation)`);
+    console.log(
+      `\nfigures drawn in ${seconds.figures.toFixed(0)} s (--figures-only: no evaluation)`,
+    );
     return;
   }
 
   // 3. Fast evaluation, then the table.
-  const evaluateArgs = ['--methods', 'all', '--black-boxes', 'all', ...FAST_EVALUATION_ARGS, '--method-options', JSON.stringify(FAST_METHOD_OPTIONS), '--out', opts.out, ...jobs];
-  seconds.evaluation = await runStep({ label: 'evaluate', script: script('evaluate.ts'), args: opts.resume ? evaluateArgs : [...evaluateArgs, '--force'] });
-  seconds.table = await runStep({ label: 'table', script: script('make-table.ts'), args: ['--dir', opts.out] });
+  const evaluateArgs = [
+    '--methods',
+    'all',
+    '--black-boxes',
+    'all',
+    ...FAST_EVALUATION_ARGS,
+    '--method-options',
+    JSON.stringify(FAST_METHOD_OPTIONS),
+    '--out',
+    opts.out,
+    ...jobs,
+  ];
+  seconds.evaluation = await runStep({
+    label: 'evaluate',
+    script: script('evaluate.ts'),
+    args: opts.resume ? evaluateArgs : [...evaluateArgs, '--force'],
+  });
+  seconds.table = await runStep({
+    label: 'table',
+    script: script('make-table.ts'),
+    args: ['--dir', opts.out],
+  });
 
   const total = (Date.now() - startedAt.getTime()) / 1000;
-  writeJsonAtomic(path.join(opts.out, 'reproduce.json'), { seconds: { ...seconds, total }, retrained: Boolean(opts.retrain), engine: info, run: runMetadata(startedAt) });
-  console.log(`\ndone in ${(total / 60).toFixed(1)} min: ${Object.entries(seconds).map(([k, v]) => `${k} ${v.toFixed(0)} s`).join(', ')}`);
+  writeJsonAtomic(path.join(opts.out, 'reproduce.json'), {
+    seconds: { ...seconds, total },
+    retrained: Boolean(opts.retrain),
+    engine: info,
+    run: runMetadata(startedAt),
+  });
+  console.log(
+    `\ndone in ${(total / 60).toFixed(1)} min: ${Object.entries(seconds)
+      .map(([k, v]) => `${k} ${v.toFixed(0)} s`)
+      .join(', ')}`,
+  );
 }
 
 runMain(main);

@@ -32,21 +32,47 @@ import { ARCHITECTURE_NAMES } from '../lib/models/architecture';
 import { assertAllSucceeded, runInParallel } from '../lib/parallel';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../lib/results';
 import { ENCODER_BLACK_BOX, loadKitBlackBox } from '../lib/saliency/masker-assets';
-import { DEFAULT_TRAIN_MASKER_CONFIG, LEARNING_RATE_SCHEDULES, parseLambdas, trainMasker, TrainMaskerConfig } from '../lib/saliency/train-masker';
+import {
+  DEFAULT_TRAIN_MASKER_CONFIG,
+  LEARNING_RATE_SCHEDULES,
+  parseLambdas,
+  trainMasker,
+  TrainMaskerConfig,
+} from '../lib/saliency/train-masker';
 import { residualEncoder } from '../lib/models/encoder';
 import { DEFAULT_MASKER_CONFIG, Encoder } from '../lib/masker/masker';
 import type { ImageChannels } from '../lib/data/image-decode';
 import { BAD_IMAGE_POLICIES, openImageFolder } from '../lib/data/image-folder';
 import type { BlackBox } from '../lib/models/black-box';
 import { loadTfjsModel } from '../lib/models/load-tfjs-model';
-import { addModelFlags, MODEL_DECLARATION_KEYS, ModelFlags, modelOptionsFromFlags } from '../lib/models/model-flags';
+import {
+  addModelFlags,
+  MODEL_DECLARATION_KEYS,
+  ModelFlags,
+  modelOptionsFromFlags,
+} from '../lib/models/model-flags';
 import { modelRecord } from '../lib/models/model-record';
 import { folderTrainingData } from '../lib/saliency/folder-training-data';
 import type { MaskerTrainingData } from '../lib/saliency/masker-training-data';
-import { ENCODER_FORMS, loadEncoder, MODEL_MASKERS_DIR, parseEncoderChoice } from '../lib/saliency/model-masker';
+import {
+  ENCODER_FORMS,
+  loadEncoder,
+  MODEL_MASKERS_DIR,
+  parseEncoderChoice,
+} from '../lib/saliency/model-masker';
 import { UserError } from '../lib/user-error';
 import {
-  checkOutputPath, FRACTION_BELOW_ONE, NON_NEGATIVE_NUMBER, parseChoice, parseNonNegativeInteger, parseNumber, parsePositiveInteger, POSITIVE_NUMBER, program, rejectGiven, runMain,
+  checkOutputPath,
+  FRACTION_BELOW_ONE,
+  NON_NEGATIVE_NUMBER,
+  parseChoice,
+  parseNonNegativeInteger,
+  parseNumber,
+  parsePositiveInteger,
+  POSITIVE_NUMBER,
+  program,
+  rejectGiven,
+  runMain,
 } from '../lib/cli';
 import type { Command } from 'commander';
 
@@ -80,32 +106,88 @@ const D = DEFAULT_TRAIN_MASKER_CONFIG;
 
 /** The flags, and the parsed command (which tells a value given on the command line from a default). */
 function parseArgs(): { opts: Options; command: Command } {
-  const command = program('Train the real-time masking model for the kit\'s black boxes, or with --model and --data for your own classifier on your own images');
+  const command = program(
+    "Train the real-time masking model for the kit's black boxes, or with --model and --data for your own classifier on your own images",
+  );
   addModelFlags(command, false);
   command
-    .option('--data <path>', 'with --model: the images to train on, a folder (class sub-folders, a labels.csv, or images directly in it: their class is the model\'s top class), an image or a glob pattern')
-    .option('--on-bad-image <policy>', `with --model: an image the decoder rejects: ${BAD_IMAGE_POLICIES.join(' | ')} (skip decodes every image once first to find them)`, 'fail')
+    .option(
+      '--data <path>',
+      "with --model: the images to train on, a folder (class sub-folders, a labels.csv, or images directly in it: their class is the model's top class), an image or a glob pattern",
+    )
+    .option(
+      '--on-bad-image <policy>',
+      `with --model: an image the decoder rejects: ${BAD_IMAGE_POLICIES.join(' | ')} (skip decodes every image once first to find them)`,
+      'fail',
+    )
     .option('--encoder <encoder>', `with --model: ${ENCODER_FORMS}`, 'own')
     .option('--black-box <name>', `${ARCHITECTURE_NAMES.join(' | ')} | all`, 'all')
     .option('--jobs <n>', 'with --black-box all: maskers trained in parallel processes', '1')
     .option('--steps <n>', 'optimisation steps', String(D.steps))
     .option('--batch <n>', 'images per step', String(D.batchSize))
-    .option('--lr <x>', 'Adam learning rate (the peak one with --lr-schedule cosine)', String(D.learningRate))
-    .option('--lr-schedule <kind>', `${LEARNING_RATE_SCHEDULES.join(' | ')} (cosine: decayed to 0 over --steps)`, D.learningRateSchedule)
+    .option(
+      '--lr <x>',
+      'Adam learning rate (the peak one with --lr-schedule cosine)',
+      String(D.learningRate),
+    )
+    .option(
+      '--lr-schedule <kind>',
+      `${LEARNING_RATE_SCHEDULES.join(' | ')} (cosine: decayed to 0 over --steps)`,
+      D.learningRateSchedule,
+    )
     .option('--lambdas <spec>', 'paper | calibrated | tv,area,destroy,power', 'calibrated')
-    .option('--area-warmup <steps>', 'steps over which λ2 ramps from 0 to its value (0: no ramp)', String(D.areaWarmupSteps))
+    .option(
+      '--area-warmup <steps>',
+      'steps over which λ2 ramps from 0 to its value (0: no ramp)',
+      String(D.areaWarmupSteps),
+    )
     .option('--alternative <kind>', ALTERNATIVE_KINDS.join(' | '), D.alternative)
-    .option('--fake-prob <p>', 'probability of a fake class per image', String(D.fakeClassProbability))
-    .option('--gate-weight <x>', 'weight of the max-gate cross-entropy (embedding speed-up)', String(D.gateLossWeight))
+    .option(
+      '--fake-prob <p>',
+      'probability of a fake class per image',
+      String(D.fakeClassProbability),
+    )
+    .option(
+      '--gate-weight <x>',
+      'weight of the max-gate cross-entropy (embedding speed-up)',
+      String(D.gateLossWeight),
+    )
     .option('--seed <n>', 'seed of the initial weights and of every random draw', String(D.seed))
-    .option('--upsampler-channels <n>', 'channels of the first (coarsest) upsampler block, halved in each next one',
-      String(D.masker.firstUpsamplerChannels ?? DEFAULT_MASKER_CONFIG.firstUpsamplerChannels))
-    .option('--residual-blocks <n>', 'residual bottleneck blocks per upsampler block', String(D.masker.residualBlocks ?? DEFAULT_MASKER_CONFIG.residualBlocks))
-    .option('--mask-stride <n>', 'stride of the low-resolution mask (an encoder scale: 2, 4, 8 or 16)', String(D.masker.maskStride ?? DEFAULT_MASKER_CONFIG.maskStride))
-    .option('--out <dir>', `output folder (with --model: default ${path.relative(process.cwd(), MODEL_MASKERS_DIR)})`, path.join(RESULTS_DIR, 'maskers'))
-    .option('--checkpoints <dir>', 'checkpoint folder (sub-folder masker-<bb>, or masker-<model name>)', path.join(RESULTS_DIR, 'checkpoints'))
-    .option('--checkpoint-steps <n>', 'checkpoint after every step whose number (counted from the start of training, resumed runs included) is a multiple of n', '100')
-    .option('--checkpoint-seconds <s>', 'also checkpoint when this many seconds have passed since the last one', '120')
+    .option(
+      '--upsampler-channels <n>',
+      'channels of the first (coarsest) upsampler block, halved in each next one',
+      String(D.masker.firstUpsamplerChannels ?? DEFAULT_MASKER_CONFIG.firstUpsamplerChannels),
+    )
+    .option(
+      '--residual-blocks <n>',
+      'residual bottleneck blocks per upsampler block',
+      String(D.masker.residualBlocks ?? DEFAULT_MASKER_CONFIG.residualBlocks),
+    )
+    .option(
+      '--mask-stride <n>',
+      'stride of the low-resolution mask (an encoder scale: 2, 4, 8 or 16)',
+      String(D.masker.maskStride ?? DEFAULT_MASKER_CONFIG.maskStride),
+    )
+    .option(
+      '--out <dir>',
+      `output folder (with --model: default ${path.relative(process.cwd(), MODEL_MASKERS_DIR)})`,
+      path.join(RESULTS_DIR, 'maskers'),
+    )
+    .option(
+      '--checkpoints <dir>',
+      'checkpoint folder (sub-folder masker-<bb>, or masker-<model name>)',
+      path.join(RESULTS_DIR, 'checkpoints'),
+    )
+    .option(
+      '--checkpoint-steps <n>',
+      'checkpoint after every step whose number (counted from the start of training, resumed runs included) is a multiple of n',
+      '100',
+    )
+    .option(
+      '--checkpoint-seconds <s>',
+      'also checkpoint when this many seconds have passed since the last one',
+      '120',
+    )
     .option('--fresh', 'ignore existing checkpoints and start over')
     .parse();
   return { opts: command.opts<Options>(), command };
@@ -151,9 +233,14 @@ async function runAll(jobs: number): Promise<void> {
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--black-box' || args[i] === '--jobs') i++;
-    else if (!args[i].startsWith('--black-box=') && !args[i].startsWith('--jobs=')) rest.push(args[i]);
+    else if (!args[i].startsWith('--black-box=') && !args[i].startsWith('--jobs='))
+      rest.push(args[i]);
   }
-  const runs = ARCHITECTURE_NAMES.map((name) => ({ label: name, script: __filename, args: [...rest, '--black-box', name] }));
+  const runs = ARCHITECTURE_NAMES.map((name) => ({
+    label: name,
+    script: __filename,
+    args: [...rest, '--black-box', name],
+  }));
   assertAllSucceeded(await runInParallel(runs, jobs));
 }
 
@@ -171,9 +258,20 @@ interface TrainingRun {
 }
 
 /** Trains one masker with a progress bar and writes `<out>/<name>/` and `<out>/<name>.json`. */
-async function train(run: TrainingRun, out: string, opts: Options, config: TrainMaskerConfig, timing: ReturnType<typeof checkpointTiming>, startedAt: Date): Promise<void> {
+async function train(
+  run: TrainingRun,
+  out: string,
+  opts: Options,
+  config: TrainMaskerConfig,
+  timing: ReturnType<typeof checkpointTiming>,
+  startedAt: Date,
+): Promise<void> {
   const { name } = run;
-  const checkpoint = { dir: path.join(opts.checkpoints, `masker-${name}`), ...timing, fresh: opts.fresh };
+  const checkpoint = {
+    dir: path.join(opts.checkpoints, `masker-${name}`),
+    ...timing,
+    fresh: opts.fresh,
+  };
   const log = (line: string) => console.log(`${name.padEnd(9)} ${line}`);
   const bar = new cliProgress.SingleBar(
     {
@@ -226,18 +324,31 @@ async function train(run: TrainingRun, out: string, opts: Options, config: Train
     seed: config.seed,
     run: runMetadata(startedAt),
   });
-  log(`loss ${last.loss.toFixed(3)}, area ${last.realArea.toFixed(3)} (fake ${last.fakeArea?.toFixed(3) ?? '-'}), ${(result.trainSeconds / 60).toFixed(1)} min → ${dir}`);
+  log(
+    `loss ${last.loss.toFixed(3)}, area ${last.realArea.toFixed(3)} (fake ${last.fakeArea?.toFixed(3) ?? '-'}), ${(result.trainSeconds / 60).toFixed(1)} min → ${dir}`,
+  );
   result.masker.dispose();
 }
 
 /** The masker of one of the kit's black boxes, on the residual encoder and the Cluttered Fashion-MNIST stream. */
-async function trainOne(name: string, opts: Options, config: TrainMaskerConfig, timing: ReturnType<typeof checkpointTiming>): Promise<void> {
+async function trainOne(
+  name: string,
+  opts: Options,
+  config: TrainMaskerConfig,
+  timing: ReturnType<typeof checkpointTiming>,
+): Promise<void> {
   const startedAt = new Date();
   await initEngine();
   const explained = await loadKitBlackBox(name);
-  const encoderNet = name === ENCODER_BLACK_BOX ? explained : await loadKitBlackBox(ENCODER_BLACK_BOX);
+  const encoderNet =
+    name === ENCODER_BLACK_BOX ? explained : await loadKitBlackBox(ENCODER_BLACK_BOX);
   try {
-    const run = { name, blackBox: explained.blackBox, encoder: residualEncoder(encoderNet.model), encoderRecord: `${ENCODER_BLACK_BOX} (trained black box, frozen)` };
+    const run = {
+      name,
+      blackBox: explained.blackBox,
+      encoder: residualEncoder(encoderNet.model),
+      encoderRecord: `${ENCODER_BLACK_BOX} (trained black box, frozen)`,
+    };
     await train(run, opts.out, opts, config, timing, startedAt);
   } finally {
     explained.dispose();
@@ -246,10 +357,18 @@ async function trainOne(name: string, opts: Options, config: TrainMaskerConfig, 
 }
 
 /** The masker of the user's model (`--model`), on the encoder `--encoder` names and the images of `--data`. */
-async function trainForModel(opts: Options, command: Command, config: TrainMaskerConfig, timing: ReturnType<typeof checkpointTiming>): Promise<void> {
+async function trainForModel(
+  opts: Options,
+  command: Command,
+  config: TrainMaskerConfig,
+  timing: ReturnType<typeof checkpointTiming>,
+): Promise<void> {
   const startedAt = new Date();
   rejectGiven(command, ['blackBox', 'jobs'], "applies to the kit's black boxes, not to --model");
-  if (opts.data === undefined) throw new UserError('--model needs --data: the images to train its masker on (a folder, an image or a glob pattern)');
+  if (opts.data === undefined)
+    throw new UserError(
+      '--model needs --data: the images to train its masker on (a folder, an image or a glob pattern)',
+    );
   const { location, options } = modelOptionsFromFlags(opts as ModelFlags);
   const encoderChoice = parseEncoderChoice(opts.encoder);
   const onBadImage = parseChoice(opts.onBadImage, BAD_IMAGE_POLICIES, '--on-bad-image');
@@ -257,14 +376,33 @@ async function trainForModel(opts: Options, command: Command, config: TrainMaske
   const loaded = await loadTfjsModel(location, options);
   try {
     const { blackBox } = loaded;
-    const folder = await openImageFolder({ root: opts.data, inputSize: blackBox.inputSize, channels: blackBox.channels as ImageChannels, classNames: blackBox.classNames, onBadImage });
+    const folder = await openImageFolder({
+      root: opts.data,
+      inputSize: blackBox.inputSize,
+      channels: blackBox.channels as ImageChannels,
+      classNames: blackBox.classNames,
+      onBadImage,
+    });
     const training = await folderTrainingData(folder, blackBox, config.seed);
     training.skipped.forEach((s) => console.log(`skipped ${s.file}: ${s.reason}`));
     const encoder = await loadEncoder(loaded, encoderChoice);
     try {
       const out = command.getOptionValueSource('out') === 'cli' ? opts.out : MODEL_MASKERS_DIR;
-      const data = { input: opts.data, layout: folder.layout, images: training.images, skipped: training.skipped, warnings: folder.warnings };
-      const run = { name: blackBox.name, blackBox, encoder: encoder.encoder, encoderRecord: encoder.description, data: training.data, record: { model: modelRecord(loaded), data } };
+      const data = {
+        input: opts.data,
+        layout: folder.layout,
+        images: training.images,
+        skipped: training.skipped,
+        warnings: folder.warnings,
+      };
+      const run = {
+        name: blackBox.name,
+        blackBox,
+        encoder: encoder.encoder,
+        encoderRecord: encoder.description,
+        data: training.data,
+        record: { model: modelRecord(loaded), data },
+      };
       await train(run, out, opts, config, timing, startedAt);
     } finally {
       encoder.dispose();
@@ -282,7 +420,11 @@ async function main(): Promise<void> {
   checkOutputPath(opts.out, '--out', 'folder');
   checkOutputPath(opts.checkpoints, '--checkpoints', 'folder');
   if (opts.model !== undefined) return trainForModel(opts, command, config, timing);
-  rejectGiven(command, [...MODEL_DECLARATION_KEYS, 'data', 'onBadImage', 'encoder'], 'applies only with --model');
+  rejectGiven(
+    command,
+    [...MODEL_DECLARATION_KEYS, 'data', 'onBadImage', 'encoder'],
+    'applies only with --model',
+  );
   const blackBox = parseChoice(opts.blackBox, [...ARCHITECTURE_NAMES, 'all'], '--black-box');
   if (blackBox === 'all') return runAll(parsePositiveInteger(opts.jobs, '--jobs'));
   await trainOne(blackBox, opts, config, timing);

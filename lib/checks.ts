@@ -24,7 +24,11 @@ export function assertRank(t: tf.Tensor, rank: number, what: string): void {
  * Throws unless `t.shape` matches `expected`, where `null` entries match any size.
  * Example: `assertShape(mask, [b, null, null, 1], 'mask')`.
  */
-export function assertShape(t: tf.Tensor, expected: readonly (number | null)[], what: string): void {
+export function assertShape(
+  t: tf.Tensor,
+  expected: readonly (number | null)[],
+  what: string,
+): void {
   const ok = t.rank === expected.length && expected.every((d, i) => d === null || d === t.shape[i]);
   if (!ok) {
     const want = expected.map((d) => (d === null ? '*' : String(d))).join(', ');
@@ -66,8 +70,10 @@ function describeNaNs(nans: number, size: number): string {
 export function assertRange(t: tf.Tensor, lo: number, hi: number, what: string): void {
   if (t.size === 0) return;
   const { min, max, nans } = valueSummary(t);
-  if (nans > 0) throw new Error(`${what} must lie in [${lo}, ${hi}], got ${describeNaNs(nans, t.size)}`);
-  if (!(min >= lo && max <= hi)) throw new Error(`${what} must lie in [${lo}, ${hi}], got values in [${min}, ${max}]`);
+  if (nans > 0)
+    throw new Error(`${what} must lie in [${lo}, ${hi}], got ${describeNaNs(nans, t.size)}`);
+  if (!(min >= lo && max <= hi))
+    throw new Error(`${what} must lie in [${lo}, ${hi}], got values in [${min}, ${max}]`);
 }
 
 /**
@@ -78,22 +84,35 @@ export function assertFinite(t: tf.Tensor, what: string): void {
   if (t.size === 0) return;
   const { min, max, nans } = valueSummary(t);
   if (nans > 0) throw new Error(`${what} must be finite, got ${describeNaNs(nans, t.size)}`);
-  if (!(Number.isFinite(min) && Number.isFinite(max))) throw new Error(`${what} must be finite, got values in [${min}, ${max}]`);
+  if (!(Number.isFinite(min) && Number.isFinite(max)))
+    throw new Error(`${what} must be finite, got values in [${min}, ${max}]`);
 }
 
 /** Throws unless every class index is an integer in [0, numClasses). */
-export function assertClassIndices(classes: ArrayLike<number>, numClasses: number, what = 'class index'): void {
+export function assertClassIndices(
+  classes: ArrayLike<number>,
+  numClasses: number,
+  what = 'class index',
+): void {
   for (let i = 0; i < classes.length; i++) {
     const c = classes[i];
     if (!Number.isInteger(c) || c < 0 || c >= numClasses) {
-      throw new Error(`${what} ${c} (at position ${i}) is out of range: the classifier has ${numClasses} classes (0..${numClasses - 1})`);
+      throw new Error(
+        `${what} ${c} (at position ${i}) is out of range: the classifier has ${numClasses} classes (0..${numClasses - 1})`,
+      );
     }
   }
 }
 
 /** Throws unless `value` is a finite number satisfying `ok`. */
-export function assertNumber(value: number, ok: (v: number) => boolean, what: string, rule: string): void {
-  if (!Number.isFinite(value) || !ok(value)) throw new Error(`${what} must be ${rule}, got ${value}`);
+export function assertNumber(
+  value: number,
+  ok: (v: number) => boolean,
+  what: string,
+  rule: string,
+): void {
+  if (!Number.isFinite(value) || !ok(value))
+    throw new Error(`${what} must be ${rule}, got ${value}`);
 }
 
 /**
@@ -106,7 +125,9 @@ export function assertBox(box: Box, what: string, allowEmpty = false): void {
   const ordered = allowEmpty ? x0 <= x1 && y0 <= y1 : x0 < x1 && y0 < y1;
   if (![x0, y0, x1, y1].every(Number.isFinite) || !ordered) {
     const rule = allowEmpty ? 'x0 <= x1 and y0 <= y1' : 'x0 < x1 and y0 < y1';
-    throw new Error(`${what} must have finite coordinates with ${rule}, got {x0: ${x0}, y0: ${y0}, x1: ${x1}, y1: ${y1}}`);
+    throw new Error(
+      `${what} must have finite coordinates with ${rule}, got {x0: ${x0}, y0: ${y0}, x1: ${x1}, y1: ${y1}}`,
+    );
   }
 }
 
@@ -116,5 +137,8 @@ export function assertBox(box: Box, what: string, allowEmpty = false): void {
  * return one result per item return an empty result for an empty batch instead.
  */
 export function assertNonEmptyBatch(batchSize: number, what: string, statistic: string): void {
-  if (batchSize === 0) throw new Error(`${what} hold no item (batch size 0): ${statistic} over zero items is undefined`);
+  if (batchSize === 0)
+    throw new Error(
+      `${what} hold no item (batch size 0): ${statistic} over zero items is undefined`,
+    );
 }

@@ -52,15 +52,21 @@ export const NON_NEGATIVE_NUMBER: Readonly<NumberRule> = Object.freeze({ min: 0 
 /** A share or probability, 0 and 1 included. */
 export const FRACTION: Readonly<NumberRule> = Object.freeze({ min: 0, max: 1 });
 /** A probability that must leave some chance to the alternative, 1 excluded. */
-export const FRACTION_BELOW_ONE: Readonly<NumberRule> = Object.freeze({ min: 0, max: 1, maxExclusive: true });
+export const FRACTION_BELOW_ONE: Readonly<NumberRule> = Object.freeze({
+  min: 0,
+  max: 1,
+  maxExclusive: true,
+});
 
 /** How a rule reads in a message: `an integer >= 1`, `a number in [0, 1)`, or in the plural `numbers > 0`. */
 export function describeRule(rule: NumberRule, plural = false): string {
   const { integer, min, max, minExclusive, maxExclusive } = rule;
   const noun = integer ? 'integer' : 'number';
-  if (integer && min === 0 && max === undefined && !minExclusive) return plural ? 'non-negative integers' : 'a non-negative integer';
+  if (integer && min === 0 && max === undefined && !minExclusive)
+    return plural ? 'non-negative integers' : 'a non-negative integer';
   const subject = plural ? `${noun}s` : `${integer ? 'an' : 'a'} ${noun}`;
-  if (min !== undefined && max !== undefined) return `${subject} in ${minExclusive ? '(' : '['}${min}, ${max}${maxExclusive ? ')' : ']'}`;
+  if (min !== undefined && max !== undefined)
+    return `${subject} in ${minExclusive ? '(' : '['}${min}, ${max}${maxExclusive ? ')' : ']'}`;
   if (min !== undefined) return `${subject} ${minExclusive ? '>' : '>='} ${min}`;
   if (max !== undefined) return `${subject} ${maxExclusive ? '<' : '<='} ${max}`;
   return subject;
@@ -97,9 +103,11 @@ export function parseNonNegativeInteger(value: string, flag: string): number {
 /** The entries of a comma-separated flag value, trimmed; throws when one is empty or repeated. */
 function listEntries(value: string, flag: string, expected: string): string[] {
   const entries = value.split(',').map((s) => s.trim());
-  if (entries.some((e) => e === '')) throw new UserError(`${flag} must be ${expected} with no empty entries, got '${value}'`);
+  if (entries.some((e) => e === ''))
+    throw new UserError(`${flag} must be ${expected} with no empty entries, got '${value}'`);
   const repeated = entries.find((e, i) => entries.indexOf(e) !== i);
-  if (repeated !== undefined) throw new UserError(`${flag} must name each value once, got '${repeated}' twice in '${value}'`);
+  if (repeated !== undefined)
+    throw new UserError(`${flag} must name each value once, got '${repeated}' twice in '${value}'`);
   return entries;
 }
 
@@ -107,11 +115,18 @@ function listEntries(value: string, flag: string, expected: string): string[] {
  * Parses exactly `count` comma-separated numbers, each obeying `rule`, repeats
  * allowed (a size `224,224`, per-channel means `0.5,0.5,0.5`).
  */
-export function parseNumberTuple(value: string, flag: string, count: number, rule: NumberRule = {}): number[] {
+export function parseNumberTuple(
+  value: string,
+  flag: string,
+  count: number,
+  rule: NumberRule = {},
+): number[] {
   const entries = value.split(',');
   const numbers = entries.map((e) => numberUnder(e, rule));
   if (entries.length !== count || numbers.some((n) => n === undefined)) {
-    throw new UserError(`${flag} must be ${count} comma-separated ${describeRule(rule, true)}, got '${value}'`);
+    throw new UserError(
+      `${flag} must be ${count} comma-separated ${describeRule(rule, true)}, got '${value}'`,
+    );
   }
   return numbers as number[];
 }
@@ -120,16 +135,23 @@ export function parseNumberTuple(value: string, flag: string, count: number, rul
 export function parseNumberList(value: string, flag: string, rule: NumberRule = {}): number[] {
   const expected = `a comma-separated list of ${describeRule(rule, true)}`;
   const numbers = listEntries(value, flag, expected).map((e) => numberUnder(e, rule));
-  if (numbers.some((n) => n === undefined)) throw new UserError(`${flag} must be ${expected}, got '${value}'`);
+  if (numbers.some((n) => n === undefined))
+    throw new UserError(`${flag} must be ${expected}, got '${value}'`);
   const list = numbers as number[];
   const repeated = list.find((n, i) => list.indexOf(n) !== i);
-  if (repeated !== undefined) throw new UserError(`${flag} must name each value once, got ${repeated} twice in '${value}'`);
+  if (repeated !== undefined)
+    throw new UserError(`${flag} must name each value once, got ${repeated} twice in '${value}'`);
   return list;
 }
 
 /** Checks that a flag's value is one of `allowed`. */
-export function parseChoice<T extends string>(value: string, allowed: readonly T[], flag: string): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new UserError(`${flag} must be one of ${allowed.join(', ')}, got '${value}'`);
+export function parseChoice<T extends string>(
+  value: string,
+  allowed: readonly T[],
+  flag: string,
+): T {
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UserError(`${flag} must be one of ${allowed.join(', ')}, got '${value}'`);
   return value as T;
 }
 
@@ -137,25 +159,36 @@ export function parseChoice<T extends string>(value: string, allowed: readonly T
  * Parses a comma-separated list of values from `allowed`, none empty or
  * repeated; with `all`, the word `all` stands for every allowed value.
  */
-export function parseChoiceList<T extends string>(value: string, allowed: readonly T[], flag: string, all = false): T[] {
+export function parseChoiceList<T extends string>(
+  value: string,
+  allowed: readonly T[],
+  flag: string,
+  all = false,
+): T[] {
   if (all && value.trim() === 'all') return [...allowed];
   const expected = `${all ? "'all' or " : ''}a comma-separated list of ${allowed.join(', ')}`;
   const entries = listEntries(value, flag, expected);
   const unknown = entries.find((e) => !(allowed as readonly string[]).includes(e));
-  if (unknown !== undefined) throw new UserError(`${flag} must be ${expected}, got '${value}' ('${unknown}' is none of them)`);
+  if (unknown !== undefined)
+    throw new UserError(
+      `${flag} must be ${expected}, got '${value}' ('${unknown}' is none of them)`,
+    );
   return entries as T[];
 }
 
 /** Why `value` is not an existing entry of the wanted kind; undefined when it is one. */
 function pathProblem(value: string, kind: 'file' | 'folder'): string | undefined {
   if (!fs.existsSync(value)) return 'it does not exist';
-  return fs.statSync(value).isDirectory() === (kind === 'folder') ? undefined : `it is not a ${kind}`;
+  return fs.statSync(value).isDirectory() === (kind === 'folder')
+    ? undefined
+    : `it is not a ${kind}`;
 }
 
 /** Checks that a flag names an existing folder; `holding` says what it should hold (`the results files of …`). */
 export function parseFolder(value: string, flag: string, holding: string): string {
   const problem = pathProblem(value, 'folder');
-  if (problem) throw new UserError(`${flag} must be a folder of ${holding}, got '${value}': ${problem}`);
+  if (problem)
+    throw new UserError(`${flag} must be a folder of ${holding}, got '${value}': ${problem}`);
   return value;
 }
 
@@ -173,7 +206,9 @@ export function parseFile(value: string, flag: string, what: string): string {
  */
 export function checkOutputPath(value: string, flag: string, kind: 'file' | 'folder'): void {
   if (fs.existsSync(value) && pathProblem(value, kind)) {
-    throw new UserError(`${flag} must be a ${kind} to write to (made when missing), got '${value}': it is a ${kind === 'file' ? 'folder' : 'file'}`);
+    throw new UserError(
+      `${flag} must be a ${kind} to write to (made when missing), got '${value}': it is a ${kind === 'file' ? 'folder' : 'file'}`,
+    );
   }
 }
 
@@ -203,7 +238,8 @@ export function runMain(main: () => unknown): void {
     .then(main)
     .catch((err: unknown) => {
       // Commander has printed its message (or the help, exit code 0) already.
-      if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : USER_ERROR_EXIT_CODE);
+      if (err instanceof CommanderError)
+        process.exit(err.exitCode === 0 ? 0 : USER_ERROR_EXIT_CODE);
       const debug = process.env.SALIENCY_DEBUG === '1';
       const user = isUserError(err);
       console.error(`error: ${err instanceof Error ? err.message : String(err)}`);

@@ -25,7 +25,12 @@ import { Random } from './random';
 export type AlternativeKind = 'blur' | 'noise' | 'constant' | 'random-mix';
 
 /** Every {@link AlternativeKind}, for command-line checks and sweeps. */
-export const ALTERNATIVE_KINDS: readonly AlternativeKind[] = ['blur', 'noise', 'constant', 'random-mix'];
+export const ALTERNATIVE_KINDS: readonly AlternativeKind[] = [
+  'blur',
+  'noise',
+  'constant',
+  'random-mix',
+];
 
 /** Options of {@link alternativeImages}. */
 export interface AlternativeConfig {
@@ -64,7 +69,11 @@ export function defaultBlurSigma(width: number): number {
  * The deviates come from `rng` in JavaScript (Box–Muller on sfc32), several
  * times faster on wasm than `tf.randomNormal` and seeded by the same stream.
  */
-function colourNoise(shape: [number, number, number, number], std: number, rng: Random): tf.Tensor4D {
+function colourNoise(
+  shape: [number, number, number, number],
+  std: number,
+  rng: Random,
+): tf.Tensor4D {
   const [b, h, w, c] = shape;
   const values = new Float32Array(b * h * w * c);
   for (let i = 0; i < b; i++) {
@@ -86,7 +95,10 @@ function colourNoise(shape: [number, number, number, number], std: number, rng: 
  * @returns A, `[B, H, W, C]` in [0, 1]; the caller disposes it. An empty batch gives `[0, H, W, C]`.
  * @throws naming the option or the image range that is invalid.
  */
-export function alternativeImages(images: tf.Tensor4D, config: Partial<AlternativeConfig> & RangeCheckOption = {}): tf.Tensor4D {
+export function alternativeImages(
+  images: tf.Tensor4D,
+  config: Partial<AlternativeConfig> & RangeCheckOption = {},
+): tf.Tensor4D {
   assertRank(images, 4, 'alternativeImages: images');
   const { checkRange = true, ...rest } = config;
   const cfg: AlternativeConfig = { ...DEFAULT_ALTERNATIVE_CONFIG, ...rest };
@@ -94,13 +106,30 @@ export function alternativeImages(images: tf.Tensor4D, config: Partial<Alternati
   const sigma = cfg.blurSigma ?? defaultBlurSigma(w);
   assertNumber(sigma, (v) => v >= 0, 'alternativeImages: blurSigma', 'a number of pixels >= 0');
   assertNumber(cfg.noiseStd, (v) => v >= 0, 'alternativeImages: noiseStd', '>= 0');
-  if (!ALTERNATIVE_KINDS.includes(cfg.kind)) throw new Error(`alternativeImages: unknown alternative kind "${String(cfg.kind)}"; use blur, noise, constant or random-mix`);
-  const colour = typeof cfg.constantColour === 'number' ? new Array<number>(c).fill(cfg.constantColour) : [...cfg.constantColour];
+  if (!ALTERNATIVE_KINDS.includes(cfg.kind))
+    throw new Error(
+      `alternativeImages: unknown alternative kind "${String(cfg.kind)}"; use blur, noise, constant or random-mix`,
+    );
+  const colour =
+    typeof cfg.constantColour === 'number'
+      ? new Array<number>(c).fill(cfg.constantColour)
+      : [...cfg.constantColour];
   if (cfg.kind === 'constant') {
-    if (colour.length !== c) throw new Error(`alternativeImages: constantColour has ${colour.length} values but images [${images.shape.join(', ')}] have ${c} channels`);
-    colour.forEach((v, i) => assertNumber(v, (x) => x >= 0 && x <= 1, `alternativeImages: constantColour[${i}]`, 'in [0, 1]'));
+    if (colour.length !== c)
+      throw new Error(
+        `alternativeImages: constantColour has ${colour.length} values but images [${images.shape.join(', ')}] have ${c} channels`,
+      );
+    colour.forEach((v, i) =>
+      assertNumber(
+        v,
+        (x) => x >= 0 && x <= 1,
+        `alternativeImages: constantColour[${i}]`,
+        'in [0, 1]',
+      ),
+    );
   }
-  if (checkRange) assertRange(images, 0, 1, `alternativeImages: images [${images.shape.join(', ')}]`);
+  if (checkRange)
+    assertRange(images, 0, 1, `alternativeImages: images [${images.shape.join(', ')}]`);
   if (b === 0) return tf.zeros([0, h, w, c]);
   const rng = new Random(cfg.seed ?? Math.floor(Math.random() * 2 ** 32));
   switch (cfg.kind) {
@@ -109,7 +138,9 @@ export function alternativeImages(images: tf.Tensor4D, config: Partial<Alternati
     case 'noise':
       return colourNoise([b, h, w, c], cfg.noiseStd, rng);
     case 'constant':
-      return tf.tidy(() => tf.mul(tf.ones([b, h, w, 1]), tf.tensor4d(colour, [1, 1, 1, c])) as tf.Tensor4D);
+      return tf.tidy(
+        () => tf.mul(tf.ones([b, h, w, 1]), tf.tensor4d(colour, [1, 1, 1, c])) as tf.Tensor4D,
+      );
     case 'random-mix': {
       // Each image gets one of the two; only what is used is computed.
       const useBlur = Array.from({ length: b }, () => rng.bernoulli(0.5));
@@ -165,16 +196,39 @@ export function upsampleMask(masks: tf.Tensor4D, size: readonly [number, number]
   assertShape(masks, [null, null, null, 1], 'upsampleMask: masks');
   const [b, h, w] = masks.shape;
   const [outH, outW] = size;
-  assertNumber(outH, (v) => Number.isInteger(v) && v >= 1, 'upsampleMask: size[0]', 'a positive integer');
-  assertNumber(outW, (v) => Number.isInteger(v) && v >= 1, 'upsampleMask: size[1]', 'a positive integer');
+  assertNumber(
+    outH,
+    (v) => Number.isInteger(v) && v >= 1,
+    'upsampleMask: size[0]',
+    'a positive integer',
+  );
+  assertNumber(
+    outW,
+    (v) => Number.isInteger(v) && v >= 1,
+    'upsampleMask: size[1]',
+    'a positive integer',
+  );
   if (b === 0) return tf.zeros([0, outH, outW, 1]);
   if (h === outH && w === outW) return masks.clone();
   return tf.tidy(() => {
     // Columns: [B·h, w] · [w, W] → [B, h, W]; then rows on the transposed maps.
-    const cols = tf.matMul(tf.reshape(masks, [b * h, w]), interpolationMatrix(outW, w), false, true);
-    const turned = tf.reshape(tf.transpose(tf.reshape(cols, [b, h, outW]), [0, 2, 1]), [b * outW, h]);
+    const cols = tf.matMul(
+      tf.reshape(masks, [b * h, w]),
+      interpolationMatrix(outW, w),
+      false,
+      true,
+    );
+    const turned = tf.reshape(tf.transpose(tf.reshape(cols, [b, h, outW]), [0, 2, 1]), [
+      b * outW,
+      h,
+    ]);
     const rows = tf.matMul(turned, interpolationMatrix(outH, h), false, true);
-    return tf.reshape(tf.transpose(tf.reshape(rows, [b, outW, outH]), [0, 2, 1]), [b, outH, outW, 1]) as tf.Tensor4D;
+    return tf.reshape(tf.transpose(tf.reshape(rows, [b, outW, outH]), [0, 2, 1]), [
+      b,
+      outH,
+      outW,
+      1,
+    ]) as tf.Tensor4D;
   });
 }
 
@@ -191,15 +245,29 @@ export function upsampleMask(masks: tf.Tensor4D, size: readonly [number, number]
  *   to all three inputs. An empty batch gives `[0, H, W, C]`.
  * @throws when shapes disagree or a value is NaN or outside [0, 1], naming the argument.
  */
-export function removeEvidence(images: tf.Tensor4D, masks: tf.Tensor4D, alternative: tf.Tensor4D, options: RangeCheckOption = {}): tf.Tensor4D {
+export function removeEvidence(
+  images: tf.Tensor4D,
+  masks: tf.Tensor4D,
+  alternative: tf.Tensor4D,
+  options: RangeCheckOption = {},
+): tf.Tensor4D {
   assertRank(images, 4, 'removeEvidence: images');
   const [b, h, w, c] = images.shape;
-  assertShape(masks, [b, null, null, 1], `removeEvidence: masks (for images [${images.shape.join(', ')}])`);
+  assertShape(
+    masks,
+    [b, null, null, 1],
+    `removeEvidence: masks (for images [${images.shape.join(', ')}])`,
+  );
   assertShape(alternative, [b, h, w, c], 'removeEvidence: alternative images A');
   if (options.checkRange ?? true) {
     assertRange(images, 0, 1, `removeEvidence: images [${images.shape.join(', ')}]`);
     assertRange(masks, 0, 1, `removeEvidence: masks [${masks.shape.join(', ')}]`);
-    assertRange(alternative, 0, 1, `removeEvidence: alternative images A [${alternative.shape.join(', ')}]`);
+    assertRange(
+      alternative,
+      0,
+      1,
+      `removeEvidence: alternative images A [${alternative.shape.join(', ')}]`,
+    );
   }
   return tf.tidy(() => {
     const m = upsampleMask(masks, [h, w]);

@@ -53,7 +53,13 @@ export type { ArchitectureConfig, ArchitectureName } from './models/architecture
 export { buildArchitecture } from './models/architectures';
 export { COMMITTED_BLACK_BOXES, trainBlackBox } from './models/train-black-box';
 export type { TrainBlackBoxConfig, TrainBlackBoxResult } from './models/train-black-box';
-export { BLACK_BOXES_DIR, loadKitBlackBox, loadMaskerFrom, loadTrainedMasker, MASKERS_DIR } from './saliency/masker-assets';
+export {
+  BLACK_BOXES_DIR,
+  loadKitBlackBox,
+  loadMaskerFrom,
+  loadTrainedMasker,
+  MASKERS_DIR,
+} from './saliency/masker-assets';
 export type { LoadedBlackBox, LoadedMasker } from './saliency/masker-assets';
 
 // White boxes, for Grad-CAM.
@@ -89,7 +95,11 @@ export { DEFAULT_MASKER_CONFIG, Masker } from './masker/masker';
 export type { Encoder, MaskerConfig, MaskerOutput } from './masker/masker';
 export { residualEncoder } from './models/encoder';
 export { DEFAULT_TRAIN_MASKER_CONFIG, parseLambdas, trainMasker } from './saliency/train-masker';
-export type { TrainMaskerConfig, TrainMaskerOptions, TrainMaskerResult } from './saliency/train-masker';
+export type {
+  TrainMaskerConfig,
+  TrainMaskerOptions,
+  TrainMaskerResult,
+} from './saliency/train-masker';
 
 // Explaining a user's model on the user's images (what `explain`, and `--model` in the other commands, run).
 export { DEFAULT_MODEL_METHODS, methodsForModel } from './evaluation/model-methods';
@@ -102,7 +112,11 @@ export { explanationSheet } from './explain/explanation-sheet';
 export { contactSheetPng, writeContactSheet } from './plot/contact-sheet';
 export type { ContactSheet, ContactSheetConfig } from './plot/contact-sheet';
 export { evaluateFolderPair, planFolderPair } from './evaluation/folder-evaluation';
-export type { FolderEvaluationConfig, FolderPlan, FolderScores } from './evaluation/folder-evaluation';
+export type {
+  FolderEvaluationConfig,
+  FolderPlan,
+  FolderScores,
+} from './evaluation/folder-evaluation';
 export { folderTrainingData } from './saliency/folder-training-data';
 export { loadEncoder, loadModelMasker, parseEncoderChoice } from './saliency/model-masker';
 export type { EncoderChoice, LoadedEncoder } from './saliency/model-masker';
@@ -112,8 +126,18 @@ export { modelFingerprint } from './models/model-fingerprint';
 // Evidence removal Φ, the objective and its regularisers.
 export { ALTERNATIVE_KINDS, alternativeImages, removeEvidence, upsampleMask } from './evidence';
 export type { AlternativeConfig, AlternativeKind } from './evidence';
-export { CALIBRATED_LAMBDAS, DEFAULT_OBJECTIVE_CONFIG, PAPER_LAMBDAS, saliencyObjective } from './objective';
-export type { ObjectiveConfig, ObjectiveLambdas, ObjectiveResult, ObjectiveTerms } from './objective';
+export {
+  CALIBRATED_LAMBDAS,
+  DEFAULT_OBJECTIVE_CONFIG,
+  PAPER_LAMBDAS,
+  saliencyObjective,
+} from './objective';
+export type {
+  ObjectiveConfig,
+  ObjectiveLambdas,
+  ObjectiveResult,
+  ObjectiveTerms,
+} from './objective';
 export { averageArea, totalVariation } from './regularisers';
 
 // Metrics.
@@ -137,7 +161,11 @@ export { parseVocAnnotation, vocXml } from './data/voc-annotation';
 export type { AnnotatedBox } from './data/voc-annotation';
 
 // Figures (plotly figure builders; `showFigure` displays one in a notebook, `PngExporter` writes PNGs).
-export { ablationBarsFigure, ablationCropMetricFigure, lambdaHeatmapFigure } from './plot/ablation-figures';
+export {
+  ablationBarsFigure,
+  ablationCropMetricFigure,
+  lambdaHeatmapFigure,
+} from './plot/ablation-figures';
 export { distributionFigure, quantileBoxFigure } from './plot/distribution';
 export { gridHeatmapFigure } from './plot/grid-heatmap';
 export { groupedBarFigure, localisationErrorFigure } from './plot/grouped-bars';

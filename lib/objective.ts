@@ -13,7 +13,15 @@
  * term applies, so the mask learns to vanish.
  */
 import * as tf from '@tensorflow/tfjs';
-import { RangeCheckOption, assertClassIndices, assertNonEmptyBatch, assertNumber, assertRange, assertRank, assertShape } from './checks';
+import {
+  RangeCheckOption,
+  assertClassIndices,
+  assertNonEmptyBatch,
+  assertNumber,
+  assertRange,
+  assertRank,
+  assertShape,
+} from './checks';
 import { AlternativeConfig, AlternativeKind, alternativeImages, removeEvidence } from './evidence';
 import { assertImagesFor, BlackBox } from './models/black-box';
 import { TvNormalisation, averageArea, totalVariation } from './regularisers';
@@ -38,7 +46,12 @@ export interface ObjectiveLambdas {
  * {@link saliencyObjective}; iterative masks and masker training default to
  * {@link CALIBRATED_LAMBDAS} and take these as `lambdas: PAPER_LAMBDAS`.
  */
-export const PAPER_LAMBDAS: Readonly<ObjectiveLambdas> = Object.freeze({ tv: 10, area: 1e-3, destroy: 5, destroyPower: 0.3 });
+export const PAPER_LAMBDAS: Readonly<ObjectiveLambdas> = Object.freeze({
+  tv: 10,
+  area: 1e-3,
+  destroy: 5,
+  destroyPower: 0.3,
+});
 
 /**
  * λ's calibrated for the kit's normalisation (mean TV, AV = mean of M) on
@@ -59,7 +72,12 @@ export const PAPER_LAMBDAS: Readonly<ObjectiveLambdas> = Object.freeze({ tv: 10,
  * beside every item (localisation error 73 → 58 %), on inception it brought
  * the absent-class area from 0.087 to 0.019.
  */
-export const CALIBRATED_LAMBDAS: Readonly<ObjectiveLambdas> = Object.freeze({ tv: 10, area: 8, destroy: 5, destroyPower: 0.3 });
+export const CALIBRATED_LAMBDAS: Readonly<ObjectiveLambdas> = Object.freeze({
+  tv: 10,
+  area: 8,
+  destroy: 5,
+  destroyPower: 0.3,
+});
 
 /** Configuration of {@link saliencyObjective}. */
 export interface ObjectiveConfig {
@@ -155,42 +173,74 @@ export function saliencyObjective(
 ): ObjectiveResult {
   const cfg: ObjectiveConfig = { ...DEFAULT_OBJECTIVE_CONFIG, ...options.config };
   const { tv: l1, area: l2, destroy: l3, destroyPower: l4 } = cfg.lambdas;
-  for (const [name, value] of Object.entries(cfg.lambdas)) assertNumber(value, (v) => v >= 0, `saliencyObjective: lambdas.${name}`, '>= 0');
-  assertNumber(cfg.probabilityFloor, (v) => v > 0 && v <= 1, 'saliencyObjective: probabilityFloor', 'in (0, 1]');
+  for (const [name, value] of Object.entries(cfg.lambdas))
+    assertNumber(value, (v) => v >= 0, `saliencyObjective: lambdas.${name}`, '>= 0');
+  assertNumber(
+    cfg.probabilityFloor,
+    (v) => v > 0 && v <= 1,
+    'saliencyObjective: probabilityFloor',
+    'in (0, 1]',
+  );
   assertRank(images, 4, 'saliencyObjective: images');
   const b = images.shape[0];
   const shape = `[${images.shape.join(', ')}]`;
-  assertImagesFor(blackBox, images, `saliencyObjective: images for black box "${blackBox.name}"`, b);
+  assertImagesFor(
+    blackBox,
+    images,
+    `saliencyObjective: images for black box "${blackBox.name}"`,
+    b,
+  );
   assertShape(masks, [b, null, null, 1], `saliencyObjective: masks (for images ${shape})`);
-  if (options.alternativeImages) assertShape(options.alternativeImages, images.shape, 'saliencyObjective: alternativeImages');
-  if (classes.length !== b) throw new Error(`saliencyObjective: classes has ${classes.length} entries but images ${shape} hold ${b}`);
+  if (options.alternativeImages)
+    assertShape(options.alternativeImages, images.shape, 'saliencyObjective: alternativeImages');
+  if (classes.length !== b)
+    throw new Error(
+      `saliencyObjective: classes has ${classes.length} entries but images ${shape} hold ${b}`,
+    );
   assertClassIndices(classes, blackBox.classNames.length, 'saliencyObjective: class index');
   const isFake = options.isFake ?? new Array<boolean>(b).fill(false);
-  if (isFake.length !== b) throw new Error(`saliencyObjective: isFake has ${isFake.length} entries but images ${shape} hold ${b}`);
+  if (isFake.length !== b)
+    throw new Error(
+      `saliencyObjective: isFake has ${isFake.length} entries but images ${shape} hold ${b}`,
+    );
   assertNonEmptyBatch(b, `saliencyObjective: images ${shape}`, 'the batch-mean loss');
   if (options.checkRange ?? true) {
     assertRange(images, 0, 1, `saliencyObjective: images ${shape}`);
     assertRange(masks, 0, 1, `saliencyObjective: masks [${masks.shape.join(', ')}]`);
-    if (options.alternativeImages) assertRange(options.alternativeImages, 0, 1, `saliencyObjective: alternativeImages ${shape}`);
+    if (options.alternativeImages)
+      assertRange(options.alternativeImages, 0, 1, `saliencyObjective: alternativeImages ${shape}`);
   }
   // Everything below works on checked inputs or on tensors made from them.
   const unchecked = { checkRange: false };
 
   return tf.tidy(() => {
     // 1. Alternative image A and the two edited batches Φ(X, M), Φ(X, 1 − M).
-    const alternative = options.alternativeImages ?? alternativeImages(images, { ...cfg.alternativeOptions, kind: cfg.alternative, ...unchecked });
+    const alternative =
+      options.alternativeImages ??
+      alternativeImages(images, { ...cfg.alternativeOptions, kind: cfg.alternative, ...unchecked });
     const preserved = removeEvidence(images, masks, alternative, unchecked);
-    const destroyed = removeEvidence(images, tf.sub(1, masks) as tf.Tensor4D, alternative, unchecked);
+    const destroyed = removeEvidence(
+      images,
+      tf.sub(1, masks) as tf.Tensor4D,
+      alternative,
+      unchecked,
+    );
 
     // 2. One black-box pass on the 2B batch; p = f_c, floored.
     const probs = blackBox.predict(tf.concat([preserved, destroyed], 0));
-    const oneHot = tf.oneHot(tf.tensor1d([...classes, ...classes], 'int32'), blackBox.classNames.length);
+    const oneHot = tf.oneHot(
+      tf.tensor1d([...classes, ...classes], 'int32'),
+      blackBox.classNames.length,
+    );
     const p = tf.maximum(tf.sum(tf.mul(probs, oneHot), 1), cfg.probabilityFloor);
     const [pKept, pRemoved] = tf.split(p, 2);
 
     // 3. Weighted terms; a fake class keeps only the area term.
     const real = tf.tensor1d(isFake.map((f) => (f ? 0 : 1)));
-    const tv = tf.mul(tf.mul(totalVariation(masks, { normalisation: cfg.tvNormalisation, ...unchecked }), l1), real) as tf.Tensor1D;
+    const tv = tf.mul(
+      tf.mul(totalVariation(masks, { normalisation: cfg.tvNormalisation, ...unchecked }), l1),
+      real,
+    ) as tf.Tensor1D;
     const area = tf.mul(averageArea(masks, unchecked), l2) as tf.Tensor1D;
     const preserve = tf.mul(tf.neg(tf.log(pKept)), real) as tf.Tensor1D;
     const destroy = tf.mul(tf.mul(tf.pow(pRemoved, l4), l3), real) as tf.Tensor1D;

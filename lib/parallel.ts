@@ -24,7 +24,9 @@ export interface ChildResult {
 
 /** The Node arguments that run `script` the way the current process was run. */
 function nodeArgs(script: string): string[] {
-  return script.endsWith('.ts') ? [require.resolve('ts-node/dist/bin'), '--transpile-only', script] : [script];
+  return script.endsWith('.ts')
+    ? [require.resolve('ts-node/dist/bin'), '--transpile-only', script]
+    : [script];
 }
 
 /**
@@ -32,19 +34,30 @@ function nodeArgs(script: string): string[] {
  * `[label]` prefix per line. Resolves when all have finished; never rejects
  * (check `exitCode`).
  */
-export async function runInParallel(runs: readonly ChildRun[], jobs: number): Promise<ChildResult[]> {
-  if (!(Number.isInteger(jobs) && jobs >= 1)) throw new Error(`--jobs must be an integer >= 1, got ${jobs}`);
+export async function runInParallel(
+  runs: readonly ChildRun[],
+  jobs: number,
+): Promise<ChildResult[]> {
+  if (!(Number.isInteger(jobs) && jobs >= 1))
+    throw new Error(`--jobs must be an integer >= 1, got ${jobs}`);
   const results: ChildResult[] = new Array(runs.length);
   let next = 0;
   const prefix = (label: string, chunk: Buffer) =>
-    chunk.toString().split('\n').filter((l) => l.length > 0).map((l) => `[${label}] ${l}\n`).join('');
+    chunk
+      .toString()
+      .split('\n')
+      .filter((l) => l.length > 0)
+      .map((l) => `[${label}] ${l}\n`)
+      .join('');
   const worker = async () => {
     while (next < runs.length) {
       const index = next++;
       const run = runs[index];
       const start = performance.now();
       const exitCode = await new Promise<number>((resolve) => {
-        const child = spawn(process.execPath, [...nodeArgs(run.script), ...run.args], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [...nodeArgs(run.script), ...run.args], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         child.stdout.on('data', (c: Buffer) => process.stdout.write(prefix(run.label, c)));
         child.stderr.on('data', (c: Buffer) => process.stderr.write(prefix(run.label, c)));
         child.on('exit', (code) => resolve(code ?? 1));
@@ -60,7 +73,10 @@ export async function runInParallel(runs: readonly ChildRun[], jobs: number): Pr
 /** Throws naming every child that failed. */
 export function assertAllSucceeded(results: readonly ChildResult[]): void {
   const failed = results.filter((r) => r.exitCode !== 0);
-  if (failed.length) throw new Error(`failed runs: ${failed.map((r) => `${r.label} (exit ${r.exitCode})`).join(', ')}`);
+  if (failed.length)
+    throw new Error(
+      `failed runs: ${failed.map((r) => `${r.label} (exit ${r.exitCode})`).join(', ')}`,
+    );
 }
 
 /**

@@ -31,13 +31,17 @@ export interface TotalVariationConfig {
 }
 
 /** The defaults of {@link TotalVariationConfig}. */
-export const DEFAULT_TOTAL_VARIATION_CONFIG: Readonly<TotalVariationConfig> = Object.freeze({ normalisation: 'mean' });
+export const DEFAULT_TOTAL_VARIATION_CONFIG: Readonly<TotalVariationConfig> = Object.freeze({
+  normalisation: 'mean',
+});
 
 /** Throws unless `masks` is `[B, h, w, 1]` with h, w ≥ 1 and values in [0, 1] (the range only with `checkRange`, default true). */
 function checkMasks(masks: tf.Tensor4D, fn: string, options: RangeCheckOption): void {
   assertShape(masks, [null, null, null, 1], `${fn}: masks`);
-  if (masks.shape[1] === 0 || masks.shape[2] === 0) throw new Error(`${fn}: masks [${masks.shape.join(', ')}] have no pixel; h and w must be >= 1`);
-  if (options.checkRange ?? true) assertRange(masks, 0, 1, `${fn}: masks [${masks.shape.join(', ')}]`);
+  if (masks.shape[1] === 0 || masks.shape[2] === 0)
+    throw new Error(`${fn}: masks [${masks.shape.join(', ')}] have no pixel; h and w must be >= 1`);
+  if (options.checkRange ?? true)
+    assertRange(masks, 0, 1, `${fn}: masks [${masks.shape.join(', ')}]`);
 }
 
 /**
@@ -48,17 +52,29 @@ function checkMasks(masks: tf.Tensor4D, fn: string, options: RangeCheckOption): 
  * @returns `[B]`; the caller disposes it. Differentiable. A 1×1 mask has TV 0; an empty batch gives `[0]`.
  * @throws on a mask that is not `[B, h, w, 1]`, a value that is NaN or outside [0, 1], or an unknown normalisation.
  */
-export function totalVariation(masks: tf.Tensor4D, config: Partial<TotalVariationConfig> & RangeCheckOption = {}): tf.Tensor1D {
+export function totalVariation(
+  masks: tf.Tensor4D,
+  config: Partial<TotalVariationConfig> & RangeCheckOption = {},
+): tf.Tensor1D {
   const { normalisation, ...checks } = { ...DEFAULT_TOTAL_VARIATION_CONFIG, ...config };
-  if (normalisation !== 'mean' && normalisation !== 'sum') throw new Error(`totalVariation: unknown normalisation "${String(normalisation)}"; use mean or sum`);
+  if (normalisation !== 'mean' && normalisation !== 'sum')
+    throw new Error(
+      `totalVariation: unknown normalisation "${String(normalisation)}"; use mean or sum`,
+    );
   checkMasks(masks, 'totalVariation', checks);
   const [b, h, w] = masks.shape;
   const terms = h * (w - 1) + (h - 1) * w;
   if (terms === 0) return tf.zeros([b]);
   return tf.tidy(() => {
     // Differences along columns (j, j+1) and along rows (i, i+1); an empty slice sums to 0.
-    const across = tf.squaredDifference(tf.slice(masks, [0, 0, 0, 0], [b, h, w - 1, 1]), tf.slice(masks, [0, 0, 1, 0], [b, h, w - 1, 1]));
-    const down = tf.squaredDifference(tf.slice(masks, [0, 0, 0, 0], [b, h - 1, w, 1]), tf.slice(masks, [0, 1, 0, 0], [b, h - 1, w, 1]));
+    const across = tf.squaredDifference(
+      tf.slice(masks, [0, 0, 0, 0], [b, h, w - 1, 1]),
+      tf.slice(masks, [0, 0, 1, 0], [b, h, w - 1, 1]),
+    );
+    const down = tf.squaredDifference(
+      tf.slice(masks, [0, 0, 0, 0], [b, h - 1, w, 1]),
+      tf.slice(masks, [0, 1, 0, 0], [b, h - 1, w, 1]),
+    );
     const sum = tf.add(tf.sum(across, [1, 2, 3]), tf.sum(down, [1, 2, 3])) as tf.Tensor1D;
     return normalisation === 'mean' ? tf.div(sum, terms) : sum;
   });

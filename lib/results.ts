@@ -27,7 +27,12 @@ export interface RunMetadata {
 
 function git(args: string): string {
   try {
-    return execSync(`git ${args}`, { cwd: path.resolve(__dirname, '..'), stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execSync(`git ${args}`, {
+      cwd: path.resolve(__dirname, '..'),
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .toString()
+      .trim();
   } catch {
     return '';
   }
@@ -37,13 +42,19 @@ function git(args: string): string {
  * The checkout's commit and state when this process loaded the kit: a long
  * run's results name the code it started with, not a commit made while it ran.
  */
-const GIT_AT_START = { commit: git('rev-parse HEAD') || 'unknown', dirty: git('status --porcelain --untracked-files=no') !== '' };
+const GIT_AT_START = {
+  commit: git('rev-parse HEAD') || 'unknown',
+  dirty: git('status --porcelain --untracked-files=no') !== '',
+};
 
 /** Metadata of the current process; call after `initEngine()`. */
 export function runMetadata(startedAt = new Date()): RunMetadata {
   const { engine, backend } = engineInfo();
   return {
-    command: process.argv.slice(1).map((a) => path.relative(process.cwd(), a) || a).join(' '),
+    command: process.argv
+      .slice(1)
+      .map((a) => path.relative(process.cwd(), a) || a)
+      .join(' '),
     gitCommit: GIT_AT_START.commit,
     gitDirty: GIT_AT_START.dirty,
     engine,
@@ -69,7 +80,10 @@ export function writeJsonAtomic(file: string, value: unknown): void {
  *   (e.g. `delete it to run that pair again`); default: delete it or write it again.
  * @throws a {@link UserError} naming the file, the parse error and the remedy when the file is not valid JSON.
  */
-export function readJson<T>(file: string, remedy = 'delete it or write it again with the command that made it'): T | undefined {
+export function readJson<T>(
+  file: string,
+  remedy = 'delete it or write it again with the command that made it',
+): T | undefined {
   if (!fs.existsSync(file)) return undefined;
   const text = fs.readFileSync(file, 'utf8');
   try {

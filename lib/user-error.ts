@@ -18,7 +18,13 @@ export class UserError extends Error {
  * read or written, or is a file where a folder is expected (or the reverse):
  * the path came from the user (a flag, or the files a flag points to).
  */
-const PATH_ERROR_CODES: ReadonlySet<string> = new Set(['ENOENT', 'EACCES', 'EPERM', 'ENOTDIR', 'EISDIR']);
+const PATH_ERROR_CODES: ReadonlySet<string> = new Set([
+  'ENOENT',
+  'EACCES',
+  'EPERM',
+  'ENOTDIR',
+  'EISDIR',
+]);
 
 /** True for a {@link UserError} and for Node's errors about a path the user gave ({@link PATH_ERROR_CODES}). */
 export function isUserError(err: unknown): boolean {

@@ -31,10 +31,17 @@ function parseCells(text: string, file: string): Cell[] {
   let current: { kind: 'md' | 'code'; lines: string[] } | undefined;
   const flush = () => {
     if (!current) return;
-    while (current.lines.length && current.lines[current.lines.length - 1].trim() === '') current.lines.pop();
+    while (current.lines.length && current.lines[current.lines.length - 1].trim() === '')
+      current.lines.pop();
     const body = current.lines.join('\n');
-    const source = body.split('\n').map((line, i, all) => (i < all.length - 1 ? `${line}\n` : line));
-    cells.push(current.kind === 'md' ? { cell_type: 'markdown', metadata: {}, source } : { cell_type: 'code', metadata: {}, source, execution_count: null, outputs: [] });
+    const source = body
+      .split('\n')
+      .map((line, i, all) => (i < all.length - 1 ? `${line}\n` : line));
+    cells.push(
+      current.kind === 'md'
+        ? { cell_type: 'markdown', metadata: {}, source }
+        : { cell_type: 'code', metadata: {}, source, execution_count: null, outputs: [] },
+    );
   };
   text.split('\n').forEach((line, n) => {
     const marker = /^\/\/%% (md|code)\s*$/.exec(line);
@@ -42,7 +49,8 @@ function parseCells(text: string, file: string): Cell[] {
       flush();
       current = { kind: marker[1] as 'md' | 'code', lines: [] };
     } else if (current?.kind === 'md') {
-      if (line !== '//' && !line.startsWith('// ')) throw new Error(`${file}:${n + 1}: a Markdown line must start with "// "`);
+      if (line !== '//' && !line.startsWith('// '))
+        throw new Error(`${file}:${n + 1}: a Markdown line must start with "// "`);
       current.lines.push(line.slice(3));
     } else if (current) {
       current.lines.push(line);
@@ -60,7 +68,13 @@ function notebookJson(cells: Cell[]): string {
     cells,
     metadata: {
       kernelspec: { display_name: 'TypeScript', language: 'typescript', name: 'tslab' },
-      language_info: { codemirror_mode: { mode: 'typescript', name: 'javascript', typescript: true }, file_extension: '.ts', mimetype: 'text/typescript', name: 'typescript', version: '3.7.2' },
+      language_info: {
+        codemirror_mode: { mode: 'typescript', name: 'javascript', typescript: true },
+        file_extension: '.ts',
+        mimetype: 'text/typescript',
+        name: 'typescript',
+        version: '3.7.2',
+      },
     },
     nbformat: 4,
     nbformat_minor: 4,
@@ -71,19 +85,27 @@ function notebookJson(cells: Cell[]): string {
 function main(): void {
   const check = process.argv.includes('--check');
   const stale: string[] = [];
-  for (const name of fs.readdirSync(CELLS_DIR).filter((f) => f.endsWith('.ts')).sort()) {
+  for (const name of fs
+    .readdirSync(CELLS_DIR)
+    .filter((f) => f.endsWith('.ts'))
+    .sort()) {
     const source = path.join(CELLS_DIR, name);
     const target = path.join(__dirname, name.replace(/\.ts$/, '.ipynb'));
     const json = notebookJson(parseCells(fs.readFileSync(source, 'utf8'), source));
     if (check) {
-      if (!fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== json) stale.push(path.basename(target));
+      if (!fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== json)
+        stale.push(path.basename(target));
     } else {
       fs.writeFileSync(target, json);
-      console.log(`wrote notebooks/${path.basename(target)} (${(json.length / 1024).toFixed(1)} KiB)`);
+      console.log(
+        `wrote notebooks/${path.basename(target)} (${(json.length / 1024).toFixed(1)} KiB)`,
+      );
     }
   }
   if (stale.length) {
-    console.error(`stale notebooks (rebuild with: npx ts-node --transpile-only notebooks/build.ts): ${stale.join(', ')}`);
+    console.error(
+      `stale notebooks (rebuild with: npx ts-node --transpile-only notebooks/build.ts): ${stale.join(', ')}`,
+    );
     process.exit(1);
   }
 }

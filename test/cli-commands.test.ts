@@ -23,19 +23,27 @@ describe('cli: commands stopped by user errors', function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-commands-'));
     const corrupt = path.join(dir, 'corrupt');
     fs.mkdirSync(corrupt);
-    fs.writeFileSync(path.join(corrupt, 'gradient__plain.json'), '{"method": "gradient", "scores": {"localisation"');
-    const [zeroJobs, unknownFlag, missingDir, truncatedResult] = (await Promise.all([
-      runCommand('evaluate', ['--jobs', '0']),
-      runCommand('evaluate', ['--job', '2']),
-      runCommand('make-table', ['--dir', path.join(dir, 'missing')]),
-      runCommand('make-table', ['--dir', corrupt]),
-    ])).map(({ status, stderr }) => ({ status, stderr }));
+    fs.writeFileSync(
+      path.join(corrupt, 'gradient__plain.json'),
+      '{"method": "gradient", "scores": {"localisation"',
+    );
+    const [zeroJobs, unknownFlag, missingDir, truncatedResult] = (
+      await Promise.all([
+        runCommand('evaluate', ['--jobs', '0']),
+        runCommand('evaluate', ['--job', '2']),
+        runCommand('make-table', ['--dir', path.join(dir, 'missing')]),
+        runCommand('make-table', ['--dir', corrupt]),
+      ])
+    ).map(({ status, stderr }) => ({ status, stderr }));
     outcomes = { zeroJobs, unknownFlag, missingDir, truncatedResult };
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('a bad flag value: exit 2 and one line naming the flag, the value and the rule', () => {
-    expect(outcomes.zeroJobs).to.deep.equal({ status: 2, stderr: "error: --jobs must be an integer >= 1, got '0'\n" });
+    expect(outcomes.zeroJobs).to.deep.equal({
+      status: 2,
+      stderr: "error: --jobs must be an integer >= 1, got '0'\n",
+    });
   });
 
   it("an unknown flag: exit 2 with commander's message", () => {
@@ -55,7 +63,9 @@ describe('cli: commands stopped by user errors', function () {
   it('a truncated results file: exit 2 naming the file, the parse error and the remedy', () => {
     const { status, stderr } = outcomes.truncatedResult;
     expect(status).to.equal(2);
-    expect(stderr).to.match(/^error: \S+corrupt\/gradient__plain\.json is not valid JSON \(.+\); delete it, or evaluate that pair again with experiments\/evaluate\.ts\n$/);
+    expect(stderr).to.match(
+      /^error: \S+corrupt\/gradient__plain\.json is not valid JSON \(.+\); delete it, or evaluate that pair again with experiments\/evaluate\.ts\n$/,
+    );
     expect(fs.existsSync(path.join(dir, 'corrupt', 'table.md'))).to.equal(false);
   });
 });

@@ -4,7 +4,8 @@ import { alternativeImages, defaultBlurSigma, removeEvidence, upsampleMask } fro
 import { gaussianBlur } from '../lib/image/gaussian-blur';
 import { expectNoLeak, finiteDifferences, maxRelativeError } from './helpers/tiny-black-box';
 
-const close = (got: ArrayLike<number>, want: number[], tol = 1e-6) => want.forEach((v, i) => expect(got[i]).to.be.closeTo(v, tol));
+const close = (got: ArrayLike<number>, want: number[], tol = 1e-6) =>
+  want.forEach((v, i) => expect(got[i]).to.be.closeTo(v, tol));
 
 describe('evidence', () => {
   describe('removeEvidence Φ(X, M, A)', () => {
@@ -29,13 +30,18 @@ describe('evidence', () => {
       // Corners keep the mask's corner values; every channel equals the upsampled mask.
       close([u[0], u[3], u[12], u[15]], [0, 1, 1, 0]);
       const o = out.dataSync();
-      for (let i = 0; i < 16; i++) for (let c = 0; c < 3; c++) expect(o[3 * i + c]).to.be.closeTo(u[i], 1e-6);
+      for (let i = 0; i < 16; i++)
+        for (let c = 0; c < 3; c++) expect(o[3 * i + c]).to.be.closeTo(u[i], 1e-6);
       tf.dispose([x, a, m, out, up]);
     });
 
     it('upsamples masks like tf.image.resizeBilinear with half-pixel centres, for any size ratio', () => {
       const m = tf.randomUniform([2, 3, 5, 1], 0, 1, 'float32', 9) as tf.Tensor4D;
-      for (const size of [[6, 10], [7, 4], [3, 5]] as [number, number][]) {
+      for (const size of [
+        [6, 10],
+        [7, 4],
+        [3, 5],
+      ] as [number, number][]) {
         const ours = upsampleMask(m, size);
         const theirs = tf.image.resizeBilinear(m, size, false, true);
         expect(ours.shape).to.deep.equal([2, ...size, 1]);
@@ -50,7 +56,8 @@ describe('evidence', () => {
       const a = tf.randomUniform([2, 4, 4, 2], 0, 1, 'float32', 2) as tf.Tensor4D;
       const r = tf.randomNormal([2, 4, 4, 2], 0, 1, 'float32', 3);
       const m = tf.randomUniform([2, 2, 3, 1], 0.2, 0.8, 'float32', 4) as tf.Tensor4D;
-      const f = (mask: tf.Tensor) => tf.sum(tf.mul(removeEvidence(x, mask as tf.Tensor4D, a), r)) as tf.Scalar;
+      const f = (mask: tf.Tensor) =>
+        tf.sum(tf.mul(removeEvidence(x, mask as tf.Tensor4D, a), r)) as tf.Scalar;
       const grad = tf.grad(f)(m);
       const numeric = finiteDifferences((mask) => tf.tidy(() => f(mask).dataSync()[0]), m);
       expect(maxRelativeError(grad.dataSync(), numeric)).to.be.below(1e-2);
@@ -63,11 +70,15 @@ describe('evidence', () => {
       const badBatch = tf.zeros([3, 4, 4, 1]) as tf.Tensor4D;
       const badChannels = tf.zeros([2, 4, 4, 3]) as tf.Tensor4D;
       const badRank = tf.zeros([2, 4, 4]) as unknown as tf.Tensor4D;
-      expect(() => removeEvidence(x, badBatch, a)).to.throw(/\[2, 4, 4, 3\].*\[2, \*, \*, 1\].*\[3, 4, 4, 1\]/);
+      expect(() => removeEvidence(x, badBatch, a)).to.throw(
+        /\[2, 4, 4, 3\].*\[2, \*, \*, 1\].*\[3, 4, 4, 1\]/,
+      );
       expect(() => removeEvidence(x, badChannels, a)).to.throw(/\[2, 4, 4, 3\]/);
       expect(() => removeEvidence(x, badRank, a)).to.throw(/\[2, 4, 4\]/);
       const badA = tf.zeros([2, 4, 4, 1]) as tf.Tensor4D;
-      expect(() => removeEvidence(x, tf.zeros([2, 4, 4, 1]) as tf.Tensor4D, badA)).to.throw(/alternative.*\[2, 4, 4, 1\]/);
+      expect(() => removeEvidence(x, tf.zeros([2, 4, 4, 1]) as tf.Tensor4D, badA)).to.throw(
+        /alternative.*\[2, 4, 4, 1\]/,
+      );
       tf.dispose([x, a, badBatch, badChannels, badRank, badA]);
     });
 
@@ -94,7 +105,10 @@ describe('evidence', () => {
     it("'blur' is the Gaussian blur with σ = 10·W/224 unless overridden", () => {
       expect(defaultBlurSigma(224)).to.equal(10);
       expect(defaultBlurSigma(64)).to.be.closeTo(2.857, 1e-3);
-      for (const [options, sigma] of [[{}, defaultBlurSigma(8)], [{ blurSigma: 2 }, 2]] as const) {
+      for (const [options, sigma] of [
+        [{}, defaultBlurSigma(8)],
+        [{ blurSigma: 2 }, 2],
+      ] as const) {
         const a = alternativeImages(images, { kind: 'blur', ...options });
         const ref = gaussianBlur(images, sigma);
         expect(maxRelativeError(a.dataSync(), ref.dataSync())).to.be.below(1e-6);
@@ -127,7 +141,9 @@ describe('evidence', () => {
       expect(zero.abs().max().dataSync()[0]).to.equal(0);
       const rgb = alternativeImages(images, { kind: 'constant', constantColour: [0.1, 0.2, 0.3] });
       close(rgb.dataSync().slice(0, 6), [0.1, 0.2, 0.3, 0.1, 0.2, 0.3]);
-      expect(() => alternativeImages(images, { kind: 'constant', constantColour: [0.1, 0.2] })).to.throw(/2 values.*3 channels/);
+      expect(() =>
+        alternativeImages(images, { kind: 'constant', constantColour: [0.1, 0.2] }),
+      ).to.throw(/2 values.*3 channels/);
       tf.dispose([zero, rgb]);
     });
 
@@ -140,7 +156,14 @@ describe('evidence', () => {
           const m = mix.slice([b], [1]);
           const ref = blurred.slice([b], [1]);
           const isBlur = maxRelativeError(m.dataSync(), ref.dataSync()) < 1e-6;
-          const isColour = tf.tidy(() => tf.sub(m.max([1, 2]), m.min([1, 2])).max().dataSync()[0]) === 0;
+          const isColour =
+            tf.tidy(
+              () =>
+                tf
+                  .sub(m.max([1, 2]), m.min([1, 2]))
+                  .max()
+                  .dataSync()[0],
+            ) === 0;
           expect(isBlur || isColour).to.equal(true);
           kinds.add(isBlur ? 'blur' : 'colour');
           tf.dispose([m, ref]);
@@ -153,7 +176,9 @@ describe('evidence', () => {
 
     it('does not leak, for every kind', () => {
       for (const kind of ['blur', 'noise', 'constant', 'random-mix'] as const) {
-        const { before, after } = expectNoLeak(() => alternativeImages(images, { kind, seed: 1 }).dispose());
+        const { before, after } = expectNoLeak(() =>
+          alternativeImages(images, { kind, seed: 1 }).dispose(),
+        );
         expect(after, kind).to.equal(before);
       }
     });
@@ -161,17 +186,26 @@ describe('evidence', () => {
 });
 
 describe('evidence input checks', () => {
-  const fill = (shape: [number, number, number, number], value: number) => tf.fill(shape, value) as tf.Tensor4D;
+  const fill = (shape: [number, number, number, number], value: number) =>
+    tf.fill(shape, value) as tf.Tensor4D;
 
   it('Φ rejects NaN and out-of-range images and A, naming the argument and [0, 1]', () => {
     const ok = fill([1, 4, 4, 1], 0.5);
     const mask = fill([1, 2, 2, 1], 0.5);
     const nan = fill([1, 4, 4, 1], NaN);
     const seven = fill([1, 4, 4, 1], 7);
-    expect(() => removeEvidence(nan, mask, ok)).to.throw('removeEvidence: images [1, 4, 4, 1] must lie in [0, 1], got 16 NaN values (of 16)');
-    expect(() => removeEvidence(seven, mask, ok)).to.throw('removeEvidence: images [1, 4, 4, 1] must lie in [0, 1], got values in [7, 7]');
-    expect(() => removeEvidence(ok, fill([1, 2, 2, 1], 5), ok)).to.throw('removeEvidence: masks [1, 2, 2, 1] must lie in [0, 1], got values in [5, 5]');
-    expect(() => removeEvidence(ok, mask, nan)).to.throw(/removeEvidence: alternative images A \[1, 4, 4, 1\] must lie in \[0, 1\], got 16 NaN/);
+    expect(() => removeEvidence(nan, mask, ok)).to.throw(
+      'removeEvidence: images [1, 4, 4, 1] must lie in [0, 1], got 16 NaN values (of 16)',
+    );
+    expect(() => removeEvidence(seven, mask, ok)).to.throw(
+      'removeEvidence: images [1, 4, 4, 1] must lie in [0, 1], got values in [7, 7]',
+    );
+    expect(() => removeEvidence(ok, fill([1, 2, 2, 1], 5), ok)).to.throw(
+      'removeEvidence: masks [1, 2, 2, 1] must lie in [0, 1], got values in [5, 5]',
+    );
+    expect(() => removeEvidence(ok, mask, nan)).to.throw(
+      /removeEvidence: alternative images A \[1, 4, 4, 1\] must lie in \[0, 1\], got 16 NaN/,
+    );
     tf.dispose([ok, mask, nan, seven]);
   });
 
@@ -200,11 +234,21 @@ describe('evidence input checks', () => {
     const nan = fill([1, 4, 4, 3], NaN);
     const ok = fill([1, 4, 4, 3], 0.5);
     const mask = fill([1, 2, 2, 1], 0.5);
-    expect(() => alternativeImages(nan, { kind: 'blur' })).to.throw('alternativeImages: images [1, 4, 4, 3] must lie in [0, 1], got 48 NaN values (of 48)');
-    expect(() => alternativeImages(ok, { kind: 'constant', constantColour: 7 })).to.throw('alternativeImages: constantColour[0] must be in [0, 1], got 7');
-    expect(() => alternativeImages(ok, { kind: 'constant', constantColour: [0, 0.5, -1] })).to.throw('alternativeImages: constantColour[2] must be in [0, 1], got -1');
-    expect(() => alternativeImages(ok, { kind: 'fog' as 'blur' })).to.throw(/alternativeImages: unknown alternative kind "fog"/);
-    expect(() => upsampleMask(mask, [0, 4])).to.throw('upsampleMask: size[0] must be a positive integer, got 0');
+    expect(() => alternativeImages(nan, { kind: 'blur' })).to.throw(
+      'alternativeImages: images [1, 4, 4, 3] must lie in [0, 1], got 48 NaN values (of 48)',
+    );
+    expect(() => alternativeImages(ok, { kind: 'constant', constantColour: 7 })).to.throw(
+      'alternativeImages: constantColour[0] must be in [0, 1], got 7',
+    );
+    expect(() =>
+      alternativeImages(ok, { kind: 'constant', constantColour: [0, 0.5, -1] }),
+    ).to.throw('alternativeImages: constantColour[2] must be in [0, 1], got -1');
+    expect(() => alternativeImages(ok, { kind: 'fog' as 'blur' })).to.throw(
+      /alternativeImages: unknown alternative kind "fog"/,
+    );
+    expect(() => upsampleMask(mask, [0, 4])).to.throw(
+      'upsampleMask: size[0] must be a positive integer, got 0',
+    );
     tf.dispose([nan, ok, mask]);
   });
 });

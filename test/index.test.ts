@@ -22,10 +22,41 @@ describe('lib/index.ts', () => {
     // Required here, not at the top: the engine is already running (test/setup.ts), so the import starts nothing.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const kit = require('../lib/index') as typeof import('../lib/index');
-    for (const name of ['loadTfjsModel', 'tfjsModelBlackBox', 'modelWhiteBox', 'gradientSaliency', 'gradCam', 'occlusion', 'rise', 'iterativeMask', 'maskerSaliency',
-      'trainMasker', 'Masker', 'removeEvidence', 'saliencyObjective', 'totalVariation', 'cropMetric', 'localise', 'ClutteredFashionMnist', 'openImageFolder',
-      'imageGridFigure', 'showFigure', 'initEngine', 'ensureEngine', 'addModelFlags', 'modelOptionsFromFlags', 'readModelCard', 'UserError',
-      'methodsForModel', 'explainImage', 'explanationSheet', 'writeContactSheet', 'evaluateFolderPair', 'folderTrainingData', 'loadModelMasker'] as const) {
+    for (const name of [
+      'loadTfjsModel',
+      'tfjsModelBlackBox',
+      'modelWhiteBox',
+      'gradientSaliency',
+      'gradCam',
+      'occlusion',
+      'rise',
+      'iterativeMask',
+      'maskerSaliency',
+      'trainMasker',
+      'Masker',
+      'removeEvidence',
+      'saliencyObjective',
+      'totalVariation',
+      'cropMetric',
+      'localise',
+      'ClutteredFashionMnist',
+      'openImageFolder',
+      'imageGridFigure',
+      'showFigure',
+      'initEngine',
+      'ensureEngine',
+      'addModelFlags',
+      'modelOptionsFromFlags',
+      'readModelCard',
+      'UserError',
+      'methodsForModel',
+      'explainImage',
+      'explanationSheet',
+      'writeContactSheet',
+      'evaluateFolderPair',
+      'folderTrainingData',
+      'loadModelMasker',
+    ] as const) {
       expect(kit[name], name).to.be.a('function');
     }
     expect(kit.PAPER_LAMBDAS.area).to.equal(1e-3);
@@ -33,15 +64,35 @@ describe('lib/index.ts', () => {
 
     // A user's graph model with a logits head and a labels file, described by a model card.
     const b = new GraphModelBuilder(7);
-    b.output(b.dense(b.globalMean(b.fusedConv(b.input(12, 12, 3), { kernel: 3, filters: 4, activation: 'Relu' })), 3));
+    b.output(
+      b.dense(
+        b.globalMean(
+          b.fusedConv(b.input(12, 12, 3), { kernel: 3, filters: 4, activation: 'Relu' }),
+        ),
+        3,
+      ),
+    );
     b.write(path.join(dir, 'net'));
     fs.writeFileSync(path.join(dir, 'labels.txt'), 'cat\ndog\nbird\n');
-    fs.writeFileSync(path.join(dir, 'card.json'), JSON.stringify({ model: 'net/model.json', labels: 'labels.txt', preprocessing: { kind: 'range', min: -1, max: 1 } }));
+    fs.writeFileSync(
+      path.join(dir, 'card.json'),
+      JSON.stringify({
+        model: 'net/model.json',
+        labels: 'labels.txt',
+        preprocessing: { kind: 'range', min: -1, max: 1 },
+      }),
+    );
     const { tf } = kit;
     const loaded = await kit.loadTfjsModel(path.join(dir, 'card.json'));
     expect(loaded.blackBox.classNames).to.deep.equal(['cat', 'dog', 'bird']);
     expect(loaded.blackBox.outputs).to.equal('logits');
-    const images = tf.randomUniform([2, 12, 12, 1], 0, 1, 'float32', 3) as import('@tensorflow/tfjs').Tensor4D;
+    const images = tf.randomUniform(
+      [2, 12, 12, 1],
+      0,
+      1,
+      'float32',
+      3,
+    ) as import('@tensorflow/tfjs').Tensor4D;
     const saliency = await kit.gradientSaliency(loaded.blackBox, images, [0, 2]);
     const cams = await kit.gradCam(await kit.modelWhiteBox(loaded), images, [0, 2]);
     const masks = await kit.iterativeMask(loaded.blackBox, images, [0, 2], { iterations: 2 });
@@ -68,11 +119,19 @@ describe('lib/index.ts', () => {
       })();`;
     const env = { ...process.env };
     delete env.SALIENCY_BACKEND;
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], { cwd: ROOT, env, timeout: 200000 });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', '-e', script],
+      { cwd: ROOT, env, timeout: 200000 },
+    );
     expect(stdout.trim()).to.equal('engine wasm');
     const lines = stderr.split('\n').filter((l) => l.startsWith('saliency-kit:'));
     expect(lines).to.have.length(2);
-    expect(lines[0]).to.match(/^saliency-kit: engine wasm \(onednn unavailable: addon withheld by the test\)$/);
-    expect(lines[1]).to.match(/^saliency-kit: running on the pure-JS cpu backend, .*the kit started wasm, but the backend was switched to cpu since/);
+    expect(lines[0]).to.match(
+      /^saliency-kit: engine wasm \(onednn unavailable: addon withheld by the test\)$/,
+    );
+    expect(lines[1]).to.match(
+      /^saliency-kit: running on the pure-JS cpu backend, .*the kit started wasm, but the backend was switched to cpu since/,
+    );
   });
 });

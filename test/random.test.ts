@@ -62,7 +62,9 @@ describe('Random', () => {
 
   it('shuffle and permutation give permutations, deterministically', () => {
     const p = new Random(4).permutation(100);
-    expect(Array.from(p).sort((a, b) => a - b)).to.deep.equal(Array.from({ length: 100 }, (_, i) => i));
+    expect(Array.from(p).sort((a, b) => a - b)).to.deep.equal(
+      Array.from({ length: 100 }, (_, i) => i),
+    );
     expect(Array.from(new Random(4).permutation(100))).to.deep.equal(Array.from(p));
     const arr = ['a', 'b', 'c', 'd', 'e'];
     new Random(5).shuffle(arr);

@@ -41,7 +41,10 @@ describe('regularisers', () => {
     const m = tf.randomUniform([2, 3, 4, 1], 0, 1, 'float32', 7) as tf.Tensor4D;
     const weights = tf.tensor1d([0.7, -1.3]);
     const fns = [
-      (x: tf.Tensor) => tf.sum(tf.mul(totalVariation(x as tf.Tensor4D, { normalisation: 'sum' }), weights)) as tf.Scalar,
+      (x: tf.Tensor) =>
+        tf.sum(
+          tf.mul(totalVariation(x as tf.Tensor4D, { normalisation: 'sum' }), weights),
+        ) as tf.Scalar,
       (x: tf.Tensor) => tf.sum(tf.mul(totalVariation(x as tf.Tensor4D), weights)) as tf.Scalar,
       (x: tf.Tensor) => tf.sum(tf.mul(averageArea(x as tf.Tensor4D), weights)) as tf.Scalar,
     ];
@@ -74,30 +77,45 @@ describe('regularisers', () => {
 });
 
 describe('regularisers input checks', () => {
-  const fill = (shape: [number, number, number, number], value: number) => tf.fill(shape, value) as tf.Tensor4D;
+  const fill = (shape: [number, number, number, number], value: number) =>
+    tf.fill(shape, value) as tf.Tensor4D;
 
   it('reject NaN and out-of-range masks, naming the function and [0, 1]', () => {
     const nan = fill([1, 3, 3, 1], NaN);
     const five = fill([1, 3, 3, 1], 5);
     const minus = fill([1, 3, 3, 1], -3);
-    expect(() => totalVariation(nan)).to.throw('totalVariation: masks [1, 3, 3, 1] must lie in [0, 1], got 9 NaN values (of 9)');
-    expect(() => averageArea(five)).to.throw('averageArea: masks [1, 3, 3, 1] must lie in [0, 1], got values in [5, 5]');
-    expect(() => averageArea(minus)).to.throw('averageArea: masks [1, 3, 3, 1] must lie in [0, 1], got values in [-3, -3]');
+    expect(() => totalVariation(nan)).to.throw(
+      'totalVariation: masks [1, 3, 3, 1] must lie in [0, 1], got 9 NaN values (of 9)',
+    );
+    expect(() => averageArea(five)).to.throw(
+      'averageArea: masks [1, 3, 3, 1] must lie in [0, 1], got values in [5, 5]',
+    );
+    expect(() => averageArea(minus)).to.throw(
+      'averageArea: masks [1, 3, 3, 1] must lie in [0, 1], got values in [-3, -3]',
+    );
     tf.dispose([nan, five, minus]);
   });
 
   it('reject masks without pixels and an unknown TV normalisation', () => {
     const noPixel = fill([1, 0, 3, 1], 0.5);
     const ok = fill([1, 3, 3, 1], 0.5);
-    expect(() => averageArea(noPixel)).to.throw('averageArea: masks [1, 0, 3, 1] have no pixel; h and w must be >= 1');
-    expect(() => totalVariation(ok, { normalisation: 'max' as 'sum' })).to.throw('totalVariation: unknown normalisation "max"; use mean or sum');
+    expect(() => averageArea(noPixel)).to.throw(
+      'averageArea: masks [1, 0, 3, 1] have no pixel; h and w must be >= 1',
+    );
+    expect(() => totalVariation(ok, { normalisation: 'max' as 'sum' })).to.throw(
+      'totalVariation: unknown normalisation "max"; use mean or sum',
+    );
     tf.dispose([noPixel, ok]);
   });
 
   it('give [0] for an empty batch, and skip the value check with checkRange: false', () => {
     const none = fill([0, 3, 3, 1], 0.5);
     const five = fill([1, 3, 3, 1], 5);
-    const [tv, area, unchecked] = [totalVariation(none), averageArea(none), averageArea(five, { checkRange: false })];
+    const [tv, area, unchecked] = [
+      totalVariation(none),
+      averageArea(none),
+      averageArea(five, { checkRange: false }),
+    ];
     expect(tv.shape).to.deep.equal([0]);
     expect(area.shape).to.deep.equal([0]);
     expect(unchecked.dataSync()[0]).to.equal(5);

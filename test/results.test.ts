@@ -20,7 +20,14 @@ describe('results', () => {
   it('readJson names a file that is not valid JSON, the parse error and the remedy', () => {
     const file = path.join(dir, 'truncated.json');
     fs.writeFileSync(file, '{"configHash": "ab');
-    expect(() => readJson(file, 'delete it to run it again')).to.throw(UserError, new RegExp(`^${file.replace(/[.\\/]/g, '\\$&')} is not valid JSON \\(.+\\); delete it to run it again$`));
-    expect(() => readJson(file)).to.throw(/is not valid JSON \(.+\); delete it or write it again with the command that made it$/);
+    expect(() => readJson(file, 'delete it to run it again')).to.throw(
+      UserError,
+      new RegExp(
+        `^${file.replace(/[.\\/]/g, '\\$&')} is not valid JSON \\(.+\\); delete it to run it again$`,
+      ),
+    );
+    expect(() => readJson(file)).to.throw(
+      /is not valid JSON \(.+\); delete it or write it again with the command that made it$/,
+    );
   });
 });

@@ -12,10 +12,16 @@ describe('user-error', () => {
       missing = err;
     }
     expect(isUserError(missing)).to.equal(true);
-    const unreadable = Object.assign(new Error("EACCES: permission denied, scandir '/root/x'"), { code: 'EACCES' });
+    const unreadable = Object.assign(new Error("EACCES: permission denied, scandir '/root/x'"), {
+      code: 'EACCES',
+    });
     expect(isUserError(unreadable)).to.equal(true);
-    expect(isUserError(Object.assign(new Error('out of memory'), { code: 'ENOMEM' }))).to.equal(false);
-    expect(isUserError(new TypeError("Cannot read properties of undefined (reading 'shape')"))).to.equal(false);
+    expect(isUserError(Object.assign(new Error('out of memory'), { code: 'ENOMEM' }))).to.equal(
+      false,
+    );
+    expect(
+      isUserError(new TypeError("Cannot read properties of undefined (reading 'shape')")),
+    ).to.equal(false);
     expect(isUserError('a string')).to.equal(false);
   });
 });

@@ -21,7 +21,9 @@ export interface Box {
  */
 export function tightBox(mask: ArrayLike<number>, height: number, width: number): Box | null {
   if (mask.length !== height * width) {
-    throw new Error(`mask has ${mask.length} values, expected height*width = ${height}*${width} = ${height * width}`);
+    throw new Error(
+      `mask has ${mask.length} values, expected height*width = ${height}*${width} = ${height * width}`,
+    );
   }
   let x0 = width;
   let y0 = height;
@@ -54,5 +56,10 @@ export function boxesOverlap(a: Box, b: Box): boolean {
  */
 export function cropAndResizeBoxes(boxes: readonly Box[], height: number, width: number): number[] {
   const norm = (v: number, n: number) => (n > 1 ? v / (n - 1) : 0);
-  return boxes.flatMap((b) => [norm(b.y0, height), norm(b.x0, width), norm(b.y1 - 1, height), norm(b.x1 - 1, width)]);
+  return boxes.flatMap((b) => [
+    norm(b.y0, height),
+    norm(b.x0, width),
+    norm(b.y1 - 1, height),
+    norm(b.x1 - 1, width),
+  ]);
 }

@@ -40,7 +40,10 @@ export function normaliseClassName(name: string): string {
 
 /** A short list of names for messages: the first few, then how many more. */
 export function describeNames(names: readonly string[], shown = 6): string {
-  const head = names.slice(0, shown).map((n) => `'${n}'`).join(', ');
+  const head = names
+    .slice(0, shown)
+    .map((n) => `'${n}'`)
+    .join(', ');
   return names.length > shown ? `${head}, … (${names.length} in all)` : head;
 }
 
@@ -54,7 +57,10 @@ export function modelClassLabels(classNames: readonly string[]): ClassLabels {
   const exact = new Map<string, number>();
   const loose = new Map<string, number | null>();
   classNames.forEach((name, label) => {
-    if (exact.has(name)) throw new Error(`modelClassLabels: class name '${name}' appears twice (labels ${exact.get(name)} and ${label})`);
+    if (exact.has(name))
+      throw new Error(
+        `modelClassLabels: class name '${name}' appears twice (labels ${exact.get(name)} and ${label})`,
+      );
     exact.set(name, label);
     const key = normaliseClassName(name);
     loose.set(key, loose.has(key) ? null : label);
@@ -64,7 +70,11 @@ export function modelClassLabels(classNames: readonly string[]): ClassLabels {
     source: `the model's ${classNames.length} class names (${describeNames(classNames)})`,
     labelOf(name) {
       const index = asClassIndex(name);
-      return exact.get(name) ?? loose.get(normaliseClassName(name)) ?? (index !== undefined && index < classNames.length ? index : undefined);
+      return (
+        exact.get(name) ??
+        loose.get(normaliseClassName(name)) ??
+        (index !== undefined && index < classNames.length ? index : undefined)
+      );
     },
   };
 }
@@ -75,7 +85,10 @@ export function modelClassLabels(classNames: readonly string[]): ClassLabels {
  * @param classMap an object `{ classId: label }` or the path of a JSON file holding one.
  * @throws a {@link UserError} naming the file (or "class map") and the problem.
  */
-export function readClassMap(classMap: string | Readonly<Record<string, number>>, numClasses?: number): ClassLabels {
+export function readClassMap(
+  classMap: string | Readonly<Record<string, number>>,
+  numClasses?: number,
+): ClassLabels {
   const where = typeof classMap === 'string' ? `class map ${classMap}` : 'class map';
   let object: unknown = classMap;
   if (typeof classMap === 'string') {
@@ -92,10 +105,13 @@ export function readClassMap(classMap: string | Readonly<Record<string, number>>
   const names: string[] = [];
   for (const [id, label] of Object.entries(object)) {
     if (!Number.isInteger(label) || (label as number) < 0) {
-      throw new UserError(`${where}: class '${id}' has label ${JSON.stringify(label)}, expected a non-negative integer`);
+      throw new UserError(
+        `${where}: class '${id}' has label ${JSON.stringify(label)}, expected a non-negative integer`,
+      );
     }
     const clash = names[label as number];
-    if (clash !== undefined) throw new UserError(`${where}: classes '${clash}' and '${id}' share label ${label}`);
+    if (clash !== undefined)
+      throw new UserError(`${where}: classes '${clash}' and '${id}' share label ${label}`);
     names[label as number] = id;
     map.set(id, label as number);
   }
@@ -103,7 +119,8 @@ export function readClassMap(classMap: string | Readonly<Record<string, number>>
     throw new UserError(`${where} has ${map.size} classes but the model has ${numClasses}`);
   }
   for (let k = 0; k < map.size; k++) {
-    if (names[k] === undefined) throw new UserError(`${where}: labels must be 0..${map.size - 1}, but ${k} is missing`);
+    if (names[k] === undefined)
+      throw new UserError(`${where}: labels must be 0..${map.size - 1}, but ${k} is missing`);
   }
   return { names, source: `${where} (${map.size} classes)`, labelOf: (name) => map.get(name) };
 }
@@ -119,7 +136,12 @@ export function readClassMap(classMap: string | Readonly<Record<string, number>>
  *   otherwise the distinct names, sorted, get 0..n-1.
  * @throws a {@link UserError} when there are more distinct names than `numClasses`.
  */
-export function inferredClassLabels(names: readonly string[], numClasses: number | undefined, what: string, warn: (line: string) => void): ClassLabels {
+export function inferredClassLabels(
+  names: readonly string[],
+  numClasses: number | undefined,
+  what: string,
+  warn: (line: string) => void,
+): ClassLabels {
   const distinct = [...new Set(names)].sort();
   const indices = distinct.map(asClassIndex);
   if (indices.every((i) => i !== undefined)) {
@@ -134,14 +156,25 @@ export function inferredClassLabels(names: readonly string[], numClasses: number
     };
   }
   if (numClasses !== undefined && distinct.length > numClasses) {
-    throw new UserError(`${what}: ${distinct.length} classes (${describeNames(distinct)}) but the model has ${numClasses}`);
+    throw new UserError(
+      `${what}: ${distinct.length} classes (${describeNames(distinct)}) but the model has ${numClasses}`,
+    );
   }
   warn(
     `${what}: no class names or class map given, so the ${distinct.length} classes get labels 0..${distinct.length - 1} in sorted order ` +
-      `(${distinct.slice(0, 4).map((n, k) => `${n}=${k}`).join(', ')}${distinct.length > 4 ? ', …' : ''}); they must be the model's classes in its own order`,
+      `(${distinct
+        .slice(0, 4)
+        .map((n, k) => `${n}=${k}`)
+        .join(
+          ', ',
+        )}${distinct.length > 4 ? ', …' : ''}); they must be the model's classes in its own order`,
   );
   const map = new Map(distinct.map((n, k) => [n, k]));
-  return { names: distinct, source: `the ${distinct.length} sorted class names`, labelOf: (name) => map.get(name) };
+  return {
+    names: distinct,
+    source: `the ${distinct.length} sorted class names`,
+    labelOf: (name) => map.get(name),
+  };
 }
 
 /** The message for a class name that `classes` does not know (an index out of range says so). */

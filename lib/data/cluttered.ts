@@ -165,19 +165,26 @@ function checkRange(r: Range, what: string, lo: number, hi: number, integer: boo
     r.every((v) => Number.isFinite(v) && (!integer || Number.isInteger(v)) && v >= lo && v <= hi) &&
     r[0] <= r[1];
   if (!ok) {
-    throw new Error(`${what} must be ${integer ? 'integers' : 'numbers'} [min, max] with ${lo} ≤ min ≤ max ≤ ${hi}, got ${JSON.stringify(r)}`);
+    throw new Error(
+      `${what} must be ${integer ? 'integers' : 'numbers'} [min, max] with ${lo} ≤ min ≤ max ≤ ${hi}, got ${JSON.stringify(r)}`,
+    );
   }
 }
 
 /** Fills in defaults and checks every field; throws naming the bad one. */
-export function resolveClutteredConfig(config: ClutteredConfig, splitSize: number): ResolvedClutteredConfig {
+export function resolveClutteredConfig(
+  config: ClutteredConfig,
+  splitSize: number,
+): ResolvedClutteredConfig {
   const variant = config.variant ?? 'single';
   if (variant !== 'single' && variant !== 'pair') {
     throw new Error(`variant must be 'single' or 'pair', got '${String(variant)}'`);
   }
   const size = config.size ?? DEFAULT_CLUTTERED_SIZE;
-  if (!Number.isInteger(size) || size < 16) throw new Error(`size must be an integer ≥ 16, got ${size}`);
-  const itemSize = config.itemSize ?? (variant === 'pair' ? DEFAULT_PAIR_ITEM_SIZE : DEFAULT_ITEM_SIZE);
+  if (!Number.isInteger(size) || size < 16)
+    throw new Error(`size must be an integer ≥ 16, got ${size}`);
+  const itemSize =
+    config.itemSize ?? (variant === 'pair' ? DEFAULT_PAIR_ITEM_SIZE : DEFAULT_ITEM_SIZE);
   const maxItem = variant === 'pair' ? Math.floor(size / 2) : size;
   checkRange(itemSize, `itemSize (${variant}, canvas ${size})`, 8, maxItem, true);
   const fragmentCount = config.fragmentCount ?? DEFAULT_FRAGMENT_COUNT;
@@ -187,9 +194,11 @@ export function resolveClutteredConfig(config: ClutteredConfig, splitSize: numbe
   const fragmentOpacity = config.fragmentOpacity ?? DEFAULT_FRAGMENT_OPACITY;
   checkRange(fragmentOpacity, 'fragmentOpacity', 0, 1, false);
   const inkThreshold = config.inkThreshold ?? DEFAULT_INK_THRESHOLD;
-  if (!(inkThreshold >= 0 && inkThreshold < 1)) throw new Error(`inkThreshold must lie in [0, 1), got ${inkThreshold}`);
+  if (!(inkThreshold >= 0 && inkThreshold < 1))
+    throw new Error(`inkThreshold must lie in [0, 1), got ${inkThreshold}`);
   const length = config.length ?? splitSize;
-  if (!Number.isInteger(length) || length < 1) throw new Error(`length must be a positive integer, got ${length}`);
+  if (!Number.isInteger(length) || length < 1)
+    throw new Error(`length must be a positive integer, got ${length}`);
   return {
     split: config.split ?? 'train',
     variant,
@@ -324,7 +333,9 @@ export class ClutteredFashionMnist {
   range(start: number, end: number): number[] {
     const stop = Math.min(end, this.length);
     if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || start >= stop) {
-      throw new Error(`batch range [${start}, ${end}) is empty or invalid for a data set of ${this.length} images`);
+      throw new Error(
+        `batch range [${start}, ${end}) is empty or invalid for a data set of ${this.length} images`,
+      );
     }
     return Array.from({ length: stop - start }, (_, k) => start + k);
   }
@@ -348,9 +359,22 @@ export class ClutteredFashionMnist {
     if (this.config.variant === 'single') {
       const s = rng.int(this.config.itemSize[0], this.config.itemSize[1] + 1);
       const size = this.config.size;
-      return [this.paintItem(rng, first, s, rng.int(0, size - s + 1), rng.int(0, size - s + 1), backgroundHue, out, offset)];
+      return [
+        this.paintItem(
+          rng,
+          first,
+          s,
+          rng.int(0, size - s + 1),
+          rng.int(0, size - s + 1),
+          backgroundHue,
+          out,
+          offset,
+        ),
+      ];
     }
-    const otherLabels = [...this.byLabel.keys()].filter((k) => k !== this.source.labels[first] && this.byLabel[k].length > 0);
+    const otherLabels = [...this.byLabel.keys()].filter(
+      (k) => k !== this.source.labels[first] && this.byLabel[k].length > 0,
+    );
     const pool = this.byLabel[rng.pick(otherLabels)];
     const second = pool[rng.int(0, pool.length)];
     const half = Math.floor(this.config.size / 2);
@@ -386,7 +410,8 @@ export class ClutteredFashionMnist {
     const lumAmp = rng.uniform(0.04, 0.12);
     const tintAmp = rng.uniform(0.02, 0.06);
     const lattice = new Float32Array((G + 1) * (G + 1) * 4);
-    for (let k = 0; k < lattice.length; k++) lattice[k] = rng.uniform(-1, 1) * (k % 4 === 3 ? lumAmp : tintAmp);
+    for (let k = 0; k < lattice.length; k++)
+      lattice[k] = rng.uniform(-1, 1) * (k % 4 === 3 ? lumAmp : tintAmp);
     const grain = rng.uniform(0.01, 0.04);
     // Grain comes from a local xorshift32 seeded by the stream: one draw per pixel, cheaply.
     let state = rng.nextUint32() | 1;
@@ -400,7 +425,10 @@ export class ClutteredFashionMnist {
         const a = (iy * (G + 1) + j) * 4;
         const b = a + (G + 1) * 4;
         for (let c = 0; c < 3; c++) {
-          row[j * 3 + c] = lattice[a + c] + lattice[a + 3] + wy * (lattice[b + c] + lattice[b + 3] - lattice[a + c] - lattice[a + 3]);
+          row[j * 3 + c] =
+            lattice[a + c] +
+            lattice[a + 3] +
+            wy * (lattice[b + c] + lattice[b + 3] - lattice[a + c] - lattice[a + 3]);
         }
       }
       for (let x = 0; x < size; x++) {
@@ -413,7 +441,8 @@ export class ClutteredFashionMnist {
         const g = grain * ((state >>> 0) / 2147483648 - 1);
         const p = offset + (y * size + x) * 3;
         for (let c = 0; c < 3; c++) {
-          const v = c0[c] + (c1[c] - c0[c]) * t + row[j + c] + wx * (row[j + 3 + c] - row[j + c]) + g;
+          const v =
+            c0[c] + (c1[c] - c0[c]) * t + row[j + c] + wx * (row[j + 3 + c] - row[j + c]) + g;
           out[p + c] = v < 0 ? 0 : v > 1 ? 1 : v;
         }
       }
@@ -466,7 +495,8 @@ export class ClutteredFashionMnist {
   private meanIntensity(src: number, cx: number, cy: number, cw: number, ch: number): number {
     let sum = 0;
     for (let y = cy; y < cy + ch; y++) {
-      for (let x = cx; x < cx + cw; x++) sum += this.source.images[src + y * FASHION_MNIST_SIDE + x];
+      for (let x = cx; x < cx + cw; x++)
+        sum += this.source.images[src + y * FASHION_MNIST_SIDE + x];
     }
     return sum / (255 * cw * ch);
   }
@@ -489,15 +519,33 @@ export class ClutteredFashionMnist {
     const side = FASHION_MNIST_SIDE;
     const size = this.config.size;
     const silhouette = new Uint8Array(size * size);
-    const colour = hsv(backgroundHue + rng.uniform(0.25, 0.75), rng.uniform(0.45, 0.9), rng.uniform(0.85, 1));
+    const colour = hsv(
+      backgroundHue + rng.uniform(0.25, 0.75),
+      rng.uniform(0.45, 0.9),
+      rng.uniform(0.85, 1),
+    );
     const box = this.stamp(
-      { src: sourceIndex * side * side, cx: 0, cy: 0, cw: side, ch: side, dx: x, dy: y, dw: s, dh: s, colour, opacity: 1 },
+      {
+        src: sourceIndex * side * side,
+        cx: 0,
+        cy: 0,
+        cw: side,
+        ch: side,
+        dx: x,
+        dy: y,
+        dw: s,
+        dh: s,
+        colour,
+        opacity: 1,
+      },
       out,
       offset,
       silhouette,
     );
     if (box === null) {
-      throw new Error(`Fashion-MNIST ${this.config.split} item ${sourceIndex} left no ink at ${s}×${s} px (inkThreshold ${this.config.inkThreshold})`);
+      throw new Error(
+        `Fashion-MNIST ${this.config.split} item ${sourceIndex} left no ink at ${s}×${s} px (inkThreshold ${this.config.inkThreshold})`,
+      );
     }
     return { label: this.source.labels[sourceIndex], sourceIndex, box, silhouette };
   }
@@ -509,7 +557,12 @@ export class ClutteredFashionMnist {
    * When `silhouette` is given, marks pixels whose alpha exceeds the ink
    * threshold and returns their tightest box (or null if none).
    */
-  private stamp(st: Stamp, out: Float32Array, offset: number, silhouette: Uint8Array | null): Box | null {
+  private stamp(
+    st: Stamp,
+    out: Float32Array,
+    offset: number,
+    silhouette: Uint8Array | null,
+  ): Box | null {
     const side = FASHION_MNIST_SIDE;
     const size = this.config.size;
     const images = this.source.images;

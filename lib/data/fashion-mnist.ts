@@ -73,7 +73,10 @@ function idxPath(dir: string, name: string): string {
  * @throws if a file is missing (naming it and the Debian package), corrupt,
  *   or if the image and label files disagree in count or shape.
  */
-export function loadFashionMnist(split: FashionMnistSplit, options: FashionMnistOptions = {}): FashionMnistData {
+export function loadFashionMnist(
+  split: FashionMnistSplit,
+  options: FashionMnistOptions = {},
+): FashionMnistData {
   if (split !== 'train' && split !== 'test') {
     throw new Error(`Fashion-MNIST split must be 'train' or 'test', got '${String(split)}'`);
   }
@@ -87,8 +90,15 @@ export function loadFashionMnist(split: FashionMnistSplit, options: FashionMnist
   const images = readIdx(imageFile);
   const labels = readIdx(labelFile);
   const side = FASHION_MNIST_SIDE;
-  if (images.type !== 'uint8' || images.dims.length !== 3 || images.dims[1] !== side || images.dims[2] !== side) {
-    throw new Error(`${imageFile}: expected uint8 images [N, ${side}, ${side}], got ${images.type} [${images.dims.join(', ')}]`);
+  if (
+    images.type !== 'uint8' ||
+    images.dims.length !== 3 ||
+    images.dims[1] !== side ||
+    images.dims[2] !== side
+  ) {
+    throw new Error(
+      `${imageFile}: expected uint8 images [N, ${side}, ${side}], got ${images.type} [${images.dims.join(', ')}]`,
+    );
   }
   if (labels.type !== 'uint8' || labels.dims.length !== 1 || labels.dims[0] !== images.dims[0]) {
     throw new Error(
@@ -98,10 +108,17 @@ export function loadFashionMnist(split: FashionMnistSplit, options: FashionMnist
   const labelData = labels.data as Uint8Array;
   for (let i = 0; i < labelData.length; i++) {
     if (labelData[i] >= FASHION_MNIST_CLASSES.length) {
-      throw new Error(`${labelFile}: label ${labelData[i]} at position ${i} is not in 0..${FASHION_MNIST_CLASSES.length - 1}`);
+      throw new Error(
+        `${labelFile}: label ${labelData[i]} at position ${i} is not in 0..${FASHION_MNIST_CLASSES.length - 1}`,
+      );
     }
   }
-  const data: FashionMnistData = { split, count: images.dims[0], images: images.data as Uint8Array, labels: labelData };
+  const data: FashionMnistData = {
+    split,
+    count: images.dims[0],
+    images: images.data as Uint8Array,
+    labels: labelData,
+  };
   cache.set(key, data);
   return data;
 }
@@ -119,7 +136,9 @@ export function fashionMnistBatch(data: FashionMnistData, indices: ArrayLike<num
   for (let b = 0; b < indices.length; b++) {
     const i = indices[b];
     if (!Number.isInteger(i) || i < 0 || i >= data.count) {
-      throw new Error(`Fashion-MNIST ${data.split} index ${i} (at position ${b}) is out of range 0..${data.count - 1}`);
+      throw new Error(
+        `Fashion-MNIST ${data.split} index ${i} (at position ${b}) is out of range 0..${data.count - 1}`,
+      );
     }
     const src = i * pixels;
     for (let p = 0; p < pixels; p++) out[b * pixels + p] = data.images[src + p] / 255;

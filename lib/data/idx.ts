@@ -13,7 +13,8 @@ import { UserError } from '../user-error';
 export type IdxType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 
 /** The typed array each {@link IdxType} is returned as. */
-export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
+export type IdxData =
+  Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
 /** A decoded IDX file. */
 export interface IdxArray {
@@ -62,11 +63,15 @@ export function decodeIdx(bytes: Uint8Array, name: string): IdxArray {
     try {
       raw = zlib.gunzipSync(raw);
     } catch (e) {
-      throw new Error(`${name}: corrupt or truncated gzip data (${(e as Error).message})`, { cause: e });
+      throw new Error(`${name}: corrupt or truncated gzip data (${(e as Error).message})`, {
+        cause: e,
+      });
     }
   }
   if (raw.length < 4) {
-    throw new Error(`${name}: not an IDX file: ${raw.length} bytes, the header alone needs at least 4`);
+    throw new Error(
+      `${name}: not an IDX file: ${raw.length} bytes, the header alone needs at least 4`,
+    );
   }
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const typeInfo = TYPES[raw[2]];
@@ -79,7 +84,9 @@ export function decodeIdx(bytes: Uint8Array, name: string): IdxArray {
   const rank = raw[3];
   const headerBytes = 4 + 4 * rank;
   if (raw.length < headerBytes) {
-    throw new Error(`${name}: truncated IDX header: expected ${headerBytes} bytes for rank ${rank}, got ${raw.length}`);
+    throw new Error(
+      `${name}: truncated IDX header: expected ${headerBytes} bytes for rank ${rank}, got ${raw.length}`,
+    );
   }
   const dims: number[] = [];
   for (let i = 0; i < rank; i++) dims.push(view.getUint32(4 + 4 * i, false));
@@ -98,9 +105,13 @@ export function decodeIdx(bytes: Uint8Array, name: string): IdxArray {
 function readValues(view: DataView, offset: number, count: number, type: IdxType): IdxData {
   switch (type) {
     case 'uint8':
-      return new Uint8Array(view.buffer.slice(view.byteOffset + offset, view.byteOffset + offset + count));
+      return new Uint8Array(
+        view.buffer.slice(view.byteOffset + offset, view.byteOffset + offset + count),
+      );
     case 'int8':
-      return new Int8Array(view.buffer.slice(view.byteOffset + offset, view.byteOffset + offset + count));
+      return new Int8Array(
+        view.buffer.slice(view.byteOffset + offset, view.byteOffset + offset + count),
+      );
     case 'int16': {
       const out = new Int16Array(count);
       for (let i = 0; i < count; i++) out[i] = view.getInt16(offset + 2 * i, false);
@@ -136,7 +147,9 @@ export function readIdx(file: string, options: ReadIdxOptions = {}): IdxArray {
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT') {
-      throw new UserError(`IDX file not found: ${file}. ${options.missingHint ?? DEFAULT_IDX_MISSING_HINT}`);
+      throw new UserError(
+        `IDX file not found: ${file}. ${options.missingHint ?? DEFAULT_IDX_MISSING_HINT}`,
+      );
     }
     throw new UserError(`cannot read IDX file ${file}: ${err.message}`);
   }

@@ -52,7 +52,12 @@ export class ImageDecodeError extends UserError {
  * @throws an {@link ImageDecodeError} (`<file>: cannot decode image (<reason>)`)
  *   for a file that is missing, unreadable, truncated or not an image.
  */
-export async function decodeImage(file: string, outputSize: readonly [number, number], channels: ImageChannels, fit: ImageFit): Promise<DecodedImage> {
+export async function decodeImage(
+  file: string,
+  outputSize: readonly [number, number],
+  channels: ImageChannels,
+  fit: ImageFit,
+): Promise<DecodedImage> {
   let rgb: Buffer;
   let geometry: FitGeometry;
   let shrunk: [number, number];
@@ -63,15 +68,22 @@ export async function decodeImage(file: string, outputSize: readonly [number, nu
     // sharp shrinks (with its anti-aliasing filter); enlarging is left to enlargeBilinear, whose pixel centres are exact.
     shrunk = [Math.min(geometry.resized[0], h), Math.min(geometry.resized[1], w)];
     let pipeline = sharp(file).autoOrient();
-    if (shrunk[0] !== h || shrunk[1] !== w) pipeline = pipeline.resize({ width: shrunk[1], height: shrunk[0], fit: 'fill' });
-    const out = await pipeline.flatten({ background: '#000000' }).toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-    if (out.info.channels !== 3) throw new Error(`decoded to ${out.info.channels} channels, expected 3`);
+    if (shrunk[0] !== h || shrunk[1] !== w)
+      pipeline = pipeline.resize({ width: shrunk[1], height: shrunk[0], fit: 'fill' });
+    const out = await pipeline
+      .flatten({ background: '#000000' })
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (out.info.channels !== 3)
+      throw new Error(`decoded to ${out.info.channels} channels, expected 3`);
     rgb = out.data;
   } catch (e) {
     throw new ImageDecodeError(file, firstLine((e as Error).message));
   }
   const [[rh, rw], [top, left], [H, W]] = [geometry.resized, geometry.offset, geometry.output];
-  const resized = shrunk[0] === rh && shrunk[1] === rw ? rgb : enlargeBilinear(rgb, shrunk, 3, [rh, rw]);
+  const resized =
+    shrunk[0] === rh && shrunk[1] === rw ? rgb : enlargeBilinear(rgb, shrunk, 3, [rh, rw]);
   const pixels = new Float32Array(H * W * channels);
   const [wr, wg, wb] = LUMA_WEIGHTS;
   for (let y = 0; y < H; y++) {

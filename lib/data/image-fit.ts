@@ -48,16 +48,34 @@ export function assertImageFit(fit: string, what: string): asserts fit is ImageF
  * `output`) and the window is centred, its offset rounded down.
  * @throws when a size is not made of positive integers.
  */
-export function fitGeometry(source: readonly [number, number], output: readonly [number, number], fit: ImageFit): FitGeometry {
-  for (const [size, what] of [[source, 'source'], [output, 'output']] as const) {
-    if (!size.every((n) => Number.isInteger(n) && n > 0)) throw new Error(`fitGeometry: ${what} size must be positive integers [height, width], got [${size.join(', ')}]`);
+export function fitGeometry(
+  source: readonly [number, number],
+  output: readonly [number, number],
+  fit: ImageFit,
+): FitGeometry {
+  for (const [size, what] of [
+    [source, 'source'],
+    [output, 'output'],
+  ] as const) {
+    if (!size.every((n) => Number.isInteger(n) && n > 0))
+      throw new Error(
+        `fitGeometry: ${what} size must be positive integers [height, width], got [${size.join(', ')}]`,
+      );
   }
   const [h, w] = source;
   const [H, W] = output;
   if (fit === 'stretch') return { source, resized: output, offset: [0, 0], output };
   const scale = Math.max(H / h, W / w);
-  const resized: [number, number] = [Math.max(H, Math.round(h * scale)), Math.max(W, Math.round(w * scale))];
-  return { source, resized, offset: [Math.floor((resized[0] - H) / 2), Math.floor((resized[1] - W) / 2)], output };
+  const resized: [number, number] = [
+    Math.max(H, Math.round(h * scale)),
+    Math.max(W, Math.round(w * scale)),
+  ];
+  return {
+    source,
+    resized,
+    offset: [Math.floor((resized[0] - H) / 2), Math.floor((resized[1] - W) / 2)],
+    output,
+  };
 }
 
 /**
@@ -65,7 +83,10 @@ export function fitGeometry(source: readonly [number, number], output: readonly 
  * @returns the box, or `null` when the crop leaves none of it visible.
  */
 export function fitBox(box: Box, geometry: FitGeometry): Box | null {
-  const [sy, sx] = [geometry.resized[0] / geometry.source[0], geometry.resized[1] / geometry.source[1]];
+  const [sy, sx] = [
+    geometry.resized[0] / geometry.source[0],
+    geometry.resized[1] / geometry.source[1],
+  ];
   const [top, left] = geometry.offset;
   const [H, W] = geometry.output;
   const clip = (v: number, hi: number) => Math.min(Math.max(v, 0), hi);

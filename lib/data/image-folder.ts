@@ -36,7 +36,13 @@ import { UserError } from '../user-error';
 import { ClassLabels, modelClassLabels, readClassMap } from './class-labels';
 import { ImageChannels, ImageDecodeError, decodeImage } from './image-decode';
 import { DEFAULT_IMAGE_FIT, FitGeometry, ImageFit, assertImageFit } from './image-fit';
-import { ANNOTATION_FOLDER_NAMES, IMAGE_LAYOUTS, ImageEntry, ImageLayout, listImages } from './image-layout';
+import {
+  ANNOTATION_FOLDER_NAMES,
+  IMAGE_LAYOUTS,
+  ImageEntry,
+  ImageLayout,
+  listImages,
+} from './image-layout';
 import { AnnotatedBox, parseVocAnnotation } from './voc-annotation';
 
 /** What a batch does with an image the decoder rejects: fail naming the file (default), or leave it out and record it. */
@@ -156,14 +162,21 @@ export class ImageFolder {
   async batch(first: readonly number[] | number, end?: number): Promise<ImageFolderBatch> {
     const indices =
       typeof first === 'number'
-        ? Array.from({ length: Math.max(0, Math.min(end ?? first + 1, this.length) - first) }, (_, k) => first + k)
+        ? Array.from(
+            { length: Math.max(0, Math.min(end ?? first + 1, this.length) - first) },
+            (_, k) => first + k,
+          )
         : [...first];
     if (typeof first === 'number' && indices.length === 0) {
-      throw new Error(`ImageFolder.batch: range [${first}, ${end}) is empty or outside the image folder of ${this.length} images`);
+      throw new Error(
+        `ImageFolder.batch: range [${first}, ${end}) is empty or outside the image folder of ${this.length} images`,
+      );
     }
     const requested = indices.map((i) => {
       if (!Number.isInteger(i) || i < 0 || i >= this.length) {
-        throw new Error(`ImageFolder.batch: image index ${i} is out of range 0..${this.length - 1}`);
+        throw new Error(
+          `ImageFolder.batch: image index ${i} is out of range 0..${this.length - 1}`,
+        );
       }
       return this.entries[i];
     });
@@ -172,10 +185,12 @@ export class ImageFolder {
     const skip = (this.config.onBadImage ?? DEFAULT_BAD_IMAGE_POLICY) === 'skip';
     const decoded = await Promise.all(
       requested.map((entry) =>
-        decodeImage(entry.file, [H, W], channels, this.config.fit ?? DEFAULT_IMAGE_FIT).catch((e: unknown) => {
-          if (!skip || !(e instanceof ImageDecodeError)) throw e;
-          return { file: e.file, reason: e.reason };
-        }),
+        decodeImage(entry.file, [H, W], channels, this.config.fit ?? DEFAULT_IMAGE_FIT).catch(
+          (e: unknown) => {
+            if (!skip || !(e instanceof ImageDecodeError)) throw e;
+            return { file: e.file, reason: e.reason };
+          },
+        ),
       ),
     );
     const kept: { entry: ImageEntry; pixels: Float32Array; geometry: FitGeometry }[] = [];
@@ -188,7 +203,9 @@ export class ImageFolder {
         if (!this.skippedFiles.has(d.file)) this.skippedFiles.set(d.file, d);
       }
     });
-    const boxes = await Promise.all(kept.map(({ entry, geometry }) => this.annotation(entry, geometry)));
+    const boxes = await Promise.all(
+      kept.map(({ entry, geometry }) => this.annotation(entry, geometry)),
+    );
     const size = H * W * channels;
     const pixels = new Float32Array(kept.length * size);
     kept.forEach(({ pixels: p }, b) => pixels.set(p, b * size));
@@ -206,7 +223,8 @@ export class ImageFolder {
     const stem = path.basename(entry.file, path.extname(entry.file));
     const candidates = [path.join(path.dirname(entry.file), `${stem}.xml`)];
     if (this.annotations !== undefined) {
-      if (entry.classId !== null) candidates.push(path.join(this.annotations, entry.classId, `${stem}.xml`));
+      if (entry.classId !== null)
+        candidates.push(path.join(this.annotations, entry.classId, `${stem}.xml`));
       candidates.push(path.join(this.annotations, `${stem}.xml`));
     }
     const file = candidates.find((f) => fs.existsSync(f));
@@ -223,7 +241,8 @@ function isFolder(dir: string): boolean {
 
 /** Throws a {@link UserError} naming the option unless `value` is one of `allowed`. */
 function assertOneOf(value: unknown, allowed: readonly string[], what: string): void {
-  if (!allowed.includes(value as string)) throw new UserError(`${what} must be one of ${allowed.join(', ')}, got '${String(value)}'`);
+  if (!allowed.includes(value as string))
+    throw new UserError(`${what} must be one of ${allowed.join(', ')}, got '${String(value)}'`);
 }
 
 /**
@@ -240,7 +259,9 @@ function assertOneOf(value: unknown, allowed: readonly string[], what: string): 
 export async function openImageFolder(config: ImageFolderConfig): Promise<ImageFolder> {
   const [H, W] = config.inputSize;
   if (!Number.isInteger(H) || !Number.isInteger(W) || H < 1 || W < 1) {
-    throw new Error(`openImageFolder: inputSize must be positive integers [H, W], got [${config.inputSize.join(', ')}]`);
+    throw new Error(
+      `openImageFolder: inputSize must be positive integers [H, W], got [${config.inputSize.join(', ')}]`,
+    );
   }
   if (config.channels !== undefined && config.channels !== 1 && config.channels !== 3) {
     throw new UserError(`channels must be 1 (grey) or 3 (RGB), got ${String(config.channels)}`);
@@ -250,7 +271,9 @@ export async function openImageFolder(config: ImageFolderConfig): Promise<ImageF
   assertImageFit(config.fit ?? DEFAULT_IMAGE_FIT, 'fit');
   const numClasses = config.numClasses ?? config.classNames?.length;
   if (config.classNames !== undefined && numClasses !== config.classNames.length) {
-    throw new Error(`openImageFolder: numClasses ${numClasses} disagrees with the ${config.classNames.length} class names`);
+    throw new Error(
+      `openImageFolder: numClasses ${numClasses} disagrees with the ${config.classNames.length} class names`,
+    );
   }
   if (config.annotations !== undefined && !isFolder(config.annotations)) {
     throw new UserError(`annotation folder ${config.annotations} does not exist`);
@@ -261,8 +284,30 @@ export async function openImageFolder(config: ImageFolderConfig): Promise<ImageF
     (config.warn ?? printWarning)(line);
   };
   const given =
-    config.classMap !== undefined ? readClassMap(config.classMap, numClasses) : config.classNames !== undefined ? modelClassLabels(config.classNames) : undefined;
-  const listing = await listImages({ root: config.root, layout: config.layout ?? 'auto', labels: config.labels, classes: given, numClasses, warn });
-  const annotations = config.annotations ?? (listing.folder === undefined ? undefined : ANNOTATION_FOLDER_NAMES.map((n) => path.join(listing.folder as string, n)).find(isFolder));
-  return new ImageFolder(config, listing.layout, listing.classes, listing.entries, annotations, warnings);
+    config.classMap !== undefined
+      ? readClassMap(config.classMap, numClasses)
+      : config.classNames !== undefined
+        ? modelClassLabels(config.classNames)
+        : undefined;
+  const listing = await listImages({
+    root: config.root,
+    layout: config.layout ?? 'auto',
+    labels: config.labels,
+    classes: given,
+    numClasses,
+    warn,
+  });
+  const annotations =
+    config.annotations ??
+    (listing.folder === undefined
+      ? undefined
+      : ANNOTATION_FOLDER_NAMES.map((n) => path.join(listing.folder as string, n)).find(isFolder));
+  return new ImageFolder(
+    config,
+    listing.layout,
+    listing.classes,
+    listing.entries,
+    annotations,
+    warnings,
+  );
 }

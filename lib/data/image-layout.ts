@@ -21,7 +21,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { UserError } from '../user-error';
-import { ClassLabels, describeNames, inferredClassLabels, unknownClassMessage } from './class-labels';
+import {
+  ClassLabels,
+  describeNames,
+  inferredClassLabels,
+  unknownClassMessage,
+} from './class-labels';
 import { LABELS_CSV_NAME, parseLabelsCsv } from './labels-csv';
 
 /** How a source's images are labelled (see the file comment). */
@@ -91,7 +96,9 @@ async function readFolder(dir: string): Promise<{ files: string[]; folders: stri
   const folders: string[] = [];
   for (const d of await fs.promises.readdir(dir, { withFileTypes: true })) {
     if (isHidden(d.name)) continue;
-    const stat = d.isSymbolicLink() ? await fs.promises.stat(path.join(dir, d.name)).catch(() => undefined) : d;
+    const stat = d.isSymbolicLink()
+      ? await fs.promises.stat(path.join(dir, d.name)).catch(() => undefined)
+      : d;
     if (stat?.isDirectory()) folders.push(d.name);
     else if (stat?.isFile()) files.push(d.name);
   }
@@ -115,13 +122,18 @@ async function folderContents(root: string): Promise<FolderContents> {
     classFolders.push({ name, images: files.filter(isImageFile) });
     others.push(...files.filter((f) => !isImageFile(f)).map((f) => path.join(name, f)));
   }
-  return { images: top.files.filter(isImageFile), classFolders, others: others.filter((f) => !COMPANION_EXTENSIONS.includes(path.extname(f).toLowerCase())) };
+  return {
+    images: top.files.filter(isImageFile),
+    classFolders,
+    others: others.filter((f) => !COMPANION_EXTENSIONS.includes(path.extname(f).toLowerCase())),
+  };
 }
 
 /** The error for a folder without images: empty, or holding only other files. */
 async function noImagesError(root: string, contents: FolderContents): Promise<UserError> {
   const everything = await readFolder(root);
-  if (everything.files.length === 0 && everything.folders.length === 0) return new UserError(`image folder ${root} is empty`);
+  if (everything.files.length === 0 && everything.folders.length === 0)
+    return new UserError(`image folder ${root} is empty`);
   const found = contents.others.length > 0 ? `; found ${describeNames(contents.others)}` : '';
   return new UserError(`image folder ${root} holds no ${EXTENSION_LIST} images${found}`);
 }
@@ -129,46 +141,92 @@ async function noImagesError(root: string, contents: FolderContents): Promise<Us
 /** Warns about files that look like data but are not read (another image format, say). */
 function warnIgnored(root: string, contents: FolderContents, warn: (line: string) => void): void {
   if (contents.others.length > 0) {
-    warn(`image folder ${root}: ${contents.others.length} file(s) that are not ${EXTENSION_LIST} images are ignored (${describeNames(contents.others, 3)})`);
+    warn(
+      `image folder ${root}: ${contents.others.length} file(s) that are not ${EXTENSION_LIST} images are ignored (${describeNames(contents.others, 3)})`,
+    );
   }
 }
 
-async function listClassFolders(root: string, contents: FolderContents, config: ImageListingConfig): Promise<ImageListing> {
+async function listClassFolders(
+  root: string,
+  contents: FolderContents,
+  config: ImageListingConfig,
+): Promise<ImageListing> {
   const withImages = contents.classFolders.filter((f) => f.images.length > 0);
   if (withImages.length === 0) {
     if (contents.images.length === 0) throw await noImagesError(root, contents);
-    throw new UserError(`image folder ${root} has no class sub-folders holding images (its ${contents.images.length} images lie directly in it; use the unlabelled layout or a labels CSV)`);
+    throw new UserError(
+      `image folder ${root} has no class sub-folders holding images (its ${contents.images.length} images lie directly in it; use the unlabelled layout or a labels CSV)`,
+    );
   }
   const empty = contents.classFolders.filter((f) => f.images.length === 0).map((f) => f.name);
-  if (empty.length > 0) config.warn(`image folder ${root}: sub-folder(s) ${describeNames(empty, 3)} hold no images and are left out`);
-  if (contents.images.length > 0) config.warn(`image folder ${root}: ${contents.images.length} image(s) directly in the folder, not in a class folder, are left out`);
-  const classes = config.classes ?? inferredClassLabels(withImages.map((f) => f.name), config.numClasses, `image folder ${root}: class folders`, config.warn);
+  if (empty.length > 0)
+    config.warn(
+      `image folder ${root}: sub-folder(s) ${describeNames(empty, 3)} hold no images and are left out`,
+    );
+  if (contents.images.length > 0)
+    config.warn(
+      `image folder ${root}: ${contents.images.length} image(s) directly in the folder, not in a class folder, are left out`,
+    );
+  const classes =
+    config.classes ??
+    inferredClassLabels(
+      withImages.map((f) => f.name),
+      config.numClasses,
+      `image folder ${root}: class folders`,
+      config.warn,
+    );
   const entries = withImages.flatMap(({ name, images }) => {
     const label = classes.labelOf(name);
-    if (label === undefined) throw new UserError(`class folder ${path.join(root, name)}: ${unknownClassMessage(name, classes)}`);
+    if (label === undefined)
+      throw new UserError(
+        `class folder ${path.join(root, name)}: ${unknownClassMessage(name, classes)}`,
+      );
     return images.map((f) => ({ file: path.join(root, name, f), classId: name, label }));
   });
   return { layout: 'class-folders', entries, classes, folder: root };
 }
 
-async function listLabelsCsv(root: string, csv: string, contents: FolderContents, config: ImageListingConfig): Promise<ImageListing> {
+async function listLabelsCsv(
+  root: string,
+  csv: string,
+  contents: FolderContents,
+  config: ImageListingConfig,
+): Promise<ImageListing> {
   const text = await fs.promises.readFile(csv, 'utf8').catch((e: NodeJS.ErrnoException) => {
-    throw new UserError(e.code === 'ENOENT' ? `labels CSV ${csv} does not exist` : `labels CSV ${csv}: cannot read it (${e.message})`);
+    throw new UserError(
+      e.code === 'ENOENT'
+        ? `labels CSV ${csv} does not exist`
+        : `labels CSV ${csv}: cannot read it (${e.message})`,
+    );
   });
   const rows = parseLabelsCsv(text, csv);
-  const classes = config.classes ?? inferredClassLabels(rows.map((r) => r.label), config.numClasses, `labels CSV ${csv}`, config.warn);
+  const classes =
+    config.classes ??
+    inferredClassLabels(
+      rows.map((r) => r.label),
+      config.numClasses,
+      `labels CSV ${csv}`,
+      config.warn,
+    );
   const entries = rows.map(({ file, label: written, line }) => {
     const where = `${csv} line ${line}`;
     const label = classes.labelOf(written);
-    if (label === undefined) throw new UserError(`${where}: ${unknownClassMessage(written, classes)}`);
+    if (label === undefined)
+      throw new UserError(`${where}: ${unknownClassMessage(written, classes)}`);
     const absolute = path.resolve(root, file);
-    if (!isImageFile(file)) throw new UserError(`${where}: '${file}' is not a ${EXTENSION_LIST} image`);
-    if (!fs.statSync(absolute, { throwIfNoEntry: false })?.isFile()) throw new UserError(`${where}: image '${file}' not found (looked for ${absolute})`);
+    if (!isImageFile(file))
+      throw new UserError(`${where}: '${file}' is not a ${EXTENSION_LIST} image`);
+    if (!fs.statSync(absolute, { throwIfNoEntry: false })?.isFile())
+      throw new UserError(`${where}: image '${file}' not found (looked for ${absolute})`);
     return { file: path.join(root, file), classId: written, label };
   });
   const listed = new Set(entries.map((e) => path.resolve(e.file)));
   const unlisted = contents.images.filter((f) => !listed.has(path.resolve(root, f)));
-  if (unlisted.length > 0) config.warn(`image folder ${root}: ${unlisted.length} image(s) not listed in ${csv} are left out (${describeNames(unlisted, 3)})`);
+  if (unlisted.length > 0)
+    config.warn(
+      `image folder ${root}: ${unlisted.length} image(s) not listed in ${csv} are left out (${describeNames(unlisted, 3)})`,
+    );
   return { layout: 'labels-csv', entries, classes, folder: root };
 }
 
@@ -176,8 +234,16 @@ async function listFolder(root: string, config: ImageListingConfig): Promise<Ima
   const contents = await folderContents(root);
   const defaultCsv = path.join(root, LABELS_CSV_NAME);
   const csv = config.labels ?? (fs.existsSync(defaultCsv) ? defaultCsv : undefined);
-  const layout = config.layout !== 'auto' ? config.layout : csv !== undefined ? 'labels-csv' : contents.classFolders.some((f) => f.images.length > 0) ? 'class-folders' : 'unlabelled';
-  if (config.labels !== undefined && layout !== 'labels-csv') throw new UserError(`a labels CSV (${config.labels}) was given but the layout is '${layout}'`);
+  const layout =
+    config.layout !== 'auto'
+      ? config.layout
+      : csv !== undefined
+        ? 'labels-csv'
+        : contents.classFolders.some((f) => f.images.length > 0)
+          ? 'class-folders'
+          : 'unlabelled';
+  if (config.labels !== undefined && layout !== 'labels-csv')
+    throw new UserError(`a labels CSV (${config.labels}) was given but the layout is '${layout}'`);
   warnIgnored(root, contents, config.warn);
   if (layout === 'class-folders') return listClassFolders(root, contents, config);
   if (layout === 'labels-csv') return listLabelsCsv(root, csv ?? defaultCsv, contents, config);
@@ -189,21 +255,46 @@ async function listFolder(root: string, config: ImageListingConfig): Promise<Ima
       `image folder ${root} holds no images directly in it (its ${nested.length} sub-folders hold ${count}); use the class-folders layout or a pattern such as ${path.join(root, '*', '*.jpg')}`,
     );
   }
-  const entries = contents.images.map((f) => ({ file: path.join(root, f), classId: null, label: null }));
+  const entries = contents.images.map((f) => ({
+    file: path.join(root, f),
+    classId: null,
+    label: null,
+  }));
   return { layout: 'unlabelled', entries, classes: config.classes, folder: root };
 }
 
 /** The entries of a single file or of the files a pattern matches: unlabelled. */
-async function listFiles(root: string, files: string[], what: string, config: ImageListingConfig): Promise<ImageListing> {
-  if (config.layout !== 'auto' && config.layout !== 'unlabelled') throw new UserError(`layout '${config.layout}' needs an image folder, but ${root} is ${what}`);
-  if (config.labels !== undefined) throw new UserError(`a labels CSV (${config.labels}) needs an image folder, but ${root} is ${what}`);
+async function listFiles(
+  root: string,
+  files: string[],
+  what: string,
+  config: ImageListingConfig,
+): Promise<ImageListing> {
+  if (config.layout !== 'auto' && config.layout !== 'unlabelled')
+    throw new UserError(`layout '${config.layout}' needs an image folder, but ${root} is ${what}`);
+  if (config.labels !== undefined)
+    throw new UserError(
+      `a labels CSV (${config.labels}) needs an image folder, but ${root} is ${what}`,
+    );
   const images = files.filter(isImageFile);
   if (images.length === 0) {
-    throw new UserError(files.length === 0 ? `image pattern ${root} matches no files` : `${root} matches no ${EXTENSION_LIST} images (found ${describeNames(files)})`);
+    throw new UserError(
+      files.length === 0
+        ? `image pattern ${root} matches no files`
+        : `${root} matches no ${EXTENSION_LIST} images (found ${describeNames(files)})`,
+    );
   }
   const ignored = files.filter((f) => !isImageFile(f));
-  if (ignored.length > 0) config.warn(`${root}: ${ignored.length} matched file(s) that are not ${EXTENSION_LIST} images are ignored (${describeNames(ignored, 3)})`);
-  return { layout: 'unlabelled', entries: images.map((file) => ({ file, classId: null, label: null })), classes: config.classes, folder: undefined };
+  if (ignored.length > 0)
+    config.warn(
+      `${root}: ${ignored.length} matched file(s) that are not ${EXTENSION_LIST} images are ignored (${describeNames(ignored, 3)})`,
+    );
+  return {
+    layout: 'unlabelled',
+    entries: images.map((file) => ({ file, classId: null, label: null })),
+    classes: config.classes,
+    folder: undefined,
+  };
 }
 
 /**
@@ -224,8 +315,12 @@ export async function listImages(config: ImageListingConfig): Promise<ImageListi
     return listFiles(root, [root], 'a single file', config);
   }
   if (stat === undefined && isDynamicPattern(root)) {
-    const files = (await glob(root, { absolute: true, onlyFiles: true, expandDirectories: false })).sort();
+    const files = (
+      await glob(root, { absolute: true, onlyFiles: true, expandDirectories: false })
+    ).sort();
     return listFiles(root, files, 'a glob pattern', config);
   }
-  throw new UserError(`image source ${root} does not exist (expected a folder, an image file or a glob pattern such as photos/*.jpg)`);
+  throw new UserError(
+    `image source ${root} does not exist (expected a folder, an image file or a glob pattern such as photos/*.jpg)`,
+  );
 }

@@ -69,18 +69,30 @@ export function splitCsvLine(line: string): string[] | null {
  */
 export function parseLabelsCsv(text: string, csv: string): LabelsCsvRow[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const parsed = lines.map((raw, i) => ({ raw, line: i + 1, fields: raw.trim() === '' ? [] : splitCsvLine(raw) }));
+  const parsed = lines.map((raw, i) => ({
+    raw,
+    line: i + 1,
+    fields: raw.trim() === '' ? [] : splitCsvLine(raw),
+  }));
   const bad = parsed.find((p) => p.fields === null);
   if (bad) throw new UserError(`${csv} line ${bad.line}: unclosed quote in '${bad.raw}'`);
   const content = parsed.filter((p) => (p.fields as string[]).length > 0);
-  if (content.length === 0) throw new UserError(`${csv}: empty; expected a header line 'file,label' and one line per image`);
+  if (content.length === 0)
+    throw new UserError(
+      `${csv}: empty; expected a header line 'file,label' and one line per image`,
+    );
   const header = (content[0].fields as string[]).map((h) => h.toLowerCase());
   const [fileColumn, labelColumn] = [header.indexOf('file'), header.indexOf('label')];
   if (fileColumn < 0 || labelColumn < 0) {
-    throw new UserError(`${csv} line ${content[0].line}: the header must name the columns 'file' and 'label', got '${content[0].raw.trim()}'`);
+    throw new UserError(
+      `${csv} line ${content[0].line}: the header must name the columns 'file' and 'label', got '${content[0].raw.trim()}'`,
+    );
   }
   const rows = content.slice(1).map(({ fields, line, raw }) => {
-    const [file, label] = [(fields as string[])[fileColumn] ?? '', (fields as string[])[labelColumn] ?? ''];
+    const [file, label] = [
+      (fields as string[])[fileColumn] ?? '',
+      (fields as string[])[labelColumn] ?? '',
+    ];
     if (file === '' || label === '') {
       throw new UserError(`${csv} line ${line}: expected a file and a label, got '${raw.trim()}'`);
     }

@@ -26,10 +26,14 @@ export interface AnnotatedBox {
 /** Reads the required number at `keys` (a path of element names) in a parsed XML object. */
 function field(xml: unknown, keys: string[], where: string): number {
   let node: unknown = xml;
-  for (const k of keys) node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[k] : undefined;
+  for (const k of keys)
+    node =
+      typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[k] : undefined;
   const value = typeof node === 'number' ? node : typeof node === 'string' ? Number(node) : NaN;
   if (node === undefined || !Number.isFinite(value)) {
-    throw new UserError(`${where}: missing or non-numeric <${keys.join('><')}> (got ${JSON.stringify(node)})`);
+    throw new UserError(
+      `${where}: missing or non-numeric <${keys.join('><')}> (got ${JSON.stringify(node)})`,
+    );
   }
   return value;
 }
@@ -46,7 +50,12 @@ const xmlParser = new XMLParser({ isArray: (name) => name === 'object', parseTag
  *   a missing field, an unknown class, an empty box (xmin ≥ xmax or ymin ≥ ymax),
  *   a box outside the image, or a `<size>` that disagrees with the image.
  */
-export function parseVocAnnotation(xmlText: string, file: string, classes: ClassLabels | undefined, geometry: FitGeometry): AnnotatedBox[] {
+export function parseVocAnnotation(
+  xmlText: string,
+  file: string,
+  classes: ClassLabels | undefined,
+  geometry: FitGeometry,
+): AnnotatedBox[] {
   let doc: Record<string, unknown>;
   try {
     doc = xmlParser.parse(xmlText, true) as Record<string, unknown>;
@@ -54,12 +63,15 @@ export function parseVocAnnotation(xmlText: string, file: string, classes: Class
     throw new UserError(`${file}: malformed XML (${firstLine((e as Error).message)})`);
   }
   const annotation = doc.annotation as Record<string, unknown> | undefined;
-  if (typeof annotation !== 'object' || annotation === null) throw new UserError(`${file}: missing <annotation> root element`);
+  if (typeof annotation !== 'object' || annotation === null)
+    throw new UserError(`${file}: missing <annotation> root element`);
   const width = field(annotation, ['size', 'width'], file);
   const height = field(annotation, ['size', 'height'], file);
   const [imageHeight, imageWidth] = geometry.source;
   if (width !== imageWidth || height !== imageHeight) {
-    throw new UserError(`${file}: <size> says ${width}×${height} but the image is ${imageWidth}×${imageHeight} (width×height)`);
+    throw new UserError(
+      `${file}: <size> says ${width}×${height} but the image is ${imageWidth}×${imageHeight} (width×height)`,
+    );
   }
   const objects = (annotation.object as unknown[] | undefined) ?? [];
   const boxes: AnnotatedBox[] = [];
@@ -69,12 +81,17 @@ export function parseVocAnnotation(xmlText: string, file: string, classes: Class
     if (raw === undefined || raw === '') throw new UserError(`${where}: missing <name>`);
     const classId = String(raw);
     const label = classes === undefined ? null : classes.labelOf(classId);
-    if (label === undefined) throw new UserError(`${where}: ${unknownClassMessage(classId, classes as ClassLabels)}`);
-    const [xmin, ymin, xmax, ymax] = ['xmin', 'ymin', 'xmax', 'ymax'].map((key) => field(obj, ['bndbox', key], where));
+    if (label === undefined)
+      throw new UserError(`${where}: ${unknownClassMessage(classId, classes as ClassLabels)}`);
+    const [xmin, ymin, xmax, ymax] = ['xmin', 'ymin', 'xmax', 'ymax'].map((key) =>
+      field(obj, ['bndbox', key], where),
+    );
     const coordinates = `xmin=${xmin} ymin=${ymin} xmax=${xmax} ymax=${ymax}`;
     if (!(xmin < xmax && ymin < ymax)) throw new UserError(`${where}: empty box ${coordinates}`);
     if (xmin < 0 || ymin < 0 || xmax > width || ymax > height) {
-      throw new UserError(`${where}: box ${coordinates} lies outside the ${width}×${height} image (width×height)`);
+      throw new UserError(
+        `${where}: box ${coordinates} lies outside the ${width}×${height} image (width×height)`,
+      );
     }
     const box = fitBox({ x0: xmin, y0: ymin, x1: xmax, y1: ymax }, geometry);
     if (box !== null) boxes.push({ classId, label, box });
@@ -96,9 +113,17 @@ function xmlText(text: string): string {
  * `Annotations/`.
  * @param filename the image's file name for `<filename>`; default `x` (the reader ignores it).
  */
-export function vocXml(width: number, height: number, objects: readonly { name: string; box: readonly [number, number, number, number] }[], filename = 'x'): string {
+export function vocXml(
+  width: number,
+  height: number,
+  objects: readonly { name: string; box: readonly [number, number, number, number] }[],
+  filename = 'x',
+): string {
   const body = objects
-    .map((o) => `<object><name>${xmlText(o.name)}</name><bndbox><xmin>${o.box[0]}</xmin><ymin>${o.box[1]}</ymin><xmax>${o.box[2]}</xmax><ymax>${o.box[3]}</ymax></bndbox></object>`)
+    .map(
+      (o) =>
+        `<object><name>${xmlText(o.name)}</name><bndbox><xmin>${o.box[0]}</xmin><ymin>${o.box[1]}</ymin><xmax>${o.box[2]}</xmax><ymax>${o.box[3]}</ymax></bndbox></object>`,
+    )
     .join('');
   return `<annotation><filename>${xmlText(filename)}</filename><size><width>${width}</width><height>${height}</height><depth>3</depth></size>${body}</annotation>`;
 }

@@ -76,11 +76,17 @@ function inputSizeOf(model: tf.LayersModel | tf.GraphModel): (number | null)[] {
  *   box's images (a fixed input size of another size, or a black-box size
  *   not divisible by the encoder's coarsest stride).
  */
-export function encoderFor(blackBoxModel: tf.LayersModel | tf.GraphModel, spec: EncoderSpec): ModelEncoder {
+export function encoderFor(
+  blackBoxModel: tf.LayersModel | tf.GraphModel,
+  spec: EncoderSpec,
+): ModelEncoder {
   const [h, w] = inputSizeOf(blackBoxModel);
   let encoder: ModelEncoder;
   if (spec.kind === 'own') {
-    encoder = blackBoxModel instanceof tf.GraphModel ? graphModelEncoder(blackBoxModel, spec) : layersModelEncoder(blackBoxModel, spec);
+    encoder =
+      blackBoxModel instanceof tf.GraphModel
+        ? graphModelEncoder(blackBoxModel, spec)
+        : layersModelEncoder(blackBoxModel, spec);
   } else if (spec.kind === 'residual') {
     encoder = residualEncoder(spec.net);
   } else if (spec.kind === 'features') {
@@ -89,15 +95,21 @@ export function encoderFor(blackBoxModel: tf.LayersModel | tf.GraphModel, spec: 
     const inputSize = spec.inputSize ?? (!(fh && fw) && h && w ? ([h, w] as const) : undefined);
     encoder = featureModelEncoder(spec.model, { ...spec, inputSize });
   } else {
-    throw new Error(`encoder kind must be one of ${ENCODER_KINDS.join(', ')}, got '${String((spec as { kind: unknown }).kind)}'`);
+    throw new Error(
+      `encoder kind must be one of ${ENCODER_KINDS.join(', ')}, got '${String((spec as { kind: unknown }).kind)}'`,
+    );
   }
   if (h && w) {
     const coarsest = encoder.scales[encoder.scales.length - 1].stride;
     if (encoder.inputSize && (encoder.inputSize[0] !== h || encoder.inputSize[1] !== w)) {
-      throw new Error(`the ${spec.kind} encoder takes ${encoder.inputSize[0]}×${encoder.inputSize[1]} images, the black box ${h}×${w}`);
+      throw new Error(
+        `the ${spec.kind} encoder takes ${encoder.inputSize[0]}×${encoder.inputSize[1]} images, the black box ${h}×${w}`,
+      );
     }
     if (h % coarsest !== 0 || w % coarsest !== 0) {
-      throw new Error(`the black box's ${h}×${w} images are not divisible by the ${spec.kind} encoder's coarsest stride ${coarsest}: use an input size that is a multiple of ${coarsest}`);
+      throw new Error(
+        `the black box's ${h}×${w} images are not divisible by the ${spec.kind} encoder's coarsest stride ${coarsest}: use an input size that is a multiple of ${coarsest}`,
+      );
     }
   }
   return encoder;

@@ -18,8 +18,12 @@ import { ModelEncoder, ModelEncoderOptions } from './model-encoder';
  * @throws naming the model and output: an output that is not a spatial map at
  *   an integer stride, two outputs at one stride; as the LayersModel and GraphModel encoders do.
  */
-export function featureModelEncoder(model: tf.LayersModel | tf.GraphModel, options: Omit<ModelEncoderOptions, 'taps' | 'strides'> = {}): ModelEncoder {
-  if (model instanceof tf.GraphModel) return graphModelEncoder(model, { ...options, taps: model.outputNodes }, 'features');
+export function featureModelEncoder(
+  model: tf.LayersModel | tf.GraphModel,
+  options: Omit<ModelEncoderOptions, 'taps' | 'strides'> = {},
+): ModelEncoder {
+  if (model instanceof tf.GraphModel)
+    return graphModelEncoder(model, { ...options, taps: model.outputNodes }, 'features');
   const taps = model.outputs.map((output) => output.sourceLayer.name);
   return layersModelEncoder(model, { ...options, taps }, 'features');
 }

@@ -30,8 +30,15 @@ interface GraphNode {
 
 /** The graph's nodes by name, in model.json order, and its output nodes (a signature's output keys are not node names). */
 function graphOf(model: tf.GraphModel): { nodes: Record<string, GraphNode>; outputs: GraphNode[] } {
-  const graph = (model as unknown as { executor?: { graph?: { nodes?: Record<string, GraphNode>; outputs?: GraphNode[] } } }).executor?.graph;
-  if (!graph?.nodes || !graph.outputs) throw new Error('this tf.GraphModel does not expose its graph (tfjs-converter\'s GraphModel.executor.graph): the encoder cannot list its nodes');
+  const graph = (
+    model as unknown as {
+      executor?: { graph?: { nodes?: Record<string, GraphNode>; outputs?: GraphNode[] } };
+    }
+  ).executor?.graph;
+  if (!graph?.nodes || !graph.outputs)
+    throw new Error(
+      "this tf.GraphModel does not expose its graph (tfjs-converter's GraphModel.executor.graph): the encoder cannot list its nodes",
+    );
   return { nodes: graph.nodes, outputs: graph.outputs };
 }
 
@@ -46,7 +53,12 @@ function nodesFromInput(nodes: Record<string, GraphNode>, input: string): GraphN
     reached.add(node.name);
     stack.push(...node.children);
   }
-  const waiting = new Map([...reached].map((name) => [name, nodes[name].inputs.filter((i) => reached.has(i.name)).length]));
+  const waiting = new Map(
+    [...reached].map((name) => [
+      name,
+      nodes[name].inputs.filter((i) => reached.has(i.name)).length,
+    ]),
+  );
   const ready = [nodes[input]];
   const order: GraphNode[] = [];
   while (ready.length) {
@@ -54,7 +66,8 @@ function nodesFromInput(nodes: Record<string, GraphNode>, input: string): GraphN
     const node = ready.shift() as GraphNode;
     order.push(node);
     for (const child of new Set(node.children)) {
-      const left = (waiting.get(child.name) as number) - node.children.filter((c) => c === child).length;
+      const left =
+        (waiting.get(child.name) as number) - node.children.filter((c) => c === child).length;
       waiting.set(child.name, left);
       if (left === 0) ready.push(child);
     }
@@ -72,7 +85,11 @@ function nodesFromInput(nodes: Record<string, GraphNode>, input: string): GraphN
  *   tap selection's errors (a missing or non-spatial named tap, no spatial
  *   node at a needed stride).
  */
-export function graphModelEncoder(model: tf.GraphModel, options: ModelEncoderOptions = {}, kind: EncoderRecord['kind'] = 'own'): ModelEncoder {
+export function graphModelEncoder(
+  model: tf.GraphModel,
+  options: ModelEncoderOptions = {},
+  kind: EncoderRecord['kind'] = 'own',
+): ModelEncoder {
   const name = options.name ?? 'graph model';
   const input = imageInput(model, { inputSize: options.inputSize });
   const [size, channels] = [input.inputSize, input.channels];
@@ -84,20 +101,43 @@ export function graphModelEncoder(model: tf.GraphModel, options: ModelEncoderOpt
   const probe = tf.zeros([1, ...size, channels]);
   let probed: tf.Tensor[];
   try {
-    probed = [model.execute(probe, order.map((n) => n.name))].flat();
+    probed = [
+      model.execute(
+        probe,
+        order.map((n) => n.name),
+      ),
+    ].flat();
   } catch (err) {
-    throw new Error(`model '${name}' failed to run on a zero image [1, ${size.join(', ')}, ${channels}] while probing its node shapes: ${(err as Error).message}`, { cause: err });
+    throw new Error(
+      `model '${name}' failed to run on a zero image [1, ${size.join(', ')}, ${channels}] while probing its node shapes: ${(err as Error).message}`,
+      { cause: err },
+    );
   } finally {
     probe.dispose();
   }
-  const shapes = new Map(order.map((n, i) => [n.name, probed[i].dtype === 'float32' && probed[i].shape[0] === 1 ? probed[i].shape.slice(1) : null]));
+  const shapes = new Map(
+    order.map((n, i) => [
+      n.name,
+      probed[i].dtype === 'float32' && probed[i].shape[0] === 1 ? probed[i].shape.slice(1) : null,
+    ]),
+  );
   tf.dispose(probed);
-  const view = (n: GraphNode): NodeOutput => ({ name: n.name, inputs: n.inputs.map((i) => i.name), shape: shapes.get(n.name) ?? null });
+  const view = (n: GraphNode): NodeOutput => ({
+    name: n.name,
+    inputs: n.inputs.map((i) => i.name),
+    shape: shapes.get(n.name) ?? null,
+  });
   const listed = Object.values(nodes).map(view);
   const ordered = [placeholder, ...order].map(view);
 
   // 2. The taps; the graph runs up to them.
-  const taps = selectTaps(name, options.taps ? listed : ordered, outputs.map((o) => o.name), size, options);
+  const taps = selectTaps(
+    name,
+    options.taps ? listed : ordered,
+    outputs.map((o) => o.name),
+    size,
+    options,
+  );
   const tapNames = taps.map((t) => t.name);
   return modelEncoder({
     name,

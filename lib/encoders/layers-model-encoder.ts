@@ -37,7 +37,11 @@ function singleOutput(layer: tf.layers.Layer): tf.SymbolicTensor | null {
  *   size); naming the model, the tap selection's errors (a missing or
  *   non-spatial named tap, no spatial layer at a needed stride).
  */
-export function layersModelEncoder(model: tf.LayersModel, options: ModelEncoderOptions = {}, kind: EncoderRecord['kind'] = 'own'): ModelEncoder {
+export function layersModelEncoder(
+  model: tf.LayersModel,
+  options: ModelEncoderOptions = {},
+  kind: EncoderRecord['kind'] = 'own',
+): ModelEncoder {
   const name = options.name ?? model.name;
   const { inputSize: size, channels } = imageInput(model, { inputSize: options.inputSize });
   const input = model.inputs[0];
@@ -48,17 +52,34 @@ export function layersModelEncoder(model: tf.LayersModel, options: ModelEncoderO
   }));
 
   // 1. Every layer's output shape: static, or probed at `size` when the model's input size is free.
-  let nodes: NodeOutput[] = layers.map(({ name, inputs, output }) => ({ name, inputs, shape: output ? output.shape.slice(1).map((d) => d ?? -1) : null }));
+  let nodes: NodeOutput[] = layers.map(({ name, inputs, output }) => ({
+    name,
+    inputs,
+    shape: output ? output.shape.slice(1).map((d) => d ?? -1) : null,
+  }));
   if (input.shape[1] === null || input.shape[2] === null) {
     const spatial = layers.filter(({ output }) => output !== input && output?.shape.length === 4);
-    const probe = tf.model({ inputs: input, outputs: spatial.map(({ output }) => output as tf.SymbolicTensor) });
-    const shapes = tf.tidy(() => [probe.predict(tf.zeros([1, ...size, channels]))].flat().map((t) => (t as tf.Tensor).shape.slice(1)));
+    const probe = tf.model({
+      inputs: input,
+      outputs: spatial.map(({ output }) => output as tf.SymbolicTensor),
+    });
+    const shapes = tf.tidy(() =>
+      [probe.predict(tf.zeros([1, ...size, channels]))]
+        .flat()
+        .map((t) => (t as tf.Tensor).shape.slice(1)),
+    );
     const probed = new Map(spatial.map(({ name }, i) => [name, shapes[i]]));
     nodes = nodes.map((n) => ({ ...n, shape: probed.get(n.name) ?? n.shape }));
   }
 
   // 2. The taps and the sub-model that outputs them.
-  const taps = selectTaps(name, nodes, model.outputs.map((o) => o.sourceLayer.name), size, options);
+  const taps = selectTaps(
+    name,
+    nodes,
+    model.outputs.map((o) => o.sourceLayer.name),
+    size,
+    options,
+  );
   const outputs = taps.map((t) => singleOutput(model.getLayer(t.name)) as tf.SymbolicTensor);
   const tapped = tf.model({ name: `${model.name}-encoder`, inputs: input, outputs });
   return modelEncoder({

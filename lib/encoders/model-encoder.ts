@@ -15,7 +15,12 @@ import * as tf from '@tensorflow/tfjs';
 import { assertRange, assertRank } from '../checks';
 import { channelsAcceptedBy, convertChannels } from '../models/channel-conversion';
 import type { Encoder, EncoderRecord } from '../masker/masker';
-import { checkPreprocessing, DEFAULT_PREPROCESSING, InputPreprocessing, preprocess } from '../models/input-preprocessing';
+import {
+  checkPreprocessing,
+  DEFAULT_PREPROCESSING,
+  InputPreprocessing,
+  preprocess,
+} from '../models/input-preprocessing';
 import type { Tap, TapOptions } from './tap-selection';
 
 /** Options of the encoders over a model's own layers or nodes (and over a feature model). */
@@ -80,12 +85,19 @@ export function modelEncoder(parts: ModelEncoderParts): ModelEncoder {
       const [, h, w] = images.shape;
       const shape = `[${images.shape.join(', ')}]`;
       if (inputSize && (h !== inputSize[0] || w !== inputSize[1])) {
-        throw new Error(`${what} ${shape}: the model takes ${inputSize[0]}×${inputSize[1]} images only (its fixed input size)`);
+        throw new Error(
+          `${what} ${shape}: the model takes ${inputSize[0]}×${inputSize[1]} images only (its fixed input size)`,
+        );
       }
-      if (h % coarsest !== 0 || w % coarsest !== 0) throw new Error(`${what} ${shape} must have H and W divisible by its coarsest stride ${coarsest}`);
+      if (h % coarsest !== 0 || w % coarsest !== 0)
+        throw new Error(
+          `${what} ${shape} must have H and W divisible by its coarsest stride ${coarsest}`,
+        );
       if (parts.checkRange) assertRange(images, 0, 1, what);
       if (!channelsAcceptedBy(channels).includes(images.shape[3])) {
-        throw new Error(`${what} ${shape} have ${images.shape[3]} channels; the model takes ${channelsAcceptedBy(channels).join(' or ')}`);
+        throw new Error(
+          `${what} ${shape} have ${images.shape[3]} channels; the model takes ${channelsAcceptedBy(channels).join(' or ')}`,
+        );
       }
       return tf.tidy(() => run(preprocess(convertChannels(images, channels), preprocessing)));
     },

@@ -61,8 +61,12 @@ function describeShape(shape: readonly number[] | null): string {
 }
 
 /** The integer stride of a spatial output at `inputSize`, or null when it is not a feature map at an integer stride. */
-export function strideOf(shape: readonly number[] | null, inputSize: readonly [number, number]): number | null {
-  if (!shape || shape.length !== 3 || !shape.every((d) => Number.isInteger(d) && d > 0)) return null;
+export function strideOf(
+  shape: readonly number[] | null,
+  inputSize: readonly [number, number],
+): number | null {
+  if (!shape || shape.length !== 3 || !shape.every((d) => Number.isInteger(d) && d > 0))
+    return null;
   const [h, w] = shape;
   const stride = inputSize[0] / h;
   return Number.isInteger(stride) && stride === inputSize[1] / w ? stride : null;
@@ -73,7 +77,10 @@ export function strideOf(shape: readonly number[] | null, inputSize: readonly [n
  * `outputs` passes through.
  * @param nodes in topological order, the input first.
  */
-export function nodesOnEveryPath(nodes: readonly NodeOutput[], outputs: readonly string[]): Set<string> {
+export function nodesOnEveryPath(
+  nodes: readonly NodeOutput[],
+  outputs: readonly string[],
+): Set<string> {
   const position = new Map(nodes.map((n, i) => [n.name, i]));
   // 1. The nodes that reach an output, walking the edges backwards.
   const live = new Set<string>();
@@ -118,7 +125,13 @@ export function nodesOnEveryPath(nodes: readonly NodeOutput[], outputs: readonly
  *   spatial map, two named taps at one stride, a needed stride without a
  *   spatial node (listing the strides found), or no spatial node at all.
  */
-export function selectTaps(model: string, nodes: readonly NodeOutput[], outputs: readonly string[], inputSize: readonly [number, number], options: TapOptions = {}): Tap[] {
+export function selectTaps(
+  model: string,
+  nodes: readonly NodeOutput[],
+  outputs: readonly string[],
+  inputSize: readonly [number, number],
+  options: TapOptions = {},
+): Tap[] {
   const at = `at input ${inputSize[0]}×${inputSize[1]}`;
   if (options.taps) {
     const byName = new Map(nodes.map((n) => [n.name, n]));
@@ -127,13 +140,18 @@ export function selectTaps(model: string, nodes: readonly NodeOutput[], outputs:
       if (!node) throw new Error(`model '${model}' has no layer or node '${name}' to tap`);
       const stride = strideOf(node.shape, inputSize);
       if (stride === null) {
-        throw new Error(`tap '${name}' of model '${model}' outputs ${describeShape(node.shape)} ${at}: not a spatial feature map [batch, h, w, channels] at an integer stride`);
+        throw new Error(
+          `tap '${name}' of model '${model}' outputs ${describeShape(node.shape)} ${at}: not a spatial feature map [batch, h, w, channels] at an integer stride`,
+        );
       }
       return { name, stride, channels: (node.shape as number[])[2] };
     });
     taps.sort((a, b) => a.stride - b.stride);
     taps.forEach((t, i) => {
-      if (i > 0 && taps[i - 1].stride === t.stride) throw new Error(`taps '${taps[i - 1].name}' and '${t.name}' of model '${model}' are both at stride ${t.stride}; name one per stride`);
+      if (i > 0 && taps[i - 1].stride === t.stride)
+        throw new Error(
+          `taps '${taps[i - 1].name}' and '${t.name}' of model '${model}' are both at stride ${t.stride}; name one per stride`,
+        );
     });
     return taps;
   }
@@ -141,14 +159,25 @@ export function selectTaps(model: string, nodes: readonly NodeOutput[], outputs:
   const last = new Map<number, Tap>();
   for (const node of nodes) {
     const stride = strideOf(node.shape, inputSize);
-    if (stride !== null && AUTO_TAP_STRIDES.includes(stride) && onEveryPath.has(node.name)) last.set(stride, { name: node.name, stride, channels: (node.shape as number[])[2] });
+    if (stride !== null && AUTO_TAP_STRIDES.includes(stride) && onEveryPath.has(node.name))
+      last.set(stride, { name: node.name, stride, channels: (node.shape as number[])[2] });
   }
   const found = [...last.keys()].sort((a, b) => a - b);
-  if (found.length === 0) throw new Error(`model '${model}' has no spatial node (on every path from its input to its output) at any stride ${AUTO_TAP_STRIDES.join(', ')} ${at}`);
-  const needed = options.strides ?? AUTO_TAP_STRIDES.filter((s) => s >= found[0] && s <= found[found.length - 1]);
-  return [...needed].sort((a, b) => a - b).map((stride) => {
-    const tap = last.get(stride);
-    if (!tap) throw new Error(`model '${model}' has no spatial node (on every path from its input to its output) at stride ${stride} ${at} (a ${inputSize[0] / stride}×${inputSize[1] / stride} map); it has strides ${found.join(', ')}`);
-    return tap;
-  });
+  if (found.length === 0)
+    throw new Error(
+      `model '${model}' has no spatial node (on every path from its input to its output) at any stride ${AUTO_TAP_STRIDES.join(', ')} ${at}`,
+    );
+  const needed =
+    options.strides ??
+    AUTO_TAP_STRIDES.filter((s) => s >= found[0] && s <= found[found.length - 1]);
+  return [...needed]
+    .sort((a, b) => a - b)
+    .map((stride) => {
+      const tap = last.get(stride);
+      if (!tap)
+        throw new Error(
+          `model '${model}' has no spatial node (on every path from its input to its output) at stride ${stride} ${at} (a ${inputSize[0] / stride}×${inputSize[1] / stride} map); it has strides ${found.join(', ')}`,
+        );
+      return tap;
+    });
 }

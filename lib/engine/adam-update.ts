@@ -35,20 +35,34 @@ export interface AdamUpdateAttrs {
 /** The backends this kernel is registered for. */
 export const ADAM_UPDATE_BACKENDS = ['wasm', 'cpu'] as const;
 
-
 /** The kernel's four inputs, checked: float32, all of the variable's shape. */
-export function adamInputs(inputs: tf.NamedTensorInfoMap): Record<'value' | 'gradient' | 'm' | 'v', tf.TensorInfo> {
-  const { value, gradient, m, v } = inputs as Record<'value' | 'gradient' | 'm' | 'v', tf.TensorInfo>;
+export function adamInputs(
+  inputs: tf.NamedTensorInfoMap,
+): Record<'value' | 'gradient' | 'm' | 'v', tf.TensorInfo> {
+  const { value, gradient, m, v } = inputs as Record<
+    'value' | 'gradient' | 'm' | 'v',
+    tf.TensorInfo
+  >;
   for (const [name, t] of Object.entries({ value, gradient, m, v })) {
-    if (t.dtype !== 'float32') throw new Error(`${ADAM_UPDATE}: ${name} must be float32, got ${t.dtype}`);
+    if (t.dtype !== 'float32')
+      throw new Error(`${ADAM_UPDATE}: ${name} must be float32, got ${t.dtype}`);
     if (!tf.util.arraysEqual(t.shape, value.shape)) {
-      throw new Error(`${ADAM_UPDATE}: ${name} has shape [${t.shape.join(', ')}], the variable [${value.shape.join(', ')}]`);
+      throw new Error(
+        `${ADAM_UPDATE}: ${name} has shape [${t.shape.join(', ')}], the variable [${value.shape.join(', ')}]`,
+      );
     }
   }
   return { value, gradient, m, v };
 }
 
-function update(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, out: [Float32Array, Float32Array, Float32Array], a: AdamUpdateAttrs): void {
+function update(
+  w: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  out: [Float32Array, Float32Array, Float32Array],
+  a: AdamUpdateAttrs,
+): void {
   const [w2, m2, v2] = out;
   const { learningRate: lr, beta1, beta2, epsilon, correction1, correction2 } = a;
   for (let i = 0; i < w.length; i++) {
@@ -72,15 +86,30 @@ function adamUpdateConfig(backendName: (typeof ADAM_UPDATE_BACKENDS)[number]): t
         const backend = owner as WasmHeapBackend;
         const outs = [0, 1, 2].map(() => backend.makeOutput([...value.shape], 'float32')); // before any view: allocation may grow the heap
         const view = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t);
-        update(view(value), view(gradient), view(m), view(v), [view(outs[0]), view(outs[1]), view(outs[2])], a);
+        update(
+          view(value),
+          view(gradient),
+          view(m),
+          view(v),
+          [view(outs[0]), view(outs[1]), view(outs[2])],
+          a,
+        );
         return outs;
       }
       const backend = owner as tf.KernelBackend;
       const read = (t: tf.TensorInfo) => backend.readSync(t.dataId) as Float32Array;
       const size = tf.util.sizeFromShape(value.shape);
-      const out: [Float32Array, Float32Array, Float32Array] = [new Float32Array(size), new Float32Array(size), new Float32Array(size)];
+      const out: [Float32Array, Float32Array, Float32Array] = [
+        new Float32Array(size),
+        new Float32Array(size),
+        new Float32Array(size),
+      ];
       update(read(value), read(gradient), read(m), read(v), out, a);
-      return out.map((values) => ({ dataId: backend.write(values, [...value.shape], 'float32'), shape: [...value.shape], dtype: 'float32' as const }));
+      return out.map((values) => ({
+        dataId: backend.write(values, [...value.shape], 'float32'),
+        shape: [...value.shape],
+        dtype: 'float32' as const,
+      }));
     },
   };
 }

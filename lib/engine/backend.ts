@@ -36,7 +36,13 @@ import { registerAdamUpdate } from './adam-update';
 
 /** The kit's names for the engines it knows, in order of preference. */
 export type EngineName = 'node-gpu' | 'node' | 'onednn' | 'wasm' | 'cpu';
-export const ENGINE_PREFERENCE: readonly EngineName[] = ['node-gpu', 'node', 'onednn', 'wasm', 'cpu'];
+export const ENGINE_PREFERENCE: readonly EngineName[] = [
+  'node-gpu',
+  'node',
+  'onednn',
+  'wasm',
+  'cpu',
+];
 
 /** What {@link initEngine} chose, for logs and results JSON. */
 export interface EngineInfo {
@@ -75,7 +81,8 @@ async function tryEngine(engine: EngineName): Promise<{ backend: string; addedKe
       // Both packages register the backend named 'tensorflow' on require.
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional package, loaded only when chosen
       require(PACKAGE[engine]);
-      if (!(await tf.setBackend('tensorflow'))) throw new Error('backend "tensorflow" did not initialise');
+      if (!(await tf.setBackend('tensorflow')))
+        throw new Error('backend "tensorflow" did not initialise');
       return { backend: 'tensorflow', addedKernels: [] };
     }
     case 'onednn':
@@ -104,7 +111,11 @@ async function tryEngine(engine: EngineName): Promise<{ backend: string; addedKe
  */
 function isMissingOptionalPackage(engine: EngineName, err: unknown): boolean {
   const code = err instanceof Error ? (err as NodeJS.ErrnoException).code : undefined;
-  return (engine === 'node' || engine === 'node-gpu') && code === 'MODULE_NOT_FOUND' && (err as Error).message.includes(PACKAGE[engine]);
+  return (
+    (engine === 'node' || engine === 'node-gpu') &&
+    code === 'MODULE_NOT_FOUND' &&
+    (err as Error).message.includes(PACKAGE[engine])
+  );
 }
 
 /**
@@ -113,14 +124,19 @@ function isMissingOptionalPackage(engine: EngineName, err: unknown): boolean {
  * `saliency-kit: engine wasm (onednn unavailable: <reason>)`; undefined when
  * nothing unexpected was skipped.
  */
-export function fallBackNotice(chosen: EngineName, unavailable: readonly { engine: EngineName; reason: string }[]): string | undefined {
+export function fallBackNotice(
+  chosen: EngineName,
+  unavailable: readonly { engine: EngineName; reason: string }[],
+): string | undefined {
   if (unavailable.length === 0) return undefined;
   return `saliency-kit: engine ${chosen} (${unavailable.map((u) => `${u.engine} unavailable: ${u.reason}`).join('; ')})`;
 }
 
 function parseEngine(name: string): EngineName {
   if ((ENGINE_PREFERENCE as readonly string[]).includes(name)) return name as EngineName;
-  throw new Error(`SALIENCY_BACKEND="${name}" is not an engine; use one of ${ENGINE_PREFERENCE.join(', ')}`);
+  throw new Error(
+    `SALIENCY_BACKEND="${name}" is not an engine; use one of ${ENGINE_PREFERENCE.join(', ')}`,
+  );
 }
 
 /** The start in progress, so that concurrent calls wait for it instead of racing tf.setBackend. */
@@ -146,7 +162,10 @@ async function start(forced: EngineName | undefined): Promise<EngineInfo> {
       return current;
     } catch (err) {
       const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
-      if (forced) throw new Error(`engine "${engine}" (${PACKAGE[engine]}) could not start: ${reason}`, { cause: err });
+      if (forced)
+        throw new Error(`engine "${engine}" (${PACKAGE[engine]}) could not start: ${reason}`, {
+          cause: err,
+        });
       skipped.push({ engine, reason });
       if (!isMissingOptionalPackage(engine, err)) unavailable.push({ engine, reason });
     }
@@ -211,7 +230,9 @@ let slowWarningPrinted = false;
  */
 export function slowBackendWarning(): string | undefined {
   if (tf.getBackend() !== 'cpu' || current?.backend === 'cpu') return undefined;
-  const why = current ? `the kit started ${current.engine}, but the backend was switched to cpu since` : 'no engine has been started yet';
+  const why = current
+    ? `the kit started ${current.engine}, but the backend was switched to cpu since`
+    : 'no engine has been started yet';
   return `saliency-kit: running on the pure-JS cpu backend, 100-1000x slower than the kit's engines (${why}); await initEngine() from the kit first`;
 }
 

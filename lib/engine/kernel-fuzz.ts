@@ -16,7 +16,16 @@ import { Random } from '../random';
 import { ADAM_UPDATE, AdamUpdateAttrs } from './adam-update';
 
 /** The kinds of case, named after the kernels they reach. */
-export const FUZZ_KINDS = ['Conv2D', 'FusedConv2D', 'Conv2DGradients', 'FusedConv2DGradients', 'DepthwiseGradients', 'MaxPoolGrad', 'Sum', 'AdamUpdate'] as const;
+export const FUZZ_KINDS = [
+  'Conv2D',
+  'FusedConv2D',
+  'Conv2DGradients',
+  'FusedConv2DGradients',
+  'DepthwiseGradients',
+  'MaxPoolGrad',
+  'Sum',
+  'AdamUpdate',
+] as const;
 export type FuzzKind = (typeof FUZZ_KINDS)[number];
 
 /** Activations of tfjs's fused convolution (`prelu` reaches the kit's fall-back path). */
@@ -25,7 +34,8 @@ const ACTIVATIONS = ['linear', 'relu', 'relu6', 'leakyrelu', 'elu', 'sigmoid', '
 /** The largest multiply-adds a case may cost on the cpu backend, to keep thousands of cases within minutes. */
 const MAX_WORK = 4e6;
 
-type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+type Pad =
+  'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 
 /** One random case: its kind, its parameters (for the report) and how to run it. */
 export interface FuzzCase {
@@ -77,16 +87,33 @@ function convGeometry(r: Random, options: { gradients: boolean; depthwise: boole
   const strides: [number, number] = unequal ? [stride, r.int(1, 5)] : [stride, stride];
   // tfjs takes dilations only at stride 1 and has no gradient for them (depthwise: square ones only).
   const dilated = !options.gradients && strides[0] === 1 && strides[1] === 1 && r.uniform() < 0.4;
-  const dilations: [number, number] = dilated ? (options.depthwise ? Array(2).fill(r.int(2, 4)) as [number, number] : [r.int(1, 4), r.int(1, 4)]) : [1, 1];
+  const dilations: [number, number] = dilated
+    ? options.depthwise
+      ? (Array(2).fill(r.int(2, 4)) as [number, number])
+      : [r.int(1, 4), r.int(1, 4)]
+    : [1, 1];
   const padKind = pick(r, ['same', 'valid', 'explicit'] as const);
   // Depthwise convolutions take explicit padding only through the fused op; keep them to same/valid.
-  const pad: Pad = padKind === 'explicit' && !options.depthwise
-    ? [[0, 0], [r.int(0, kh), r.int(0, kh)], [r.int(0, kw), r.int(0, kw)], [0, 0]]
-    : padKind === 'explicit' ? 'same' : padKind;
+  const pad: Pad =
+    padKind === 'explicit' && !options.depthwise
+      ? [
+          [0, 0],
+          [r.int(0, kh), r.int(0, kh)],
+          [r.int(0, kw), r.int(0, kw)],
+          [0, 0],
+        ]
+      : padKind === 'explicit'
+        ? 'same'
+        : padKind;
   const [oh, ow] = Array.isArray(pad)
-    ? [Math.floor((h + pad[1][0] + pad[1][1] - (kh - 1) * dilations[0] - 1) / strides[0]) + 1,
-      Math.floor((w + pad[2][0] + pad[2][1] - (kw - 1) * dilations[1] - 1) / strides[1]) + 1]
-    : [outSize(h, kh, strides[0], dilations[0], pad), outSize(w, kw, strides[1], dilations[1], pad)];
+    ? [
+        Math.floor((h + pad[1][0] + pad[1][1] - (kh - 1) * dilations[0] - 1) / strides[0]) + 1,
+        Math.floor((w + pad[2][0] + pad[2][1] - (kw - 1) * dilations[1] - 1) / strides[1]) + 1,
+      ]
+    : [
+        outSize(h, kh, strides[0], dilations[0], pad),
+        outSize(w, kw, strides[1], dilations[1], pad),
+      ];
   if (oh < 1 || ow < 1) return undefined;
   const work = batch * oh * ow * kh * kw * cin * cout * (options.gradients ? 3 : 1);
   if (work > MAX_WORK) return undefined;
@@ -101,7 +128,11 @@ function collect(tensors: tf.Tensor[]): Float32Array[] {
 }
 
 /** Case `index` of the stream seeded by `seed`; undefined draws are redrawn from the same stream. */
-export function fuzzCase(seed: number, index: number, kinds: readonly FuzzKind[] = FUZZ_KINDS): FuzzCase {
+export function fuzzCase(
+  seed: number,
+  index: number,
+  kinds: readonly FuzzKind[] = FUZZ_KINDS,
+): FuzzCase {
   const r = new Random(`kernel-fuzz/${seed}/${index}`);
   const kind = kinds[index % kinds.length];
   for (;;) {
@@ -128,23 +159,33 @@ function drawCase(r: Random, kind: FuzzKind): Omit<FuzzCase, 'index' | 'kind'> |
       const alpha = values(r, g.cout);
       const dyValues = values(r, g.batch * g.oh * g.ow * g.cout);
       const params = { ...g, activation, bias: withBias, leakyreluAlpha: 0.3 };
-      const conv = (xt: tf.Tensor4D, ft: tf.Tensor4D): tf.Tensor4D => fused
-        ? tf.fused.conv2d({
-          x: xt, filter: ft, strides: g.strides, pad: g.pad, dilations: g.dilations, activation,
-          bias: withBias ? tf.tensor1d(bias) : undefined, leakyreluAlpha: 0.3,
-          preluActivationWeights: activation === 'prelu' ? tf.tensor1d(alpha) : undefined,
-        })
-        : tf.conv2d(xt, ft, g.strides, g.pad, 'NHWC', g.dilations);
+      const conv = (xt: tf.Tensor4D, ft: tf.Tensor4D): tf.Tensor4D =>
+        fused
+          ? tf.fused.conv2d({
+              x: xt,
+              filter: ft,
+              strides: g.strides,
+              pad: g.pad,
+              dilations: g.dilations,
+              activation,
+              bias: withBias ? tf.tensor1d(bias) : undefined,
+              leakyreluAlpha: 0.3,
+              preluActivationWeights: activation === 'prelu' ? tf.tensor1d(alpha) : undefined,
+            })
+          : tf.conv2d(xt, ft, g.strides, g.pad, 'NHWC', g.dilations);
       return {
         params,
-        run: () => tf.tidy(() => {
-          const xt = tf.tensor4d(x, [g.batch, g.h, g.w, g.cin]);
-          const ft = tf.tensor4d(filter, [g.kh, g.kw, g.cin, g.cout]);
-          if (!gradients) return collect([conv(xt, ft)]);
-          const dy = tf.tensor4d(dyValues, [g.batch, g.oh, g.ow, g.cout]);
-          const [dx, df] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a as tf.Tensor4D, b as tf.Tensor4D), dy)))([xt, ft]);
-          return collect([dx, df]);
-        }),
+        run: () =>
+          tf.tidy(() => {
+            const xt = tf.tensor4d(x, [g.batch, g.h, g.w, g.cin]);
+            const ft = tf.tensor4d(filter, [g.kh, g.kw, g.cin, g.cout]);
+            if (!gradients) return collect([conv(xt, ft)]);
+            const dy = tf.tensor4d(dyValues, [g.batch, g.oh, g.ow, g.cout]);
+            const [dx, df] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+              tf.sum(tf.mul(conv(a as tf.Tensor4D, b as tf.Tensor4D), dy)),
+            )([xt, ft]);
+            return collect([dx, df]);
+          }),
       };
     }
     case 'DepthwiseGradients': {
@@ -155,15 +196,19 @@ function drawCase(r: Random, kind: FuzzKind): Omit<FuzzCase, 'index' | 'kind'> |
       const dyValues = values(r, g.batch * g.oh * g.ow * g.cin * g.cout);
       return {
         params: { ...g, multiplier: g.cout },
-        run: () => tf.tidy(() => {
-          const xt = tf.tensor4d(x, [g.batch, g.h, g.w, g.cin]);
-          const ft = tf.tensor4d(filter, [g.kh, g.kw, g.cin, g.cout]);
-          const dy = tf.tensor4d(dyValues, [g.batch, g.oh, g.ow, g.cin * g.cout]);
-          const pad = g.pad as 'same' | 'valid';
-          const [dx, df] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
-            tf.sum(tf.mul(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, g.strides, pad), dy)))([xt, ft]);
-          return collect([dx, df]);
-        }),
+        run: () =>
+          tf.tidy(() => {
+            const xt = tf.tensor4d(x, [g.batch, g.h, g.w, g.cin]);
+            const ft = tf.tensor4d(filter, [g.kh, g.kw, g.cin, g.cout]);
+            const dy = tf.tensor4d(dyValues, [g.batch, g.oh, g.ow, g.cin * g.cout]);
+            const pad = g.pad as 'same' | 'valid';
+            const [dx, df] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+              tf.sum(
+                tf.mul(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, g.strides, pad), dy),
+              ),
+            )([xt, ft]);
+            return collect([dx, df]);
+          }),
       };
     }
     case 'MaxPoolGrad': {
@@ -172,25 +217,37 @@ function drawCase(r: Random, kind: FuzzKind): Omit<FuzzCase, 'index' | 'kind'> |
       const window: [number, number] = [r.int(1, 6), r.int(1, 6)];
       const strides: [number, number] = [r.int(1, 5), r.int(1, 5)];
       const pad = pick(r, ['same', 'valid'] as const);
-      const [oh, ow] = [outSize(h, window[0], strides[0], 1, pad), outSize(w, window[1], strides[1], 1, pad)];
-      if (oh < 1 || ow < 1 || batch * oh * ow * c * window[0] * window[1] > MAX_WORK) return undefined;
+      const [oh, ow] = [
+        outSize(h, window[0], strides[0], 1, pad),
+        outSize(w, window[1], strides[1], 1, pad),
+      ];
+      if (oh < 1 || ow < 1 || batch * oh * ow * c * window[0] * window[1] > MAX_WORK)
+        return undefined;
       const ties = r.uniform() < 0.5;
       const x = values(r, batch * h * w * c, ties);
       const dyValues = values(r, batch * oh * ow * c);
       return {
         params: { batch, h, w, c, window, strides, pad, ties },
-        run: () => tf.tidy(() => {
-          const xt = tf.tensor4d(x, [batch, h, w, c]);
-          const dy = tf.tensor4d(dyValues, [batch, oh, ow, c]);
-          return collect([tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, window, strides, pad), dy)))(xt)]);
-        }),
+        run: () =>
+          tf.tidy(() => {
+            const xt = tf.tensor4d(x, [batch, h, w, c]);
+            const dy = tf.tensor4d(dyValues, [batch, oh, ow, c]);
+            return collect([
+              tf.grad((a: tf.Tensor) =>
+                tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, window, strides, pad), dy)),
+              )(xt),
+            ]);
+          }),
       };
     }
     case 'Sum': {
       const rank = r.int(2, 5);
       const shape = Array.from({ length: rank }, () => r.int(1, 18));
       const axes = Array.from({ length: r.int(1, rank) }, (_, i) => i);
-      const x = values(r, shape.reduce((a, b) => a * b, 1));
+      const x = values(
+        r,
+        shape.reduce((a, b) => a * b, 1),
+      );
       return {
         params: { shape, axes },
         run: () => tf.tidy(() => collect([tf.sum(tf.tensor(x, shape), axes)])),
@@ -202,14 +259,29 @@ function drawCase(r: Random, kind: FuzzKind): Omit<FuzzCase, 'index' | 'kind'> |
       const v = values(r, n).map(Math.abs);
       const t = r.int(1, 1000);
       const attrs: AdamUpdateAttrs = {
-        learningRate: 10 ** -r.int(1, 5), beta1: 0.9, beta2: 0.999, epsilon: 1e-7, correction1: 1 - 0.9 ** t, correction2: 1 - 0.999 ** t,
+        learningRate: 10 ** -r.int(1, 5),
+        beta1: 0.9,
+        beta2: 0.999,
+        epsilon: 1e-7,
+        correction1: 1 - 0.9 ** t,
+        correction2: 1 - 0.999 ** t,
       };
       return {
         params: { n, ...attrs },
-        run: () => tf.tidy(() => {
-          const inputs = { value: tf.tensor1d(value), gradient: tf.tensor1d(gradient), m: tf.tensor1d(m), v: tf.tensor1d(v) };
-          return collect(tf.engine().runKernel(ADAM_UPDATE, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[]);
-        }),
+        run: () =>
+          tf.tidy(() => {
+            const inputs = {
+              value: tf.tensor1d(value),
+              gradient: tf.tensor1d(gradient),
+              m: tf.tensor1d(m),
+              v: tf.tensor1d(v),
+            };
+            return collect(
+              tf
+                .engine()
+                .runKernel(ADAM_UPDATE, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[],
+            );
+          }),
       };
     }
   }
@@ -246,22 +318,37 @@ function run(c: FuzzCase): { outputs?: Float32Array[]; error?: string } {
  * again when it returns. A case that throws on both backends (tfjs refusing
  * the draw) is reported with error 0 and the message.
  */
-export async function fuzzKernels(options: { seed: number; from?: number; count: number; kinds?: readonly FuzzKind[]; group?: number;
-  onResult?: (result: FuzzResult) => void; }): Promise<FuzzResult[]> {
+export async function fuzzKernels(options: {
+  seed: number;
+  from?: number;
+  count: number;
+  kinds?: readonly FuzzKind[];
+  group?: number;
+  onResult?: (result: FuzzResult) => void;
+}): Promise<FuzzResult[]> {
   const engine = tf.getBackend();
   const { seed, from = 0, count, kinds = FUZZ_KINDS, group = 50 } = options;
   const results: FuzzResult[] = [];
   for (let start = from; start < from + count; start += group) {
-    const cases = Array.from({ length: Math.min(group, from + count - start) }, (_, i) => fuzzCase(seed, start + i, kinds));
+    const cases = Array.from({ length: Math.min(group, from + count - start) }, (_, i) =>
+      fuzzCase(seed, start + i, kinds),
+    );
     const onEngine = cases.map(run);
     await tf.setBackend('cpu');
     const onCpu = cases.map(run);
     await tf.setBackend(engine);
     cases.forEach((c, i) => {
       const [e, ref] = [onEngine[i], onCpu[i]];
-      const result: FuzzResult = { index: c.index, kind: c.kind, params: c.params, relativeError: 0 };
-      if (e.error !== undefined && ref.error === undefined) Object.assign(result, { relativeError: Infinity, error: e.error });
-      else if (e.error === undefined && ref.error !== undefined) Object.assign(result, { relativeError: Infinity, error: `only cpu threw: ${ref.error}` });
+      const result: FuzzResult = {
+        index: c.index,
+        kind: c.kind,
+        params: c.params,
+        relativeError: 0,
+      };
+      if (e.error !== undefined && ref.error === undefined)
+        Object.assign(result, { relativeError: Infinity, error: e.error });
+      else if (e.error === undefined && ref.error !== undefined)
+        Object.assign(result, { relativeError: Infinity, error: `only cpu threw: ${ref.error}` });
       else if (e.error !== undefined) result.error = `both threw: ${e.error}`;
       else result.relativeError = relativeError(e.outputs!, ref.outputs!);
       results.push(result);

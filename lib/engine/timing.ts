@@ -23,7 +23,10 @@ export interface Timing {
  * Times `fn`, which returns tensors; each call's result is read back (so the
  * backend has really finished) and disposed.
  */
-export function timeTensorWork(fn: () => tf.Tensor | tf.Tensor[], options: TimingOptions = {}): Timing {
+export function timeTensorWork(
+  fn: () => tf.Tensor | tf.Tensor[],
+  options: TimingOptions = {},
+): Timing {
   const { warmup = 2, minSeconds = 1, minReps = 3 } = options;
   const once = () => {
     const out = fn();

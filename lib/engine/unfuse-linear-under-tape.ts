@@ -33,7 +33,10 @@ function underTapeAndLinear(activation: string | undefined): boolean {
 }
 
 /** `y + bias`, or `y` when there is no bias (tfjs-layers passes `null` for a layer without one). */
-function withBias<T extends tf.Tensor>(y: T, bias: tf.Tensor | tf.TensorLike | null | undefined): T {
+function withBias<T extends tf.Tensor>(
+  y: T,
+  bias: tf.Tensor | tf.TensorLike | null | undefined,
+): T {
   return bias === undefined || bias === null ? y : (tf.add(y, bias) as T);
 }
 
@@ -46,12 +49,18 @@ export function unfuseLinearUnderTape(): void {
   fused.conv2d = (<T extends tf.Tensor3D | tf.Tensor4D>(args: FusedConv2dArgs) => {
     if (!underTapeAndLinear(args.activation)) return conv2d(args);
     const { x, filter, strides, pad, dataFormat, dilations, dimRoundingMode, bias } = args;
-    return withBias(tf.conv2d(x as T, filter, strides, pad, dataFormat, dilations, dimRoundingMode), bias);
+    return withBias(
+      tf.conv2d(x as T, filter, strides, pad, dataFormat, dilations, dimRoundingMode),
+      bias,
+    );
   }) as typeof tf.fused.conv2d;
   fused.depthwiseConv2d = (<T extends tf.Tensor3D | tf.Tensor4D>(args: FusedDepthwiseArgs) => {
     if (!underTapeAndLinear(args.activation)) return depthwiseConv2d(args);
     const { x, filter, strides, pad, dataFormat, dilations, dimRoundingMode, bias } = args;
-    return withBias(tf.depthwiseConv2d(x as T, filter, strides, pad, dataFormat, dilations, dimRoundingMode), bias);
+    return withBias(
+      tf.depthwiseConv2d(x as T, filter, strides, pad, dataFormat, dilations, dimRoundingMode),
+      bias,
+    );
   }) as typeof tf.fused.depthwiseConv2d;
   fused.matMul = ((args: FusedMatMulArgs) => {
     if (!underTapeAndLinear(args.activation)) return matMul(args);

@@ -49,20 +49,34 @@ export function ablateScript(): string {
 /** The command-line arguments of `experiments/ablate.ts` for a sweep. */
 export function ablateArgs(spec: AblationSweepSpec): string[] {
   return [
-    '--study', spec.study,
-    '--out', spec.out,
-    '--method', 'iterative-mask',
-    '--black-box', spec.blackBox,
-    '--alternatives', spec.alternatives.join(','),
-    '--tv', spec.tv.join(','),
-    '--area', spec.area.join(','),
-    '--destroy', String(CALIBRATED_LAMBDAS.destroy),
-    '--power', String(CALIBRATED_LAMBDAS.destroyPower),
-    '--iterations', String(spec.iterations),
-    '--images', String(spec.images),
-    '--tune-images', String(spec.tuneImages),
-    '--pairs', String(spec.pairs),
-    '--jobs', String(spec.jobs),
+    '--study',
+    spec.study,
+    '--out',
+    spec.out,
+    '--method',
+    'iterative-mask',
+    '--black-box',
+    spec.blackBox,
+    '--alternatives',
+    spec.alternatives.join(','),
+    '--tv',
+    spec.tv.join(','),
+    '--area',
+    spec.area.join(','),
+    '--destroy',
+    String(CALIBRATED_LAMBDAS.destroy),
+    '--power',
+    String(CALIBRATED_LAMBDAS.destroyPower),
+    '--iterations',
+    String(spec.iterations),
+    '--images',
+    String(spec.images),
+    '--tune-images',
+    String(spec.tuneImages),
+    '--pairs',
+    String(spec.pairs),
+    '--jobs',
+    String(spec.jobs),
   ];
 }
 
@@ -88,10 +102,17 @@ export function sweepSettingIds(spec: AblationSweepSpec): string[] {
  * @throws when the command fails (its own message is in the output above) or a setting's file is missing after it.
  */
 export async function runAblationSweep(spec: AblationSweepSpec): Promise<AblationRow[]> {
-  assertAllSucceeded(await runInParallel([{ label: 'ablate', script: ablateScript(), args: ablateArgs(spec) }], 1));
+  assertAllSucceeded(
+    await runInParallel([{ label: 'ablate', script: ablateScript(), args: ablateArgs(spec) }], 1),
+  );
   const ids = new Set(sweepSettingIds(spec));
-  const rows = readAblationStudy(path.join(spec.out, spec.study)).filter((r) => ids.has(r.setting.id));
+  const rows = readAblationStudy(path.join(spec.out, spec.study)).filter((r) =>
+    ids.has(r.setting.id),
+  );
   const missing = [...ids].filter((id) => !rows.some((r) => r.setting.id === id));
-  if (missing.length) throw new Error(`experiments/ablate.ts finished but wrote no results for ${missing.join(', ')} in ${path.join(spec.out, spec.study)}`);
+  if (missing.length)
+    throw new Error(
+      `experiments/ablate.ts finished but wrote no results for ${missing.join(', ')} in ${path.join(spec.out, spec.study)}`,
+    );
   return rows;
 }

@@ -54,27 +54,41 @@ export interface AblationRow {
 }
 
 /** The scores a sweep compares, with their names for tables and figure axes. */
-export type AblationMetric = 'localisationError' | 'meanCropMetric' | 'meanMaskArea' | 'fakeClassMeanArea';
+export type AblationMetric =
+  'localisationError' | 'meanCropMetric' | 'meanMaskArea' | 'fakeClassMeanArea';
 
 /** How to read and name each {@link AblationMetric}. */
-export const ABLATION_METRICS: Readonly<Record<AblationMetric, { label: string; read: (row: AblationRow) => number }>> = Object.freeze({
+export const ABLATION_METRICS: Readonly<
+  Record<AblationMetric, { label: string; read: (row: AblationRow) => number }>
+> = Object.freeze({
   localisationError: { label: 'localisation error', read: (r: AblationRow) => r.localisationError },
   meanCropMetric: { label: 'mean s(a, p)', read: (r: AblationRow) => r.cropMetric.mean },
   meanMaskArea: { label: 'mean mask area', read: (r: AblationRow) => r.meanMaskArea },
-  fakeClassMeanArea: { label: 'fake-class mask area', read: (r: AblationRow) => r.fakeClassMeanArea },
+  fakeClassMeanArea: {
+    label: 'fake-class mask area',
+    read: (r: AblationRow) => r.fakeClassMeanArea,
+  },
 });
 
 /** The value at a dotted path of a parsed JSON object, checked to be a finite number. */
 function numberAt(json: unknown, dotted: string, file: string): number {
-  const value = dotted.split('.').reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), json);
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${file}: '${dotted}' must be a finite number, got ${JSON.stringify(value)}`);
+  const value = dotted
+    .split('.')
+    .reduce<unknown>(
+      (v, key) =>
+        v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined,
+      json,
+    );
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new Error(`${file}: '${dotted}' must be a finite number, got ${JSON.stringify(value)}`);
   return value;
 }
 
 /** The value at a top-level key of the file's `setting`, checked to be a string. */
 function stringAt(json: Record<string, unknown>, key: string, file: string): string {
   const value = json[key];
-  if (typeof value !== 'string') throw new Error(`${file}: '${key}' must be a string, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string')
+    throw new Error(`${file}: '${key}' must be a string, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -86,11 +100,14 @@ function parseRow(json: unknown, file: string): AblationRow {
   if (json === null || typeof json !== 'object') throw new Error(`${file}: not a JSON object`);
   const record = json as Record<string, unknown>;
   const raw = record.setting;
-  if (raw === null || typeof raw !== 'object') throw new Error(`${file}: no 'setting' (not written by experiments/ablate.ts?)`);
+  if (raw === null || typeof raw !== 'object')
+    throw new Error(`${file}: no 'setting' (not written by experiments/ablate.ts?)`);
   const s = raw as Record<string, unknown>;
   const id = stringAt(s, 'id', `${file}: setting`);
-  if (`${id}.json` !== path.basename(file)) throw new Error(`${file}: setting id '${id}' does not match the file name`);
-  const optional = (key: 'iterations' | 'fakeClassProbability' | 'steps') => (s[key] === undefined ? {} : { [key]: numberAt(s, key, `${file}: setting`) });
+  if (`${id}.json` !== path.basename(file))
+    throw new Error(`${file}: setting id '${id}' does not match the file name`);
+  const optional = (key: 'iterations' | 'fakeClassProbability' | 'steps') =>
+    s[key] === undefined ? {} : { [key]: numberAt(s, key, `${file}: setting`) };
   const setting: RecordedSetting = {
     id,
     method: stringAt(s, 'method', `${file}: setting`) as AblationMethod,
@@ -105,8 +122,10 @@ function parseRow(json: unknown, file: string): AblationRow {
     ...optional('fakeClassProbability'),
     ...optional('steps'),
   };
-  const quantiles = (record.scores as { saliencyMetric?: { quantiles?: unknown } } | undefined)?.saliencyMetric?.quantiles;
-  if (!Array.isArray(quantiles)) throw new Error(`${file}: 'scores.saliencyMetric.quantiles' must be a list`);
+  const quantiles = (record.scores as { saliencyMetric?: { quantiles?: unknown } } | undefined)
+    ?.saliencyMetric?.quantiles;
+  if (!Array.isArray(quantiles))
+    throw new Error(`${file}: 'scores.saliencyMetric.quantiles' must be a list`);
   return {
     file,
     blackBox: stringAt(record, 'blackBox', file),
@@ -115,7 +134,10 @@ function parseRow(json: unknown, file: string): AblationRow {
     cropMetric: {
       mean: numberAt(json, 'scores.saliencyMetric.mean', file),
       median: numberAt(json, 'scores.saliencyMetric.median', file),
-      quantiles: quantiles.map((q, i) => ({ level: numberAt(q, 'level', `${file}: quantile ${i}`), value: numberAt(q, 'value', `${file}: quantile ${i}`) })),
+      quantiles: quantiles.map((q, i) => ({
+        level: numberAt(q, 'level', `${file}: quantile ${i}`),
+        value: numberAt(q, 'value', `${file}: quantile ${i}`),
+      })),
     },
     meanMaskArea: numberAt(json, 'scores.meanMaskArea', file),
     segmentationIoU: numberAt(json, 'scores.segmentation.meanIoU', file),
@@ -126,7 +148,15 @@ function parseRow(json: unknown, file: string): AblationRow {
 }
 
 /** A parameter a sweep can vary. */
-export type SettingParameter = 'alternative' | 'tv' | 'area' | 'destroy' | 'destroyPower' | 'iterations' | 'fakeClassProbability' | 'steps';
+export type SettingParameter =
+  | 'alternative'
+  | 'tv'
+  | 'area'
+  | 'destroy'
+  | 'destroyPower'
+  | 'iterations'
+  | 'fakeClassProbability'
+  | 'steps';
 
 /** Short names of the parameters, as in the paper (λ1 = TV, λ2 = area, λ3 = destroyed-image probability, λ4 its power). */
 const PARAMETER_NAMES: Readonly<Record<SettingParameter, string>> = {
@@ -141,8 +171,17 @@ const PARAMETER_NAMES: Readonly<Record<SettingParameter, string>> = {
 };
 
 /** A parameter's value in a setting (undefined when the method does not record it). */
-function parameterValue(setting: RecordedSetting, parameter: SettingParameter): string | number | undefined {
-  if (parameter === 'tv' || parameter === 'area' || parameter === 'destroy' || parameter === 'destroyPower') return setting.lambdas[parameter];
+function parameterValue(
+  setting: RecordedSetting,
+  parameter: SettingParameter,
+): string | number | undefined {
+  if (
+    parameter === 'tv' ||
+    parameter === 'area' ||
+    parameter === 'destroy' ||
+    parameter === 'destroyPower'
+  )
+    return setting.lambdas[parameter];
   return setting[parameter];
 }
 
@@ -173,21 +212,31 @@ export function readAblationStudy(dir: string): AblationRow[] {
     .filter((e) => e.isFile() && e.name.endsWith('.json'))
     .map((e) => {
       const file = path.join(dir, e.name);
-      return parseRow(readJson<unknown>(file, 'delete it, or run that setting again with experiments/ablate.ts'), file);
+      return parseRow(
+        readJson<unknown>(file, 'delete it, or run that setting again with experiments/ablate.ts'),
+        file,
+      );
     })
     .sort((a, b) => compareSettings(a.setting, b.setting));
 }
 
 /** The parameters that take more than one value over the rows, in the order of {@link SettingParameter}. */
 export function varyingParameters(rows: readonly AblationRow[]): SettingParameter[] {
-  return (Object.keys(PARAMETER_NAMES) as SettingParameter[]).filter((p) => new Set(rows.map((r) => parameterValue(r.setting, p))).size > 1);
+  return (Object.keys(PARAMETER_NAMES) as SettingParameter[]).filter(
+    (p) => new Set(rows.map((r) => parameterValue(r.setting, p))).size > 1,
+  );
 }
 
 /**
  * A short label of a setting naming only the given parameters, e.g.
  * `'A blur · λ1 3'`; the setting's id when `parameters` is empty.
  */
-export function settingLabel(setting: RecordedSetting, parameters: readonly SettingParameter[]): string {
+export function settingLabel(
+  setting: RecordedSetting,
+  parameters: readonly SettingParameter[],
+): string {
   if (parameters.length === 0) return setting.id;
-  return parameters.map((p) => `${PARAMETER_NAMES[p]} ${parameterValue(setting, p) ?? '–'}`).join(' · ');
+  return parameters
+    .map((p) => `${PARAMETER_NAMES[p]} ${parameterValue(setting, p) ?? '–'}`)
+    .join(' · ');
 }

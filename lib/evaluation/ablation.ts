@@ -48,19 +48,32 @@ export interface AblationGrid {
  * @throws naming an empty dimension or a value out of range.
  */
 export function expandGrid(grid: AblationGrid): AblationSetting[] {
-  const dims: [keyof AblationGrid, readonly unknown[]][] = Object.entries(grid) as [keyof AblationGrid, readonly unknown[]][];
-  for (const [name, values] of dims) if (values.length === 0) throw new Error(`ablation grid: '${name}' has no values`);
+  const dims: [keyof AblationGrid, readonly unknown[]][] = Object.entries(grid) as [
+    keyof AblationGrid,
+    readonly unknown[],
+  ][];
+  for (const [name, values] of dims)
+    if (values.length === 0) throw new Error(`ablation grid: '${name}' has no values`);
   for (const name of ['tv', 'area', 'destroy', 'destroyPower'] as const) {
-    for (const v of grid[name]) if (!(Number.isFinite(v) && v >= 0)) throw new Error(`ablation grid: ${name} values must be numbers >= 0, got ${v}`);
+    for (const v of grid[name])
+      if (!(Number.isFinite(v) && v >= 0))
+        throw new Error(`ablation grid: ${name} values must be numbers >= 0, got ${v}`);
   }
-  for (const p of grid.fakeClassProbability) if (!(p >= 0 && p < 1)) throw new Error(`ablation grid: fake-class probability must lie in [0, 1), got ${p}`);
+  for (const p of grid.fakeClassProbability)
+    if (!(p >= 0 && p < 1))
+      throw new Error(`ablation grid: fake-class probability must lie in [0, 1), got ${p}`);
   const settings: AblationSetting[] = [];
   for (const alternative of grid.alternatives)
     for (const tv of grid.tv)
       for (const area of grid.area)
         for (const destroy of grid.destroy)
           for (const destroyPower of grid.destroyPower)
-            for (const fakeClassProbability of grid.fakeClassProbability) settings.push({ alternative, lambdas: { tv, area, destroy, destroyPower }, fakeClassProbability });
+            for (const fakeClassProbability of grid.fakeClassProbability)
+              settings.push({
+                alternative,
+                lambdas: { tv, area, destroy, destroyPower },
+                fakeClassProbability,
+              });
   return settings;
 }
 
@@ -90,7 +103,8 @@ export function parseShard(spec: string): Shard {
   const match = /^(\d+)\/(\d+)$/.exec(spec.trim());
   const index = match ? Number(match[1]) : NaN;
   const count = match ? Number(match[2]) : NaN;
-  if (!match || count < 1 || index >= count) throw new UserError(`--shard must look like i/n with 0 <= i < n, got '${spec}'`);
+  if (!match || count < 1 || index >= count)
+    throw new UserError(`--shard must look like i/n with 0 <= i < n, got '${spec}'`);
   return { index, count };
 }
 
@@ -101,10 +115,21 @@ export function shardItems<T>(items: readonly T[], shard: Shard): T[] {
 
 /** Method options that make the evaluation's iterative masks optimise the setting's objective. */
 export function iterativeMaskOptions(setting: AblationSetting, iterations: number): MethodOptions {
-  return { 'iterative-mask': { iterations, objective: { lambdas: { ...setting.lambdas }, alternative: setting.alternative } } };
+  return {
+    'iterative-mask': {
+      iterations,
+      objective: { lambdas: { ...setting.lambdas }, alternative: setting.alternative },
+    },
+  };
 }
 
 /** The masker-training fields a setting decides. */
-export function maskerTrainingOverrides(setting: AblationSetting): Pick<TrainMaskerConfig, 'lambdas' | 'alternative' | 'fakeClassProbability'> {
-  return { lambdas: { ...setting.lambdas }, alternative: setting.alternative, fakeClassProbability: setting.fakeClassProbability };
+export function maskerTrainingOverrides(
+  setting: AblationSetting,
+): Pick<TrainMaskerConfig, 'lambdas' | 'alternative' | 'fakeClassProbability'> {
+  return {
+    lambdas: { ...setting.lambdas },
+    alternative: setting.alternative,
+    fakeClassProbability: setting.fakeClassProbability,
+  };
 }

@@ -56,7 +56,10 @@ export interface BenchmarkOptions {
 }
 
 /** The defaults of {@link BenchmarkOptions}. */
-export const DEFAULT_BENCHMARK_OPTIONS: Readonly<BenchmarkOptions> = Object.freeze({ outDir: DEFAULT_EVALUATION_DIR, force: false });
+export const DEFAULT_BENCHMARK_OPTIONS: Readonly<BenchmarkOptions> = Object.freeze({
+  outDir: DEFAULT_EVALUATION_DIR,
+  force: false,
+});
 
 /** What happened to one pair. */
 export interface PairOutcome {
@@ -72,7 +75,12 @@ export interface PairOutcome {
  *   are written atomically, so such a file was damaged after it was written).
  */
 export function isFinished(file: string, plan: Pick<PairPlan, 'configHash'>): boolean {
-  return readJson<Partial<PairResultFile>>(file, 'delete it to run it again, or re-run with --force to redo them all')?.configHash === plan.configHash;
+  return (
+    readJson<Partial<PairResultFile>>(
+      file,
+      'delete it to run it again, or re-run with --force to redo them all',
+    )?.configHash === plan.configHash
+  );
 }
 
 /**
@@ -93,20 +101,36 @@ export async function runBenchmark(
     for (const method of methods) {
       const startedAt = new Date();
       const plan = planPair(method, bb.name, pairFingerprint(bb, method), config);
-      const file = opts.resultPath ? opts.resultPath(method, bb.name) : pairResultPath(opts.outDir, method, bb.name);
+      const file = opts.resultPath
+        ? opts.resultPath(method, bb.name)
+        : pairResultPath(opts.outDir, method, bb.name);
       if (!opts.force && isFinished(file, plan)) {
         outcomes.push({ plan, file, status: 'skipped' });
         opts.onPairEnd?.(outcomes[outcomes.length - 1]);
         continue;
       }
       opts.onPairStart?.(plan);
-      const evaluation = await evaluatePair(plan, bb.whiteBox, bb.runtimeOptions, (p) => opts.onProgress?.(plan, p));
-      const result: PairResultFile = { method, blackBox: bb.name, configHash: plan.configHash, setting: opts.setting, plan, config, seed: config.seed, ...evaluation, run: runMetadata(startedAt) };
+      const evaluation = await evaluatePair(plan, bb.whiteBox, bb.runtimeOptions, (p) =>
+        opts.onProgress?.(plan, p),
+      );
+      const result: PairResultFile = {
+        method,
+        blackBox: bb.name,
+        configHash: plan.configHash,
+        setting: opts.setting,
+        plan,
+        config,
+        seed: config.seed,
+        ...evaluation,
+        run: runMetadata(startedAt),
+      };
       writeJsonAtomic(file, result);
       outcomes.push({ plan, file, status: 'evaluated' });
       opts.onPairEnd?.(outcomes[outcomes.length - 1]);
       if (evaluation.tensors.leaked !== 0) {
-        throw new Error(`${method} on ${bb.name} left ${evaluation.tensors.leaked} tensors behind (tf.memory().numTensors ${evaluation.tensors.start} → ${evaluation.tensors.end}; now ${tf.memory().numTensors})`);
+        throw new Error(
+          `${method} on ${bb.name} left ${evaluation.tensors.leaked} tensors behind (tf.memory().numTensors ${evaluation.tensors.start} → ${evaluation.tensors.end}; now ${tf.memory().numTensors})`,
+        );
       }
     }
   }

@@ -49,7 +49,8 @@ export interface EvaluationConfig {
 }
 
 /** Default caps of the slow methods (the paper ran iterative masks on fewer images too). */
-export const DEFAULT_IMAGE_LIMITS: Readonly<Partial<Record<EvaluatedMethodName, number>>> = Object.freeze({ 'iterative-mask': 100, rise: 200, occlusion: 500 });
+export const DEFAULT_IMAGE_LIMITS: Readonly<Partial<Record<EvaluatedMethodName, number>>> =
+  Object.freeze({ 'iterative-mask': 100, rise: 200, occlusion: 500 });
 
 /** The defaults of {@link EvaluationConfig}. */
 export const DEFAULT_EVALUATION_CONFIG: Readonly<EvaluationConfig> = Object.freeze({
@@ -93,7 +94,8 @@ export interface PairPlan {
 export function resolveEvaluationConfig(config: Partial<EvaluationConfig> = {}): EvaluationConfig {
   const cfg: EvaluationConfig = { ...DEFAULT_EVALUATION_CONFIG, ...config };
   const positive = (v: number, what: string) => {
-    if (!(Number.isInteger(v) && v >= 1)) throw new Error(`${what} must be a positive integer, got ${v}`);
+    if (!(Number.isInteger(v) && v >= 1))
+      throw new Error(`${what} must be a positive integer, got ${v}`);
   };
   positive(cfg.images, 'images');
   positive(cfg.tuneImages, 'tuneImages');
@@ -102,20 +104,39 @@ export function resolveEvaluationConfig(config: Partial<EvaluationConfig> = {}):
   positive(cfg.speedBatch, 'speedBatch');
   positive(cfg.heldOutTrainItems, 'heldOutTrainItems');
   Object.entries(cfg.imageLimits).forEach(([m, v]) => positive(v as number, `imageLimits['${m}']`));
-  if (cfg.alphas.length === 0 || cfg.alphas.some((a) => !(a >= 0))) throw new Error(`alphas must be a non-empty list of numbers >= 0, got [${cfg.alphas.join(', ')}]`);
-  if (cfg.tuneImages > cfg.heldOutTrainItems) throw new Error(`tuneImages (${cfg.tuneImages}) exceeds the held-out training items (${cfg.heldOutTrainItems})`);
+  if (cfg.alphas.length === 0 || cfg.alphas.some((a) => !(a >= 0)))
+    throw new Error(
+      `alphas must be a non-empty list of numbers >= 0, got [${cfg.alphas.join(', ')}]`,
+    );
+  if (cfg.tuneImages > cfg.heldOutTrainItems)
+    throw new Error(
+      `tuneImages (${cfg.tuneImages}) exceeds the held-out training items (${cfg.heldOutTrainItems})`,
+    );
   return cfg;
 }
 
 /** The plan of one pair under a resolved configuration. */
-export function planPair(method: EvaluatedMethodName, blackBox: string, blackBoxFingerprint: string, config: EvaluationConfig): PairPlan {
+export function planPair(
+  method: EvaluatedMethodName,
+  blackBox: string,
+  blackBoxFingerprint: string,
+  config: EvaluationConfig,
+): PairPlan {
   const cap = (n: number) => Math.min(n, config.imageLimits[method] ?? n);
   const fields: Omit<PairPlan, 'configHash'> = {
     method,
     blackBox,
     blackBoxFingerprint,
-    counts: { tune: cap(config.tuneImages), test: cap(config.images), pairs: cap(config.pairImages), speed: Math.min(cap(config.images), config.speedBatch) },
-    methodOptions: method in config.methodOptions ? (config.methodOptions as Record<string, object>)[method] : {},
+    counts: {
+      tune: cap(config.tuneImages),
+      test: cap(config.images),
+      pairs: cap(config.pairImages),
+      speed: Math.min(cap(config.images), config.speedBatch),
+    },
+    methodOptions:
+      method in config.methodOptions
+        ? (config.methodOptions as Record<string, object>)[method]
+        : {},
     batchSize: config.batchSize,
     dataSeed: config.dataSeed,
     seed: config.seed,

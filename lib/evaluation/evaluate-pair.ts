@@ -31,7 +31,14 @@ import { Summary, summarise } from '../metrics/summary';
 import { Random } from '../random';
 import type { WhiteBox } from '../saliency/white-box';
 import { PairPlan } from './config';
-import { MaskRequest, mergeMethodOptions, MethodOptions, MethodTraits, methodMasks, methodTraits } from './evaluated-methods';
+import {
+  MaskRequest,
+  mergeMethodOptions,
+  MethodOptions,
+  MethodTraits,
+  methodMasks,
+  methodTraits,
+} from './evaluated-methods';
 
 /** The stages of {@link evaluatePair}, in order. */
 export type EvaluationStage = 'tune' | 'test' | 'pairs' | 'speed';
@@ -106,7 +113,13 @@ function pickIndices(count: number, start: number, pool: number, rng: Random): n
 const mean = (values: readonly number[]) => values.reduce((s, v) => s + v, 0) / values.length;
 
 /** Computes a batch's masks for a request, runs `use` on them, and disposes them. */
-async function withMasks<T>(plan: PairPlan, blackBox: WhiteBox, options: MethodOptions, request: MaskRequest, use: (masks: tf.Tensor4D) => T): Promise<T> {
+async function withMasks<T>(
+  plan: PairPlan,
+  blackBox: WhiteBox,
+  options: MethodOptions,
+  request: MaskRequest,
+  use: (masks: tf.Tensor4D) => T,
+): Promise<T> {
   const masks = await methodMasks(plan.method, blackBox, request, options);
   try {
     return use(masks);
@@ -137,9 +150,20 @@ async function inBatches(
 }
 
 /** Seconds taken by one method call (its masks read back, then disposed). */
-async function timeCall(plan: PairPlan, blackBox: WhiteBox, options: MethodOptions, batch: ClutteredBatch): Promise<number> {
+async function timeCall(
+  plan: PairPlan,
+  blackBox: WhiteBox,
+  options: MethodOptions,
+  batch: ClutteredBatch,
+): Promise<number> {
   const start = performance.now();
-  await withMasks(plan, blackBox, options, { images: batch.images, classes: Array.from(batch.labels), boxes: batch.boxes }, (m) => m.dataSync());
+  await withMasks(
+    plan,
+    blackBox,
+    options,
+    { images: batch.images, classes: Array.from(batch.labels), boxes: batch.boxes },
+    (m) => m.dataSync(),
+  );
   return (performance.now() - start) / 1000;
 }
 
@@ -171,13 +195,25 @@ export async function evaluatePair(
 
   // 1. Tune α on held-out training images.
   const train = new ClutteredFashionMnist({ split: 'train', seed: dataSeed });
-  const tuneIndices = pickIndices(counts.tune, train.length - plan.heldOutTrainItems, plan.heldOutTrainItems, rng.fork('tune'));
+  const tuneIndices = pickIndices(
+    counts.tune,
+    train.length - plan.heldOutTrainItems,
+    plan.heldOutTrainItems,
+    rng.fork('tune'),
+  );
   const tuneMaps: tf.Tensor4D[] = [];
   const tuneBoxes: ClutteredBatch['boxes'] = [];
   let tuning: TuneAlphaResult;
   try {
     await inBatches(train, tuneIndices, batchSize, 'tune', onProgress, async (batch) => {
-      tuneMaps.push(await methodMasks(plan.method, blackBox, { images: batch.images, classes: Array.from(batch.labels), boxes: batch.boxes }, options));
+      tuneMaps.push(
+        await methodMasks(
+          plan.method,
+          blackBox,
+          { images: batch.images, classes: Array.from(batch.labels), boxes: batch.boxes },
+          options,
+        ),
+      );
       tuneBoxes.push(...batch.boxes);
     });
     const all = tf.concat(tuneMaps);
@@ -192,26 +228,41 @@ export async function evaluatePair(
   // 2. Single-item test images at the tuned α.
   const test = new ClutteredFashionMnist({ split: 'test', seed: dataSeed });
   const testIndices = pickIndices(counts.test, 0, test.length, rng.fork('test'));
-  const acc = { correct: [] as boolean[], iou: [] as number[], segmentation: [] as number[], area: [] as number[], score: [] as number[], cropArea: [] as number[], probability: [] as number[], empty: [] as boolean[] };
+  const acc = {
+    correct: [] as boolean[],
+    iou: [] as number[],
+    segmentation: [] as number[],
+    area: [] as number[],
+    score: [] as number[],
+    cropArea: [] as number[],
+    probability: [] as number[],
+    empty: [] as boolean[],
+  };
   await inBatches(test, testIndices, batchSize, 'test', onProgress, async (batch) => {
     const classes = Array.from(batch.labels);
-    await withMasks(plan, blackBox, options, { images: batch.images, classes, boxes: batch.boxes }, (masks) => {
-      const located = localise(masks, batch.boxes, { alpha });
-      acc.correct.push(...located.correct);
-      acc.iou.push(...located.iou);
-      acc.segmentation.push(...segmentationIoU(masks, batch.silhouettes, { alpha }));
-      acc.area.push(...meanMaskArea(masks));
-      const regions = salientRegionMasks(masks, { alpha });
-      try {
-        const crop = cropMetric(blackBox, batch.images, regions, classes);
-        acc.score.push(...crop.score);
-        acc.cropArea.push(...crop.area);
-        acc.probability.push(...crop.probability);
-        acc.empty.push(...crop.empty);
-      } finally {
-        regions.dispose();
-      }
-    });
+    await withMasks(
+      plan,
+      blackBox,
+      options,
+      { images: batch.images, classes, boxes: batch.boxes },
+      (masks) => {
+        const located = localise(masks, batch.boxes, { alpha });
+        acc.correct.push(...located.correct);
+        acc.iou.push(...located.iou);
+        acc.segmentation.push(...segmentationIoU(masks, batch.silhouettes, { alpha }));
+        acc.area.push(...meanMaskArea(masks));
+        const regions = salientRegionMasks(masks, { alpha });
+        try {
+          const crop = cropMetric(blackBox, batch.images, regions, classes);
+          acc.score.push(...crop.score);
+          acc.cropArea.push(...crop.area);
+          acc.probability.push(...crop.probability);
+          acc.empty.push(...crop.empty);
+        } finally {
+          regions.dispose();
+        }
+      },
+    );
   });
   lap('test');
 
@@ -220,25 +271,50 @@ export async function evaluatePair(
   const pairIndices = pickIndices(counts.pairs, 0, pairs.length, rng.fork('pairs'));
   const fakeRng = rng.fork('fake-classes');
   const numClasses = blackBox.classNames.length;
-  const sel = { requested: [] as number[], other: [] as number[], presentArea: [] as number[], fakeArea: [] as number[] };
+  const sel = {
+    requested: [] as number[],
+    other: [] as number[],
+    presentArea: [] as number[],
+    fakeArea: [] as number[],
+  };
   await inBatches(pairs, pairIndices, batchSize, 'pairs', onProgress, async (batch) => {
     const [, h, w] = batch.images.shape;
     for (const k of [0, 1]) {
       const mine = batch.items.map((items) => items[k]);
       const others = batch.items.map((items) => items[1 - k]);
-      const request = { images: batch.images, classes: mine.map((it) => it.label), boxes: mine.map((it) => it.box) };
+      const request = {
+        images: batch.images,
+        classes: mine.map((it) => it.label),
+        boxes: mine.map((it) => it.box),
+      };
       await withMasks(plan, blackBox, options, request, (masks) => {
-        const s = classSelectivity(masks, boxRegions(request.boxes, h, w), boxRegions(others.map((it) => it.box), h, w));
+        const s = classSelectivity(
+          masks,
+          boxRegions(request.boxes, h, w),
+          boxRegions(
+            others.map((it) => it.box),
+            h,
+            w,
+          ),
+        );
         sel.requested.push(...s.requested);
         sel.other.push(...s.other);
         sel.presentArea.push(...meanMaskArea(masks));
       });
     }
     const fake = batch.items.map((items) => {
-      const absent = Array.from({ length: numClasses }, (_, c) => c).filter((c) => !items.some((it) => it.label === c));
+      const absent = Array.from({ length: numClasses }, (_, c) => c).filter(
+        (c) => !items.some((it) => it.label === c),
+      );
       return fakeRng.pick(absent);
     });
-    await withMasks(plan, blackBox, options, { images: batch.images, classes: fake, boxes: fake.map(() => null) }, (masks) => sel.fakeArea.push(...meanMaskArea(masks)));
+    await withMasks(
+      plan,
+      blackBox,
+      options,
+      { images: batch.images, classes: fake, boxes: fake.map(() => null) },
+      (masks) => sel.fakeArea.push(...meanMaskArea(masks)),
+    );
   });
   lap('pairs');
 
@@ -268,7 +344,11 @@ export async function evaluatePair(
   return {
     scores: {
       tuning,
-      localisation: { alpha, error: acc.correct.filter((c) => !c).length / acc.correct.length, meanIoU: mean(acc.iou) },
+      localisation: {
+        alpha,
+        error: acc.correct.filter((c) => !c).length / acc.correct.length,
+        meanIoU: mean(acc.iou),
+      },
       saliencyMetric: {
         ...summarise(acc.score),
         meanArea: mean(acc.cropArea),
@@ -285,9 +365,16 @@ export async function evaluatePair(
         ...traits,
         note,
       },
-      speed: { masksPerSecond: counts.speed / batchSeconds, batchSize: counts.speed, latencyMs: latency * 1000 },
+      speed: {
+        masksPerSecond: counts.speed / batchSeconds,
+        batchSize: counts.speed,
+        latencyMs: latency * 1000,
+      },
     },
-    timings: { ...stageSeconds, total: stageSeconds.tune + stageSeconds.test + stageSeconds.pairs + stageSeconds.speed },
+    timings: {
+      ...stageSeconds,
+      total: stageSeconds.tune + stageSeconds.test + stageSeconds.pairs + stageSeconds.speed,
+    },
     tensors: { start: tensorsAtStart, end: tensorsAtEnd, leaked: tensorsAtEnd - tensorsAtStart },
   };
 }

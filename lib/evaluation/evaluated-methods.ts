@@ -11,7 +11,13 @@ import * as tf from '@tensorflow/tfjs';
 import type { Box } from '../data/box';
 import { boxRegions } from '../metrics/selectivity';
 import type { BlackBox } from '../models/black-box';
-import { SALIENCY_METHOD_NAMES, SALIENCY_METHODS, SaliencyMethod, SaliencyMethodName, SaliencyMethodOptions } from '../saliency/method';
+import {
+  SALIENCY_METHOD_NAMES,
+  SALIENCY_METHODS,
+  SaliencyMethod,
+  SaliencyMethodName,
+  SaliencyMethodOptions,
+} from '../saliency/method';
 import type { WhiteBox } from '../saliency/white-box';
 
 /** The reference pseudo-method's name. */
@@ -21,7 +27,10 @@ export const GROUND_TRUTH_BOX = 'ground-truth-box';
 export type EvaluatedMethodName = SaliencyMethodName | typeof GROUND_TRUTH_BOX;
 
 /** Every evaluated method: the registry's, in its order, then the ground-truth box. */
-export const EVALUATED_METHOD_NAMES: readonly EvaluatedMethodName[] = [...SALIENCY_METHOD_NAMES, GROUND_TRUTH_BOX];
+export const EVALUATED_METHOD_NAMES: readonly EvaluatedMethodName[] = [
+  ...SALIENCY_METHOD_NAMES,
+  GROUND_TRUTH_BOX,
+];
 
 /** Options per registered method (each field optional, defaults as documented by the method). */
 export type MethodOptions = { [K in SaliencyMethodName]?: Partial<SaliencyMethodOptions[K]> };
@@ -32,10 +41,18 @@ export type MethodOptions = { [K in SaliencyMethodName]?: Partial<SaliencyMethod
  * class they still spread a full-strength map over the image, so their
  * fake-class area measures the normalisation, not the method.
  */
-const PER_IMAGE_NORMALISED: ReadonlySet<EvaluatedMethodName> = new Set<EvaluatedMethodName>(['gradient', 'occlusion', 'rise', 'grad-cam']);
+const PER_IMAGE_NORMALISED: ReadonlySet<EvaluatedMethodName> = new Set<EvaluatedMethodName>([
+  'gradient',
+  'occlusion',
+  'rise',
+  'grad-cam',
+]);
 
 /** Methods whose mask ignores the requested class (so class selectivity is 0.5-ish by construction). */
-const CLASS_BLIND: ReadonlySet<EvaluatedMethodName> = new Set<EvaluatedMethodName>(['max-box', 'centre-box']);
+const CLASS_BLIND: ReadonlySet<EvaluatedMethodName> = new Set<EvaluatedMethodName>([
+  'max-box',
+  'centre-box',
+]);
 
 /** How to read a method's mask area and fake-class area. */
 export interface MethodTraits {
@@ -52,7 +69,8 @@ export function methodTraits(name: EvaluatedMethodName): MethodTraits {
 
 /** Throws naming the valid names unless `name` is an evaluated method. */
 export function checkMethodName(name: string): EvaluatedMethodName {
-  if (!(EVALUATED_METHOD_NAMES as readonly string[]).includes(name)) throw new Error(`unknown method '${name}'; use one of ${EVALUATED_METHOD_NAMES.join(', ')}`);
+  if (!(EVALUATED_METHOD_NAMES as readonly string[]).includes(name))
+    throw new Error(`unknown method '${name}'; use one of ${EVALUATED_METHOD_NAMES.join(', ')}`);
   return name as EvaluatedMethodName;
 }
 
@@ -60,7 +78,11 @@ export function checkMethodName(name: string): EvaluatedMethodName {
  * Options of one method from two sources: settings (hashed into plans) and
  * runtime objects such as a loaded masker (not hashed); the runtime ones win.
  */
-export function mergeMethodOptions(name: EvaluatedMethodName, settings: object, runtime: MethodOptions): MethodOptions {
+export function mergeMethodOptions(
+  name: EvaluatedMethodName,
+  settings: object,
+  runtime: MethodOptions,
+): MethodOptions {
   if (name === GROUND_TRUTH_BOX) return {};
   return { [name]: { ...settings, ...(runtime[name] ?? {}) } };
 }
@@ -80,11 +102,24 @@ export interface MaskRequest {
  * @param blackBox the black box explained; a {@link WhiteBox} for Grad-CAM.
  * @returns `[B, H, W, 1]` in [0, 1]; the caller disposes it.
  */
-export async function methodMasks(name: EvaluatedMethodName, blackBox: BlackBox | WhiteBox, request: MaskRequest, options: MethodOptions = {}): Promise<tf.Tensor4D> {
+export async function methodMasks(
+  name: EvaluatedMethodName,
+  blackBox: BlackBox | WhiteBox,
+  request: MaskRequest,
+  options: MethodOptions = {},
+): Promise<tf.Tensor4D> {
   const [b, h, w] = request.images.shape;
   if (name === GROUND_TRUTH_BOX) {
     const empty: Box = { x0: 0, y0: 0, x1: 0, y1: 0 };
-    return tf.tensor4d(boxRegions(request.boxes.map((box) => box ?? empty), h, w), [b, h, w, 1], 'float32');
+    return tf.tensor4d(
+      boxRegions(
+        request.boxes.map((box) => box ?? empty),
+        h,
+        w,
+      ),
+      [b, h, w, 1],
+      'float32',
+    );
   }
   const method = SALIENCY_METHODS[name] as SaliencyMethod<unknown>;
   return method(blackBox, request.images, request.classes, options[name] as Partial<unknown>);

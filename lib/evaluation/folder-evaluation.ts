@@ -67,7 +67,14 @@ export interface FolderPlan {
  * The plan of one method on the folder's first `config.images` images.
  * @param fingerprint the model's weights fingerprint, with the method's own appended (`+…`) when it has weights.
  */
-export function planFolderPair(method: EvaluatedMethodName, model: string, fingerprint: string, folder: ImageFolder, config: FolderEvaluationConfig, methodOptions: object): FolderPlan {
+export function planFolderPair(
+  method: EvaluatedMethodName,
+  model: string,
+  fingerprint: string,
+  folder: ImageFolder,
+  config: FolderEvaluationConfig,
+  methodOptions: object,
+): FolderPlan {
   const images = Math.min(config.images, folder.length);
   const listed = folder.entries.slice(0, images).map((e) => {
     const stat = fs.statSync(e.file);
@@ -130,7 +137,8 @@ export interface FolderPairEvaluation {
   tensors: { start: number; end: number; leaked: number };
 }
 
-const mean = (values: readonly number[]) => (values.length === 0 ? NaN : values.reduce((s, v) => s + v, 0) / values.length);
+const mean = (values: readonly number[]) =>
+  values.length === 0 ? NaN : values.reduce((s, v) => s + v, 0) / values.length;
 
 /** The ground-truth boxes of `label` among an image's boxes; every box when the annotations carry no class index. */
 function boxesOfClass(boxes: readonly AnnotatedBox[], label: number): Box[] {
@@ -166,10 +174,17 @@ export async function evaluateFolderPair(
       skipped.push(...batch.skipped);
       const b = batch.entries.length;
       if (b === 0) continue;
-      const classes = batch.labels ? Array.from(batch.labels) : tf.tidy(() => Array.from(tf.argMax(scoring.predict(batch.images), 1).dataSync()));
+      const classes = batch.labels
+        ? Array.from(batch.labels)
+        : tf.tidy(() => Array.from(tf.argMax(scoring.predict(batch.images), 1).dataSync()));
       const truth = batch.boxes.map((boxes, i) => boxesOfClass(boxes, classes[i]));
       const callStart = performance.now();
-      const masks = await methodMasks(method.name, method.blackBox, { images: batch.images, classes, boxes: truth.map((t) => t[0] ?? null) }, method.options);
+      const masks = await methodMasks(
+        method.name,
+        method.blackBox,
+        { images: batch.images, classes, boxes: truth.map((t) => t[0] ?? null) },
+        method.options,
+      );
       try {
         masks.dataSync();
         methodSeconds += (performance.now() - callStart) / 1000;
@@ -187,8 +202,14 @@ export async function evaluateFolderPair(
         if (boxed.length > 0) {
           const picked = tf.gather(masks, boxed) as tf.Tensor4D;
           try {
-            const result = localise(picked, boxed.map((i) => truth[i]), { alpha: plan.alpha });
-            boxed.forEach((i, k) => located.set(i, { iou: result.iou[k], correct: result.correct[k] }));
+            const result = localise(
+              picked,
+              boxed.map((i) => truth[i]),
+              { alpha: plan.alpha },
+            );
+            boxed.forEach((i, k) =>
+              located.set(i, { iou: result.iou[k], correct: result.correct[k] }),
+            );
           } finally {
             picked.dispose();
           }
@@ -213,7 +234,10 @@ export async function evaluateFolderPair(
     }
     onProgress(Math.min(first + plan.batchSize, plan.images), plan.images);
   }
-  if (perImage.length === 0) throw new UserError(`none of the ${plan.images} images could be read (${skipped.map((k) => k.file).join(', ')})`);
+  if (perImage.length === 0)
+    throw new UserError(
+      `none of the ${plan.images} images could be read (${skipped.map((k) => k.file).join(', ')})`,
+    );
   const boxed = perImage.filter((p) => p.iou !== null);
   const tensorsAtEnd = tf.memory().numTensors;
   return {
@@ -227,12 +251,15 @@ export async function evaluateFolderPair(
         emptyFraction: empty.filter(Boolean).length / empty.length,
       },
       meanMaskArea: mean(areas),
-      localisation: boxed.length === 0 ? null : {
-        alpha: plan.alpha,
-        images: boxed.length,
-        error: boxed.filter((p) => !p.localised).length / boxed.length,
-        meanIoU: mean(boxed.map((p) => p.iou as number)),
-      },
+      localisation:
+        boxed.length === 0
+          ? null
+          : {
+              alpha: plan.alpha,
+              images: boxed.length,
+              error: boxed.filter((p) => !p.localised).length / boxed.length,
+              meanIoU: mean(boxed.map((p) => p.iou as number)),
+            },
       speed: { masksPerSecond: perImage.length / methodSeconds, seconds: methodSeconds },
       perImage,
     },

@@ -55,15 +55,23 @@ function nodeOf(input: string): string | undefined {
  */
 export async function graphStructure(model: tf.GraphModel): Promise<GraphStructure> {
   let topology: unknown;
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    topology = artifacts.modelTopology;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      topology = artifacts.modelTopology;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
   const nodes = (topology as { node?: GraphNodeDef[] } | undefined)?.node;
-  if (!Array.isArray(nodes)) throw new Error('the GraphModel holds no graph nodes to open (its topology is not a GraphDef)');
+  if (!Array.isArray(nodes))
+    throw new Error('the GraphModel holds no graph nodes to open (its topology is not a GraphDef)');
   return {
     ops: new Map(nodes.map((n) => [n.name, n.op])),
-    inputs: new Map(nodes.map((n) => [n.name, (n.input ?? []).map(nodeOf).filter((i): i is string => i !== undefined)])),
+    inputs: new Map(
+      nodes.map((n) => [
+        n.name,
+        (n.input ?? []).map(nodeOf).filter((i): i is string => i !== undefined),
+      ]),
+    ),
   };
 }
 
@@ -89,10 +97,15 @@ function inputsBypassing(graph: GraphStructure, output: string, node: string): s
 /** The output node `requested` names (a node or a signature key), or the model's only output. */
 function outputNode(model: tf.GraphModel, requested: string | undefined): string {
   if (requested === undefined) {
-    if (model.outputs.length !== 1) throw new Error(`the graph has ${model.outputs.length} outputs (${model.outputNodes.join(', ')}); name the one the black box explains (output)`);
+    if (model.outputs.length !== 1)
+      throw new Error(
+        `the graph has ${model.outputs.length} outputs (${model.outputNodes.join(', ')}); name the one the black box explains (output)`,
+      );
     return nodeOf(model.outputs[0].name) as string;
   }
-  const signature = (model.modelSignature as { outputs?: Record<string, { name?: string }> } | undefined)?.outputs?.[requested]?.name;
+  const signature = (
+    model.modelSignature as { outputs?: Record<string, { name?: string }> } | undefined
+  )?.outputs?.[requested]?.name;
   return nodeOf(signature ?? requested) as string;
 }
 
@@ -104,17 +117,35 @@ function outputNode(model: tf.GraphModel, requested: string | undefined): string
  * @param input the model's input for one image, `[1, H, W, C]`.
  * @throws when no node qualifies.
  */
-export function defaultFeatureNode(model: tf.GraphModel, graph: GraphStructure, output: string, input: tf.Tensor4D): string {
-  const candidates = ancestors(graph, output).filter((n) => n !== output && !NOT_FEATURES.has(graph.ops.get(n) ?? 'NoOp') && !POOLING.test(graph.ops.get(n) ?? ''));
+export function defaultFeatureNode(
+  model: tf.GraphModel,
+  graph: GraphStructure,
+  output: string,
+  input: tf.Tensor4D,
+): string {
+  const candidates = ancestors(graph, output).filter(
+    (n) =>
+      n !== output &&
+      !NOT_FEATURES.has(graph.ops.get(n) ?? 'NoOp') &&
+      !POOLING.test(graph.ops.get(n) ?? ''),
+  );
   const shapes = tf.tidy(() => {
     const values = model.execute(input, candidates);
     return (Array.isArray(values) ? values : [values]).map((t) => t.shape);
   });
   for (let i = candidates.length - 1; i >= 0; i--) {
     const [, h, w] = shapes[i];
-    if (shapes[i].length === 4 && h > 1 && w > 1 && inputsBypassing(graph, output, candidates[i]).length === 0) return candidates[i];
+    if (
+      shapes[i].length === 4 &&
+      h > 1 &&
+      w > 1 &&
+      inputsBypassing(graph, output, candidates[i]).length === 0
+    )
+      return candidates[i];
   }
-  throw new Error(`the graph has no node with a spatial output [batch, h, w, channels] (h, w > 1) that cuts it before '${output}', to open for Grad-CAM`);
+  throw new Error(
+    `the graph has no node with a spatial output [batch, h, w, channels] (h, w > 1) that cuts it before '${output}', to open for Grad-CAM`,
+  );
 }
 
 /**
@@ -127,21 +158,53 @@ export function defaultFeatureNode(model: tf.GraphModel, graph: GraphStructure, 
  *   the input that bypasses it), the output does not depend on it, or its
  *   output is not a feature map.
  */
-export async function graphWhiteBox(model: tf.GraphModel, blackBox: ModelBlackBox, config: GraphWhiteBoxConfig = {}): Promise<WhiteBox> {
-  if (!(model instanceof tf.GraphModel)) throw new Error(`${blackBox.name}: graphWhiteBox opens a GraphModel; for a LayersModel use layersWhiteBox or modelWhiteBox`);
+export async function graphWhiteBox(
+  model: tf.GraphModel,
+  blackBox: ModelBlackBox,
+  config: GraphWhiteBoxConfig = {},
+): Promise<WhiteBox> {
+  if (!(model instanceof tf.GraphModel))
+    throw new Error(
+      `${blackBox.name}: graphWhiteBox opens a GraphModel; for a LayersModel use layersWhiteBox or modelWhiteBox`,
+    );
   const graph = await graphStructure(model);
   const output = outputNode(model, config.output);
   if (!graph.ops.has(output)) throw new Error(`the graph has no output node '${output}'`);
   const [h, w] = blackBox.inputSize;
-  const node = config.featureNode ?? tf.tidy(() => defaultFeatureNode(model, graph, output, blackBox.modelInput(tf.zeros([1, h, w, blackBox.channels]))));
+  const node =
+    config.featureNode ??
+    tf.tidy(() =>
+      defaultFeatureNode(
+        model,
+        graph,
+        output,
+        blackBox.modelInput(tf.zeros([1, h, w, blackBox.channels])),
+      ),
+    );
   if (!graph.ops.has(node)) throw new Error(`the graph has no node '${node}'`);
-  if (!ancestors(graph, output).includes(node) || node === output) throw new Error(`output '${output}' does not depend on node '${node}'; choose a node before it`);
+  if (!ancestors(graph, output).includes(node) || node === output)
+    throw new Error(
+      `output '${output}' does not depend on node '${node}'; choose a node before it`,
+    );
   const bypassing = inputsBypassing(graph, output, node);
   if (bypassing.length > 0) {
-    throw new Error(`node '${node}' does not cut the graph: output '${output}' also reads input '${bypassing[0]}' through other nodes; choose a node every path passes through`);
+    throw new Error(
+      `node '${node}' does not cut the graph: output '${output}' also reads input '${bypassing[0]}' through other nodes; choose a node every path passes through`,
+    );
   }
-  const shape = tf.tidy(() => (model.execute(blackBox.modelInput(tf.zeros([1, h, w, blackBox.channels])), node) as tf.Tensor).shape);
-  if (shape.length !== 4) throw new Error(`node '${node}' gives [${shape.join(', ')}] for one image, not a feature map [batch, h, w, channels]`);
+  const shape = tf.tidy(
+    () =>
+      (
+        model.execute(
+          blackBox.modelInput(tf.zeros([1, h, w, blackBox.channels])),
+          node,
+        ) as tf.Tensor
+      ).shape,
+  );
+  if (shape.length !== 4)
+    throw new Error(
+      `node '${node}' gives [${shape.join(', ')}] for one image, not a feature map [batch, h, w, channels]`,
+    );
   return {
     name: blackBox.name,
     inputSize: blackBox.inputSize,
@@ -149,8 +212,14 @@ export async function graphWhiteBox(model: tf.GraphModel, blackBox: ModelBlackBo
     acceptedChannels: blackBox.acceptedChannels,
     classNames: blackBox.classNames,
     predict: (images) => blackBox.predict(images),
-    features: (images) => tf.tidy(() => model.execute(blackBox.modelInput(images), node) as tf.Tensor4D),
+    features: (images) =>
+      tf.tidy(() => model.execute(blackBox.modelInput(images), node) as tf.Tensor4D),
     predictFromFeatures: (features) =>
-      tf.tidy(() => blackBox.probabilitiesFrom(model.execute({ [node]: features }, output) as tf.Tensor, features.shape[0])),
+      tf.tidy(() =>
+        blackBox.probabilitiesFrom(
+          model.execute({ [node]: features }, output) as tf.Tensor,
+          features.shape[0],
+        ),
+      ),
   };
 }

@@ -15,7 +15,12 @@ import { buildArchitecture } from '../models/architectures';
 import { MODEL_JSON, WEIGHTS_BIN } from '../models/file-io-handler';
 import { hashFiles, hashFolder } from '../models/model-fingerprint';
 import { tfjsModelBlackBox } from '../models/tfjs-model-black-box';
-import { BLACK_BOXES_DIR, loadKitBlackBox, loadTrainedMasker, MASKERS_DIR } from '../saliency/masker-assets';
+import {
+  BLACK_BOXES_DIR,
+  loadKitBlackBox,
+  loadTrainedMasker,
+  MASKERS_DIR,
+} from '../saliency/masker-assets';
 import type { WhiteBox } from '../saliency/white-box';
 import { EvaluatedMethodName, MethodOptions } from './evaluated-methods';
 import { layersWhiteBox } from './layers-white-box';
@@ -50,21 +55,50 @@ export function pairFingerprint(bb: EvaluationBlackBox, method: EvaluatedMethodN
  * evaluation black box (white box, weights fingerprint).
  * @throws naming the missing file and the command that makes it.
  */
-export async function loadEvaluationBlackBox(arch: ArchitectureName, dir: string = BLACK_BOXES_DIR): Promise<EvaluationBlackBox> {
+export async function loadEvaluationBlackBox(
+  arch: ArchitectureName,
+  dir: string = BLACK_BOXES_DIR,
+): Promise<EvaluationBlackBox> {
   const loaded = await loadKitBlackBox(arch, dir);
   const fingerprint = hashFiles([MODEL_JSON, WEIGHTS_BIN].map((f) => path.join(dir, arch, f)));
-  return { name: arch, whiteBox: layersWhiteBox(loaded.model, loaded.blackBox), fingerprint, runtimeOptions: {}, methodFingerprints: {}, dispose: () => loaded.dispose() };
+  return {
+    name: arch,
+    whiteBox: layersWhiteBox(loaded.model, loaded.blackBox),
+    fingerprint,
+    runtimeOptions: {},
+    methodFingerprints: {},
+    dispose: () => loaded.dispose(),
+  };
 }
 
 /**
  * A freshly initialised (untrained) kit net, for development and tests before
  * trained weights exist. Its fingerprint names the architecture and build options.
  */
-export function untrainedKitBlackBox(arch: ArchitectureName, config: Partial<ArchitectureConfig> = {}): EvaluationBlackBox {
+export function untrainedKitBlackBox(
+  arch: ArchitectureName,
+  config: Partial<ArchitectureConfig> = {},
+): EvaluationBlackBox {
   const model = buildArchitecture(arch, config);
-  const blackBox = tfjsModelBlackBox(model, { name: arch, classNames: config.numClasses === undefined || config.numClasses === 10 ? FASHION_MNIST_CLASSES : undefined });
-  const fingerprint = createHash('sha256').update(`untrained/${arch}/${JSON.stringify(config)}`).digest('hex').slice(0, 16);
-  return { name: arch, whiteBox: layersWhiteBox(model, blackBox), fingerprint, runtimeOptions: {}, methodFingerprints: {}, dispose: () => model.dispose() };
+  const blackBox = tfjsModelBlackBox(model, {
+    name: arch,
+    classNames:
+      config.numClasses === undefined || config.numClasses === 10
+        ? FASHION_MNIST_CLASSES
+        : undefined,
+  });
+  const fingerprint = createHash('sha256')
+    .update(`untrained/${arch}/${JSON.stringify(config)}`)
+    .digest('hex')
+    .slice(0, 16);
+  return {
+    name: arch,
+    whiteBox: layersWhiteBox(model, blackBox),
+    fingerprint,
+    runtimeOptions: {},
+    methodFingerprints: {},
+    dispose: () => model.dispose(),
+  };
 }
 
 /** The command that trains the masker of one black box, for error messages. */
@@ -81,10 +115,17 @@ export function trainMaskerCommand(arch: string): string {
  * @returns `bb`, changed in place.
  * @throws naming the missing file and the command that makes it.
  */
-export async function attachTrainedMasker(bb: EvaluationBlackBox, maskersDir: string = MASKERS_DIR, blackBoxesDir: string = BLACK_BOXES_DIR): Promise<EvaluationBlackBox> {
+export async function attachTrainedMasker(
+  bb: EvaluationBlackBox,
+  maskersDir: string = MASKERS_DIR,
+  blackBoxesDir: string = BLACK_BOXES_DIR,
+): Promise<EvaluationBlackBox> {
   const dir = path.join(maskersDir, bb.name);
   const manifest = path.join(dir, 'masker.json');
-  if (!fs.existsSync(manifest)) throw new UserError(`masker of '${bb.name}': ${path.relative(process.cwd(), manifest)} is missing; make it with: ${trainMaskerCommand(bb.name)}`);
+  if (!fs.existsSync(manifest))
+    throw new UserError(
+      `masker of '${bb.name}': ${path.relative(process.cwd(), manifest)} is missing; make it with: ${trainMaskerCommand(bb.name)}`,
+    );
   const loaded = await loadTrainedMasker(bb.name, maskersDir, blackBoxesDir);
   const dispose = bb.dispose;
   bb.runtimeOptions = { ...bb.runtimeOptions, masker: { masker: loaded.masker } };

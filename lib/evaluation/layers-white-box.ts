@@ -40,10 +40,16 @@ const POOLING = /pool/i;
 export function defaultFeatureLayer(model: tf.LayersModel): string {
   const candidates = model.layers.filter((l) => {
     const shape = l.outputShape as (number | null)[];
-    return Array.isArray(shape) && shape.length === 4 && !Array.isArray(shape[0]) && !POOLING.test(l.getClassName());
+    return (
+      Array.isArray(shape) &&
+      shape.length === 4 &&
+      !Array.isArray(shape[0]) &&
+      !POOLING.test(l.getClassName())
+    );
   });
   const last = candidates[candidates.length - 1];
-  if (!last) throw new Error(`model '${model.name}' has no layer with a 4-D output to open for Grad-CAM`);
+  if (!last)
+    throw new Error(`model '${model.name}' has no layer with a 4-D output to open for Grad-CAM`);
   return last.name;
 }
 
@@ -64,20 +70,38 @@ function layerInputs(layer: tf.layers.Layer): tf.SymbolicTensor[] {
  *   outputs and `config.output` names none of them, or the layer is missing,
  *   used more than once, or does not cut the graph.
  */
-export function layersWhiteBox(model: tf.LayersModel, blackBox: ModelBlackBox, config: LayersWhiteBoxConfig = {}): WhiteBox {
+export function layersWhiteBox(
+  model: tf.LayersModel,
+  blackBox: ModelBlackBox,
+  config: LayersWhiteBoxConfig = {},
+): WhiteBox {
   if (!(model instanceof tf.LayersModel)) {
-    throw new Error(`${blackBox.name}: layersWhiteBox opens a LayersModel; for a GraphModel use graphWhiteBox (lib/evaluation/graph-white-box.ts) or modelWhiteBox`);
+    throw new Error(
+      `${blackBox.name}: layersWhiteBox opens a LayersModel; for a GraphModel use graphWhiteBox (lib/evaluation/graph-white-box.ts) or modelWhiteBox`,
+    );
   }
   const outputIndex = config.output === undefined ? 0 : model.outputNames.indexOf(config.output);
   if (config.output === undefined && model.outputs.length !== 1) {
-    throw new Error(`'${model.name}' has ${model.outputs.length} outputs (${model.outputNames.join(', ')}); name the one the black box explains (output)`);
+    throw new Error(
+      `'${model.name}' has ${model.outputs.length} outputs (${model.outputNames.join(', ')}); name the one the black box explains (output)`,
+    );
   }
-  if (outputIndex < 0) throw new Error(`'${model.name}' has no output '${config.output}'; its outputs: ${model.outputNames.join(', ')}`);
+  if (outputIndex < 0)
+    throw new Error(
+      `'${model.name}' has no output '${config.output}'; its outputs: ${model.outputNames.join(', ')}`,
+    );
   const output = model.outputs[outputIndex] as tf.SymbolicTensor;
   const layerName = config.featureLayer ?? defaultFeatureLayer(model);
   const cut = model.getLayer(layerName);
-  if (cut.inboundNodes.length !== 1) throw new Error(`layer '${layerName}' of '${model.name}' is used ${cut.inboundNodes.length} times; a white box needs a layer used once`);
-  const featureModel = tf.model({ name: `${model.name}-features-${layerName}`, inputs: model.inputs, outputs: cut.output as tf.SymbolicTensor });
+  if (cut.inboundNodes.length !== 1)
+    throw new Error(
+      `layer '${layerName}' of '${model.name}' is used ${cut.inboundNodes.length} times; a white box needs a layer used once`,
+    );
+  const featureModel = tf.model({
+    name: `${model.name}-features-${layerName}`,
+    inputs: model.inputs,
+    outputs: cut.output as tf.SymbolicTensor,
+  });
 
   // Layers after the cut that the output needs, checked once: each must read only the cut's output or later layers.
   const needed = new Set<tf.layers.Layer>();
@@ -86,19 +110,27 @@ export function layersWhiteBox(model: tf.LayersModel, blackBox: ModelBlackBox, c
     const layer = pending.pop() as tf.layers.Layer;
     if (needed.has(layer) || layer === cut) continue;
     needed.add(layer);
-    if (layer.inboundNodes.length > 0) pending.push(...layerInputs(layer).map((t) => t.sourceLayer as tf.layers.Layer));
+    if (layer.inboundNodes.length > 0)
+      pending.push(...layerInputs(layer).map((t) => t.sourceLayer as tf.layers.Layer));
   }
   const layers = model.layers;
   const tail = layers.slice(layers.indexOf(cut) + 1).filter((l) => needed.has(l));
   const known = new Set<number>([(cut.output as tf.SymbolicTensor).id]);
   for (const layer of tail) {
-    if (layer.inboundNodes.length !== 1) throw new Error(`layer '${layer.name}' of '${model.name}' is used more than once; cannot open the model at '${layerName}'`);
+    if (layer.inboundNodes.length !== 1)
+      throw new Error(
+        `layer '${layer.name}' of '${model.name}' is used more than once; cannot open the model at '${layerName}'`,
+      );
     const missing = layerInputs(layer).find((t) => !known.has(t.id));
-    if (missing) throw new Error(`layer '${layer.name}' reads '${missing.name}', which does not come from '${layerName}': '${layerName}' does not cut '${model.name}'`);
+    if (missing)
+      throw new Error(
+        `layer '${layer.name}' reads '${missing.name}', which does not come from '${layerName}': '${layerName}' does not cut '${model.name}'`,
+      );
     known.add((layer.output as tf.SymbolicTensor).id);
   }
   const outputId = output.id;
-  if (!known.has(outputId)) throw new Error(`the output of '${model.name}' does not depend on '${layerName}'`);
+  if (!known.has(outputId))
+    throw new Error(`the output of '${model.name}' does not depend on '${layerName}'`);
 
   return {
     name: blackBox.name,
@@ -107,14 +139,20 @@ export function layersWhiteBox(model: tf.LayersModel, blackBox: ModelBlackBox, c
     acceptedChannels: blackBox.acceptedChannels,
     classNames: blackBox.classNames,
     predict: (images) => blackBox.predict(images),
-    features: (images) => tf.tidy(() => featureModel.apply(blackBox.modelInput(images)) as tf.Tensor4D),
+    features: (images) =>
+      tf.tidy(() => featureModel.apply(blackBox.modelInput(images)) as tf.Tensor4D),
     predictFromFeatures: (features) =>
       tf.tidy(() => {
         // Run the tail eagerly, keyed by the symbolic tensor each value stands for.
-        const values = new Map<number, tf.Tensor>([[(cut.output as tf.SymbolicTensor).id, features]]);
+        const values = new Map<number, tf.Tensor>([
+          [(cut.output as tf.SymbolicTensor).id, features],
+        ]);
         for (const layer of tail) {
           const inputs = layerInputs(layer).map((t) => values.get(t.id) as tf.Tensor);
-          values.set((layer.output as tf.SymbolicTensor).id, layer.apply(inputs.length === 1 ? inputs[0] : inputs) as tf.Tensor);
+          values.set(
+            (layer.output as tf.SymbolicTensor).id,
+            layer.apply(inputs.length === 1 ? inputs[0] : inputs) as tf.Tensor,
+          );
         }
         return blackBox.probabilitiesFrom(values.get(outputId) as tf.Tensor, features.shape[0]);
       }),

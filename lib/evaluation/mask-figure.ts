@@ -24,7 +24,12 @@ export interface MaskFigureConfig {
 }
 
 /** The defaults of {@link MaskFigureConfig}. */
-export const DEFAULT_MASK_FIGURE_CONFIG: Readonly<MaskFigureConfig> = Object.freeze({ scale: 2, overlay: 0.6, labelWidth: 130, gap: 2 });
+export const DEFAULT_MASK_FIGURE_CONFIG: Readonly<MaskFigureConfig> = Object.freeze({
+  scale: 2,
+  overlay: 0.6,
+  labelWidth: 130,
+  gap: 2,
+});
 
 /** One row of the figure: a label and `[N, H, W]` maps in [0, 1] (row-major), or none for the image row. */
 export interface FigureRow {
@@ -43,7 +48,13 @@ export function jet(v: number): [number, number, number] {
  * @param images `[N, H, W, 3]` row-major in [0, 1].
  * @param boxes the box drawn on each image of the image row (white outline).
  */
-export function renderGrid(images: Float32Array, size: readonly [number, number], rows: readonly FigureRow[], boxes: ClutteredBatch['boxes'], config: MaskFigureConfig): { data: Uint8Array; width: number; height: number } {
+export function renderGrid(
+  images: Float32Array,
+  size: readonly [number, number],
+  rows: readonly FigureRow[],
+  boxes: ClutteredBatch['boxes'],
+  config: MaskFigureConfig,
+): { data: Uint8Array; width: number; height: number } {
   const [h, w] = size;
   const n = images.length / (h * w * 3);
   const { scale, gap, overlay, labelWidth } = config;
@@ -61,13 +72,23 @@ export function renderGrid(images: Float32Array, size: readonly [number, number]
           if (row.maps) {
             const heat = jet(row.maps[p]);
             rgb = rgb.map((v, k) => (1 - overlay) * v + overlay * heat[k]);
-          } else if (((x === box.x0 || x === box.x1 - 1) && y >= box.y0 && y < box.y1) || ((y === box.y0 || y === box.y1 - 1) && x >= box.x0 && x < box.x1)) {
+          } else if (
+            ((x === box.x0 || x === box.x1 - 1) && y >= box.y0 && y < box.y1) ||
+            ((y === box.y0 || y === box.y1 - 1) && x >= box.x0 && x < box.x1)
+          ) {
             rgb = [1, 1, 1];
           }
           for (let dy = 0; dy < scale; dy++) {
             for (let dx = 0; dx < scale; dx++) {
-              const q = ((r * (cellH + gap) + y * scale + dy) * width + labelWidth + i * (cellW + gap) + x * scale + dx) * 3;
-              for (let k = 0; k < 3; k++) data[q + k] = Math.round(255 * Math.min(1, Math.max(0, rgb[k])));
+              const q =
+                ((r * (cellH + gap) + y * scale + dy) * width +
+                  labelWidth +
+                  i * (cellW + gap) +
+                  x * scale +
+                  dx) *
+                3;
+              for (let k = 0; k < 3; k++)
+                data[q + k] = Math.round(255 * Math.min(1, Math.max(0, rgb[k])));
             }
           }
         }
@@ -98,20 +119,35 @@ export async function maskFigure(
   const classes = Array.from(batch.labels);
   const rows: FigureRow[] = [{ label: `${blackBox.name}: image`, maps: null }];
   for (const method of methods) {
-    const masks = await methodMasks(method, blackBox, { images: batch.images, classes, boxes: batch.boxes }, methodOptions);
+    const masks = await methodMasks(
+      method,
+      blackBox,
+      { images: batch.images, classes, boxes: batch.boxes },
+      methodOptions,
+    );
     rows.push({ label: method, maps: masks.dataSync() as Float32Array });
     masks.dispose();
   }
   const grid = renderGrid(batch.images.dataSync() as Float32Array, [h, w], rows, batch.boxes, cfg);
   const cellH = h * cfg.scale + cfg.gap;
   const labels = rows
-    .map((row, r) => `<text x="6" y="${r * cellH + cellH / 2 + 5}" font-family="sans-serif" font-size="13" fill="#000">${xml(row.label)}</text>`)
+    .map(
+      (row, r) =>
+        `<text x="6" y="${r * cellH + cellH / 2 + 5}" font-family="sans-serif" font-size="13" fill="#000">${xml(row.label)}</text>`,
+    )
     .join('');
   const classLabels = classes
-    .map((c, i) => `<text x="${cfg.labelWidth + i * (w * cfg.scale + cfg.gap) + 3}" y="13" font-family="sans-serif" font-size="11" fill="#fff">${xml(blackBox.classNames[c])}</text>`)
+    .map(
+      (c, i) =>
+        `<text x="${cfg.labelWidth + i * (w * cfg.scale + cfg.gap) + 3}" y="13" font-family="sans-serif" font-size="11" fill="#fff">${xml(blackBox.classNames[c])}</text>`,
+    )
     .join('');
-  const svg = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${grid.width}" height="${grid.height}">${labels}${classLabels}</svg>`);
-  return sharp(Buffer.from(grid.data), { raw: { width: grid.width, height: grid.height, channels: 3 } })
+  const svg = Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${grid.width}" height="${grid.height}">${labels}${classLabels}</svg>`,
+  );
+  return sharp(Buffer.from(grid.data), {
+    raw: { width: grid.width, height: grid.height, channels: 3 },
+  })
     .composite([{ input: svg, top: 0, left: 0 }])
     .png()
     .toBuffer();

@@ -15,7 +15,11 @@ import type { EvaluatedMethodName, MethodOptions } from './evaluated-methods';
 import { modelWhiteBox } from './model-white-box';
 
 /** Run without asking: fast methods (one or a few passes of the model per image); the masker joins them when one is given. */
-export const DEFAULT_MODEL_METHODS: readonly SaliencyMethodName[] = ['gradient', 'grad-cam', 'occlusion'];
+export const DEFAULT_MODEL_METHODS: readonly SaliencyMethodName[] = [
+  'gradient',
+  'grad-cam',
+  'occlusion',
+];
 
 /** A method ready to run: the black box it is called with and its options. */
 export interface ModelMethod {
@@ -51,10 +55,16 @@ export interface ModelMethodsConfig {
  *   for another number of classes), `grad-cam` on a model without a spatial
  *   feature map that cuts it.
  */
-export async function methodsForModel(loaded: LoadedTfjsModel, config: ModelMethodsConfig = {}): Promise<ModelMethods> {
+export async function methodsForModel(
+  loaded: LoadedTfjsModel,
+  config: ModelMethodsConfig = {},
+): Promise<ModelMethods> {
   const { masker, methodOptions = {} } = config;
   const strict = config.requested !== undefined && !config.dropUnavailable;
-  const names = config.requested ?? [...DEFAULT_MODEL_METHODS, ...(masker ? (['masker'] as const) : [])];
+  const names = config.requested ?? [
+    ...DEFAULT_MODEL_METHODS,
+    ...(masker ? (['masker'] as const) : []),
+  ];
   const { blackBox } = loaded;
   const methods: ModelMethod[] = [];
   const notes: string[] = [];
@@ -63,13 +73,16 @@ export async function methodsForModel(loaded: LoadedTfjsModel, config: ModelMeth
     const options: MethodOptions = settings === undefined ? {} : { [name]: settings };
     if (name === 'masker') {
       if (!masker) {
-        const reason = 'masker needs --masker <folder>: a masker trained for this model (experiments/train-masker.ts --model)';
+        const reason =
+          'masker needs --masker <folder>: a masker trained for this model (experiments/train-masker.ts --model)';
         if (strict) throw new UserError(`--methods ${reason}`);
         notes.push(`leaving out ${reason}`);
         continue;
       }
       if (masker.config.numClasses !== blackBox.classNames.length) {
-        throw new UserError(`--masker: the masker was trained for ${masker.config.numClasses} classes, the model '${blackBox.name}' has ${blackBox.classNames.length}`);
+        throw new UserError(
+          `--masker: the masker was trained for ${masker.config.numClasses} classes, the model '${blackBox.name}' has ${blackBox.classNames.length}`,
+        );
       }
       methods.push({ name, blackBox, options: { masker: { ...options.masker, masker } } });
     } else if (name === 'grad-cam') {

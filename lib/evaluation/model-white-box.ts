@@ -21,8 +21,12 @@ export interface ModelWhiteBoxConfig {
  * @returns a white box over `loaded.model`, which stays the caller's (`loaded.dispose()` when done).
  * @throws naming the layer or node when it does not cut the model.
  */
-export async function modelWhiteBox(loaded: LoadedTfjsModel, config: ModelWhiteBoxConfig = {}): Promise<WhiteBox> {
+export async function modelWhiteBox(
+  loaded: LoadedTfjsModel,
+  config: ModelWhiteBoxConfig = {},
+): Promise<WhiteBox> {
   const { model, blackBox, output } = loaded;
-  if (model instanceof tf.GraphModel) return graphWhiteBox(model, blackBox, { featureNode: config.feature, output: output.name });
+  if (model instanceof tf.GraphModel)
+    return graphWhiteBox(model, blackBox, { featureNode: config.feature, output: output.name });
   return layersWhiteBox(model, blackBox, { featureLayer: config.feature, output: output.name });
 }

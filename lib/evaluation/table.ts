@@ -20,7 +20,9 @@ import { readJson } from '../results';
  * masking model (Dabkowski & Gal 2017) and baselines as quoted by later work.
  * `label` names the published method where it is not the kit's.
  */
-export const PUBLISHED_LOCALISATION_ERRORS: Readonly<Record<string, { error: number; label: string }>> = Object.freeze({
+export const PUBLISHED_LOCALISATION_ERRORS: Readonly<
+  Record<string, { error: number; label: string }>
+> = Object.freeze({
   masker: { error: 36.9, label: 'Masking model (Dabkowski & Gal)' },
   gradient: { error: 41.7, label: 'Grad' },
   'grad-cam': { error: 48.1, label: 'CAM (not Grad-CAM)' },
@@ -28,10 +30,15 @@ export const PUBLISHED_LOCALISATION_ERRORS: Readonly<Record<string, { error: num
 });
 
 /** Published rows without a kit method. */
-export const PUBLISHED_ONLY: readonly { label: string; error: number }[] = Object.freeze([{ label: 'Guided BP', error: 42.0 }]);
+export const PUBLISHED_ONLY: readonly { label: string; error: number }[] = Object.freeze([
+  { label: 'Guided BP', error: 42.0 },
+]);
 
 /** The default README markers between which the table goes. */
-export const TABLE_MARKERS = Object.freeze({ start: '<!-- table1:start -->', end: '<!-- table1:end -->' });
+export const TABLE_MARKERS = Object.freeze({
+  start: '<!-- table1:start -->',
+  end: '<!-- table1:end -->',
+});
 
 /**
  * Reads every results file of a folder (JSON files with a `configHash`).
@@ -44,22 +51,32 @@ export function readPairResults(dir: string): PairResultFile[] {
     .readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => readJson<Partial<PairResultFile>>(path.join(dir, f), 'delete it, or evaluate that pair again with experiments/evaluate.ts')!)
-    .filter((r): r is PairResultFile => typeof r?.configHash === 'string' && r.scores !== undefined);
+    .map((f) =>
+      readJson<Partial<PairResultFile>>(
+        path.join(dir, f),
+        'delete it, or evaluate that pair again with experiments/evaluate.ts',
+      )!,
+    )
+    .filter(
+      (r): r is PairResultFile => typeof r?.configHash === 'string' && r.scores !== undefined,
+    );
 }
 
 /** Rows in registry order, unknown methods after, the ground-truth box last. */
 function methodOrder(results: readonly PairResultFile[]): string[] {
   const present = [...new Set(results.map((r) => r.method as string))];
   const known = (EVALUATED_METHOD_NAMES as readonly string[]).filter((m) => m !== GROUND_TRUTH_BOX);
-  const rank = (m: string) => (m === GROUND_TRUTH_BOX ? Infinity : known.includes(m) ? known.indexOf(m) : known.length);
+  const rank = (m: string) =>
+    m === GROUND_TRUTH_BOX ? Infinity : known.includes(m) ? known.indexOf(m) : known.length;
   return present.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
 }
 
 const fixed = (v: number, digits: number) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
 /** `value ± half-width`, or just the value where the half-width is not finite (one image). */
 const withInterval = (value: number, halfWidth: number, digits: number) =>
-  Number.isFinite(halfWidth) ? `${fixed(value, digits)} ± ${fixed(halfWidth, digits)}` : fixed(value, digits);
+  Number.isFinite(halfWidth)
+    ? `${fixed(value, digits)} ± ${fixed(halfWidth, digits)}`
+    : fixed(value, digits);
 const rate = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toPrecision(2));
 
 /**
@@ -75,7 +92,9 @@ export function renderTable1(results: readonly PairResultFile[]): string {
 
   // 1. Main table.
   const perBox = ['loc. err %', 's mean', 's median', 'seg. IoU', 'area', 'masks/s'];
-  lines.push(`| method | ${boxes.flatMap((b) => perBox.map((c) => `${b}: ${c}`)).join(' | ')} | ImageNet loc. err % (published) |`);
+  lines.push(
+    `| method | ${boxes.flatMap((b) => perBox.map((c) => `${b}: ${c}`)).join(' | ')} | ImageNet loc. err % (published) |`,
+  );
   lines.push(`|---|${boxes.flatMap(() => perBox.map(() => '---:')).join('|')}|---|`);
   for (const m of methods) {
     const cells = boxes.flatMap((b) => {
@@ -83,17 +102,41 @@ export function renderTable1(results: readonly PairResultFile[]): string {
       if (!r) return perBox.map(() => '');
       const s = r.scores;
       const n = r.plan.counts.test;
-      const error = withInterval(100 * s.localisation.error, 100 * proportionHalfWidth95(s.localisation.error, n), 1);
-      const meanS = withInterval(s.saliencyMetric.mean, meanHalfWidth95(s.saliencyMetric.std, s.saliencyMetric.count), 3);
-      return [error, meanS, fixed(s.saliencyMetric.median, 3), fixed(s.segmentation.meanIoU, 3), fixed(s.meanMaskArea, 3), rate(s.speed.masksPerSecond)];
+      const error = withInterval(
+        100 * s.localisation.error,
+        100 * proportionHalfWidth95(s.localisation.error, n),
+        1,
+      );
+      const meanS = withInterval(
+        s.saliencyMetric.mean,
+        meanHalfWidth95(s.saliencyMetric.std, s.saliencyMetric.count),
+        3,
+      );
+      return [
+        error,
+        meanS,
+        fixed(s.saliencyMetric.median, 3),
+        fixed(s.segmentation.meanIoU, 3),
+        fixed(s.meanMaskArea, 3),
+        rate(s.speed.masksPerSecond),
+      ];
     });
     const published = PUBLISHED_LOCALISATION_ERRORS[m];
-    lines.push(`| ${m} | ${cells.join(' | ')} | ${published ? `${published.error.toFixed(1)} (${published.label})` : ''} |`);
+    lines.push(
+      `| ${m} | ${cells.join(' | ')} | ${published ? `${published.error.toFixed(1)} (${published.label})` : ''} |`,
+    );
   }
-  for (const p of PUBLISHED_ONLY) lines.push(`| _${p.label}_ | ${boxes.flatMap(() => perBox.map(() => '')).join(' | ')} | ${p.error.toFixed(1)} |`);
+  for (const p of PUBLISHED_ONLY)
+    lines.push(
+      `| _${p.label}_ | ${boxes.flatMap(() => perBox.map(() => '')).join(' | ')} | ${p.error.toFixed(1)} |`,
+    );
 
   // 2. Class selectivity on two-item images.
-  lines.push('', 'Class selectivity on two-item images (mask mass in the requested item\'s box / the other item\'s box; mean mask value for the items\' classes and for an absent class):', '');
+  lines.push(
+    '',
+    "Class selectivity on two-item images (mask mass in the requested item's box / the other item's box; mean mask value for the items' classes and for an absent class):",
+    '',
+  );
   const perSel = ['mass req.', 'mass other', 'area present', 'area fake'];
   lines.push(`| method | ${boxes.flatMap((b) => perSel.map((c) => `${b}: ${c}`)).join(' | ')} |`);
   lines.push(`|---|${boxes.flatMap(() => perSel.map(() => '---:')).join('|')}|`);
@@ -102,7 +145,12 @@ export function renderTable1(results: readonly PairResultFile[]): string {
       const s = find(m, b)?.scores.selectivity;
       if (!s) return perSel.map(() => '');
       const fake = fixed(s.fakeClassMeanArea, 3) + (s.perImageNormalised ? '\\*' : '');
-      return [fixed(s.requestedMass, 3), fixed(s.otherMass, 3), fixed(s.presentClassMeanArea, 3), fake];
+      return [
+        fixed(s.requestedMass, 3),
+        fixed(s.otherMass, 3),
+        fixed(s.presentClassMeanArea, 3),
+        fake,
+      ];
     });
     lines.push(`| ${m} | ${cells.join(' | ')} |`);
   }
@@ -116,16 +164,37 @@ export function renderTable1(results: readonly PairResultFile[]): string {
         return c ? [{ b, text: `${c.test}/${c.tune}/${c.pairs}` }] : [];
       });
       const distinct = new Set(perBox.map((p) => p.text));
-      return distinct.size === 1 ? `${m} ${perBox[0].text}` : `${m} ${perBox.map((p) => `${p.text} (${p.b})`).join(', ')}`;
+      return distinct.size === 1
+        ? `${m} ${perBox[0].text}`
+        : `${m} ${perBox.map((p) => `${p.text} (${p.b})`).join(', ')}`;
     })
     .join('; ');
-  const alphas = methods.map((m) => `${m} ${boxes.map((b) => fixed(find(m, b)?.scores.localisation.alpha ?? NaN, 2)).join('/')}`).join('; ');
+  const alphas = methods
+    .map(
+      (m) =>
+        `${m} ${boxes.map((b) => fixed(find(m, b)?.scores.localisation.alpha ?? NaN, 2)).join('/')}`,
+    )
+    .join('; ');
   const options = methods
-    .map((m) => [m, [...new Set(results.filter((x) => x.method === m).map((x) => JSON.stringify(x.plan.methodOptions ?? {})))]] as const)
+    .map(
+      (m) =>
+        [
+          m,
+          [
+            ...new Set(
+              results
+                .filter((x) => x.method === m)
+                .map((x) => JSON.stringify(x.plan.methodOptions ?? {})),
+            ),
+          ],
+        ] as const,
+    )
     .filter(([, opts]) => opts.some((o) => o !== '{}'))
     .map(([m, opts]) => `${m} ${opts.join(' / ')}`)
     .join('; ');
-  const engines = [...new Set(results.map((r) => `${r.run.backend} on ${r.run.cores} × ${r.run.cpu}`))].join(', ');
+  const engines = [
+    ...new Set(results.map((r) => `${r.run.backend} on ${r.run.cores} × ${r.run.cpu}`)),
+  ].join(', ');
   lines.push(
     '',
     'Kit numbers: Cluttered Fashion-MNIST test split, true class explained; lower is better for localisation error and s (the crop metric s(a, p) = log max(a, 0.05) − log p on the tightest box around the salient region map > α × mean, α tuned per method × black box on held-out training images). ' +
@@ -147,7 +216,11 @@ export function renderTable1(results: readonly PairResultFile[]): string {
  * Replaces the text between two markers (markers kept).
  * @returns the new text, or `undefined` when either marker is missing or they are out of order.
  */
-export function replaceBetweenMarkers(text: string, body: string, markers: { start: string; end: string } = TABLE_MARKERS): string | undefined {
+export function replaceBetweenMarkers(
+  text: string,
+  body: string,
+  markers: { start: string; end: string } = TABLE_MARKERS,
+): string | undefined {
   const start = text.indexOf(markers.start);
   const end = text.indexOf(markers.end, start + markers.start.length);
   if (start < 0 || end < 0) return undefined;

@@ -29,26 +29,43 @@ export function listClassNames(classNames: readonly string[]): string {
  *   an empty or repeated entry, an index out of range, or a name the model
  *   does not have (listing the model's class names).
  */
-export function parseClassChoice(value: string, classNames: readonly string[], flag = '--classes'): ClassChoice {
+export function parseClassChoice(
+  value: string,
+  classNames: readonly string[],
+  flag = '--classes',
+): ClassChoice {
   const text = value.trim();
   const top = /^top-(.*)$/.exec(text);
   if (top) {
     const k = parsePositiveInteger(top[1], `${flag} top-K`);
-    if (k > classNames.length) throw new UserError(`${flag} top-${k} asks for more classes than the model's ${classNames.length}`);
+    if (k > classNames.length)
+      throw new UserError(
+        `${flag} top-${k} asks for more classes than the model's ${classNames.length}`,
+      );
     return { kind: 'top', k };
   }
   const entries = text.split(',').map((e) => e.trim());
-  if (entries.some((e) => e === '')) throw new UserError(`${flag} must be top-K, class names or class indices, comma-separated with no empty entries, got '${value}'`);
+  if (entries.some((e) => e === ''))
+    throw new UserError(
+      `${flag} must be top-K, class names or class indices, comma-separated with no empty entries, got '${value}'`,
+    );
   const repeated = entries.find((e, i) => entries.indexOf(e) !== i);
-  if (repeated !== undefined) throw new UserError(`${flag} must name each class once, got '${repeated}' twice in '${value}'`);
-  if (entries.every((e) => classNames.includes(e))) return { kind: 'fixed', classes: entries.map((e) => classNames.indexOf(e)) };
+  if (repeated !== undefined)
+    throw new UserError(`${flag} must name each class once, got '${repeated}' twice in '${value}'`);
+  if (entries.every((e) => classNames.includes(e)))
+    return { kind: 'fixed', classes: entries.map((e) => classNames.indexOf(e)) };
   if (entries.every((e) => /^\d+$/.test(e))) {
     const outside = entries.find((e) => Number(e) >= classNames.length);
-    if (outside !== undefined) throw new UserError(`${flag}: class index ${outside} is out of range: the model has ${classNames.length} classes, 0..${classNames.length - 1}`);
+    if (outside !== undefined)
+      throw new UserError(
+        `${flag}: class index ${outside} is out of range: the model has ${classNames.length} classes, 0..${classNames.length - 1}`,
+      );
     return { kind: 'fixed', classes: entries.map(Number) };
   }
   const unknown = entries.filter((e) => !classNames.includes(e));
-  throw new UserError(`${flag}: the model has no class ${unknown.map((u) => `'${u}'`).join(', ')}; its classes: ${listClassNames(classNames)}`);
+  throw new UserError(
+    `${flag}: the model has no class ${unknown.map((u) => `'${u}'`).join(', ')}; its classes: ${listClassNames(classNames)}`,
+  );
 }
 
 /**
@@ -58,6 +75,8 @@ export function parseClassChoice(value: string, classNames: readonly string[], f
  */
 export function chooseClasses(choice: ClassChoice, probabilities: ArrayLike<number>): number[] {
   if (choice.kind === 'fixed') return [...choice.classes];
-  const order = Array.from({ length: probabilities.length }, (_, c) => c).sort((a, b) => probabilities[b] - probabilities[a] || a - b);
+  const order = Array.from({ length: probabilities.length }, (_, c) => c).sort(
+    (a, b) => probabilities[b] - probabilities[a] || a - b,
+  );
   return order.slice(0, choice.k);
 }

@@ -59,19 +59,37 @@ const LISTED_PREDICTIONS = 5;
  * @param methods from `methodsForModel` (lib/evaluation/model-methods.ts); saliency methods, not the ground-truth box.
  * @returns plain numbers and rasters; every tensor made here is disposed.
  */
-export async function explainImage(image: tf.Tensor4D, blackBox: BlackBox, choice: ClassChoice, methods: readonly ModelMethod[]): Promise<ImageExplanation> {
-  if (image.shape[0] !== 1) throw new Error(`explainImage: explains one image, got a batch [${image.shape.join(', ')}]`);
+export async function explainImage(
+  image: tf.Tensor4D,
+  blackBox: BlackBox,
+  choice: ClassChoice,
+  methods: readonly ModelMethod[],
+): Promise<ImageExplanation> {
+  if (image.shape[0] !== 1)
+    throw new Error(`explainImage: explains one image, got a batch [${image.shape.join(', ')}]`);
   const probabilities = tf.tidy(() => blackBox.predict(image).dataSync());
-  const named = (index: number) => ({ index, name: blackBox.classNames[index], probability: probabilities[index] });
+  const named = (index: number) => ({
+    index,
+    name: blackBox.classNames[index],
+    probability: probabilities[index],
+  });
   const chosen = chooseClasses(choice, probabilities);
-  const predictions = chooseClasses({ kind: 'top', k: Math.min(LISTED_PREDICTIONS, probabilities.length) }, probabilities).map(named);
+  const predictions = chooseClasses(
+    { kind: 'top', k: Math.min(LISTED_PREDICTIONS, probabilities.length) },
+    probabilities,
+  ).map(named);
   const classes: ClassExplanation[] = chosen.map((c) => ({ ...named(c), methods: {} }));
   const maps: ImageExplanation['maps'] = {};
   const images = tf.tile(image, [chosen.length, 1, 1, 1]) as tf.Tensor4D;
   try {
     for (const method of methods) {
       const start = performance.now();
-      const masks = await methodMasks(method.name, method.blackBox, { images, classes: chosen, boxes: chosen.map(() => null) }, method.options);
+      const masks = await methodMasks(
+        method.name,
+        method.blackBox,
+        { images, classes: chosen, boxes: chosen.map(() => null) },
+        method.options,
+      );
       try {
         const values = masks.dataSync();
         const seconds = (performance.now() - start) / 1000 / chosen.length;
@@ -85,7 +103,12 @@ export async function explainImage(image: tf.Tensor4D, blackBox: BlackBox, choic
         const areas = meanMaskArea(masks);
         classes.forEach((c, k) => {
           c.methods[method.name] = {
-            cropMetric: { score: crop.score[k], area: crop.area[k], probability: crop.probability[k], empty: crop.empty[k] },
+            cropMetric: {
+              score: crop.score[k],
+              area: crop.area[k],
+              probability: crop.probability[k],
+              empty: crop.empty[k],
+            },
             maskArea: areas[k],
             salientBox: crop.empty[k] ? null : crop.box[k],
             seconds,

@@ -58,7 +58,8 @@ export function sharedFolder(files: readonly string[]): string {
   if (files.length === 0) return '.';
   const split = files.map((f) => path.dirname(path.resolve(f)).split(path.sep));
   const common: string[] = [];
-  for (let i = 0; split.every((parts) => i < parts.length && parts[i] === split[0][i]); i++) common.push(split[0][i]);
+  for (let i = 0; split.every((parts) => i < parts.length && parts[i] === split[0][i]); i++)
+    common.push(split[0][i]);
   return common.join(path.sep) || path.sep;
 }
 
@@ -74,8 +75,14 @@ export function sheetPath(file: string, base: string): string {
  *   it was made with another configuration (`stale` true then).
  * @throws a UserError naming the results file when it is not valid JSON.
  */
-export function finishedImages(outDir: string, configHash: string): { records: Map<string, ExplainedImageRecord>; stale: boolean } {
-  const previous = readJson<Partial<ExplainResults>>(path.join(outDir, EXPLAIN_RESULTS_FILE), 'delete it, or re-run with --force');
+export function finishedImages(
+  outDir: string,
+  configHash: string,
+): { records: Map<string, ExplainedImageRecord>; stale: boolean } {
+  const previous = readJson<Partial<ExplainResults>>(
+    path.join(outDir, EXPLAIN_RESULTS_FILE),
+    'delete it, or re-run with --force',
+  );
   if (previous === undefined) return { records: new Map(), stale: false };
   if (previous.configHash !== configHash) return { records: new Map(), stale: true };
   const done = (previous.images ?? []).filter((r) => fs.existsSync(path.join(outDir, r.sheet)));

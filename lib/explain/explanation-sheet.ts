@@ -24,7 +24,10 @@ export interface ExplanationSheetInput {
 }
 
 /** The sheet of one explained image. */
-export function explanationSheet(input: ExplanationSheetInput, explanation: ImageExplanation): ContactSheet {
+export function explanationSheet(
+  input: ExplanationSheetInput,
+  explanation: ImageExplanation,
+): ContactSheet {
   const boxes = input.boxes.map((b) => ({ box: b.box, label: 'ground truth' }));
   return {
     title: input.title,
@@ -35,7 +38,8 @@ export function explanationSheet(input: ExplanationSheetInput, explanation: Imag
       boxes,
       cells: input.methods.map((m) => {
         const maps = explanation.maps[m];
-        if (!maps) throw new Error(`explanationSheet: the explanation has no maps of method '${m}'`);
+        if (!maps)
+          throw new Error(`explanationSheet: the explanation has no maps of method '${m}'`);
         return { map: maps[k] };
       }),
     })),

@@ -11,7 +11,10 @@
  */
 
 /** Interpolation taps of one axis: for each output index, the two input indices and the weight of the second. */
-function taps(inSize: number, outSize: number): { lo: Int32Array; hi: Int32Array; t: Float32Array } {
+function taps(
+  inSize: number,
+  outSize: number,
+): { lo: Int32Array; hi: Int32Array; t: Float32Array } {
   const [lo, hi, t] = [new Int32Array(outSize), new Int32Array(outSize), new Float32Array(outSize)];
   for (let o = 0; o < outSize; o++) {
     const at = Math.min(Math.max(((o + 0.5) * inSize) / outSize - 0.5, 0), inSize - 1);
@@ -27,13 +30,23 @@ function taps(inSize: number, outSize: number): { lo: Int32Array; hi: Int32Array
  * @returns a new Float32Array of the interpolated values (same scale as the input).
  * @throws when the data's length is not h·w·C or a size is not a positive integer.
  */
-export function enlargeBilinear(data: ArrayLike<number>, size: readonly [number, number], channels: number, output: readonly [number, number]): Float32Array {
+export function enlargeBilinear(
+  data: ArrayLike<number>,
+  size: readonly [number, number],
+  channels: number,
+  output: readonly [number, number],
+): Float32Array {
   const [h, w] = size;
   const [H, W] = output;
   if (![h, w, H, W, channels].every((n) => Number.isInteger(n) && n > 0)) {
-    throw new Error(`enlargeBilinear: sizes and channels must be positive integers, got [${h}, ${w}] → [${H}, ${W}], ${channels} channels`);
+    throw new Error(
+      `enlargeBilinear: sizes and channels must be positive integers, got [${h}, ${w}] → [${H}, ${W}], ${channels} channels`,
+    );
   }
-  if (data.length !== h * w * channels) throw new Error(`enlargeBilinear: data holds ${data.length} values, expected ${h}·${w}·${channels} = ${h * w * channels}`);
+  if (data.length !== h * w * channels)
+    throw new Error(
+      `enlargeBilinear: data holds ${data.length} values, expected ${h}·${w}·${channels} = ${h * w * channels}`,
+    );
   const [ys, xs] = [taps(h, H), taps(w, W)];
   const out = new Float32Array(H * W * channels);
   for (let Y = 0; Y < H; Y++) {
@@ -42,7 +55,8 @@ export function enlargeBilinear(data: ArrayLike<number>, size: readonly [number,
       const [c0, c1, tx] = [xs.lo[X], xs.hi[X], xs.t[X]];
       for (let c = 0; c < channels; c++) {
         const top = data[(r0 + c0) * channels + c] * (1 - tx) + data[(r0 + c1) * channels + c] * tx;
-        const bottom = data[(r1 + c0) * channels + c] * (1 - tx) + data[(r1 + c1) * channels + c] * tx;
+        const bottom =
+          data[(r1 + c0) * channels + c] * (1 - tx) + data[(r1 + c1) * channels + c] * tx;
         out[(Y * W + X) * channels + c] = top * (1 - ty) + bottom * ty;
       }
     }

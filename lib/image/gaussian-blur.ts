@@ -48,7 +48,12 @@ function mirrorExtend(x: tf.Tensor4D, axis: 1 | 2, pad: number): tf.Tensor4D {
   let left = pad;
   while (left > 0) {
     const step = Math.min(left, out.shape[axis] - 1);
-    const paddings: [number, number][] = [[0, 0], [0, 0], [0, 0], [0, 0]];
+    const paddings: [number, number][] = [
+      [0, 0],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ];
     paddings[axis] = [step, step];
     out = tf.mirrorPad(out, paddings, 'reflect');
     left -= step;
@@ -71,7 +76,11 @@ function mirrorExtend(x: tf.Tensor4D, axis: 1 | 2, pad: number): tf.Tensor4D {
  * @returns `[B, H, W, C]`, the blurred batch; the caller disposes it. An
  *   empty batch gives `[0, H, W, C]` (tfjs's `mirrorPad` rejects an empty axis).
  */
-export function gaussianBlur(images: tf.Tensor4D, sigma: number, options: GaussianBlurOptions = {}): tf.Tensor4D {
+export function gaussianBlur(
+  images: tf.Tensor4D,
+  sigma: number,
+  options: GaussianBlurOptions = {},
+): tf.Tensor4D {
   assertRank(images, 4, 'images');
   assertNumber(sigma, (v) => v >= 0, 'sigma', 'a number of pixels >= 0');
   if (sigma === 0 || images.shape[0] === 0) return images.clone();
@@ -80,7 +89,12 @@ export function gaussianBlur(images: tf.Tensor4D, sigma: number, options: Gaussi
   const channels = images.shape[3];
   return tf.tidy(() => {
     // Depthwise filters [kh, kw, C, 1]: the same 1-D kernel for every channel.
-    const column = tf.tile(tf.tensor4d(weights, [weights.length, 1, 1, 1]), [1, 1, channels, 1]) as tf.Tensor4D;
+    const column = tf.tile(tf.tensor4d(weights, [weights.length, 1, 1, 1]), [
+      1,
+      1,
+      channels,
+      1,
+    ]) as tf.Tensor4D;
     const row = column.reshape([1, weights.length, channels, 1]) as tf.Tensor4D;
     let out = images;
     // An axis of length 1 is constant under mirror extension: the blur leaves it unchanged.

@@ -23,7 +23,13 @@ export interface FeatureFilterResult {
 
 /** The one-hot matrix of `classes`, `[B, K]` float32. */
 function oneHotRows(classes: readonly number[], numClasses: number): tf.Tensor2D {
-  return tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(classes as number[], 'int32'), numClasses), 'float32') as tf.Tensor2D);
+  return tf.tidy(
+    () =>
+      tf.cast(
+        tf.oneHot(tf.tensor1d(classes as number[], 'int32'), numClasses),
+        'float32',
+      ) as tf.Tensor2D,
+  );
 }
 
 /**
@@ -49,16 +55,29 @@ function pickRows(embeddings: tf.Tensor2D, classes: readonly number[]): tf.Tenso
  * @param classes s per image, `B` indices in [0, K).
  * @throws when shapes disagree or a class index is out of range.
  */
-export function featureFilter(features: tf.Tensor4D, embeddings: tf.Tensor2D, classes: readonly number[]): FeatureFilterResult {
+export function featureFilter(
+  features: tf.Tensor4D,
+  embeddings: tf.Tensor2D,
+  classes: readonly number[],
+): FeatureFilterResult {
   assertRank(features, 4, 'features');
   const [b, , , d] = features.shape;
-  assertShape(embeddings, [null, d], `class embeddings (for features [${features.shape.join(', ')}])`);
-  if (classes.length !== b) throw new Error(`classes has ${classes.length} entries but features [${features.shape.join(', ')}] hold ${b}`);
+  assertShape(
+    embeddings,
+    [null, d],
+    `class embeddings (for features [${features.shape.join(', ')}])`,
+  );
+  if (classes.length !== b)
+    throw new Error(
+      `classes has ${classes.length} entries but features [${features.shape.join(', ')}] hold ${b}`,
+    );
   const numClasses = embeddings.shape[0];
   assertClassIndices(classes, numClasses);
   return tf.tidy(() => {
     const chosen = pickRows(embeddings, classes);
-    const gates = tf.sigmoid(tf.sum(tf.mul(features, tf.reshape(chosen, [b, 1, 1, d])), 3, true)) as tf.Tensor4D;
+    const gates = tf.sigmoid(
+      tf.sum(tf.mul(features, tf.reshape(chosen, [b, 1, 1, d])), 3, true),
+    ) as tf.Tensor4D;
     return { filtered: tf.mul(features, gates) as tf.Tensor4D, gates };
   });
 }

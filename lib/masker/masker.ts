@@ -22,11 +22,23 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { tfjsSeed } from '../random';
-import { RangeCheckOption, assertClassIndices, assertNumber, assertRange, assertRank } from '../checks';
+import {
+  RangeCheckOption,
+  assertClassIndices,
+  assertNumber,
+  assertRange,
+  assertRank,
+} from '../checks';
 import { upsampleMask } from '../evidence';
 import { featureFilter } from './feature-filter';
 import { DEFAULT_MASK_HEAD_EPSILON, maskHead } from './mask-head';
-import { ConvWeights, MakeVariable, UpsamplerBlockWeights, createUpsamplerBlock, upsamplerBlock } from './upsampler-block';
+import {
+  ConvWeights,
+  MakeVariable,
+  UpsamplerBlockWeights,
+  createUpsamplerBlock,
+  upsamplerBlock,
+} from './upsampler-block';
 
 /** One encoder output: its stride (input size / map size) and channel count. */
 export interface EncoderScale {
@@ -127,9 +139,13 @@ function readManifest(dir: string): Manifest {
   try {
     manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Manifest;
   } catch (err) {
-    throw new Error(`${manifestFile} cannot be read as a masker manifest (${(err as Error).message})`, { cause: err });
+    throw new Error(
+      `${manifestFile} cannot be read as a masker manifest (${(err as Error).message})`,
+      { cause: err },
+    );
   }
-  if (manifest?.format !== FORMAT) throw new Error(`${manifestFile}: format "${manifest?.format}", expected "${FORMAT}"`);
+  if (manifest?.format !== FORMAT)
+    throw new Error(`${manifestFile}: format "${manifest?.format}", expected "${FORMAT}"`);
   return manifest;
 }
 
@@ -167,18 +183,34 @@ export class Masker {
   /** Index in `encoder.scales` of the map each block joins, coarsest block first. */
   private readonly skipIndices: number[];
 
-  private constructor(readonly encoder: Encoder, config: MaskerConfig) {
+  private constructor(
+    readonly encoder: Encoder,
+    config: MaskerConfig,
+  ) {
     this.config = Object.freeze({ ...config });
     const { scales } = encoder;
-    assertNumber(config.numClasses, (v) => Number.isInteger(v) && v >= 1, 'numClasses', 'an integer >= 1');
-    assertNumber(config.firstUpsamplerChannels, (v) => Number.isInteger(v) && v >= 1, 'firstUpsamplerChannels', 'an integer >= 1');
+    assertNumber(
+      config.numClasses,
+      (v) => Number.isInteger(v) && v >= 1,
+      'numClasses',
+      'an integer >= 1',
+    );
+    assertNumber(
+      config.firstUpsamplerChannels,
+      (v) => Number.isInteger(v) && v >= 1,
+      'firstUpsamplerChannels',
+      'an integer >= 1',
+    );
     const describe = scales.map((s) => `stride ${s.stride}: ${s.channels} ch`).join(', ');
     for (let i = 1; i < scales.length; i++) {
-      if (scales[i].stride !== 2 * scales[i - 1].stride) throw new Error(`encoder scales must double in stride, finest first; got ${describe}`);
+      if (scales[i].stride !== 2 * scales[i - 1].stride)
+        throw new Error(`encoder scales must double in stride, finest first; got ${describe}`);
     }
     const maskIndex = scales.findIndex((s) => s.stride === config.maskStride);
     if (maskIndex < 0 || maskIndex === scales.length - 1) {
-      throw new Error(`encoder needs a map at the mask stride ${config.maskStride} and a coarser one; got ${describe}`);
+      throw new Error(
+        `encoder needs a map at the mask stride ${config.maskStride} and a coarser one; got ${describe}`,
+      );
     }
     const coarsest = scales.length - 1;
     this.skipIndices = [];
@@ -186,26 +218,42 @@ export class Masker {
 
     let seed = config.seed;
     const make: MakeVariable = (name, shape, init) => {
-      const value = init === 'zeros' ? tf.zeros(shape) : tf.initializers.glorotUniform({ seed: tfjsSeed(seed++) }).apply(shape);
+      const value =
+        init === 'zeros'
+          ? tf.zeros(shape)
+          : tf.initializers.glorotUniform({ seed: tfjsSeed(seed++) }).apply(shape);
       const variable = tf.variable(value, true);
       value.dispose();
       this.weights.set(name, variable);
       return variable;
     };
-    this.embeddings = make('filter/embeddings', [config.numClasses, scales[coarsest].channels], 'glorot');
+    this.embeddings = make(
+      'filter/embeddings',
+      [config.numClasses, scales[coarsest].channels],
+      'glorot',
+    );
     let inChannels = scales[coarsest].channels;
     this.skipIndices.forEach((skip, k) => {
       const outChannels = Math.max(1, Math.floor(config.firstUpsamplerChannels / 2 ** k));
       this.blocks.push(
         createUpsamplerBlock(
-          { inChannels, skipChannels: scales[skip].channels, outChannels, bottleneckDivisor: config.bottleneckDivisor, residualBlocks: config.residualBlocks },
+          {
+            inChannels,
+            skipChannels: scales[skip].channels,
+            outChannels,
+            bottleneckDivisor: config.bottleneckDivisor,
+            residualBlocks: config.residualBlocks,
+          },
           make,
           `up${k}`,
         ),
       );
       inChannels = outChannels;
     });
-    this.head = { kernel: make('head/kernel', [1, 1, inChannels, 2], 'glorot'), bias: make('head/bias', [2], 'zeros') };
+    this.head = {
+      kernel: make('head/kernel', [1, 1, inChannels, 2], 'glorot'),
+      bias: make('head/bias', [2], 'zeros'),
+    };
   }
 
   /**
@@ -213,7 +261,10 @@ export class Masker {
    * @param config `numClasses` plus overrides of {@link DEFAULT_MASKER_CONFIG}.
    * @throws when the encoder's scales do not double or lack the mask stride.
    */
-  static create(encoder: Encoder, config: Pick<MaskerConfig, 'numClasses'> & Partial<MaskerConfig>): Masker {
+  static create(
+    encoder: Encoder,
+    config: Pick<MaskerConfig, 'numClasses'> & Partial<MaskerConfig>,
+  ): Masker {
     return new Masker(encoder, { ...DEFAULT_MASKER_CONFIG, ...config });
   }
 
@@ -246,37 +297,66 @@ export class Masker {
    *   batch gives empty (`[0, …]`) tensors without running the networks.
    * @throws naming the argument: a shape that does not fit, an image value that is NaN or outside [0, 1], a class out of range.
    */
-  predict(images: tf.Tensor4D, classes: readonly number[], options: RangeCheckOption = {}): MaskerOutput {
+  predict(
+    images: tf.Tensor4D,
+    classes: readonly number[],
+    options: RangeCheckOption = {},
+  ): MaskerOutput {
     assertRank(images, 4, 'Masker.predict: images');
     const [b, h, w] = images.shape;
     const shape = `[${images.shape.join(', ')}]`;
-    if (classes.length !== b) throw new Error(`Masker.predict: classes has ${classes.length} entries but images ${shape} hold ${b}`);
+    if (classes.length !== b)
+      throw new Error(
+        `Masker.predict: classes has ${classes.length} entries but images ${shape} hold ${b}`,
+      );
     assertClassIndices(classes, this.config.numClasses, 'Masker.predict: class index');
     const { scales } = this.encoder;
     const coarsestStride = scales[scales.length - 1].stride;
     if (h % coarsestStride !== 0 || w % coarsestStride !== 0) {
-      throw new Error(`Masker.predict: images ${shape} must have H and W divisible by the encoder's coarsest stride ${coarsestStride}`);
+      throw new Error(
+        `Masker.predict: images ${shape} must have H and W divisible by the encoder's coarsest stride ${coarsestStride}`,
+      );
     }
     if (options.checkRange ?? true) assertRange(images, 0, 1, `Masker.predict: images ${shape}`);
     if (b === 0) {
       const empty = (stride: number) => tf.zeros([0, h / stride, w / stride, 1]) as tf.Tensor4D;
-      return { mask: empty(1), lowResMask: empty(this.config.maskStride), gates: empty(coarsestStride) };
+      return {
+        mask: empty(1),
+        lowResMask: empty(this.config.maskStride),
+        gates: empty(coarsestStride),
+      };
     }
     return tf.tidy(() => {
       // 1. Frozen encoder.
       const maps = this.encoder.encode(images);
-      if (maps.length !== scales.length) throw new Error(`encoder returned ${maps.length} maps but declares ${scales.length} scales`);
+      if (maps.length !== scales.length)
+        throw new Error(
+          `encoder returned ${maps.length} maps but declares ${scales.length} scales`,
+        );
       maps.forEach((map, i) => {
         const want = [b, h / scales[i].stride, w / scales[i].stride, scales[i].channels];
-        if (map.shape.join() !== want.join()) throw new Error(`encoder map ${i} has shape [${map.shape.join(', ')}], declared [${want.join(', ')}]`);
+        if (map.shape.join() !== want.join())
+          throw new Error(
+            `encoder map ${i} has shape [${map.shape.join(', ')}], declared [${want.join(', ')}]`,
+          );
       });
       // 2. Class-selective feature filter at the coarsest scale.
-      const { filtered, gates } = featureFilter(maps[maps.length - 1], this.embeddings as tf.Tensor2D, classes);
+      const { filtered, gates } = featureFilter(
+        maps[maps.length - 1],
+        this.embeddings as tf.Tensor2D,
+        classes,
+      );
       // 3. Upsampler blocks back to the mask stride.
       let x = filtered;
       this.blocks.forEach((block, k) => (x = upsamplerBlock(block, x, maps[this.skipIndices[k]])));
       // 4. Two channels, mask head, upsampling to the input size.
-      const channels = tf.fused.conv2d({ x, filter: this.head.kernel as tf.Tensor4D, strides: 1, pad: 'same', bias: this.head.bias });
+      const channels = tf.fused.conv2d({
+        x,
+        filter: this.head.kernel as tf.Tensor4D,
+        strides: 1,
+        pad: 'same',
+        bias: this.head.bias,
+      });
       const lowResMask = maskHead(channels, this.config.maskEpsilon);
       return { mask: upsampleMask(lowResMask, [h, w]), lowResMask, gates };
     });
@@ -296,7 +376,12 @@ export class Masker {
   async save(dir: string): Promise<void> {
     fs.mkdirSync(dir, { recursive: true });
     const { record } = this.encoder;
-    const manifest: Manifest = { format: FORMAT, config: { ...this.config }, ...(record ? { encoder: { kind: record.kind, taps: [...record.taps] } } : {}), weights: [] };
+    const manifest: Manifest = {
+      format: FORMAT,
+      config: { ...this.config },
+      ...(record ? { encoder: { kind: record.kind, taps: [...record.taps] } } : {}),
+      weights: [],
+    };
     const parts: Float32Array[] = [];
     for (const [name, variable] of this.weights) {
       manifest.weights.push({ name, shape: variable.shape });
@@ -327,23 +412,39 @@ export class Masker {
     const weightsFile = path.join(dir, WEIGHTS);
     const manifest = readManifest(dir);
     const current = this.encoder.record;
-    if (manifest.encoder && (manifest.encoder.kind !== current?.kind || manifest.encoder.taps.join() !== current.taps.join())) {
-      throw new Error(`${manifestFile}: the masker was trained on encoder ${describeRecord(manifest.encoder)}, but this masker's encoder is ${describeRecord(current)}`);
+    if (
+      manifest.encoder &&
+      (manifest.encoder.kind !== current?.kind ||
+        manifest.encoder.taps.join() !== current.taps.join())
+    ) {
+      throw new Error(
+        `${manifestFile}: the masker was trained on encoder ${describeRecord(manifest.encoder)}, but this masker's encoder is ${describeRecord(current)}`,
+      );
     }
     const names = [...this.weights.keys()];
     const saved = (manifest.weights ?? []).map((w) => w.name);
     if (saved.join() !== names.join()) {
-      throw new Error(`${manifestFile}: saved weights [${saved.join(', ')}] do not match this masker's [${names.join(', ')}]`);
+      throw new Error(
+        `${manifestFile}: saved weights [${saved.join(', ')}] do not match this masker's [${names.join(', ')}]`,
+      );
     }
     for (const { name, shape } of manifest.weights) {
       const variable = this.weights.get(name) as tf.Variable;
-      if (shape.join() !== variable.shape.join()) throw new Error(`${manifestFile}: weight ${name} has shape [${shape.join(', ')}], this masker expects [${variable.shape.join(', ')}]`);
+      if (shape.join() !== variable.shape.join())
+        throw new Error(
+          `${manifestFile}: weight ${name} has shape [${shape.join(', ')}], this masker expects [${variable.shape.join(', ')}]`,
+        );
     }
     if (!fs.existsSync(weightsFile)) throw new Error(`${weightsFile} is missing`);
     const bytes = fs.readFileSync(weightsFile);
     const floats = manifest.weights.reduce((n, w) => n + w.shape.reduce((m, d) => m * d, 1), 0);
-    if (bytes.byteLength !== 4 * floats) throw new Error(`${weightsFile} holds ${bytes.byteLength} bytes, ${MANIFEST} describes ${floats} float32 values (${4 * floats} bytes)`);
-    const flat = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    if (bytes.byteLength !== 4 * floats)
+      throw new Error(
+        `${weightsFile} holds ${bytes.byteLength} bytes, ${MANIFEST} describes ${floats} float32 values (${4 * floats} bytes)`,
+      );
+    const flat = new Float32Array(
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+    );
     let offset = 0;
     for (const { name, shape } of manifest.weights) {
       const size = shape.reduce((n, d) => n * d, 1);

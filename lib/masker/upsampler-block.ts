@@ -34,7 +34,9 @@ export interface UpsamplerBlockConfig {
 }
 
 /** The defaults of the optional fields of {@link UpsamplerBlockConfig}. */
-export const DEFAULT_UPSAMPLER_BLOCK_CONFIG: Readonly<Pick<UpsamplerBlockConfig, 'bottleneckDivisor' | 'residualBlocks'>> = Object.freeze({
+export const DEFAULT_UPSAMPLER_BLOCK_CONFIG: Readonly<
+  Pick<UpsamplerBlockConfig, 'bottleneckDivisor' | 'residualBlocks'>
+> = Object.freeze({
   bottleneckDivisor: 4,
   residualBlocks: 3,
 });
@@ -65,7 +67,8 @@ export interface UpsamplerBlockWeights {
  * @returns the weights; the masker disposes them.
  */
 export function createUpsamplerBlock(
-  config: Pick<UpsamplerBlockConfig, 'inChannels' | 'skipChannels' | 'outChannels'> & Partial<UpsamplerBlockConfig>,
+  config: Pick<UpsamplerBlockConfig, 'inChannels' | 'skipChannels' | 'outChannels'> &
+    Partial<UpsamplerBlockConfig>,
   make: MakeVariable,
   prefix: string,
 ): UpsamplerBlockWeights {
@@ -84,17 +87,29 @@ export function createUpsamplerBlock(
       reduce: conv(`${p}/reduce`, 1, 1, cin, mid),
       conv: conv(`${p}/conv`, 3, 3, mid, mid),
       expand: conv(`${p}/expand`, 1, 1, mid, outChannels),
-      ...(cin !== outChannels ? { projection: conv(`${p}/projection`, 1, 1, cin, outChannels) } : {}),
+      ...(cin !== outChannels
+        ? { projection: conv(`${p}/projection`, 1, 1, cin, outChannels) }
+        : {}),
     });
   }
   return {
-    up: { kernel: make(`${prefix}/up/kernel`, [2, 2, outChannels, inChannels], 'glorot'), bias: make(`${prefix}/up/bias`, [outChannels], 'zeros') },
+    up: {
+      kernel: make(`${prefix}/up/kernel`, [2, 2, outChannels, inChannels], 'glorot'),
+      bias: make(`${prefix}/up/bias`, [outChannels], 'zeros'),
+    },
     residual,
   };
 }
 
 function convolve(x: tf.Tensor4D, w: ConvWeights, activation: 'relu' | 'linear'): tf.Tensor4D {
-  return tf.fused.conv2d({ x, filter: w.kernel as tf.Tensor4D, strides: 1, pad: 'same', bias: w.bias, activation });
+  return tf.fused.conv2d({
+    x,
+    filter: w.kernel as tf.Tensor4D,
+    strides: 1,
+    pad: 'same',
+    bias: w.bias,
+    activation,
+  });
 }
 
 /**
@@ -103,18 +118,35 @@ function convolve(x: tf.Tensor4D, w: ConvWeights, activation: 'relu' | 'linear')
  * @param skip the encoder map at twice the resolution, `[B, 2h, 2w, skip]`.
  * @returns `[B, 2h, 2w, out]`; the caller disposes it.
  */
-export function upsamplerBlock(weights: UpsamplerBlockWeights, x: tf.Tensor4D, skip: tf.Tensor4D): tf.Tensor4D {
+export function upsamplerBlock(
+  weights: UpsamplerBlockWeights,
+  x: tf.Tensor4D,
+  skip: tf.Tensor4D,
+): tf.Tensor4D {
   const [b, h, w, cin] = x.shape;
   const [, , out, upIn] = weights.up.kernel.shape;
   assertShape(x, [null, null, null, upIn], 'upsampler input');
-  assertShape(skip, [b, 2 * h, 2 * w, null], `encoder map to concatenate with upsampled [${[b, 2 * h, 2 * w, out].join(', ')}] (input [${[b, h, w, cin].join(', ')}])`);
+  assertShape(
+    skip,
+    [b, 2 * h, 2 * w, null],
+    `encoder map to concatenate with upsampled [${[b, 2 * h, 2 * w, out].join(', ')}] (input [${[b, h, w, cin].join(', ')}])`,
+  );
   return tf.tidy(() => {
     // 1. Transposed convolution ×2, then the skip connection.
-    const up = tf.relu(tf.add(tf.conv2dTranspose(x, weights.up.kernel as tf.Tensor4D, [b, 2 * h, 2 * w, out], 2, 'same'), weights.up.bias));
+    const up = tf.relu(
+      tf.add(
+        tf.conv2dTranspose(x, weights.up.kernel as tf.Tensor4D, [b, 2 * h, 2 * w, out], 2, 'same'),
+        weights.up.bias,
+      ),
+    );
     let z = tf.concat([up as tf.Tensor4D, skip], 3);
     // 2. Bottleneck residual blocks.
     for (const block of weights.residual) {
-      const branch = convolve(convolve(convolve(z, block.reduce, 'relu'), block.conv, 'relu'), block.expand, 'linear');
+      const branch = convolve(
+        convolve(convolve(z, block.reduce, 'relu'), block.conv, 'relu'),
+        block.expand,
+        'linear',
+      );
       const shortcut = block.projection ? convolve(z, block.projection, 'linear') : z;
       z = tf.relu(tf.add(shortcut, branch)) as tf.Tensor4D;
     }

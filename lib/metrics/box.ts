@@ -17,7 +17,9 @@ export interface BoxFromMaskConfig {
 }
 
 /** The defaults of {@link BoxFromMaskConfig}. */
-export const DEFAULT_BOX_FROM_MASK_CONFIG: Readonly<BoxFromMaskConfig> = Object.freeze({ threshold: 0.5 });
+export const DEFAULT_BOX_FROM_MASK_CONFIG: Readonly<BoxFromMaskConfig> = Object.freeze({
+  threshold: 0.5,
+});
 
 /**
  * The tightest box around the pixels with mask > threshold, per image.
@@ -27,14 +29,19 @@ export const DEFAULT_BOX_FROM_MASK_CONFIG: Readonly<BoxFromMaskConfig> = Object.
  * @returns one box per image, `null` where no pixel passes the threshold; an empty array for an empty batch.
  * @throws on a mask that is not `[B, H, W, 1]`, a mask value that is NaN or outside [0, 1], or a threshold outside [0, 1).
  */
-export function boxesFromMasks(masks: tf.Tensor4D, config: Partial<BoxFromMaskConfig> & RangeCheckOption = {}): (Box | null)[] {
+export function boxesFromMasks(
+  masks: tf.Tensor4D,
+  config: Partial<BoxFromMaskConfig> & RangeCheckOption = {},
+): (Box | null)[] {
   assertShape(masks, [null, null, null, 1], 'boxesFromMasks: masks');
   const { threshold, checkRange = true } = { ...DEFAULT_BOX_FROM_MASK_CONFIG, ...config };
   assertNumber(threshold, (v) => v >= 0 && v < 1, 'boxesFromMasks: threshold', 'in [0, 1)');
   if (checkRange) assertRange(masks, 0, 1, `boxesFromMasks: masks [${masks.shape.join(', ')}]`);
   const [b, h, w] = masks.shape;
   const above = tf.tidy(() => tf.greater(masks, threshold).dataSync());
-  return Array.from({ length: b }, (_, i) => tightBox(above.subarray(i * h * w, (i + 1) * h * w), h, w));
+  return Array.from({ length: b }, (_, i) =>
+    tightBox(above.subarray(i * h * w, (i + 1) * h * w), h, w),
+  );
 }
 
 /** The number of pixels a box covers. */
@@ -44,7 +51,12 @@ export function boxArea(box: Box): number {
 
 /** Intersection over union of two boxes, in [0, 1]; 0 when both are empty. */
 export function boxIoU(a: Box, b: Box): number {
-  const inter = boxArea({ x0: Math.max(a.x0, b.x0), y0: Math.max(a.y0, b.y0), x1: Math.min(a.x1, b.x1), y1: Math.min(a.y1, b.y1) });
+  const inter = boxArea({
+    x0: Math.max(a.x0, b.x0),
+    y0: Math.max(a.y0, b.y0),
+    x1: Math.min(a.x1, b.x1),
+    y1: Math.min(a.y1, b.y1),
+  });
   const union = boxArea(a) + boxArea(b) - inter;
   return union > 0 ? inter / union : 0;
 }

@@ -29,7 +29,11 @@ export interface CropMetricConfig extends BoxFromMaskConfig {
 }
 
 /** The defaults of {@link CropMetricConfig} (threshold 0.5). */
-export const DEFAULT_CROP_METRIC_CONFIG: Readonly<CropMetricConfig> = Object.freeze({ threshold: 0.5, areaFloor: 0.05, probabilityFloor: 1e-7 });
+export const DEFAULT_CROP_METRIC_CONFIG: Readonly<CropMetricConfig> = Object.freeze({
+  threshold: 0.5,
+  areaFloor: 0.05,
+  probabilityFloor: 1e-7,
+});
 
 /** Per-image results of {@link cropMetric} (plain numbers, nothing to dispose). */
 export interface CropMetricResult {
@@ -56,7 +60,11 @@ function checkFloors(areaFloor: number, probabilityFloor: number, fn: string): v
  * @param area a in [0, 1]; `probability` p in [0, 1].
  * @throws naming the argument when a, p or a floor is not finite or outside its range.
  */
-export function saliencyScore(area: number, probability: number, config: Partial<CropMetricConfig> = {}): number {
+export function saliencyScore(
+  area: number,
+  probability: number,
+  config: Partial<CropMetricConfig> = {},
+): number {
   const { areaFloor, probabilityFloor } = { ...DEFAULT_CROP_METRIC_CONFIG, ...config };
   checkFloors(areaFloor, probabilityFloor, 'saliencyScore');
   assertNumber(area, (v) => v >= 0 && v <= 1, 'saliencyScore: area', 'in [0, 1]');
@@ -88,9 +96,15 @@ export function cropMetric(
   const [b, h, w, c] = images.shape;
   const shape = `[${images.shape.join(', ')}]`;
   const channels = acceptedChannels(blackBox);
-  if (!channels.includes(c)) throw new Error(`cropMetric: images ${shape} have ${c} channels, black box "${blackBox.name}" takes ${channels.join(' or ')}`);
+  if (!channels.includes(c))
+    throw new Error(
+      `cropMetric: images ${shape} have ${c} channels, black box "${blackBox.name}" takes ${channels.join(' or ')}`,
+    );
   assertShape(masks, [b, h, w, 1], `cropMetric: masks (for images ${shape})`);
-  if (classes.length !== b) throw new Error(`cropMetric: classes has ${classes.length} entries but images ${shape} hold ${b}`);
+  if (classes.length !== b)
+    throw new Error(
+      `cropMetric: classes has ${classes.length} entries but images ${shape} hold ${b}`,
+    );
   assertClassIndices(classes, blackBox.classNames.length, 'cropMetric: class index');
   assertRange(images, 0, 1, `cropMetric: images ${shape}`);
   assertRange(masks, 0, 1, `cropMetric: masks [${masks.shape.join(', ')}]`);
@@ -104,9 +118,25 @@ export function cropMetric(
   // 2. Crop and resize.
   const boxes = cropAndResizeBoxes(box, h, w);
   const probability = tf.tidy(() => {
-    const crops = tf.image.cropAndResize(images, tf.tensor2d(boxes, [b, 4]), tf.range(0, b, 1, 'int32') as tf.Tensor1D, [...blackBox.inputSize], 'bilinear');
+    const crops = tf.image.cropAndResize(
+      images,
+      tf.tensor2d(boxes, [b, 4]),
+      tf.range(0, b, 1, 'int32') as tf.Tensor1D,
+      [...blackBox.inputSize],
+      'bilinear',
+    );
     const probs = blackBox.predict(crops);
-    return Array.from(tf.sum(tf.mul(probs, tf.oneHot(tf.tensor1d(classes as number[], 'int32'), blackBox.classNames.length)), 1).dataSync());
+    return Array.from(
+      tf
+        .sum(
+          tf.mul(
+            probs,
+            tf.oneHot(tf.tensor1d(classes as number[], 'int32'), blackBox.classNames.length),
+          ),
+          1,
+        )
+        .dataSync(),
+    );
   });
 
   // 3. Scores.

@@ -17,7 +17,11 @@ import * as tf from '@tensorflow/tfjs';
 import { assertBox, assertFinite, assertNonEmptyBatch, assertNumber, assertShape } from '../checks';
 import { Box, tightBox } from '../data/box';
 import { boxIoU } from './box';
-import { DEFAULT_SALIENT_REGION_CONFIG, SalientRegionConfig, salientRegion } from './salient-region';
+import {
+  DEFAULT_SALIENT_REGION_CONFIG,
+  SalientRegionConfig,
+  salientRegion,
+} from './salient-region';
 
 /** Ground truth of one image: one box or several (any may match). */
 export type GroundTruthBoxes = Box | readonly Box[];
@@ -29,7 +33,10 @@ export interface LocalisationConfig extends SalientRegionConfig {
 }
 
 /** The defaults of {@link LocalisationConfig}: α = 1, region `'all'`, IoU ≥ 0.5. */
-export const DEFAULT_LOCALISATION_CONFIG: Readonly<LocalisationConfig> = Object.freeze({ ...DEFAULT_SALIENT_REGION_CONFIG, iouThreshold: 0.5 });
+export const DEFAULT_LOCALISATION_CONFIG: Readonly<LocalisationConfig> = Object.freeze({
+  ...DEFAULT_SALIENT_REGION_CONFIG,
+  iouThreshold: 0.5,
+});
 
 /** Per-image and overall results of {@link localise} (plain numbers). */
 export interface LocalisationResult {
@@ -46,14 +53,21 @@ export interface LocalisationResult {
 }
 
 /** α values tried by {@link tuneAlpha} by default: 0, 0.25, …, 10. */
-export const DEFAULT_ALPHA_GRID: readonly number[] = Object.freeze(Array.from({ length: 41 }, (_, i) => i * 0.25));
+export const DEFAULT_ALPHA_GRID: readonly number[] = Object.freeze(
+  Array.from({ length: 41 }, (_, i) => i * 0.25),
+);
 
 /**
  * The localisation box of one map: the tightest box around its salient region.
  * @param map `[H, W]` row-major.
  * @returns the box, or `null` when the region is empty.
  */
-export function localisationBox(map: ArrayLike<number>, height: number, width: number, config: Partial<SalientRegionConfig> = {}): Box | null {
+export function localisationBox(
+  map: ArrayLike<number>,
+  height: number,
+  width: number,
+  config: Partial<SalientRegionConfig> = {},
+): Box | null {
   return tightBox(salientRegion(map, height, width, config), height, width);
 }
 
@@ -69,25 +83,43 @@ function bestIoU(box: Box | null, truth: GroundTruthBoxes): number {
  * the images) and their ground truth (one entry per image, each box ordered
  * and non-empty), then reads the maps once. `fn` names the caller in messages.
  */
-function readMaps(maps: tf.Tensor4D, groundTruth: readonly GroundTruthBoxes[], fn: string): { values: Float32Array; b: number; h: number; w: number } {
+function readMaps(
+  maps: tf.Tensor4D,
+  groundTruth: readonly GroundTruthBoxes[],
+  fn: string,
+): { values: Float32Array; b: number; h: number; w: number } {
   assertShape(maps, [null, null, null, 1], `${fn}: saliency maps`);
   const [b, h, w] = maps.shape;
   const shape = `[${maps.shape.join(', ')}]`;
-  if (groundTruth.length !== b) throw new Error(`${fn}: groundTruth has ${groundTruth.length} entries but maps ${shape} hold ${b}`);
+  if (groundTruth.length !== b)
+    throw new Error(
+      `${fn}: groundTruth has ${groundTruth.length} entries but maps ${shape} hold ${b}`,
+    );
   assertNonEmptyBatch(b, `${fn}: saliency maps ${shape}`, 'localisation accuracy');
   groundTruth.forEach((truth, i) => {
     const boxes: readonly Box[] = Array.isArray(truth) ? truth : [truth as Box];
     if (boxes.length === 0) throw new Error(`${fn}: groundTruth[${i}] holds no box`);
-    boxes.forEach((box, k) => assertBox(box, `${fn}: groundTruth[${i}]${Array.isArray(truth) ? `[${k}]` : ''}`));
+    boxes.forEach((box, k) =>
+      assertBox(box, `${fn}: groundTruth[${i}]${Array.isArray(truth) ? `[${k}]` : ''}`),
+    );
   });
   assertFinite(maps, `${fn}: saliency maps ${shape}`);
   return { values: maps.dataSync() as Float32Array, b, h, w };
 }
 
 /** Localisation of already-read maps at one α. */
-function localiseValues(values: Float32Array, b: number, h: number, w: number, groundTruth: readonly GroundTruthBoxes[], cfg: LocalisationConfig): LocalisationResult {
+function localiseValues(
+  values: Float32Array,
+  b: number,
+  h: number,
+  w: number,
+  groundTruth: readonly GroundTruthBoxes[],
+  cfg: LocalisationConfig,
+): LocalisationResult {
   assertNumber(cfg.iouThreshold, (v) => v > 0 && v <= 1, 'localisation: iouThreshold', 'in (0, 1]');
-  const boxes = Array.from({ length: b }, (_, i) => localisationBox(values.subarray(i * h * w, (i + 1) * h * w), h, w, cfg));
+  const boxes = Array.from({ length: b }, (_, i) =>
+    localisationBox(values.subarray(i * h * w, (i + 1) * h * w), h, w, cfg),
+  );
   const iou = boxes.map((box, i) => bestIoU(box, groundTruth[i]));
   const correct = iou.map((v) => v >= cfg.iouThreshold);
   const accuracy = correct.filter(Boolean).length / b;
@@ -102,9 +134,16 @@ function localiseValues(values: Float32Array, b: number, h: number, w: number, g
  *   is undefined), a NaN or infinite map value, a box that is not ordered or
  *   empty, a count or option that does not fit.
  */
-export function localise(maps: tf.Tensor4D, groundTruth: readonly GroundTruthBoxes[], config: Partial<LocalisationConfig> = {}): LocalisationResult {
+export function localise(
+  maps: tf.Tensor4D,
+  groundTruth: readonly GroundTruthBoxes[],
+  config: Partial<LocalisationConfig> = {},
+): LocalisationResult {
   const { values, b, h, w } = readMaps(maps, groundTruth, 'localise');
-  return localiseValues(values, b, h, w, groundTruth, { ...DEFAULT_LOCALISATION_CONFIG, ...config });
+  return localiseValues(values, b, h, w, groundTruth, {
+    ...DEFAULT_LOCALISATION_CONFIG,
+    ...config,
+  });
 }
 
 /** Options of {@link tuneAlpha}. */
@@ -139,17 +178,27 @@ export interface TuneAlphaResult {
  * @param groundTruth B entries, one box or several per image, each with x0 < x1 and y0 < y1.
  * @throws as {@link localise} does, and on an empty α grid or a negative α.
  */
-export function tuneAlpha(maps: tf.Tensor4D, groundTruth: readonly GroundTruthBoxes[], config: Partial<TuneAlphaConfig> = {}): TuneAlphaResult {
+export function tuneAlpha(
+  maps: tf.Tensor4D,
+  groundTruth: readonly GroundTruthBoxes[],
+  config: Partial<TuneAlphaConfig> = {},
+): TuneAlphaResult {
   const cfg: TuneAlphaConfig = { ...DEFAULT_TUNE_ALPHA_CONFIG, ...config };
   if (cfg.alphas.length === 0) throw new Error('tuneAlpha: alphas must hold at least one α to try');
-  cfg.alphas.forEach((alpha, i) => assertNumber(alpha, (v) => v >= 0, `tuneAlpha: alphas[${i}]`, '>= 0'));
+  cfg.alphas.forEach((alpha, i) =>
+    assertNumber(alpha, (v) => v >= 0, `tuneAlpha: alphas[${i}]`, '>= 0'),
+  );
   const { values, b, h, w } = readMaps(maps, groundTruth, 'tuneAlpha');
   const curve = cfg.alphas.map((alpha) => {
     const r = localiseValues(values, b, h, w, groundTruth, { ...cfg, alpha });
     return { alpha, accuracy: r.accuracy, meanIoU: r.iou.reduce((s, v) => s + v, 0) / b };
   });
   const better = (p: (typeof curve)[number], q: (typeof curve)[number]) =>
-    p.accuracy !== q.accuracy ? p.accuracy > q.accuracy : p.meanIoU !== q.meanIoU ? p.meanIoU > q.meanIoU : p.alpha < q.alpha;
+    p.accuracy !== q.accuracy
+      ? p.accuracy > q.accuracy
+      : p.meanIoU !== q.meanIoU
+        ? p.meanIoU > q.meanIoU
+        : p.alpha < q.alpha;
   const best = curve.reduce((q, p) => (better(p, q) ? p : q));
   return { ...best, curve };
 }

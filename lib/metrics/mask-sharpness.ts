@@ -25,7 +25,10 @@ export interface MaskSharpnessConfig {
 }
 
 /** The defaults of {@link MaskSharpnessConfig}. */
-export const DEFAULT_MASK_SHARPNESS_CONFIG: Readonly<MaskSharpnessConfig> = Object.freeze({ low: 0.1, high: 0.9 });
+export const DEFAULT_MASK_SHARPNESS_CONFIG: Readonly<MaskSharpnessConfig> = Object.freeze({
+  low: 0.1,
+  high: 0.9,
+});
 
 /**
  * The share of pixels of each mask outside the open interval (low, high).
@@ -34,7 +37,10 @@ export const DEFAULT_MASK_SHARPNESS_CONFIG: Readonly<MaskSharpnessConfig> = Obje
  * @throws on a mask that is not `[B, H, W, 1]` or holds a value that is NaN or
  *   outside [0, 1], or unless 0 ≤ low < high ≤ 1.
  */
-export function maskSharpness(masks: tf.Tensor4D, config: Partial<MaskSharpnessConfig> = {}): number[] {
+export function maskSharpness(
+  masks: tf.Tensor4D,
+  config: Partial<MaskSharpnessConfig> = {},
+): number[] {
   const { low, high } = { ...DEFAULT_MASK_SHARPNESS_CONFIG, ...config };
   assertShape(masks, [null, null, null, 1], 'maskSharpness: masks');
   assertNumber(low, (v) => v >= 0, 'maskSharpness: low', '>= 0');
@@ -46,7 +52,8 @@ export function maskSharpness(masks: tf.Tensor4D, config: Partial<MaskSharpnessC
   const [lo, hi] = [Math.fround(low), Math.fround(high)];
   return Array.from({ length: b }, (_, i) => {
     let undecided = 0;
-    for (let p = i * h * w; p < (i + 1) * h * w; p++) if (values[p] > lo && values[p] < hi) undecided++;
+    for (let p = i * h * w; p < (i + 1) * h * w; p++)
+      if (values[p] > lo && values[p] < hi) undecided++;
     return 1 - undecided / (h * w);
   });
 }

@@ -22,7 +22,10 @@ export interface SalientRegionConfig {
 }
 
 /** The defaults of {@link SalientRegionConfig}. */
-export const DEFAULT_SALIENT_REGION_CONFIG: Readonly<SalientRegionConfig> = Object.freeze({ alpha: 1, region: 'all' });
+export const DEFAULT_SALIENT_REGION_CONFIG: Readonly<SalientRegionConfig> = Object.freeze({
+  alpha: 1,
+  region: 'all',
+});
 
 /**
  * Keeps the largest 8-connected component of a binary region (the first one
@@ -30,7 +33,11 @@ export const DEFAULT_SALIENT_REGION_CONFIG: Readonly<SalientRegionConfig> = Obje
  * @param region `[H, W]` row-major, non-zero = inside.
  * @returns a new `[H, W]` 0/1 array.
  */
-export function largestComponent(region: ArrayLike<number>, height: number, width: number): Uint8Array {
+export function largestComponent(
+  region: ArrayLike<number>,
+  height: number,
+  width: number,
+): Uint8Array {
   const label = new Int32Array(height * width).fill(-1);
   const stack: number[] = [];
   let best = -1;
@@ -49,7 +56,14 @@ export function largestComponent(region: ArrayLike<number>, height: number, widt
         for (let dx = -1; dx <= 1; dx++) {
           const [ny, nx] = [y + dy, x + dx];
           const q = ny * width + nx;
-          if (ny >= 0 && ny < height && nx >= 0 && nx < width && region[q] !== 0 && label[q] === -1) {
+          if (
+            ny >= 0 &&
+            ny < height &&
+            nx >= 0 &&
+            nx < width &&
+            region[q] !== 0 &&
+            label[q] === -1
+          ) {
             label[q] = start;
             stack.push(q);
           }
@@ -68,14 +82,26 @@ export function largestComponent(region: ArrayLike<number>, height: number, widt
  * @throws on a negative α, an unknown region rule, a length other than H·W, or a
  *   NaN or infinite value (its mean, and so the threshold, would not be a number).
  */
-export function salientRegion(map: ArrayLike<number>, height: number, width: number, config: Partial<SalientRegionConfig> = {}): Uint8Array {
+export function salientRegion(
+  map: ArrayLike<number>,
+  height: number,
+  width: number,
+  config: Partial<SalientRegionConfig> = {},
+): Uint8Array {
   const { alpha, region } = { ...DEFAULT_SALIENT_REGION_CONFIG, ...config };
   assertNumber(alpha, (v) => v >= 0, 'salientRegion: alpha', '>= 0');
-  if (map.length !== height * width) throw new Error(`salientRegion: map has ${map.length} values, expected height*width = ${height}*${width} = ${height * width}`);
-  if (region !== 'all' && region !== 'largest-component') throw new Error(`salientRegion: unknown region rule "${String(region)}"; use all or largest-component`);
+  if (map.length !== height * width)
+    throw new Error(
+      `salientRegion: map has ${map.length} values, expected height*width = ${height}*${width} = ${height * width}`,
+    );
+  if (region !== 'all' && region !== 'largest-component')
+    throw new Error(
+      `salientRegion: unknown region rule "${String(region)}"; use all or largest-component`,
+    );
   let sum = 0;
   for (let i = 0; i < map.length; i++) {
-    if (!Number.isFinite(map[i])) throw new Error(`salientRegion: map values must be finite, got ${map[i]} at pixel ${i}`);
+    if (!Number.isFinite(map[i]))
+      throw new Error(`salientRegion: map values must be finite, got ${map[i]} at pixel ${i}`);
     sum += map[i];
   }
   const threshold = (alpha * sum) / map.length;
@@ -90,11 +116,15 @@ export function salientRegion(map: ArrayLike<number>, height: number, width: num
  * @returns `[B, H, W, 1]` of 0 and 1; the caller disposes it.
  * @throws as {@link salientRegion} does, and on maps of another shape.
  */
-export function salientRegionMasks(maps: tf.Tensor4D, config: Partial<SalientRegionConfig> = {}): tf.Tensor4D {
+export function salientRegionMasks(
+  maps: tf.Tensor4D,
+  config: Partial<SalientRegionConfig> = {},
+): tf.Tensor4D {
   assertShape(maps, [null, null, null, 1], 'salientRegionMasks: maps');
   const [b, h, w] = maps.shape;
   const values = maps.dataSync();
   const out = new Float32Array(b * h * w);
-  for (let i = 0; i < b; i++) out.set(salientRegion(values.subarray(i * h * w, (i + 1) * h * w), h, w, config), i * h * w);
+  for (let i = 0; i < b; i++)
+    out.set(salientRegion(values.subarray(i * h * w, (i + 1) * h * w), h, w, config), i * h * w);
   return tf.tensor4d(out, [b, h, w, 1]);
 }

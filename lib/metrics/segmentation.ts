@@ -12,13 +12,18 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { assertFinite, assertShape } from '../checks';
-import { DEFAULT_SALIENT_REGION_CONFIG, SalientRegionConfig, salientRegion } from './salient-region';
+import {
+  DEFAULT_SALIENT_REGION_CONFIG,
+  SalientRegionConfig,
+  salientRegion,
+} from './salient-region';
 
 /** Options of {@link segmentationIoU}: the region rule (default α = 1, all pixels above). */
 export type SegmentationConfig = SalientRegionConfig;
 
 /** The defaults of {@link SegmentationConfig}. */
-export const DEFAULT_SEGMENTATION_CONFIG: Readonly<SegmentationConfig> = DEFAULT_SALIENT_REGION_CONFIG;
+export const DEFAULT_SEGMENTATION_CONFIG: Readonly<SegmentationConfig> =
+  DEFAULT_SALIENT_REGION_CONFIG;
 
 /**
  * IoU of each map's salient region with a silhouette.
@@ -27,11 +32,17 @@ export const DEFAULT_SEGMENTATION_CONFIG: Readonly<SegmentationConfig> = DEFAULT
  * @returns B IoUs in [0, 1]; an empty array for an empty batch.
  * @throws on maps that are not `[B, H, W, 1]` or hold a NaN or infinite value, or silhouettes of another size.
  */
-export function segmentationIoU(maps: tf.Tensor4D, silhouettes: ArrayLike<number>, config: Partial<SegmentationConfig> = {}): number[] {
+export function segmentationIoU(
+  maps: tf.Tensor4D,
+  silhouettes: ArrayLike<number>,
+  config: Partial<SegmentationConfig> = {},
+): number[] {
   assertShape(maps, [null, null, null, 1], 'segmentationIoU: saliency maps');
   const [b, h, w] = maps.shape;
   if (silhouettes.length !== b * h * w) {
-    throw new Error(`segmentationIoU: silhouettes have ${silhouettes.length} values, expected B*H*W = ${b}*${h}*${w} = ${b * h * w} for maps [${maps.shape.join(', ')}]`);
+    throw new Error(
+      `segmentationIoU: silhouettes have ${silhouettes.length} values, expected B*H*W = ${b}*${h}*${w} = ${b * h * w} for maps [${maps.shape.join(', ')}]`,
+    );
   }
   assertFinite(maps, `segmentationIoU: saliency maps [${maps.shape.join(', ')}]`);
   const values = maps.dataSync();

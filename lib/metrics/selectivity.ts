@@ -33,7 +33,8 @@ export function boxRegions(boxes: readonly Box[], height: number, width: number)
   boxes.forEach((box, i) => {
     const [x0, x1] = [first(box.x0, width), first(box.x1, width)];
     for (let y = first(box.y0, height); y < first(box.y1, height); y++) {
-      if (x1 > x0) regions.fill(1, i * height * width + y * width + x0, i * height * width + y * width + x1);
+      if (x1 > x0)
+        regions.fill(1, i * height * width + y * width + x0, i * height * width + y * width + x1);
     }
   });
   return regions;
@@ -49,7 +50,10 @@ export function boxRegions(boxes: readonly Box[], height: number, width: number)
 export function massInside(masks: tf.Tensor4D, regions: ArrayLike<number>): number[] {
   assertShape(masks, [null, null, null, 1], 'massInside: masks');
   const [b, h, w] = masks.shape;
-  if (regions.length !== b * h * w) throw new Error(`massInside: regions have ${regions.length} values, expected B*H*W = ${b}*${h}*${w} = ${b * h * w} for masks [${masks.shape.join(', ')}]`);
+  if (regions.length !== b * h * w)
+    throw new Error(
+      `massInside: regions have ${regions.length} values, expected B*H*W = ${b}*${h}*${w} = ${b * h * w} for masks [${masks.shape.join(', ')}]`,
+    );
   assertRange(masks, 0, 1, `massInside: masks [${masks.shape.join(', ')}]`);
   const values = masks.dataSync();
   return Array.from({ length: b }, (_, i) => {
@@ -77,7 +81,11 @@ export interface SelectivityResult {
  * @param requestedRegions `[B, H, W]` regions of the requested items.
  * @param otherRegions `[B, H, W]` regions of the other items.
  */
-export function classSelectivity(masks: tf.Tensor4D, requestedRegions: ArrayLike<number>, otherRegions: ArrayLike<number>): SelectivityResult {
+export function classSelectivity(
+  masks: tf.Tensor4D,
+  requestedRegions: ArrayLike<number>,
+  otherRegions: ArrayLike<number>,
+): SelectivityResult {
   return { requested: massInside(masks, requestedRegions), other: massInside(masks, otherRegions) };
 }
 

@@ -18,7 +18,10 @@ export interface SummaryConfig {
 }
 
 /** The defaults of {@link SummaryConfig}. */
-export const DEFAULT_SUMMARY_CONFIG: Readonly<SummaryConfig> = Object.freeze({ quantiles: Object.freeze([0.05, 0.25, 0.5, 0.75, 0.95]), bins: 20 });
+export const DEFAULT_SUMMARY_CONFIG: Readonly<SummaryConfig> = Object.freeze({
+  quantiles: Object.freeze([0.05, 0.25, 0.5, 0.75, 0.95]),
+  bins: 20,
+});
 
 /** What {@link summarise} returns (plain numbers, JSON-ready). */
 export interface Summary {
@@ -72,7 +75,9 @@ export function summarise(values: readonly number[], config: Partial<SummaryConf
 
   // Equal-width bins; a zero-width range puts everything in the first bin.
   const width = (hi - lo) / cfg.bins;
-  const edges = Array.from({ length: cfg.bins + 1 }, (_, k) => (k === cfg.bins ? hi : lo + k * width));
+  const edges = Array.from({ length: cfg.bins + 1 }, (_, k) =>
+    k === cfg.bins ? hi : lo + k * width,
+  );
   const counts = new Array<number>(cfg.bins).fill(0);
   let outside = 0;
   for (const v of sorted) {

@@ -48,26 +48,47 @@ export const INPUT_LAYER = 'image';
 export function resolveArchitectureConfig(config: Partial<ArchitectureConfig>): ArchitectureConfig {
   const resolved = { ...DEFAULT_ARCHITECTURE_CONFIG, ...config };
   const [h, w] = resolved.inputSize;
-  if (!(Number.isInteger(h) && Number.isInteger(w) && h % 16 === 0 && w % 16 === 0 && h > 0 && w > 0)) {
-    throw new Error(`inputSize must be positive integers divisible by 16 (four halvings), got [${h}, ${w}]`);
+  if (!(
+    Number.isInteger(h) &&
+    Number.isInteger(w) &&
+    h % 16 === 0 &&
+    w % 16 === 0 &&
+    h > 0 &&
+    w > 0
+  )) {
+    throw new Error(
+      `inputSize must be positive integers divisible by 16 (four halvings), got [${h}, ${w}]`,
+    );
   }
-  if (!(Number.isInteger(resolved.channels) && resolved.channels >= 1)) throw new Error(`channels must be an integer >= 1, got ${resolved.channels}`);
-  if (!(Number.isInteger(resolved.numClasses) && resolved.numClasses >= 2)) throw new Error(`numClasses must be an integer >= 2, got ${resolved.numClasses}`);
+  if (!(Number.isInteger(resolved.channels) && resolved.channels >= 1))
+    throw new Error(`channels must be an integer >= 1, got ${resolved.channels}`);
+  if (!(Number.isInteger(resolved.numClasses) && resolved.numClasses >= 2))
+    throw new Error(`numClasses must be an integer >= 2, got ${resolved.numClasses}`);
   return resolved;
 }
 
 /** The model's symbolic input for a resolved configuration. */
 export function imageInput(config: ArchitectureConfig): tf.SymbolicTensor {
-  return tf.input({ name: INPUT_LAYER, shape: [config.inputSize[0], config.inputSize[1], config.channels] });
+  return tf.input({
+    name: INPUT_LAYER,
+    shape: [config.inputSize[0], config.inputSize[1], config.channels],
+  });
 }
 
 /**
  * Closes a net: the logits dense layer, then the softmax output, then the model.
  * @param features `[B, F]` pooled features.
  */
-export function classifierHead(name: string, input: tf.SymbolicTensor, features: tf.SymbolicTensor, logitsLayer: tf.layers.Layer): tf.LayersModel {
+export function classifierHead(
+  name: string,
+  input: tf.SymbolicTensor,
+  features: tf.SymbolicTensor,
+  logitsLayer: tf.layers.Layer,
+): tf.LayersModel {
   const logits = logitsLayer.apply(features) as tf.SymbolicTensor;
-  const probabilities = tf.layers.softmax({ name: PROBABILITIES_LAYER }).apply(logits) as tf.SymbolicTensor;
+  const probabilities = tf.layers
+    .softmax({ name: PROBABILITIES_LAYER })
+    .apply(logits) as tf.SymbolicTensor;
   return tf.model({ name, inputs: input, outputs: probabilities });
 }
 
@@ -76,5 +97,9 @@ export function classifierHead(name: string, input: tf.SymbolicTensor, features:
  * @returns a model sharing every variable with `model`; disposing it would free them too, so do not.
  */
 export function logitsModel(model: tf.LayersModel): tf.LayersModel {
-  return tf.model({ name: `${model.name}-logits`, inputs: model.inputs, outputs: model.getLayer(LOGITS_LAYER).output as tf.SymbolicTensor });
+  return tf.model({
+    name: `${model.name}-logits`,
+    inputs: model.inputs,
+    outputs: model.getLayer(LOGITS_LAYER).output as tf.SymbolicTensor,
+  });
 }

@@ -36,7 +36,11 @@ export interface BackgroundErasingConfig {
 }
 
 /** Defaults of {@link BackgroundErasingConfig}. */
-export const DEFAULT_BACKGROUND_ERASING: Readonly<BackgroundErasingConfig> = Object.freeze({ probability: 0.5, grid: 4, edgeSharpness: 8 });
+export const DEFAULT_BACKGROUND_ERASING: Readonly<BackgroundErasingConfig> = Object.freeze({
+  probability: 0.5,
+  grid: 4,
+  edgeSharpness: 8,
+});
 
 /**
  * Erases random background regions of a batch.
@@ -46,12 +50,20 @@ export const DEFAULT_BACKGROUND_ERASING: Readonly<BackgroundErasingConfig> = Obj
  * @returns `[B, H, W, C]` in [0, 1]; the caller disposes it (a copy when nothing is erased).
  * @throws when `boxes.length` differs from the batch or `probability` lies outside [0, 1].
  */
-export function eraseBackground(images: tf.Tensor4D, boxes: readonly Box[], rng: Random, config: Partial<BackgroundErasingConfig> = {}): tf.Tensor4D {
+export function eraseBackground(
+  images: tf.Tensor4D,
+  boxes: readonly Box[],
+  rng: Random,
+  config: Partial<BackgroundErasingConfig> = {},
+): tf.Tensor4D {
   const { probability, grid, edgeSharpness } = { ...DEFAULT_BACKGROUND_ERASING, ...config };
   const [b, h, w] = images.shape;
-  if (boxes.length !== b) throw new Error(`eraseBackground: ${boxes.length} boxes for a batch of ${b} images`);
-  if (!(probability >= 0 && probability <= 1)) throw new Error(`eraseBackground: probability must lie in [0, 1], got ${probability}`);
-  if (!(Number.isInteger(grid) && grid >= 1)) throw new Error(`eraseBackground: grid must be a positive integer, got ${grid}`);
+  if (boxes.length !== b)
+    throw new Error(`eraseBackground: ${boxes.length} boxes for a batch of ${b} images`);
+  if (!(probability >= 0 && probability <= 1))
+    throw new Error(`eraseBackground: probability must lie in [0, 1], got ${probability}`);
+  if (!(Number.isInteger(grid) && grid >= 1))
+    throw new Error(`eraseBackground: grid must be a positive integer, got ${grid}`);
 
   const erase = Array.from({ length: b }, () => rng.bernoulli(probability));
   // Only the chosen images are computed on, then put back in their places.
@@ -64,7 +76,8 @@ export function eraseBackground(images: tf.Tensor4D, boxes: readonly Box[], rng:
   const outsideBox = new Float32Array(n * h * w).fill(1);
   chosen.forEach((image, k) => {
     const { x0, y0, x1, y1 } = boxes[image];
-    for (let y = Math.max(0, y0); y < Math.min(h, y1); y++) outsideBox.fill(0, (k * h + y) * w + Math.max(0, x0), (k * h + y) * w + Math.min(w, x1));
+    for (let y = Math.max(0, y0); y < Math.min(h, y1); y++)
+      outsideBox.fill(0, (k * h + y) * w + Math.max(0, x0), (k * h + y) * w + Math.min(w, x1));
   });
   const alternativeSeed = rng.int(0, 2 ** 31);
   let rank = 0;
@@ -72,7 +85,11 @@ export function eraseBackground(images: tf.Tensor4D, boxes: readonly Box[], rng:
   return tf.tidy(() => {
     const picked = tf.gather(images, chosen);
     const smooth = upsampleMask(tf.tensor4d(field, [n, grid, grid, 1]), [h, w]);
-    const soft = tf.clipByValue(tf.mul(tf.sub(smooth, tf.tensor4d(levels, [n, 1, 1, 1])), edgeSharpness), 0, 1);
+    const soft = tf.clipByValue(
+      tf.mul(tf.sub(smooth, tf.tensor4d(levels, [n, 1, 1, 1])), edgeSharpness),
+      0,
+      1,
+    );
     const erased = tf.mul(soft, tf.tensor4d(outsideBox, [n, h, w, 1]));
     const alternative = alternativeImages(picked, { kind: 'random-mix', seed: alternativeSeed });
     const replaced = removeEvidence(picked, tf.sub(1, erased) as tf.Tensor4D, alternative);

@@ -40,11 +40,19 @@ export function acceptedChannels(blackBox: BlackBox): readonly number[] {
  * C one of {@link acceptedChannels} and, when `batch` is given, B = batch.
  * The message starts with `what` and names the expected and actual shapes.
  */
-export function assertImagesFor(blackBox: BlackBox, images: tf.Tensor, what: string, batch?: number): void {
+export function assertImagesFor(
+  blackBox: BlackBox,
+  images: tf.Tensor,
+  what: string,
+  batch?: number,
+): void {
   assertRank(images, 4, what);
   const [b, h, w, c] = images.shape;
   const [height, width] = blackBox.inputSize;
   const channels = acceptedChannels(blackBox);
-  if ((batch === undefined || b === batch) && h === height && w === width && channels.includes(c)) return;
-  throw new Error(`${what} must have shape [${batch ?? '*'}, ${height}, ${width}, ${channels.join(' or ')}], got [${images.shape.join(', ')}]`);
+  if ((batch === undefined || b === batch) && h === height && w === width && channels.includes(c))
+    return;
+  throw new Error(
+    `${what} must have shape [${batch ?? '*'}, ${height}, ${width}, ${channels.join(' or ')}], got [${images.shape.join(', ')}]`,
+  );
 }

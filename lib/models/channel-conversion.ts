@@ -7,7 +7,9 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** ITU-R BT.601 luma weights of R, G and B. */
-export const LUMA_WEIGHTS: readonly [number, number, number] = Object.freeze([0.299, 0.587, 0.114]) as readonly [number, number, number];
+export const LUMA_WEIGHTS: readonly [number, number, number] = Object.freeze([
+  0.299, 0.587, 0.114,
+]) as readonly [number, number, number];
 
 /** The channel counts converted into each other: grey (1) and RGB (3). */
 export const CONVERTIBLE_CHANNELS: readonly number[] = Object.freeze([1, 3]);
@@ -17,7 +19,9 @@ export const CONVERTIBLE_CHANNELS: readonly number[] = Object.freeze([1, 3]);
  * both grey and RGB (its own first) for a grey or RGB model, else its own only.
  */
 export function channelsAcceptedBy(channels: number): readonly number[] {
-  return CONVERTIBLE_CHANNELS.includes(channels) ? [channels, ...CONVERTIBLE_CHANNELS.filter((c) => c !== channels)] : [channels];
+  return CONVERTIBLE_CHANNELS.includes(channels)
+    ? [channels, ...CONVERTIBLE_CHANNELS.filter((c) => c !== channels)]
+    : [channels];
 }
 
 /**
@@ -30,7 +34,10 @@ export function channelsAcceptedBy(channels: number): readonly number[] {
 export function convertChannels(images: tf.Tensor4D, channels: number): tf.Tensor4D {
   const from = images.shape[3];
   if (from === channels) return images;
-  if (from === 3 && channels === 1) return tf.tidy(() => tf.sum(tf.mul(images, tf.tensor1d([...LUMA_WEIGHTS])), 3, true));
+  if (from === 3 && channels === 1)
+    return tf.tidy(() => tf.sum(tf.mul(images, tf.tensor1d([...LUMA_WEIGHTS])), 3, true));
   if (from === 1 && channels === 3) return tf.tile(images, [1, 1, 1, 3]);
-  throw new Error(`cannot convert images with ${from} channels to ${channels}: only grey (1) and RGB (3) convert into each other`);
+  throw new Error(
+    `cannot convert images with ${from} channels to ${channels}: only grey (1) and RGB (3) convert into each other`,
+  );
 }

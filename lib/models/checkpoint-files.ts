@@ -27,7 +27,10 @@ export class CorruptCheckpointError extends UserError {
    * @param problem what is wrong, starting with the file's path.
    * @param dir the run's checkpoint folder (the one to delete to start over).
    */
-  constructor(problem: string, readonly dir: string) {
+  constructor(
+    problem: string,
+    readonly dir: string,
+  ) {
     super(`${problem}: use --fresh to start over, or delete ${dir}`);
     this.name = 'CorruptCheckpointError';
   }
@@ -58,7 +61,8 @@ export function publishCheckpoint(dir: string, folder: string): void {
   const name = path.basename(folder);
   writeJsonAtomic(path.join(dir, LATEST), { name });
   for (const entry of fs.readdirSync(dir)) {
-    if (entry.startsWith('ckpt-') && entry !== name) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
+    if (entry.startsWith('ckpt-') && entry !== name)
+      fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
   }
 }
 
@@ -66,7 +70,10 @@ export function publishCheckpoint(dir: string, folder: string): void {
  * Writes named tensors to `file` as one binary (tfjs's weight encoding).
  * @returns the specs that {@link readTensorsFile} needs, in order.
  */
-export async function writeTensorsFile(file: string, tensors: { name: string; tensor: tf.Tensor }[]): Promise<tf.io.WeightsManifestEntry[]> {
+export async function writeTensorsFile(
+  file: string,
+  tensors: { name: string; tensor: tf.Tensor }[],
+): Promise<tf.io.WeightsManifestEntry[]> {
   const encoded = await tf.io.encodeWeights(tensors);
   fs.writeFileSync(file, new Uint8Array(tf.io.CompositeArrayBuffer.join(encoded.data)));
   return encoded.specs;
@@ -83,10 +90,17 @@ export function latestCheckpointFolder(dir: string): string | undefined {
   const latest = parseJsonFile(file, dir) as { name?: unknown } | null;
   const name = latest?.name;
   if (typeof name !== 'string' || !/^ckpt-\d+$/.test(name)) {
-    throw new CorruptCheckpointError(`${file} does not name a checkpoint folder (expected { "name": "ckpt-<step>" })`, dir);
+    throw new CorruptCheckpointError(
+      `${file} does not name a checkpoint folder (expected { "name": "ckpt-<step>" })`,
+      dir,
+    );
   }
   const folder = path.join(dir, name);
-  if (!fs.existsSync(folder)) throw new CorruptCheckpointError(`${file} names ${name}, but there is no folder ${folder}`, dir);
+  if (!fs.existsSync(folder))
+    throw new CorruptCheckpointError(
+      `${file} names ${name}, but there is no folder ${folder}`,
+      dir,
+    );
   return folder;
 }
 
@@ -98,14 +112,23 @@ export type FieldKind = 'count' | 'number' | 'string' | 'object' | 'strings' | '
  * @returns the parsed state, typed as the caller's state file.
  * @throws CorruptCheckpointError when it is missing, not JSON, or lacks a field or holds one of another kind.
  */
-export function readStateFile<State>(folder: string, dir: string, fields: Readonly<Record<string, FieldKind>>): State {
+export function readStateFile<State>(
+  folder: string,
+  dir: string,
+  fields: Readonly<Record<string, FieldKind>>,
+): State {
   const file = path.join(folder, STATE);
   if (!fs.existsSync(file)) throw new CorruptCheckpointError(`${file} is missing`, dir);
   const state = parseJsonFile(file, dir);
-  if (state === null || typeof state !== 'object' || Array.isArray(state)) throw new CorruptCheckpointError(`${file} does not hold an object`, dir);
+  if (state === null || typeof state !== 'object' || Array.isArray(state))
+    throw new CorruptCheckpointError(`${file} does not hold an object`, dir);
   for (const [field, kind] of Object.entries(fields)) {
     const value = (state as Record<string, unknown>)[field];
-    if (!isKind(value, kind)) throw new CorruptCheckpointError(`${file}: field "${field}" is ${JSON.stringify(value) ?? 'missing'}, expected ${KIND_WORDS[kind]}`, dir);
+    if (!isKind(value, kind))
+      throw new CorruptCheckpointError(
+        `${file}: field "${field}" is ${JSON.stringify(value) ?? 'missing'}, expected ${KIND_WORDS[kind]}`,
+        dir,
+      );
   }
   return state as State;
 }
@@ -116,14 +139,27 @@ export function readStateFile<State>(folder: string, dir: string, fields: Readon
  * @returns the tensors by name; the caller disposes them.
  * @throws CorruptCheckpointError when the file is missing or its length differs from the specs'.
  */
-export function readTensorsFile(file: string, specs: readonly tf.io.WeightsManifestEntry[], dir: string): tf.NamedTensorMap {
+export function readTensorsFile(
+  file: string,
+  specs: readonly tf.io.WeightsManifestEntry[],
+  dir: string,
+): tf.NamedTensorMap {
   if (!fs.existsSync(file)) throw new CorruptCheckpointError(`${file} is missing`, dir);
   const bytes = fs.readFileSync(file);
-  const expected = specs.reduce((n, s) => n + s.shape.reduce((m, d) => m * d, 1) * BYTES_PER_ELEMENT[s.dtype as SavedDtype], 0);
+  const expected = specs.reduce(
+    (n, s) => n + s.shape.reduce((m, d) => m * d, 1) * BYTES_PER_ELEMENT[s.dtype as SavedDtype],
+    0,
+  );
   if (bytes.byteLength !== expected) {
-    throw new CorruptCheckpointError(`${file} holds ${bytes.byteLength} bytes, its specs in ${STATE} describe ${expected}`, dir);
+    throw new CorruptCheckpointError(
+      `${file} holds ${bytes.byteLength} bytes, its specs in ${STATE} describe ${expected}`,
+      dir,
+    );
   }
-  return tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, [...specs]);
+  return tf.io.decodeWeights(
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+    [...specs],
+  );
 }
 
 /** Parses a JSON file; a parse error (e.g. a truncated file) becomes a CorruptCheckpointError. */

@@ -13,7 +13,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { CorruptCheckpointError, FieldKind, latestCheckpointFolder, newCheckpointFolder, publishCheckpoint, readStateFile, readTensorsFile, STATE, writeTensorsFile } from './checkpoint-files';
+import {
+  CorruptCheckpointError,
+  FieldKind,
+  latestCheckpointFolder,
+  newCheckpointFolder,
+  publishCheckpoint,
+  readStateFile,
+  readTensorsFile,
+  STATE,
+  writeTensorsFile,
+} from './checkpoint-files';
 import { UserError } from '../user-error';
 
 /** Where the training loop stands, and what it has recorded so far. */
@@ -57,12 +67,23 @@ const TENSORS = 'tensors.bin';
  * Saves a checkpoint of `model` and `optimizer` at `position` into `dir`.
  * @param model the LayersModel being trained (its weights, in `model.weights` order).
  */
-export async function saveCheckpoint<History>(dir: string, model: tf.LayersModel, optimizer: tf.Optimizer, position: CheckpointPosition<History>): Promise<void> {
+export async function saveCheckpoint<History>(
+  dir: string,
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  position: CheckpointPosition<History>,
+): Promise<void> {
   const folder = newCheckpointFolder(dir, position.globalStep);
   const modelWeights = model.weights.map((w, i) => ({ name: `model/${i}`, tensor: w.read() }));
   const optimizerWeights = await optimizer.getWeights();
-  const optimizerNamed = optimizerWeights.map((w, i) => ({ name: `optimizer/${i}`, tensor: w.tensor }));
-  const specs = await writeTensorsFile(path.join(folder, TENSORS), [...modelWeights, ...optimizerNamed]);
+  const optimizerNamed = optimizerWeights.map((w, i) => ({
+    name: `optimizer/${i}`,
+    tensor: w.tensor,
+  }));
+  const specs = await writeTensorsFile(path.join(folder, TENSORS), [
+    ...modelWeights,
+    ...optimizerNamed,
+  ]);
   const state: StateFile<History> = {
     ...position,
     modelSpecs: specs.slice(0, modelWeights.length),
@@ -81,24 +102,44 @@ export async function saveCheckpoint<History>(dir: string, model: tf.LayersModel
  * @throws when the checkpoint was made with another configuration (naming both keys);
  *   CorruptCheckpointError when a file is missing, malformed, truncated or does not fit the model.
  */
-export async function loadCheckpoint<History>(dir: string, model: tf.LayersModel, optimizer: tf.Optimizer, configKey: string): Promise<CheckpointPosition<History> | undefined> {
+export async function loadCheckpoint<History>(
+  dir: string,
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  configKey: string,
+): Promise<CheckpointPosition<History> | undefined> {
   const folder = latestCheckpointFolder(dir);
   if (!folder) return undefined;
   const state = readStateFile<StateFile<History>>(folder, dir, STATE_FIELDS);
   if (state.configKey !== configKey) {
-    throw new UserError(`checkpoint in ${dir} was made with another configuration (${state.configKey}; now ${configKey}): use --fresh to start over`);
+    throw new UserError(
+      `checkpoint in ${dir} was made with another configuration (${state.configKey}; now ${configKey}): use --fresh to start over`,
+    );
   }
   const stateFile = path.join(folder, STATE);
   if (state.optimizerNames.length !== state.optimizerSpecs.length) {
-    throw new CorruptCheckpointError(`${stateFile} names ${state.optimizerNames.length} optimizer weights but has specs for ${state.optimizerSpecs.length}`, dir);
+    throw new CorruptCheckpointError(
+      `${stateFile} names ${state.optimizerNames.length} optimizer weights but has specs for ${state.optimizerSpecs.length}`,
+      dir,
+    );
   }
-  const shapes = (specs: { shape: readonly (number | null)[] }[]) => specs.map((s) => `[${s.shape.join(', ')}]`).join(' ');
+  const shapes = (specs: { shape: readonly (number | null)[] }[]) =>
+    specs.map((s) => `[${s.shape.join(', ')}]`).join(' ');
   if (shapes(state.modelSpecs) !== shapes(model.weights)) {
-    throw new CorruptCheckpointError(`${stateFile} describes model weights ${shapes(state.modelSpecs)}, the model has ${shapes(model.weights)}`, dir);
+    throw new CorruptCheckpointError(
+      `${stateFile} describes model weights ${shapes(state.modelSpecs)}, the model has ${shapes(model.weights)}`,
+      dir,
+    );
   }
-  const tensors = readTensorsFile(path.join(folder, TENSORS), [...state.modelSpecs, ...state.optimizerSpecs], dir);
+  const tensors = readTensorsFile(
+    path.join(folder, TENSORS),
+    [...state.modelSpecs, ...state.optimizerSpecs],
+    dir,
+  );
   model.setWeights(model.weights.map((_, i) => tensors[`model/${i}`]));
-  await optimizer.setWeights(state.optimizerNames.map((name, i) => ({ name, tensor: tensors[`optimizer/${i}`] })));
+  await optimizer.setWeights(
+    state.optimizerNames.map((name, i) => ({ name, tensor: tensors[`optimizer/${i}`] })),
+  );
   // Variables keep their own references to the data: the decoded tensors can go.
   tf.dispose(Object.values(tensors));
   const { epoch, step, globalStep, trainSeconds, history } = state;

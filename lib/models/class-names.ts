@@ -18,7 +18,10 @@ export const METADATA_LABEL_KEYS: readonly string[] = ['labels', 'classNames', '
 export function labelsFromJson(value: unknown, where: string): string[] {
   if (Array.isArray(value)) {
     const bad = value.findIndex((v) => typeof v !== 'string');
-    if (bad >= 0) throw new UserError(`${where}: label ${bad} must be a string, got ${JSON.stringify(value[bad])}`);
+    if (bad >= 0)
+      throw new UserError(
+        `${where}: label ${bad} must be a string, got ${JSON.stringify(value[bad])}`,
+      );
     return value as string[];
   }
   if (value !== null && typeof value === 'object') {
@@ -27,14 +30,21 @@ export function labelsFromJson(value: unknown, where: string): string[] {
     for (const [key, name] of entries) {
       const index = Number(key);
       if (!(Number.isInteger(index) && String(index) === key && index < entries.length)) {
-        throw new UserError(`${where}: keys must be the class indices 0..${entries.length - 1}, got '${key}'`);
+        throw new UserError(
+          `${where}: keys must be the class indices 0..${entries.length - 1}, got '${key}'`,
+        );
       }
-      if (typeof name !== 'string') throw new UserError(`${where}: label of class ${key} must be a string, got ${JSON.stringify(name)}`);
+      if (typeof name !== 'string')
+        throw new UserError(
+          `${where}: label of class ${key} must be a string, got ${JSON.stringify(name)}`,
+        );
       names[index] = name;
     }
     return names;
   }
-  throw new UserError(`${where}: labels must be a JSON array of names or an object from class index to name, got ${JSON.stringify(value)}`);
+  throw new UserError(
+    `${where}: labels must be a JSON array of names or an object from class index to name, got ${JSON.stringify(value)}`,
+  );
 }
 
 /**
@@ -44,8 +54,12 @@ export function labelsFromJson(value: unknown, where: string): string[] {
  * @throws a {@link UserError} naming the file when it is missing, empty or malformed.
  */
 export function readLabelsFile(file: string): string[] {
-  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UserError(`labels file not found: ${file}`);
-  const text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '').trim();
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile())
+    throw new UserError(`labels file not found: ${file}`);
+  const text = fs
+    .readFileSync(file, 'utf8')
+    .replace(/^\uFEFF/, '')
+    .trim();
   if (text === '') throw new UserError(`labels file ${file} is empty`);
   if (text.startsWith('[') || text.startsWith('{')) {
     let value: unknown;
@@ -58,7 +72,10 @@ export function readLabelsFile(file: string): string[] {
   }
   const lines = text.split(/\r?\n/).map((l) => l.trim());
   const blank = lines.indexOf('');
-  if (blank >= 0) throw new UserError(`labels file ${file}: line ${blank + 1} is blank; give one class name per line`);
+  if (blank >= 0)
+    throw new UserError(
+      `labels file ${file}: line ${blank + 1} is blank; give one class name per line`,
+    );
   return lines;
 }
 
@@ -66,5 +83,10 @@ export function readLabelsFile(file: string): string[] {
 export function labelsFromMetadata(metadata: unknown): string[] | undefined {
   if (metadata === null || typeof metadata !== 'object') return undefined;
   const key = METADATA_LABEL_KEYS.find((k) => k in metadata);
-  return key === undefined ? undefined : labelsFromJson((metadata as Record<string, unknown>)[key], `model.json userDefinedMetadata.${key}`);
+  return key === undefined
+    ? undefined
+    : labelsFromJson(
+        (metadata as Record<string, unknown>)[key],
+        `model.json userDefinedMetadata.${key}`,
+      );
 }

@@ -43,11 +43,23 @@ export function randomCropAround(box: Box, height: number, width: number, rng: R
  * @param probability share of images cropped, in [0, 1]; 0 returns a copy.
  * @returns `[B, H, W, C]`: cropped-and-resized images where drawn, the others unchanged; the caller disposes it.
  */
-export function randomCropResize(images: tf.Tensor4D, boxes: readonly Box[], rng: Random, probability: number): tf.Tensor4D {
+export function randomCropResize(
+  images: tf.Tensor4D,
+  boxes: readonly Box[],
+  rng: Random,
+  probability: number,
+): tf.Tensor4D {
   assertNumber(probability, (p) => p >= 0 && p <= 1, 'crop-resize probability', 'in [0, 1]');
   const [, h, w] = images.shape;
   // cropToBoxes checks the rank and the box count.
-  return cropToBoxes(images, boxes.map((box) => (rng.bernoulli(probability) ? randomCropAround(box, h, w, rng) : { x0: 0, y0: 0, x1: w, y1: h })));
+  return cropToBoxes(
+    images,
+    boxes.map((box) =>
+      rng.bernoulli(probability)
+        ? randomCropAround(box, h, w, rng)
+        : { x0: 0, y0: 0, x1: w, y1: h },
+    ),
+  );
 }
 
 /**
@@ -59,6 +71,15 @@ export function randomCropResize(images: tf.Tensor4D, boxes: readonly Box[], rng
 export function cropToBoxes(images: tf.Tensor4D, boxes: readonly Box[]): tf.Tensor4D {
   assertRank(images, 4, 'images');
   const [b, h, w] = images.shape;
-  if (boxes.length !== b) throw new Error(`${boxes.length} boxes for images [${images.shape.join(', ')}]`);
-  return tf.tidy(() => tf.image.cropAndResize(images, tf.tensor2d(cropAndResizeBoxes(boxes, h, w), [b, 4]), tf.range(0, b, 1, 'int32') as tf.Tensor1D, [h, w], 'bilinear'));
+  if (boxes.length !== b)
+    throw new Error(`${boxes.length} boxes for images [${images.shape.join(', ')}]`);
+  return tf.tidy(() =>
+    tf.image.cropAndResize(
+      images,
+      tf.tensor2d(cropAndResizeBoxes(boxes, h, w), [b, 4]),
+      tf.range(0, b, 1, 'int32') as tf.Tensor1D,
+      [h, w],
+      'bilinear',
+    ),
+  );
 }

@@ -35,14 +35,26 @@ export interface ResidualEncoder extends ModelEncoder {
  * used, and dispose `model` (not the encoder) at the end.
  * @throws when a `stage<k>` layer is missing or its output is not a feature map at the expected stride.
  */
-export function residualEncoder(model: tf.LayersModel, options: ResidualEncoderOptions = {}): ResidualEncoder {
+export function residualEncoder(
+  model: tf.LayersModel,
+  options: ResidualEncoderOptions = {},
+): ResidualEncoder {
   const tappedLayers = RESIDUAL_STAGES.map((s) => s.layer);
   const missing = tappedLayers.find((name) => !model.layers.some((l) => l.name === name));
-  if (missing) throw new Error(`model '${model.name}' has no layer '${missing}': residualEncoder needs a net built by buildResidualNet`);
-  const encoder = layersModelEncoder(model, { taps: tappedLayers, checkRange: options.checkRange }, 'residual');
+  if (missing)
+    throw new Error(
+      `model '${model.name}' has no layer '${missing}': residualEncoder needs a net built by buildResidualNet`,
+    );
+  const encoder = layersModelEncoder(
+    model,
+    { taps: tappedLayers, checkRange: options.checkRange },
+    'residual',
+  );
   const strides = encoder.scales.map((s) => s.stride);
   if (strides.join() !== RESIDUAL_STAGES.map((s) => s.stride).join()) {
-    throw new Error(`model '${model.name}': layers ${tappedLayers.join(', ')} are at strides ${strides.join(', ')}, expected ${RESIDUAL_STAGES.map((s) => s.stride).join(', ')}`);
+    throw new Error(
+      `model '${model.name}': layers ${tappedLayers.join(', ')} are at strides ${strides.join(', ')}, expected ${RESIDUAL_STAGES.map((s) => s.stride).join(', ')}`,
+    );
   }
   return { ...encoder, tappedLayers };
 }

@@ -22,13 +22,22 @@ export const PLAIN_ITEM_SIDE = 40;
  * @param canvas canvas side; default 64.
  * @returns `[B, canvas, canvas, 3]` in [0, 1]; the caller disposes it.
  */
-export function plainFashionMnistImages(data: FashionMnistData, indices: ArrayLike<number>, canvas = 64): tf.Tensor4D {
+export function plainFashionMnistImages(
+  data: FashionMnistData,
+  indices: ArrayLike<number>,
+  canvas = 64,
+): tf.Tensor4D {
   return tf.tidy(() => {
     const items = fashionMnistBatch(data, indices);
     const scaled = tf.image.resizeBilinear(items, [PLAIN_ITEM_SIDE, PLAIN_ITEM_SIDE], true);
     const before = Math.floor((canvas - PLAIN_ITEM_SIDE) / 2);
     const after = canvas - PLAIN_ITEM_SIDE - before;
-    const padded = tf.pad(scaled, [[0, 0], [before, after], [before, after], [0, 0]]);
+    const padded = tf.pad(scaled, [
+      [0, 0],
+      [before, after],
+      [before, after],
+      [0, 0],
+    ]);
     return tf.tile(padded, [1, 1, 1, 3]) as tf.Tensor4D;
   });
 }

@@ -72,7 +72,12 @@ export function fileSystemHandler(location: string): tf.io.IOHandler {
           specs.push(...group.weights);
           for (const p of group.paths) {
             const bytes = readFileNamed(path.join(dir, p), `weight file named in ${modelJsonPath}`);
-            buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+            buffers.push(
+              bytes.buffer.slice(
+                bytes.byteOffset,
+                bytes.byteOffset + bytes.byteLength,
+              ) as ArrayBuffer,
+            );
           }
         }
         return [specs, tf.io.CompositeArrayBuffer.join(buffers)];
@@ -80,9 +85,13 @@ export function fileSystemHandler(location: string): tf.io.IOHandler {
     },
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
       const topology = artifacts.modelTopology;
-      if (topology === undefined || topology instanceof ArrayBuffer) throw new Error('fileSystemHandler saves models with a JSON topology only');
+      if (topology === undefined || topology instanceof ArrayBuffer)
+        throw new Error('fileSystemHandler saves models with a JSON topology only');
       fs.mkdirSync(dir, { recursive: true });
-      const weightData = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+      const weightData =
+        artifacts.weightData === undefined
+          ? new ArrayBuffer(0)
+          : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
       const json: tf.io.ModelJSON = {
         modelTopology: topology,
         format: artifacts.format,

@@ -24,7 +24,13 @@
  *     dense (logits), softmax            [B, classes]
  */
 import * as tf from '@tensorflow/tfjs';
-import { ArchitectureConfig, classifierHead, imageInput, LOGITS_LAYER, resolveArchitectureConfig } from './architecture';
+import {
+  ArchitectureConfig,
+  classifierHead,
+  imageInput,
+  LOGITS_LAYER,
+  resolveArchitectureConfig,
+} from './architecture';
 import { applyLayer, SeededLayers } from './seeded-layers';
 
 /** Channel widths of one inception block. */
@@ -40,14 +46,22 @@ interface InceptionWidths {
 }
 
 /** One inception block: four parallel branches, concatenated. */
-function inceptionBlock(make: SeededLayers, name: string, x: tf.SymbolicTensor, w: InceptionWidths): tf.SymbolicTensor {
+function inceptionBlock(
+  make: SeededLayers,
+  name: string,
+  x: tf.SymbolicTensor,
+  w: InceptionWidths,
+): tf.SymbolicTensor {
   const b1 = applyLayer(make.conv(`${name}/1x1`, w.b1, 1), x);
   let b3 = applyLayer(make.conv(`${name}/3x3_reduce`, w.b3[0], 1), x);
   b3 = applyLayer(make.conv(`${name}/3x3`, w.b3[1], 3), b3);
   let b5 = applyLayer(make.conv(`${name}/5x5_reduce`, w.b5[0], 1), x);
   b5 = applyLayer(make.conv(`${name}/5x5_a`, w.b5[1], 3), b5);
   b5 = applyLayer(make.conv(`${name}/5x5_b`, w.b5[1], 3), b5);
-  let bp = applyLayer(tf.layers.maxPooling2d({ name: `${name}/pool`, poolSize: 3, strides: 1, padding: 'same' }), x);
+  let bp = applyLayer(
+    tf.layers.maxPooling2d({ name: `${name}/pool`, poolSize: 3, strides: 1, padding: 'same' }),
+    x,
+  );
   bp = applyLayer(make.conv(`${name}/pool_proj`, w.bp, 1), bp);
   return applyLayer(tf.layers.concatenate({ name: `${name}/concat`, axis: -1 }), [b1, b3, b5, bp]);
 }
@@ -60,7 +74,8 @@ export function buildInceptionNet(config: Partial<ArchitectureConfig> = {}): tf.
   const c = resolveArchitectureConfig(config);
   const make = new SeededLayers(c.seed);
   const input = imageInput(c);
-  const pool = (name: string) => tf.layers.maxPooling2d({ name, poolSize: 3, strides: 2, padding: 'same' });
+  const pool = (name: string) =>
+    tf.layers.maxPooling2d({ name, poolSize: 3, strides: 2, padding: 'same' });
   let x = applyLayer(make.conv('stem', 16, 3, { strides: 2 }), input);
   x = applyLayer(pool('pool1'), x);
   x = inceptionBlock(make, 'inception_a', x, { b1: 16, b3: [16, 24], b5: [8, 12], bp: 12 });

@@ -16,7 +16,11 @@ export type InputPreprocessing =
   | { kind: 'meanStd'; mean: readonly number[]; std: readonly number[] };
 
 /** The identity: the model takes [0, 1]. */
-export const DEFAULT_PREPROCESSING: InputPreprocessing = Object.freeze({ kind: 'range', min: 0, max: 1 });
+export const DEFAULT_PREPROCESSING: InputPreprocessing = Object.freeze({
+  kind: 'range',
+  min: 0,
+  max: 1,
+});
 
 /** True for an array of finite numbers. */
 function isNumberList(v: unknown): v is number[] {
@@ -34,8 +38,20 @@ function isNumberList(v: unknown): v is number[] {
 export function preprocessingFromJson(value: unknown, where: string): InputPreprocessing {
   const v = (value ?? {}) as Record<string, unknown>;
   const expected = `{"kind": "range", "min": <number>, "max": <number>} or {"kind": "meanStd", "mean": [<number>, ...], "std": [<number>, ...]}`;
-  if (v.kind === 'range' && typeof v.min === 'number' && typeof v.max === 'number' && Object.keys(v).length === 3) return { kind: 'range', min: v.min, max: v.max };
-  if (v.kind === 'meanStd' && isNumberList(v.mean) && isNumberList(v.std) && Object.keys(v).length === 3) return { kind: 'meanStd', mean: v.mean, std: v.std };
+  if (
+    v.kind === 'range' &&
+    typeof v.min === 'number' &&
+    typeof v.max === 'number' &&
+    Object.keys(v).length === 3
+  )
+    return { kind: 'range', min: v.min, max: v.max };
+  if (
+    v.kind === 'meanStd' &&
+    isNumberList(v.mean) &&
+    isNumberList(v.std) &&
+    Object.keys(v).length === 3
+  )
+    return { kind: 'meanStd', mean: v.mean, std: v.std };
   throw new UserError(`${where} must be ${expected}, got ${JSON.stringify(value)}`);
 }
 
@@ -43,15 +59,22 @@ export function preprocessingFromJson(value: unknown, where: string): InputPrepr
 export function checkPreprocessing(p: InputPreprocessing, channels: number): void {
   if (p.kind === 'range') {
     if (!(Number.isFinite(p.min) && Number.isFinite(p.max) && p.min !== p.max)) {
-      throw new UserError(`range preprocessing needs finite min ≠ max, got min=${p.min}, max=${p.max}`);
+      throw new UserError(
+        `range preprocessing needs finite min ≠ max, got min=${p.min}, max=${p.max}`,
+      );
     }
   } else if (p.kind === 'meanStd') {
     if (p.mean.length !== channels || p.std.length !== channels) {
-      throw new UserError(`meanStd preprocessing needs ${channels} means and stds (one per channel), got ${p.mean.length} and ${p.std.length}`);
+      throw new UserError(
+        `meanStd preprocessing needs ${channels} means and stds (one per channel), got ${p.mean.length} and ${p.std.length}`,
+      );
     }
-    if (!p.std.every((s) => Number.isFinite(s) && s > 0)) throw new UserError(`meanStd preprocessing needs positive stds, got [${p.std.join(', ')}]`);
+    if (!p.std.every((s) => Number.isFinite(s) && s > 0))
+      throw new UserError(`meanStd preprocessing needs positive stds, got [${p.std.join(', ')}]`);
   } else {
-    throw new UserError(`preprocessing kind must be 'range' or 'meanStd', got '${String((p as { kind: unknown }).kind)}'`);
+    throw new UserError(
+      `preprocessing kind must be 'range' or 'meanStd', got '${String((p as { kind: unknown }).kind)}'`,
+    );
   }
 }
 

@@ -55,12 +55,15 @@ function isHttp(location: string): boolean {
 function detectFormat(artifacts: tf.io.ModelArtifacts, where: string): 'layers' | 'graph' {
   if (artifacts.format === 'layers-model') return 'layers';
   if (artifacts.format === 'graph-model') return 'graph';
-  const topology = artifacts.modelTopology as { node?: unknown; class_name?: unknown; model_config?: unknown } | undefined;
+  const topology = artifacts.modelTopology as
+    { node?: unknown; class_name?: unknown; model_config?: unknown } | undefined;
   if (topology && typeof topology === 'object') {
     if ('node' in topology) return 'graph';
     if ('class_name' in topology || 'model_config' in topology) return 'layers';
   }
-  throw new UserError(`${where}: cannot tell whether this is a layers or a graph model (format field '${String(artifacts.format)}'); pass format: 'layers' or 'graph'`);
+  throw new UserError(
+    `${where}: cannot tell whether this is a layers or a graph model (format field '${String(artifacts.format)}'); pass format: 'layers' or 'graph'`,
+  );
 }
 
 /** The model card at `location`, if it names one (a local .json file that is not a model.json). */
@@ -86,16 +89,21 @@ export interface ReadTfjsModel {
  * @returns the model; the caller disposes it.
  * @throws a {@link UserError} naming the path when a file is missing or the format cannot be told.
  */
-export async function readTfjsModel(location: string, format: ModelFormat = 'auto'): Promise<ReadTfjsModel> {
+export async function readTfjsModel(
+  location: string,
+  format: ModelFormat = 'auto',
+): Promise<ReadTfjsModel> {
   await ensureEngine();
   const where = isHttp(location) ? location : resolveModelJsonPath(location);
   // Read the artifacts once (file or http), then build the model from memory.
   const handler = isHttp(location) ? tf.io.http(location) : fileSystemHandler(location);
   const artifacts = await handler.load!();
   const read = format === 'auto' ? detectFormat(artifacts, where) : format;
-  if (read !== 'layers' && read !== 'graph') throw new UserError(`format must be 'layers', 'graph' or 'auto', got '${String(read)}'`);
+  if (read !== 'layers' && read !== 'graph')
+    throw new UserError(`format must be 'layers', 'graph' or 'auto', got '${String(read)}'`);
   const memory = tf.io.fromMemory(artifacts);
-  const model = read === 'layers' ? await tf.loadLayersModel(memory) : await tf.loadGraphModel(memory);
+  const model =
+    read === 'layers' ? await tf.loadLayersModel(memory) : await tf.loadGraphModel(memory);
   return { model, format: read, where };
 }
 
@@ -109,7 +117,10 @@ export async function readTfjsModel(location: string, format: ModelFormat = 'aut
  * @throws a {@link UserError} naming the path: a missing file, a malformed
  *   card, and every problem {@link describeTfjsModel} names.
  */
-export async function loadTfjsModel(location: string, options: LoadTfjsModelOptions = {}): Promise<LoadedTfjsModel> {
+export async function loadTfjsModel(
+  location: string,
+  options: LoadTfjsModelOptions = {},
+): Promise<LoadedTfjsModel> {
   await ensureEngine();
   const card = cardAt(location);
   const declared: LoadTfjsModelOptions = { ...card?.options, ...options };
@@ -120,9 +131,18 @@ export async function loadTfjsModel(location: string, options: LoadTfjsModelOpti
 
   // 2. The model as the kit reads it.
   try {
-    const name = declared.name ?? (isHttp(modelLocation) ? modelLocation : path.basename(path.dirname(where)));
+    const name =
+      declared.name ?? (isHttp(modelLocation) ? modelLocation : path.basename(path.dirname(where)));
     const { blackBox, input, output } = describeTfjsModel(model, { ...declared, name });
-    return { blackBox, model, format, input, output, location: where, dispose: () => model.dispose() };
+    return {
+      blackBox,
+      model,
+      format,
+      input,
+      output,
+      location: where,
+      dispose: () => model.dispose(),
+    };
   } catch (err) {
     model.dispose();
     const message = `${card ? `${card.file} (model ${where})` : where}: ${(err as Error).message}`;

@@ -11,7 +11,12 @@ import { assertRange, assertShape } from '../checks';
 import { warnOnSlowBackend } from '../engine/backend';
 import { assertImagesFor, BlackBox } from './black-box';
 import { channelsAcceptedBy, convertChannels } from './channel-conversion';
-import { checkPreprocessing, DEFAULT_PREPROCESSING, InputPreprocessing, preprocess } from './input-preprocessing';
+import {
+  checkPreprocessing,
+  DEFAULT_PREPROCESSING,
+  InputPreprocessing,
+  preprocess,
+} from './input-preprocessing';
 
 /** What the model's output holds. */
 export type ModelOutputs = 'logits' | 'probabilities';
@@ -56,7 +61,13 @@ export class ModelBlackBox implements BlackBox {
    * @param numClasses the model's output size.
    * @throws when `classNames` has another length than `numClasses` (naming both) or the preprocessing is invalid.
    */
-  constructor(private readonly forward: ForwardFn, inputSize: readonly [number, number], channels: number, numClasses: number, options: ModelBlackBoxOptions = {}) {
+  constructor(
+    private readonly forward: ForwardFn,
+    inputSize: readonly [number, number],
+    channels: number,
+    numClasses: number,
+    options: ModelBlackBoxOptions = {},
+  ) {
     this.name = options.name ?? 'model';
     this.inputSize = [inputSize[0], inputSize[1]];
     this.channels = channels;
@@ -69,9 +80,13 @@ export class ModelBlackBox implements BlackBox {
     checkPreprocessing(this.preprocessing, channels);
     this.checkRange = options.checkRange ?? true;
     if (options.classNames && options.classNames.length !== numClasses) {
-      throw new Error(`${this.name}: ${options.classNames.length} class names were given but the model outputs ${numClasses} classes`);
+      throw new Error(
+        `${this.name}: ${options.classNames.length} class names were given but the model outputs ${numClasses} classes`,
+      );
     }
-    this.classNames = options.classNames ? [...options.classNames] : Array.from({ length: numClasses }, (_, i) => `class${i}`);
+    this.classNames = options.classNames
+      ? [...options.classNames]
+      : Array.from({ length: numClasses }, (_, i) => `class${i}`);
   }
 
   /**
@@ -110,6 +125,8 @@ export class ModelBlackBox implements BlackBox {
    */
   predict(images: tf.Tensor4D): tf.Tensor2D {
     warnOnSlowBackend();
-    return tf.tidy(() => this.probabilitiesFrom(this.forward(this.modelInput(images)), images.shape[0]));
+    return tf.tidy(() =>
+      this.probabilitiesFrom(this.forward(this.modelInput(images)), images.shape[0]),
+    );
   }
 }

@@ -28,11 +28,22 @@ export interface ModelCard {
 }
 
 /** The keys a card may hold. */
-export const MODEL_CARD_KEYS: readonly string[] = ['model', 'name', 'format', 'inputSize', 'channels', 'preprocessing', 'output', 'outputs', 'labels'];
+export const MODEL_CARD_KEYS: readonly string[] = [
+  'model',
+  'name',
+  'format',
+  'inputSize',
+  'channels',
+  'preprocessing',
+  'output',
+  'outputs',
+  'labels',
+];
 
 const FORMATS: readonly ModelFormat[] = ['auto', 'layers', 'graph'];
 
-const isPositiveInteger = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1;
+const isPositiveInteger = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 1;
 const isHttp = (location: string) => /^https?:\/\//i.test(location);
 
 /**
@@ -48,15 +59,26 @@ export function readModelCard(file: string): ModelCard | undefined {
   } catch (err) {
     throw new UserError(`${file} is not valid JSON: ${(err as Error).message}`);
   }
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new UserError(`${file} is neither a TF.js model.json nor a model card: it holds no JSON object`);
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new UserError(
+      `${file} is neither a TF.js model.json nor a model card: it holds no JSON object`,
+    );
   const card = json as Record<string, unknown>;
   if ('modelTopology' in card) return undefined;
-  const bad = (key: string, expected: string) => new UserError(`model card ${file}: "${key}" must be ${expected}, got ${JSON.stringify(card[key])}`);
+  const bad = (key: string, expected: string) =>
+    new UserError(
+      `model card ${file}: "${key}" must be ${expected}, got ${JSON.stringify(card[key])}`,
+    );
   if (typeof card.model !== 'string' || card.model === '') {
-    throw new UserError(`${file} is neither a TF.js model.json (no "modelTopology") nor a model card (no "model" naming the model.json)`);
+    throw new UserError(
+      `${file} is neither a TF.js model.json (no "modelTopology") nor a model card (no "model" naming the model.json)`,
+    );
   }
   const unknown = Object.keys(card).find((k) => !MODEL_CARD_KEYS.includes(k));
-  if (unknown !== undefined) throw new UserError(`model card ${file}: unknown key "${unknown}"; a card holds ${MODEL_CARD_KEYS.join(', ')}`);
+  if (unknown !== undefined)
+    throw new UserError(
+      `model card ${file}: unknown key "${unknown}"; a card holds ${MODEL_CARD_KEYS.join(', ')}`,
+    );
 
   const folder = path.dirname(path.resolve(file));
   const options: LoadTfjsModelOptions = {};
@@ -65,31 +87,43 @@ export function readModelCard(file: string): ModelCard | undefined {
     options.name = card.name;
   }
   if (card.format !== undefined) {
-    if (!FORMATS.includes(card.format as ModelFormat)) throw bad('format', `one of ${FORMATS.join(', ')}`);
+    if (!FORMATS.includes(card.format as ModelFormat))
+      throw bad('format', `one of ${FORMATS.join(', ')}`);
     options.format = card.format as ModelFormat;
   }
   if (card.inputSize !== undefined) {
     const size = card.inputSize;
-    if (!(Array.isArray(size) && size.length === 2 && size.every(isPositiveInteger))) throw bad('inputSize', '[height, width], two integers >= 1');
+    if (!(Array.isArray(size) && size.length === 2 && size.every(isPositiveInteger)))
+      throw bad('inputSize', '[height, width], two integers >= 1');
     options.inputSize = [size[0], size[1]];
   }
   if (card.channels !== undefined) {
     if (!isPositiveInteger(card.channels)) throw bad('channels', 'an integer >= 1');
     options.channels = card.channels;
   }
-  if (card.preprocessing !== undefined) options.preprocessing = preprocessingFromJson(card.preprocessing, `model card ${file}: "preprocessing"`);
+  if (card.preprocessing !== undefined)
+    options.preprocessing = preprocessingFromJson(
+      card.preprocessing,
+      `model card ${file}: "preprocessing"`,
+    );
   if (card.output !== undefined) {
     if (typeof card.output !== 'string') throw bad('output', "an output's name");
     options.output = card.output;
   }
   if (card.outputs !== undefined) {
-    if (!DECLARED_OUTPUTS.includes(card.outputs as DeclaredOutputs)) throw bad('outputs', `one of ${DECLARED_OUTPUTS.join(', ')}`);
+    if (!DECLARED_OUTPUTS.includes(card.outputs as DeclaredOutputs))
+      throw bad('outputs', `one of ${DECLARED_OUTPUTS.join(', ')}`);
     options.outputs = card.outputs as DeclaredOutputs;
   }
   if (card.labels !== undefined) {
     if (typeof card.labels !== 'string') throw bad('labels', 'the path of a labels file');
     options.labels = path.resolve(folder, card.labels);
   }
-  const model = isHttp(card.model) ? card.model : path.resolve(folder, card.model.startsWith('file://') ? card.model.slice('file://'.length) : card.model);
+  const model = isHttp(card.model)
+    ? card.model
+    : path.resolve(
+        folder,
+        card.model.startsWith('file://') ? card.model.slice('file://'.length) : card.model,
+      );
   return { file, model, options };
 }

@@ -18,7 +18,13 @@ export function hashFiles(files: readonly string[]): string {
 
 /** SHA-256 (16 hex digits) of every file directly in `dir`, in name order (a saved masker's folder). */
 export function hashFolder(dir: string): string {
-  return hashFiles(fs.readdirSync(dir).sort().map((f) => path.join(dir, f)).filter((f) => fs.statSync(f).isFile()));
+  return hashFiles(
+    fs
+      .readdirSync(dir)
+      .sort()
+      .map((f) => path.join(dir, f))
+      .filter((f) => fs.statSync(f).isFile()),
+  );
 }
 
 /**
@@ -29,10 +35,14 @@ export function hashFolder(dir: string): string {
  * @throws a UserError naming the file when model.json or a weight file is missing.
  */
 export function modelFingerprint(modelJson: string): string {
-  if (/^https?:\/\//i.test(modelJson)) return createHash('sha256').update(modelJson).digest('hex').slice(0, 16);
+  if (/^https?:\/\//i.test(modelJson))
+    return createHash('sha256').update(modelJson).digest('hex').slice(0, 16);
   const json = readModelJson(modelJson);
-  const weights = (json.weightsManifest ?? []).flatMap((group) => group.paths.map((p) => path.join(path.dirname(modelJson), p)));
+  const weights = (json.weightsManifest ?? []).flatMap((group) =>
+    group.paths.map((p) => path.join(path.dirname(modelJson), p)),
+  );
   const missing = weights.find((f) => !fs.existsSync(f));
-  if (missing !== undefined) throw new UserError(`weight file named in ${modelJson} not found: ${missing}`);
+  if (missing !== undefined)
+    throw new UserError(`weight file named in ${modelJson} not found: ${missing}`);
   return hashFiles([modelJson, ...weights]);
 }

@@ -8,7 +8,16 @@
  * their values into {@link loadTfjsModel}'s arguments.
  */
 import type { Command } from 'commander';
-import { flagOf, NumberRule, parseChoice, parseFile, parseNumber, parseNumberTuple, POSITIVE_INTEGER, POSITIVE_NUMBER } from '../cli';
+import {
+  flagOf,
+  NumberRule,
+  parseChoice,
+  parseFile,
+  parseNumber,
+  parseNumberTuple,
+  POSITIVE_INTEGER,
+  POSITIVE_NUMBER,
+} from '../cli';
 import { UserError } from '../user-error';
 import { InputPreprocessing, preprocessingFromJson } from './input-preprocessing';
 import type { LoadTfjsModelOptions, ModelFormat } from './load-tfjs-model';
@@ -27,7 +36,15 @@ export interface ModelFlags {
 }
 
 /** The keys of the declarations beside `--model`, for commands that refuse them without it. */
-export const MODEL_DECLARATION_KEYS: readonly (keyof ModelFlags)[] = ['inputSize', 'channels', 'preprocessing', 'output', 'outputs', 'labels', 'format'];
+export const MODEL_DECLARATION_KEYS: readonly (keyof ModelFlags)[] = [
+  'inputSize',
+  'channels',
+  'preprocessing',
+  'output',
+  'outputs',
+  'labels',
+  'format',
+];
 
 /** What {@link loadTfjsModel} takes: `loadTfjsModel(location, options)`. */
 export interface ModelLoadArguments {
@@ -38,20 +55,37 @@ export interface ModelLoadArguments {
 const FORMATS: readonly ModelFormat[] = ['auto', 'layers', 'graph'];
 
 /** The forms `--preprocessing` takes, for help and messages. */
-export const PREPROCESSING_FORMS = "'range:MIN,MAX', 'mean-std:M1,..,MC:S1,..,SC' or the JSON of a model card";
+export const PREPROCESSING_FORMS =
+  "'range:MIN,MAX', 'mean-std:M1,..,MC:S1,..,SC' or the JSON of a model card";
 
 /** Declares the model flags on `command` (`--model` required unless `modelRequired` is false). */
 export function addModelFlags(command: Command, modelRequired = true): Command {
-  const model = 'the model: a model.json (layers or graph), its folder, an http(s) URL, or a model card (JSON naming the model.json)';
+  const model =
+    'the model: a model.json (layers or graph), its folder, an http(s) URL, or a model card (JSON naming the model.json)';
   if (modelRequired) command.requiredOption('--model <path>', model);
   else command.option('--model <path>', model);
   return command
-    .option('--input-size <h,w>', 'input height and width, where the model leaves them open (default: from the model)')
-    .option('--channels <c>', 'input channels, where the model leaves them open or takes neither 1 nor 3 (default: from the model)')
-    .option('--preprocessing <spec>', `mapping of [0, 1] images to the model's input: ${PREPROCESSING_FORMS} (default: none)`)
+    .option(
+      '--input-size <h,w>',
+      'input height and width, where the model leaves them open (default: from the model)',
+    )
+    .option(
+      '--channels <c>',
+      'input channels, where the model leaves them open or takes neither 1 nor 3 (default: from the model)',
+    )
+    .option(
+      '--preprocessing <spec>',
+      `mapping of [0, 1] images to the model's input: ${PREPROCESSING_FORMS} (default: none)`,
+    )
     .option('--output <name>', 'the output to explain, when the model has several')
-    .option('--outputs <kind>', `what the output holds: ${DECLARED_OUTPUTS.join(' | ')} (default auto: read from the output)`)
-    .option('--labels <file>', 'class names: one per line, a JSON array, or a JSON object from index to name (default: the model\'s metadata)')
+    .option(
+      '--outputs <kind>',
+      `what the output holds: ${DECLARED_OUTPUTS.join(' | ')} (default auto: read from the output)`,
+    )
+    .option(
+      '--labels <file>',
+      "class names: one per line, a JSON array, or a JSON object from index to name (default: the model's metadata)",
+    )
     .option('--format <format>', `${FORMATS.join(' | ')} (default auto: from model.json)`);
 }
 
@@ -61,7 +95,11 @@ export function addModelFlags(command: Command, modelRequired = true): Command {
  */
 export function modelFlagArgs(flags: ModelFlags): string[] {
   const declared = MODEL_DECLARATION_KEYS.filter((key) => flags[key] !== undefined);
-  return ['--model', flags.model, ...declared.flatMap((key) => [flagOf(key), flags[key] as string])];
+  return [
+    '--model',
+    flags.model,
+    ...declared.flatMap((key) => [flagOf(key), flags[key] as string]),
+  ];
 }
 
 /** A comma-separated list of numbers obeying `rule`, repeats allowed; each entry is checked on its own. */
@@ -91,7 +129,11 @@ export function parsePreprocessing(value: string, flag = '--preprocessing'): Inp
     return { kind: 'range', min, max };
   }
   if (kind === 'mean-std' && parts.length === 2) {
-    return { kind: 'meanStd', mean: numbers(parts[0], `${flag} mean`, {}), std: numbers(parts[1], `${flag} std`, POSITIVE_NUMBER) };
+    return {
+      kind: 'meanStd',
+      mean: numbers(parts[0], `${flag} mean`, {}),
+      std: numbers(parts[1], `${flag} std`, POSITIVE_NUMBER),
+    };
   }
   throw new UserError(`${flag} must be ${PREPROCESSING_FORMS}, got '${value}'`);
 }
@@ -108,11 +150,15 @@ export function modelOptionsFromFlags(flags: ModelFlags): ModelLoadArguments {
     const [h, w] = parseNumberTuple(flags.inputSize, '--input-size', 2, POSITIVE_INTEGER);
     options.inputSize = [h, w];
   }
-  if (flags.channels !== undefined) options.channels = parseNumber(flags.channels, '--channels', POSITIVE_INTEGER);
-  if (flags.preprocessing !== undefined) options.preprocessing = parsePreprocessing(flags.preprocessing);
+  if (flags.channels !== undefined)
+    options.channels = parseNumber(flags.channels, '--channels', POSITIVE_INTEGER);
+  if (flags.preprocessing !== undefined)
+    options.preprocessing = parsePreprocessing(flags.preprocessing);
   if (flags.output !== undefined) options.output = flags.output;
-  if (flags.outputs !== undefined) options.outputs = parseChoice(flags.outputs, DECLARED_OUTPUTS, '--outputs');
-  if (flags.labels !== undefined) options.labels = parseFile(flags.labels, '--labels', 'a labels file');
+  if (flags.outputs !== undefined)
+    options.outputs = parseChoice(flags.outputs, DECLARED_OUTPUTS, '--outputs');
+  if (flags.labels !== undefined)
+    options.labels = parseFile(flags.labels, '--labels', 'a labels file');
   if (flags.format !== undefined) options.format = parseChoice(flags.format, FORMATS, '--format');
   return { location: flags.model, options };
 }

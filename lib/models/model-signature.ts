@@ -36,7 +36,9 @@ const IMAGE_CHANNELS: readonly number[] = [1, 3];
 
 /** `[?, 8, 8, 3]`, for messages. */
 export function formatShape(shape: readonly (number | null)[] | undefined): string {
-  return shape === undefined ? '[unknown shape]' : `[${shape.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
+  return shape === undefined
+    ? '[unknown shape]'
+    : `[${shape.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
 }
 
 /** A shape with -1 (TensorFlow's unknown size) as null. */
@@ -45,9 +47,18 @@ function openSizes(shape: readonly number[] | undefined): (number | null)[] | un
 }
 
 /** The shape a GraphModel's signature (model.json `signature`) gives the tensor `name`, if any. */
-function signatureShape(model: tf.GraphModel, side: 'inputs' | 'outputs', name: string): (number | null)[] | undefined {
-  type Entry = { name?: string; tensorShape?: { dim?: { size?: string | number }[]; unknownRank?: boolean } };
-  const entries = Object.values(((model.modelSignature ?? {}) as Record<string, Record<string, Entry> | undefined>)[side] ?? {});
+function signatureShape(
+  model: tf.GraphModel,
+  side: 'inputs' | 'outputs',
+  name: string,
+): (number | null)[] | undefined {
+  type Entry = {
+    name?: string;
+    tensorShape?: { dim?: { size?: string | number }[]; unknownRank?: boolean };
+  };
+  const entries = Object.values(
+    ((model.modelSignature ?? {}) as Record<string, Record<string, Entry> | undefined>)[side] ?? {},
+  );
   const entry = entries.find((e) => e.name === name || e.name === `${name}:0`);
   if (!entry?.tensorShape?.dim || entry.tensorShape.unknownRank) return undefined;
   return openSizes(entry.tensorShape.dim.map((d) => Number(d.size ?? -1)));
@@ -56,7 +67,10 @@ function signatureShape(model: tf.GraphModel, side: 'inputs' | 'outputs', name: 
 /** The model's inputs, in order. */
 export function modelInputs(model: TfjsModel): TensorSignature[] {
   if (model instanceof tf.GraphModel) {
-    return model.inputs.map((i) => ({ name: i.name, shape: openSizes(i.shape) ?? signatureShape(model, 'inputs', i.name) }));
+    return model.inputs.map((i) => ({
+      name: i.name,
+      shape: openSizes(i.shape) ?? signatureShape(model, 'inputs', i.name),
+    }));
   }
   return model.inputs.map((t, i) => ({ name: model.inputNames[i], shape: [...t.shape] }));
 }
@@ -64,7 +78,10 @@ export function modelInputs(model: TfjsModel): TensorSignature[] {
 /** The model's outputs, in order (a GraphModel rarely states their shapes: run it to learn them). */
 export function modelOutputs(model: TfjsModel): TensorSignature[] {
   if (model instanceof tf.GraphModel) {
-    return model.outputs.map((o) => ({ name: o.name, shape: openSizes(o.shape) ?? signatureShape(model, 'outputs', o.name) }));
+    return model.outputs.map((o) => ({
+      name: o.name,
+      shape: openSizes(o.shape) ?? signatureShape(model, 'outputs', o.name),
+    }));
   }
   return model.outputs.map((t, i) => ({ name: model.outputNames[i], shape: [...t.shape] }));
 }
@@ -75,14 +92,25 @@ export function describeTensor(t: TensorSignature): string {
 }
 
 /** One size of the input: the model's when it fixes it (a declaration must agree), else the declared one. */
-function resolveSize(fixed: number | null | undefined, declared: number | undefined, what: string, flag: string, input: TensorSignature): number {
+function resolveSize(
+  fixed: number | null | undefined,
+  declared: number | undefined,
+  what: string,
+  flag: string,
+  input: TensorSignature,
+): number {
   if (fixed !== null && fixed !== undefined) {
     if (declared !== undefined && declared !== fixed) {
-      throw new UserError(`${what} ${declared} was declared, but the model's input ${describeTensor(input)} fixes it at ${fixed}; drop ${flag} or give ${fixed}`);
+      throw new UserError(
+        `${what} ${declared} was declared, but the model's input ${describeTensor(input)} fixes it at ${fixed}; drop ${flag} or give ${fixed}`,
+      );
     }
     return fixed;
   }
-  if (declared === undefined) throw new UserError(`the model's input ${describeTensor(input)} leaves the ${what} open; declare it (${flag})`);
+  if (declared === undefined)
+    throw new UserError(
+      `the model's input ${describeTensor(input)} leaves the ${what} open; declare it (${flag})`,
+    );
   return declared;
 }
 
@@ -97,23 +125,40 @@ function resolveSize(fixed: number | null | undefined, declared: number | undefi
 export function imageInput(model: TfjsModel, declared: DeclaredInput = {}): ImageInput {
   const inputs = modelInputs(model);
   if (inputs.length !== 1) {
-    throw new UserError(`the kit explains models with one image input; this one has ${inputs.length}: ${inputs.map(describeTensor).join(', ')}`);
+    throw new UserError(
+      `the kit explains models with one image input; this one has ${inputs.length}: ${inputs.map(describeTensor).join(', ')}`,
+    );
   }
   const input = inputs[0];
   const shape = input.shape;
   if (shape !== undefined && shape.length !== 4) {
-    throw new UserError(`the model's input ${describeTensor(input)} is not an image: the kit explains image classifiers whose input is [batch, height, width, channels]`);
+    throw new UserError(
+      `the model's input ${describeTensor(input)} is not an image: the kit explains image classifiers whose input is [batch, height, width, channels]`,
+    );
   }
   const [h, w] = declared.inputSize ?? [undefined, undefined];
   const height = resolveSize(shape?.[1], h, 'input height', '--input-size / inputSize', input);
   const width = resolveSize(shape?.[2], w, 'input width', '--input-size / inputSize', input);
-  const channels = resolveSize(shape?.[3], declared.channels, 'input channels', '--channels / channels', input);
-  for (const [size, what] of [[height, 'input height'], [width, 'input width'], [channels, 'input channels']] as const) {
-    if (!(Number.isInteger(size) && size >= 1)) throw new UserError(`${what} must be an integer >= 1, got ${size}`);
+  const channels = resolveSize(
+    shape?.[3],
+    declared.channels,
+    'input channels',
+    '--channels / channels',
+    input,
+  );
+  for (const [size, what] of [
+    [height, 'input height'],
+    [width, 'input width'],
+    [channels, 'input channels'],
+  ] as const) {
+    if (!(Number.isInteger(size) && size >= 1))
+      throw new UserError(`${what} must be an integer >= 1, got ${size}`);
   }
   if (!IMAGE_CHANNELS.includes(channels) && declared.channels !== channels) {
-    throw new UserError(`the model's input ${describeTensor(input)} takes ${channels} channels; the kit takes grey (1) and RGB (3) images ` +
-      `without a declaration: declare channels ${channels} (--channels ${channels}) to feed ${channels}-channel images as they are`);
+    throw new UserError(
+      `the model's input ${describeTensor(input)} takes ${channels} channels; the kit takes grey (1) and RGB (3) images ` +
+        `without a declaration: declare channels ${channels} (--channels ${channels}) to feed ${channels}-channel images as they are`,
+    );
   }
   return { name: input.name, inputSize: [height, width], channels };
 }

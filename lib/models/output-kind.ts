@@ -39,7 +39,10 @@ export function readOutputKind(scores: tf.Tensor2D): OutputKindEvidence {
     const sums = tf.sum(scores, 1);
     return tf.stack([tf.min(scores), tf.min(sums), tf.max(sums)]).dataSync();
   });
-  const probabilities = min >= -PROBABILITY_TOLERANCE && Math.abs(lowSum - 1) <= PROBABILITY_TOLERANCE && Math.abs(highSum - 1) <= PROBABILITY_TOLERANCE;
+  const probabilities =
+    min >= -PROBABILITY_TOLERANCE &&
+    Math.abs(lowSum - 1) <= PROBABILITY_TOLERANCE &&
+    Math.abs(highSum - 1) <= PROBABILITY_TOLERANCE;
   return { kind: probabilities ? 'probabilities' : 'logits', min, rowSums: [lowSum, highSum] };
 }
 
@@ -49,15 +52,26 @@ export function readOutputKind(scores: tf.Tensor2D): OutputKindEvidence {
  * @param output the output's name, for messages.
  * @throws a {@link UserError} naming the output, the declaration and what the scores show when they disagree.
  */
-export function resolveOutputKind(declared: DeclaredOutputs, scores: tf.Tensor2D, output: string): ModelOutputs {
-  if (!DECLARED_OUTPUTS.includes(declared)) throw new UserError(`outputs must be one of ${DECLARED_OUTPUTS.join(', ')}, got '${String(declared)}'`);
+export function resolveOutputKind(
+  declared: DeclaredOutputs,
+  scores: tf.Tensor2D,
+  output: string,
+): ModelOutputs {
+  if (!DECLARED_OUTPUTS.includes(declared))
+    throw new UserError(
+      `outputs must be one of ${DECLARED_OUTPUTS.join(', ')}, got '${String(declared)}'`,
+    );
   const seen = readOutputKind(scores);
   if (declared === 'auto' || declared === seen.kind) return seen.kind;
   const images = scores.shape[0];
   if (declared === 'logits') {
-    throw new UserError(`outputs 'logits' was declared, but output '${output}' already gives probabilities (non-negative rows summing to 1 on ${images} random images): ` +
-      `the kit would apply softmax twice; declare 'probabilities' or 'auto'`);
+    throw new UserError(
+      `outputs 'logits' was declared, but output '${output}' already gives probabilities (non-negative rows summing to 1 on ${images} random images): ` +
+        `the kit would apply softmax twice; declare 'probabilities' or 'auto'`,
+    );
   }
-  throw new UserError(`outputs 'probabilities' was declared, but output '${output}' does not give probabilities: on ${images} random images its rows sum to ` +
-    `${seen.rowSums[0].toPrecision(4)}..${seen.rowSums[1].toPrecision(4)} and its smallest value is ${seen.min.toPrecision(4)}; declare 'logits' (softmax is applied) or 'auto'`);
+  throw new UserError(
+    `outputs 'probabilities' was declared, but output '${output}' does not give probabilities: on ${images} random images its rows sum to ` +
+      `${seen.rowSums[0].toPrecision(4)}..${seen.rowSums[1].toPrecision(4)} and its smallest value is ${seen.min.toPrecision(4)}; declare 'logits' (softmax is applied) or 'auto'`,
+  );
 }

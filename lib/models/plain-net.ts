@@ -14,7 +14,13 @@
  *     dense (logits), softmax    [B, classes]
  */
 import * as tf from '@tensorflow/tfjs';
-import { ArchitectureConfig, classifierHead, imageInput, LOGITS_LAYER, resolveArchitectureConfig } from './architecture';
+import {
+  ArchitectureConfig,
+  classifierHead,
+  imageInput,
+  LOGITS_LAYER,
+  resolveArchitectureConfig,
+} from './architecture';
 import { applyLayer, SeededLayers } from './seeded-layers';
 
 /**

@@ -17,7 +17,13 @@
  *     dense (logits), softmax                 [B, classes]
  */
 import * as tf from '@tensorflow/tfjs';
-import { ArchitectureConfig, classifierHead, imageInput, LOGITS_LAYER, resolveArchitectureConfig } from './architecture';
+import {
+  ArchitectureConfig,
+  classifierHead,
+  imageInput,
+  LOGITS_LAYER,
+  resolveArchitectureConfig,
+} from './architecture';
 import { applyLayer, SeededLayers } from './seeded-layers';
 
 /** Stride and channels of each stage's output in a net built here, finest first (a saved net carries its own widths, which the encoder reads). */
@@ -41,11 +47,24 @@ const BLOCKS_PER_STAGE = [0, 1, 2, 2];
  * One residual block: relu(x' + conv(relu(conv(x)))), x' = x or a 1×1 strided projection.
  * @param outputName name of the final ReLU layer (a stage's last block names it `stage<k>`).
  */
-function residualBlock(make: SeededLayers, name: string, x: tf.SymbolicTensor, filters: number, strides: number, outputName: string): tf.SymbolicTensor {
+function residualBlock(
+  make: SeededLayers,
+  name: string,
+  x: tf.SymbolicTensor,
+  filters: number,
+  strides: number,
+  outputName: string,
+): tf.SymbolicTensor {
   const inChannels = x.shape[x.shape.length - 1];
   let branch = applyLayer(make.conv(`${name}/conv_a`, filters, 3, { strides }), x);
-  branch = applyLayer(make.conv(`${name}/conv_b`, filters, 3, { relu: false, zeroInit: true }), branch);
-  const shortcut = strides === 1 && inChannels === filters ? x : applyLayer(make.conv(`${name}/project`, filters, 1, { strides, relu: false }), x);
+  branch = applyLayer(
+    make.conv(`${name}/conv_b`, filters, 3, { relu: false, zeroInit: true }),
+    branch,
+  );
+  const shortcut =
+    strides === 1 && inChannels === filters
+      ? x
+      : applyLayer(make.conv(`${name}/project`, filters, 1, { strides, relu: false }), x);
   const sum = applyLayer(tf.layers.add({ name: `${name}/add` }), [shortcut, branch]);
   return applyLayer(tf.layers.reLU({ name: outputName }), sum);
 }
@@ -59,12 +78,22 @@ export function buildResidualNet(config: Partial<ArchitectureConfig> = {}): tf.L
   const c = resolveArchitectureConfig(config);
   const make = new SeededLayers(c.seed);
   const input = imageInput(c);
-  let x = applyLayer(make.conv(RESIDUAL_STAGES[0].layer, RESIDUAL_STAGES[0].channels, 3, { strides: 2 }), input);
+  let x = applyLayer(
+    make.conv(RESIDUAL_STAGES[0].layer, RESIDUAL_STAGES[0].channels, 3, { strides: 2 }),
+    input,
+  );
   RESIDUAL_STAGES.forEach((stage, s) => {
     for (let b = 0; b < BLOCKS_PER_STAGE[s]; b++) {
       const last = b === BLOCKS_PER_STAGE[s] - 1;
       const strides = s > 0 && b === 0 ? 2 : 1;
-      x = residualBlock(make, `${stage.layer}_block${b + 1}`, x, stage.channels, strides, last ? stage.layer : `${stage.layer}_block${b + 1}/out`);
+      x = residualBlock(
+        make,
+        `${stage.layer}_block${b + 1}`,
+        x,
+        stage.channels,
+        strides,
+        last ? stage.layer : `${stage.layer}_block${b + 1}/out`,
+      );
     }
   });
   x = applyLayer(tf.layers.globalAveragePooling2d({ name: 'avg_pool' }), x);

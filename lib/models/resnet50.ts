@@ -22,11 +22,22 @@
  * branch zero (every block starts as the identity, as the kit's residual net).
  */
 import * as tf from '@tensorflow/tfjs';
-import { ArchitectureConfig, classifierHead, imageInput, LOGITS_LAYER, resolveArchitectureConfig } from './architecture';
+import {
+  ArchitectureConfig,
+  classifierHead,
+  imageInput,
+  LOGITS_LAYER,
+  resolveArchitectureConfig,
+} from './architecture';
 import { applyLayer, SeededLayers } from './seeded-layers';
 
 /** Bottleneck stages: blocks, bottleneck width and output width, finest first. */
-export const RESNET50_STAGES: readonly { name: string; blocks: number; width: number; out: number }[] = [
+export const RESNET50_STAGES: readonly {
+  name: string;
+  blocks: number;
+  width: number;
+  out: number;
+}[] = [
   { name: 'conv2', blocks: 3, width: 64, out: 256 },
   { name: 'conv3', blocks: 4, width: 128, out: 512 },
   { name: 'conv4', blocks: 6, width: 256, out: 1024 },
@@ -37,12 +48,22 @@ export const RESNET50_STAGES: readonly { name: string; blocks: number; width: nu
 export const RESNET50_INPUT_SIZE: readonly [number, number] = [224, 224];
 
 /** One bottleneck block, its output ReLU named `${name}_out`. */
-function bottleneck(make: SeededLayers, name: string, x: tf.SymbolicTensor, width: number, out: number, strides: number): tf.SymbolicTensor {
+function bottleneck(
+  make: SeededLayers,
+  name: string,
+  x: tf.SymbolicTensor,
+  width: number,
+  out: number,
+  strides: number,
+): tf.SymbolicTensor {
   const inChannels = x.shape[x.shape.length - 1];
   let branch = applyLayer(make.conv(`${name}_1_conv`, width, 1), x);
   branch = applyLayer(make.conv(`${name}_2_conv`, width, 3, { strides }), branch);
   branch = applyLayer(make.conv(`${name}_3_conv`, out, 1, { relu: false, zeroInit: true }), branch);
-  const shortcut = strides === 1 && inChannels === out ? x : applyLayer(make.conv(`${name}_0_conv`, out, 1, { strides, relu: false }), x);
+  const shortcut =
+    strides === 1 && inChannels === out
+      ? x
+      : applyLayer(make.conv(`${name}_0_conv`, out, 1, { strides, relu: false }), x);
   const sum = applyLayer(tf.layers.add({ name: `${name}_add` }), [shortcut, branch]);
   return applyLayer(tf.layers.reLU({ name: `${name}_out` }), sum);
 }
@@ -54,16 +75,33 @@ function bottleneck(make: SeededLayers, name: string, x: tf.SymbolicTensor, widt
  * @throws naming the size when it is not a multiple of 32 (five halvings).
  */
 export function buildResNet50(config: Partial<ArchitectureConfig> = {}): tf.LayersModel {
-  const c = resolveArchitectureConfig({ inputSize: RESNET50_INPUT_SIZE, numClasses: 1000, ...config });
+  const c = resolveArchitectureConfig({
+    inputSize: RESNET50_INPUT_SIZE,
+    numClasses: 1000,
+    ...config,
+  });
   const [h, w] = c.inputSize;
-  if (h % 32 !== 0 || w % 32 !== 0) throw new Error(`ResNet-50 inputSize must be multiples of 32 (five halvings), got [${h}, ${w}]`);
+  if (h % 32 !== 0 || w % 32 !== 0)
+    throw new Error(
+      `ResNet-50 inputSize must be multiples of 32 (five halvings), got [${h}, ${w}]`,
+    );
   const make = new SeededLayers(c.seed);
   const input = imageInput(c);
   let x = applyLayer(make.conv('conv1', 64, 7, { strides: 2 }), input);
-  x = applyLayer(tf.layers.maxPooling2d({ name: 'pool1', poolSize: 3, strides: 2, padding: 'same' }), x);
+  x = applyLayer(
+    tf.layers.maxPooling2d({ name: 'pool1', poolSize: 3, strides: 2, padding: 'same' }),
+    x,
+  );
   RESNET50_STAGES.forEach((stage, s) => {
     for (let b = 1; b <= stage.blocks; b++) {
-      x = bottleneck(make, `${stage.name}_block${b}`, x, stage.width, stage.out, s > 0 && b === 1 ? 2 : 1);
+      x = bottleneck(
+        make,
+        `${stage.name}_block${b}`,
+        x,
+        stage.width,
+        stage.out,
+        s > 0 && b === 1 ? 2 : 1,
+      );
     }
   });
   x = applyLayer(tf.layers.globalAveragePooling2d({ name: 'avg_pool' }), x);

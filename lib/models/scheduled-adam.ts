@@ -16,7 +16,12 @@
  * them) still load, with the recomputed powers.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ADAM_UPDATE, AdamUpdateAttrs, hasAdamUpdate, registerAdamUpdate } from '../engine/adam-update';
+import {
+  ADAM_UPDATE,
+  AdamUpdateAttrs,
+  hasAdamUpdate,
+  registerAdamUpdate,
+} from '../engine/adam-update';
 
 /** What `applyGradients` takes (tfjs does not export these two types by name). */
 type VariableGradients = Parameters<tf.AdamOptimizer['applyGradients']>[0];
@@ -33,7 +38,10 @@ interface AdamState {
 }
 
 /** Names of the β powers among the weights of {@link ScheduledAdam.getWeights}. */
-export const BETA_POWER_NAMES = Object.freeze({ beta1: 'ScheduledAdam/accBeta1', beta2: 'ScheduledAdam/accBeta2' });
+export const BETA_POWER_NAMES = Object.freeze({
+  beta1: 'ScheduledAdam/accBeta1',
+  beta2: 'ScheduledAdam/accBeta2',
+});
 
 /** Adam with β1 = 0.9, β2 = 0.999, ε = 1e-7 (tfjs's defaults) and a settable learning rate. */
 export class ScheduledAdam extends tf.AdamOptimizer {
@@ -55,7 +63,11 @@ export class ScheduledAdam extends tf.AdamOptimizer {
    */
   override async getWeights(): Promise<NamedTensor[]> {
     const state = this as unknown as AdamState;
-    return [...(await super.getWeights()), { name: BETA_POWER_NAMES.beta1, tensor: state.accBeta1 }, { name: BETA_POWER_NAMES.beta2, tensor: state.accBeta2 }];
+    return [
+      ...(await super.getWeights()),
+      { name: BETA_POWER_NAMES.beta1, tensor: state.accBeta1 },
+      { name: BETA_POWER_NAMES.beta2, tensor: state.accBeta2 },
+    ];
   }
 
   /**
@@ -64,10 +76,14 @@ export class ScheduledAdam extends tf.AdamOptimizer {
    * @param weightValues copied into the optimizer's variables; the caller keeps ownership.
    */
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
-    const isBetaPower = (w: NamedTensor) => w.name === BETA_POWER_NAMES.beta1 || w.name === BETA_POWER_NAMES.beta2;
+    const isBetaPower = (w: NamedTensor) =>
+      w.name === BETA_POWER_NAMES.beta1 || w.name === BETA_POWER_NAMES.beta2;
     await super.setWeights(weightValues.filter((w) => !isBetaPower(w)));
     const state = this as unknown as AdamState;
-    for (const w of weightValues.filter(isBetaPower)) (w.name === BETA_POWER_NAMES.beta1 ? state.accBeta1 : state.accBeta2).assign(w.tensor as tf.Scalar);
+    for (const w of weightValues.filter(isBetaPower))
+      (w.name === BETA_POWER_NAMES.beta1 ? state.accBeta1 : state.accBeta2).assign(
+        w.tensor as tf.Scalar,
+      );
   }
 
   /** One Adam step; the fused kernel where the backend has it, tfjs's ops elsewhere. */
@@ -89,12 +105,24 @@ export class ScheduledAdam extends tf.AdamOptimizer {
       named.forEach(([name, gradient], i) => {
         const value = tf.engine().registeredVariables[name];
         // Moments are created on first use, named as tfjs names them.
-        state.accumulatedFirstMoment[i] ??= { originalName: `${name}/m`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-        state.accumulatedSecondMoment[i] ??= { originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+        state.accumulatedFirstMoment[i] ??= {
+          originalName: `${name}/m`,
+          variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+        };
+        state.accumulatedSecondMoment[i] ??= {
+          originalName: `${name}/v`,
+          variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+        };
         if (gradient == null) return;
         const m = state.accumulatedFirstMoment[i].variable;
         const v = state.accumulatedSecondMoment[i].variable;
-        const [w2, m2, v2] = tf.engine().runKernel(ADAM_UPDATE, { value, gradient, m, v }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        const [w2, m2, v2] = tf
+          .engine()
+          .runKernel(
+            ADAM_UPDATE,
+            { value, gradient, m, v },
+            attrs as unknown as tf.NamedAttrMap,
+          ) as tf.Tensor[];
         m.assign(m2);
         v.assign(v2);
         value.assign(w2);

@@ -21,7 +21,12 @@ export class SeededLayers {
    * @param zeroInit start the kernel at zero (the last conv of a residual branch,
    *   so each block begins as the identity: trains without batch normalisation).
    */
-  conv(name: string, filters: number, kernelSize: number, options: { strides?: number; relu?: boolean; zeroInit?: boolean } = {}): tf.layers.Layer {
+  conv(
+    name: string,
+    filters: number,
+    kernelSize: number,
+    options: { strides?: number; relu?: boolean; zeroInit?: boolean } = {},
+  ): tf.layers.Layer {
     const { strides = 1, relu = true, zeroInit = false } = options;
     return tf.layers.conv2d({
       name,
@@ -30,7 +35,9 @@ export class SeededLayers {
       strides,
       padding: 'same',
       activation: relu ? 'relu' : 'linear',
-      kernelInitializer: zeroInit ? 'zeros' : tf.initializers.heNormal({ seed: tfjsSeed(this.next++) }),
+      kernelInitializer: zeroInit
+        ? 'zeros'
+        : tf.initializers.heNormal({ seed: tfjsSeed(this.next++) }),
       biasInitializer: 'zeros',
     });
   }
@@ -42,13 +49,18 @@ export class SeededLayers {
       name,
       units,
       activation: relu ? 'relu' : 'linear',
-      kernelInitializer: relu ? tf.initializers.heNormal({ seed }) : tf.initializers.glorotUniform({ seed }),
+      kernelInitializer: relu
+        ? tf.initializers.heNormal({ seed })
+        : tf.initializers.glorotUniform({ seed }),
       biasInitializer: 'zeros',
     });
   }
 }
 
 /** Applies a layer to one symbolic tensor and returns one symbolic tensor. */
-export function applyLayer(layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]): tf.SymbolicTensor {
+export function applyLayer(
+  layer: tf.layers.Layer,
+  x: tf.SymbolicTensor | tf.SymbolicTensor[],
+): tf.SymbolicTensor {
   return layer.apply(x) as tf.SymbolicTensor;
 }

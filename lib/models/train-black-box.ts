@@ -54,18 +54,19 @@ export interface TrainBlackBoxConfig {
 }
 
 /** Defaults of {@link TrainBlackBoxConfig} (all but `arch`). */
-export const DEFAULT_TRAIN_BLACK_BOX_CONFIG: Readonly<Omit<TrainBlackBoxConfig, 'arch'>> = Object.freeze({
-  epochs: 2,
-  batchSize: 64,
-  learningRate: 2e-3,
-  seed: 0,
-  dataSeed: 0,
-  trainSize: 55000,
-  validationSize: 5000,
-  validationEval: 2000,
-  backgroundErasing: DEFAULT_BACKGROUND_ERASING.probability,
-  cropResize: 0.3,
-});
+export const DEFAULT_TRAIN_BLACK_BOX_CONFIG: Readonly<Omit<TrainBlackBoxConfig, 'arch'>> =
+  Object.freeze({
+    epochs: 2,
+    batchSize: 64,
+    learningRate: 2e-3,
+    seed: 0,
+    dataSeed: 0,
+    trainSize: 55000,
+    validationSize: 5000,
+    validationEval: 2000,
+    backgroundErasing: DEFAULT_BACKGROUND_ERASING.probability,
+    cropResize: 0.3,
+  });
 
 /** What differs between the training runs of the committed weights. */
 export interface CommittedBlackBoxRecipe {
@@ -78,11 +79,12 @@ export interface CommittedBlackBoxRecipe {
  * command-line defaults). Epochs: as many as two shared cores allowed in one
  * working session.
  */
-export const COMMITTED_BLACK_BOXES: Readonly<Record<ArchitectureName, CommittedBlackBoxRecipe>> = Object.freeze({
-  plain: { epochs: 10, cropResize: 0.3 },
-  inception: { epochs: 10, cropResize: 0.3 },
-  residual: { epochs: 16, cropResize: 0.3 },
-});
+export const COMMITTED_BLACK_BOXES: Readonly<Record<ArchitectureName, CommittedBlackBoxRecipe>> =
+  Object.freeze({
+    plain: { epochs: 10, cropResize: 0.3 },
+    inception: { epochs: 10, cropResize: 0.3 },
+    residual: { epochs: 16, cropResize: 0.3 },
+  });
 
 /** Items in the Fashion-MNIST train split. */
 const TRAIN_SPLIT_ITEMS = 60000;
@@ -113,7 +115,13 @@ interface History {
 export interface TrainProgress {
   onEpochStart?(epoch: number, totalSteps: number, startStep: number): void;
   /** After each step: mean loss and accuracy of the epoch so far, images/s of this run. */
-  onStep?(info: { epoch: number; step: number; loss: number; accuracy: number; imagesPerSecond: number }): void;
+  onStep?(info: {
+    epoch: number;
+    step: number;
+    loss: number;
+    accuracy: number;
+    imagesPerSecond: number;
+  }): void;
   onEpochEnd?(record: EpochRecord): void;
   onCheckpoint?(position: { epoch: number; step: number }): void;
   onResume?(position: { epoch: number; step: number; globalStep: number }): void;
@@ -165,7 +173,18 @@ export interface TrainBlackBoxResult extends FitBlackBoxResult {
 
 /** The configuration fields that must match for a checkpoint to be resumed. */
 function configKey(c: TrainBlackBoxConfig): string {
-  return JSON.stringify([c.arch, c.epochs, c.batchSize, c.learningRate, c.seed, c.dataSeed, c.trainSize, c.validationSize, c.backgroundErasing, c.cropResize]);
+  return JSON.stringify([
+    c.arch,
+    c.epochs,
+    c.batchSize,
+    c.learningRate,
+    c.seed,
+    c.dataSeed,
+    c.trainSize,
+    c.validationSize,
+    c.backgroundErasing,
+    c.cropResize,
+  ]);
 }
 
 /**
@@ -184,17 +203,30 @@ export async function trainBlackBox(
   const test = new ClutteredFashionMnist({ split: 'test', seed: fit.config.dataSeed });
   const predict = (x: tf.Tensor4D) => logits.predict(x) as tf.Tensor2D;
   const testAccuracy = accuracy(test.length, EVAL_BATCH, (s, e) => test.batch(s, e), predict);
-  const boxCropTestAccuracy = accuracy(test.length, EVAL_BATCH, (s, e) => {
-    const batch = test.batch(s, e);
-    const images = cropToBoxes(batch.images, batch.boxes);
-    batch.images.dispose();
-    return { images, labels: batch.labels };
-  }, predict);
+  const boxCropTestAccuracy = accuracy(
+    test.length,
+    EVAL_BATCH,
+    (s, e) => {
+      const batch = test.batch(s, e);
+      const images = cropToBoxes(batch.images, batch.boxes);
+      batch.images.dispose();
+      return { images, labels: batch.labels };
+    },
+    predict,
+  );
   const plain = loadFashionMnist('test');
-  const plainTestAccuracy = accuracy(plain.count, EVAL_BATCH, (s, e) => {
-    const idx = range(s, e);
-    return { images: plainFashionMnistImages(plain, idx), labels: idx.map((i) => plain.labels[i]) };
-  }, predict);
+  const plainTestAccuracy = accuracy(
+    plain.count,
+    EVAL_BATCH,
+    (s, e) => {
+      const idx = range(s, e);
+      return {
+        images: plainFashionMnistImages(plain, idx),
+        labels: idx.map((i) => plain.labels[i]),
+      };
+    },
+    predict,
+  );
   const { epochs, batchSize } = fit.config;
   const images = Math.floor(fit.config.trainSize / batchSize) * batchSize * epochs;
   return {
@@ -222,10 +254,13 @@ export async function fitBlackBox(
   const config: TrainBlackBoxConfig = { ...DEFAULT_TRAIN_BLACK_BOX_CONFIG, ...overrides };
   const { epochs, batchSize, trainSize, validationSize } = config;
   if (trainSize + validationSize > TRAIN_SPLIT_ITEMS) {
-    throw new Error(`trainSize (${trainSize}) + validationSize (${validationSize}) exceed the ${TRAIN_SPLIT_ITEMS} Fashion-MNIST train items`);
+    throw new Error(
+      `trainSize (${trainSize}) + validationSize (${validationSize}) exceed the ${TRAIN_SPLIT_ITEMS} Fashion-MNIST train items`,
+    );
   }
   const stepsPerEpoch = Math.floor(trainSize / batchSize);
-  if (stepsPerEpoch < 1) throw new Error(`trainSize (${trainSize}) must hold at least one batch of ${batchSize}`);
+  if (stepsPerEpoch < 1)
+    throw new Error(`trainSize (${trainSize}) must hold at least one batch of ${batchSize}`);
   const totalSteps = stepsPerEpoch * epochs;
   const everySeconds = checkpoint.everySeconds ?? 120;
   const { everySteps } = checkpoint;
@@ -238,7 +273,11 @@ export async function fitBlackBox(
   const logits = logitsModel(model);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = new ScheduledAdam(config.learningRate);
-  const train = new ClutteredFashionMnist({ split: 'train', seed: config.dataSeed, length: TRAIN_SPLIT_ITEMS * epochs });
+  const train = new ClutteredFashionMnist({
+    split: 'train',
+    seed: config.dataSeed,
+    length: TRAIN_SPLIT_ITEMS * epochs,
+  });
 
   // 2. Resume.
   const key = configKey(config);
@@ -250,11 +289,17 @@ export async function fitBlackBox(
     history: { epochs: [], running: { loss: 0, correct: 0, images: 0 } },
     configKey: key,
   };
-  const restored = checkpoint.fresh ? undefined : await loadCheckpoint<History>(checkpoint.dir, model, optimizer, key);
+  const restored = checkpoint.fresh
+    ? undefined
+    : await loadCheckpoint<History>(checkpoint.dir, model, optimizer, key);
   const resumedFrom = restored ? { epoch: restored.epoch, step: restored.step } : null;
   if (restored) {
     position = restored;
-    progress.onResume?.({ epoch: restored.epoch, step: restored.step, globalStep: restored.globalStep });
+    progress.onResume?.({
+      epoch: restored.epoch,
+      step: restored.step,
+      globalStep: restored.globalStep,
+    });
   }
 
   // 3. Training loop.
@@ -272,19 +317,39 @@ export async function fitBlackBox(
     let lastSave = performance.now();
     while (position.step < stepsPerEpoch) {
       const t0 = performance.now();
-      const indices = Array.from(order.subarray(position.step * batchSize, (position.step + 1) * batchSize), (item) => epoch * TRAIN_SPLIT_ITEMS + item);
+      const indices = Array.from(
+        order.subarray(position.step * batchSize, (position.step + 1) * batchSize),
+        (item) => epoch * TRAIN_SPLIT_ITEMS + item,
+      );
       const batch = train.batch(indices);
-      const erased = eraseBackground(batch.images, batch.boxes, shuffler.fork(`erase/${position.globalStep}`), { probability: config.backgroundErasing });
+      const erased = eraseBackground(
+        batch.images,
+        batch.boxes,
+        shuffler.fork(`erase/${position.globalStep}`),
+        { probability: config.backgroundErasing },
+      );
       batch.images.dispose();
-      const cropped = randomCropResize(erased, batch.boxes, shuffler.fork(`crop/${position.globalStep}`), config.cropResize);
+      const cropped = randomCropResize(
+        erased,
+        batch.boxes,
+        shuffler.fork(`crop/${position.globalStep}`),
+        config.cropResize,
+      );
       erased.dispose();
-      optimizer.setLearningRate(cosineLearningRate(config.learningRate, position.globalStep, totalSteps));
+      optimizer.setLearningRate(
+        cosineLearningRate(config.learningRate, position.globalStep, totalSteps),
+      );
       const { lossValue, correct } = tf.tidy(() => {
-        const targets = tf.oneHot(tf.tensor1d(batch.labels, 'int32'), model.outputs[0].shape[1] as number);
+        const targets = tf.oneHot(
+          tf.tensor1d(batch.labels, 'int32'),
+          model.outputs[0].shape[1] as number,
+        );
         let hits: tf.Tensor | undefined;
         const { value, grads } = tf.variableGrads(() => {
           const out = logits.apply(cropped, { training: true }) as tf.Tensor2D;
-          hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(out, 1), tf.argMax(targets, 1)), 'float32')));
+          hits = tf.keep(
+            tf.sum(tf.cast(tf.equal(tf.argMax(out, 1), tf.argMax(targets, 1)), 'float32')),
+          );
           return tf.losses.softmaxCrossEntropy(targets, out) as tf.Scalar;
         }, variables);
         optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
@@ -310,17 +375,30 @@ export async function fitBlackBox(
       });
       // Let timers (progress output) run between the synchronous steps.
       await new Promise((resolve) => setImmediate(resolve));
-      if (!Number.isFinite(lossValue)) throw new Error(`loss became ${lossValue} at epoch ${epoch} step ${position.step}`);
-      const due = (everySteps !== undefined && position.globalStep % everySteps === 0) || performance.now() - lastSave > everySeconds * 1000;
+      if (!Number.isFinite(lossValue))
+        throw new Error(`loss became ${lossValue} at epoch ${epoch} step ${position.step}`);
+      const due =
+        (everySteps !== undefined && position.globalStep % everySteps === 0) ||
+        performance.now() - lastSave > everySeconds * 1000;
       if (position.step < stepsPerEpoch && due) {
         await save();
         lastSave = performance.now();
       }
     }
     // End of epoch: validation, record, checkpoint at the next epoch's start.
-    const validationAccuracy = accuracy(config.validationEval, EVAL_BATCH, (s, e) => train.batch(range(trainSize + s, trainSize + e)), (x) => logits.predict(x) as tf.Tensor2D);
+    const validationAccuracy = accuracy(
+      config.validationEval,
+      EVAL_BATCH,
+      (s, e) => train.batch(range(trainSize + s, trainSize + e)),
+      (x) => logits.predict(x) as tf.Tensor2D,
+    );
     const running = position.history.running;
-    const record: EpochRecord = { epoch, meanLoss: running.loss / running.images, trainAccuracy: running.correct / running.images, validationAccuracy };
+    const record: EpochRecord = {
+      epoch,
+      meanLoss: running.loss / running.images,
+      trainAccuracy: running.correct / running.images,
+      validationAccuracy,
+    };
     position.history.epochs.push(record);
     position.history.running = { loss: 0, correct: 0, images: 0 };
     position.epoch++;
@@ -330,7 +408,13 @@ export async function fitBlackBox(
   }
 
   optimizer.dispose();
-  return { model, config, epochs: position.history.epochs, trainSeconds: position.trainSeconds, resumedFrom };
+  return {
+    model,
+    config,
+    epochs: position.history.epochs,
+    trainSeconds: position.trainSeconds,
+    resumedFrom,
+  };
 }
 
 /** The integers `start .. end-1`. */

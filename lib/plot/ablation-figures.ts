@@ -6,14 +6,25 @@
  * Settings are labelled by the parameters that vary over the rows (e.g.
  * `'A blur'` in a sweep of A).
  */
-import { ABLATION_METRICS, AblationMetric, AblationRow, settingLabel, varyingParameters } from '../evaluation/ablation-results';
+import {
+  ABLATION_METRICS,
+  AblationMetric,
+  AblationRow,
+  settingLabel,
+  varyingParameters,
+} from '../evaluation/ablation-results';
 import { QuantileBoxConfig, quantileBoxFigure, quantileBoxFromSummary } from './distribution';
 import { gridFromPoints, gridHeatmapFigure, GridHeatmapConfig } from './grid-heatmap';
 import { groupedBarFigure, GroupedBarConfig } from './grouped-bars';
 import type { Figure } from './types';
 
 /** The metrics {@link ablationBarsFigure} draws by default, in order. */
-export const DEFAULT_BAR_METRICS: readonly AblationMetric[] = Object.freeze(['localisationError', 'meanCropMetric', 'meanMaskArea', 'fakeClassMeanArea']);
+export const DEFAULT_BAR_METRICS: readonly AblationMetric[] = Object.freeze([
+  'localisationError',
+  'meanCropMetric',
+  'meanMaskArea',
+  'fakeClassMeanArea',
+]);
 
 /** Each row's label: the parameters that vary over all the rows. */
 function labels(rows: readonly AblationRow[]): string[] {
@@ -26,11 +37,26 @@ function labels(rows: readonly AblationRow[]): string[] {
  * @param metrics default {@link DEFAULT_BAR_METRICS}.
  * @throws when two rows share a label (two files of the same setting).
  */
-export function ablationBarsFigure(rows: readonly AblationRow[], metrics: readonly AblationMetric[] = DEFAULT_BAR_METRICS, config: Partial<GroupedBarConfig> = {}): Figure {
+export function ablationBarsFigure(
+  rows: readonly AblationRow[],
+  metrics: readonly AblationMetric[] = DEFAULT_BAR_METRICS,
+  config: Partial<GroupedBarConfig> = {},
+): Figure {
   const names = labels(rows);
   return groupedBarFigure(
-    metrics.flatMap((m) => rows.map((r, i) => ({ category: ABLATION_METRICS[m].label, group: names[i], value: ABLATION_METRICS[m].read(r) }))),
-    { valueTitle: 'score (lower is better but for the mask area)', decimals: 2, width: 860, ...config },
+    metrics.flatMap((m) =>
+      rows.map((r, i) => ({
+        category: ABLATION_METRICS[m].label,
+        group: names[i],
+        value: ABLATION_METRICS[m].read(r),
+      })),
+    ),
+    {
+      valueTitle: 'score (lower is better but for the mask area)',
+      decimals: 2,
+      width: 860,
+      ...config,
+    },
   );
 }
 
@@ -39,7 +65,10 @@ export function ablationBarsFigure(rows: readonly AblationRow[], metrics: readon
  * (whiskers 5–95%, mean dashed), coloured by black box.
  * @throws when a row lacks one of the quantiles 0.05, 0.25, 0.5, 0.75, 0.95.
  */
-export function ablationCropMetricFigure(rows: readonly AblationRow[], config: Partial<QuantileBoxConfig> = {}): Figure {
+export function ablationCropMetricFigure(
+  rows: readonly AblationRow[],
+  config: Partial<QuantileBoxConfig> = {},
+): Figure {
   const names = labels(rows);
   return quantileBoxFigure(
     rows.map((r, i) => quantileBoxFromSummary(names[i], r.blackBox, r.cropMetric)),
@@ -52,10 +81,21 @@ export function ablationCropMetricFigure(rows: readonly AblationRow[], config: P
  * @throws naming the parameters other than λ1 and λ2 that vary over the rows
  *   (two settings would share a cell: filter the rows to one value of each first).
  */
-export function lambdaHeatmapFigure(rows: readonly AblationRow[], metric: AblationMetric, config: Partial<GridHeatmapConfig> = {}): Figure {
+export function lambdaHeatmapFigure(
+  rows: readonly AblationRow[],
+  metric: AblationMetric,
+  config: Partial<GridHeatmapConfig> = {},
+): Figure {
   const others = varyingParameters(rows).filter((p) => p !== 'tv' && p !== 'area');
-  if (others.length) throw new Error(`a (λ1, λ2) heat map needs one value of every other parameter; ${others.join(', ')} vary: filter the rows first`);
+  if (others.length)
+    throw new Error(
+      `a (λ1, λ2) heat map needs one value of every other parameter; ${others.join(', ')} vary: filter the rows first`,
+    );
   const { label, read } = ABLATION_METRICS[metric];
-  const grid = gridFromPoints(rows.map((r) => ({ x: r.setting.lambdas.tv, y: r.setting.lambdas.area, value: read(r) })), 'λ1 (TV weight)', 'λ2 (area weight)');
+  const grid = gridFromPoints(
+    rows.map((r) => ({ x: r.setting.lambdas.tv, y: r.setting.lambdas.area, value: read(r) })),
+    'λ1 (TV weight)',
+    'λ2 (area weight)',
+  );
   return gridHeatmapFigure(grid, { metric: label, ...config });
 }

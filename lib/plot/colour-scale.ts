@@ -18,13 +18,17 @@ export type ColourStops = readonly (readonly [number, string])[];
 export function parseColour(text: string): Rgba {
   const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(text.trim());
   if (hex) return [parseInt(hex[1], 16), parseInt(hex[2], 16), parseInt(hex[3], 16), 1];
-  const fn = /^rgba?\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*(?:,\s*([\d.]+)\s*)?\)$/i.exec(text.trim());
+  const fn = /^rgba?\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*(?:,\s*([\d.]+)\s*)?\)$/i.exec(
+    text.trim(),
+  );
   if (fn) {
     const [r, g, b] = [fn[1], fn[2], fn[3]].map(Number);
     const a = fn[4] === undefined ? 1 : Number(fn[4]);
     if ([r, g, b].every((v) => v <= 255) && a <= 1) return [r, g, b, a];
   }
-  throw new Error(`colour '${text}' is not #rrggbb, rgb(r, g, b) or rgba(r, g, b, a) with channels in 0..255 and alpha in [0, 1]`);
+  throw new Error(
+    `colour '${text}' is not #rrggbb, rgb(r, g, b) or rgba(r, g, b, a) with channels in 0..255 and alpha in [0, 1]`,
+  );
 }
 
 /**
@@ -34,10 +38,13 @@ export function parseColour(text: string): Rgba {
  *   0 to 1, or a colour does not parse.
  */
 export function colourScale(stops: ColourStops): (value: number) => Rgba {
-  if (stops.length < 2) throw new Error(`a colour scale needs at least two stops, got ${stops.length}`);
+  if (stops.length < 2)
+    throw new Error(`a colour scale needs at least two stops, got ${stops.length}`);
   const rising = stops.every(([f], i) => i === 0 || f > stops[i - 1][0]);
   if (stops[0][0] !== 0 || stops[stops.length - 1][0] !== 1 || !rising) {
-    throw new Error(`colour scale fractions must rise from 0 to 1, got ${stops.map(([f]) => f).join(', ')}`);
+    throw new Error(
+      `colour scale fractions must rise from 0 to 1, got ${stops.map(([f]) => f).join(', ')}`,
+    );
   }
   const parsed = stops.map(([f, c]) => [f, parseColour(c)] as const);
   return (value) => {

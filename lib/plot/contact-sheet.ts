@@ -18,7 +18,14 @@ import sharp, { OverlayOptions } from 'sharp';
 import type { SalientRegionConfig } from '../metrics/salient-region';
 import { LegendItem, legendSvg } from './overlay-legend';
 import type { Raster } from './raster';
-import { DEFAULT_SALIENCY_OVERLAY_CONFIG, OverlayBox, OverlayPng, SaliencyOverlayConfig, saliencyOverlayPng, writeOverlayPng } from './saliency-overlay';
+import {
+  DEFAULT_SALIENCY_OVERLAY_CONFIG,
+  OverlayBox,
+  OverlayPng,
+  SaliencyOverlayConfig,
+  saliencyOverlayPng,
+  writeOverlayPng,
+} from './saliency-overlay';
 import { svgText, wrapText } from './svg-text';
 
 /** One method's map of a row's image. */
@@ -61,7 +68,11 @@ export interface ContactSheetConfig extends SaliencyOverlayConfig {
 }
 
 /** The defaults of {@link ContactSheetConfig}. */
-export const DEFAULT_CONTACT_SHEET_CONFIG: Readonly<ContactSheetConfig> = Object.freeze({ ...DEFAULT_SALIENCY_OVERLAY_CONFIG, gap: 8, salientBox: false });
+export const DEFAULT_CONTACT_SHEET_CONFIG: Readonly<ContactSheetConfig> = Object.freeze({
+  ...DEFAULT_SALIENCY_OVERLAY_CONFIG,
+  gap: 8,
+  salientBox: false,
+});
 
 /**
  * Draws a contact sheet.
@@ -69,22 +80,43 @@ export const DEFAULT_CONTACT_SHEET_CONFIG: Readonly<ContactSheetConfig> = Object
  * @throws when there are no rows, when a row's cells do not match the methods
  *   one to one, or on any problem of a cell (see `saliencyOverlayPng`).
  */
-export async function contactSheetPng(sheet: ContactSheet, config: Partial<ContactSheetConfig> = {}): Promise<OverlayPng> {
+export async function contactSheetPng(
+  sheet: ContactSheet,
+  config: Partial<ContactSheetConfig> = {},
+): Promise<OverlayPng> {
   const cfg: ContactSheetConfig = { ...DEFAULT_CONTACT_SHEET_CONFIG, ...config };
   const { methods, rows } = sheet;
   if (rows.length === 0) throw new Error('contactSheetPng: the sheet has no rows');
   rows.forEach((row, r) => {
     if (row.cells.length !== methods.length) {
-      throw new Error(`contactSheetPng: row ${r} has ${row.cells.length} cells but there are ${methods.length} methods (${methods.join(', ')})`);
+      throw new Error(
+        `contactSheetPng: row ${r} has ${row.cells.length} cells but there are ${methods.length} methods (${methods.join(', ')})`,
+      );
     }
   });
   const cellConfig = { ...cfg, legend: false };
   const grid: OverlayPng[][] = [];
   for (const row of rows) {
-    const cells = [await saliencyOverlayPng({ image: row.image, caption: row.caption, boxes: row.boxes }, cellConfig)];
+    const cells = [
+      await saliencyOverlayPng(
+        { image: row.image, caption: row.caption, boxes: row.boxes },
+        cellConfig,
+      ),
+    ];
     for (const cell of row.cells) {
       const caption = { className: cell.className, probability: cell.probability };
-      cells.push(await saliencyOverlayPng({ image: row.image, map: cell.map, caption, boxes: row.boxes, salientBox: cfg.salientBox }, cellConfig));
+      cells.push(
+        await saliencyOverlayPng(
+          {
+            image: row.image,
+            map: cell.map,
+            caption,
+            boxes: row.boxes,
+            salientBox: cfg.salientBox,
+          },
+          cellConfig,
+        ),
+      );
     }
     grid.push(cells);
   }
@@ -96,12 +128,23 @@ export async function contactSheetPng(sheet: ContactSheet, config: Partial<Conta
 
   const svg: string[] = [];
   let top = gap;
-  for (const line of sheet.title === undefined ? [] : wrapText(sheet.title, width - 2 * gap, fontSize + 2)) {
+  for (const line of sheet.title === undefined
+    ? []
+    : wrapText(sheet.title, width - 2 * gap, fontSize + 2)) {
     svg.push(svgText(line, gap, top + fontSize + 2, fontSize + 2, { bold: true }));
     top += lineHeight + 2;
   }
-  const columnLeft = columnWidths.map((_, c) => gap + columnWidths.slice(0, c).reduce((a, b) => a + b + gap, 0));
-  ['image', ...methods].forEach((title, c) => svg.push(svgText(title, columnLeft[c] + columnWidths[c] / 2, top + fontSize, fontSize, { anchor: 'middle', bold: true })));
+  const columnLeft = columnWidths.map(
+    (_, c) => gap + columnWidths.slice(0, c).reduce((a, b) => a + b + gap, 0),
+  );
+  ['image', ...methods].forEach((title, c) =>
+    svg.push(
+      svgText(title, columnLeft[c] + columnWidths[c] / 2, top + fontSize, fontSize, {
+        anchor: 'middle',
+        bold: true,
+      }),
+    ),
+  );
   top += lineHeight;
   const composites: OverlayOptions[] = [];
   grid.forEach((cells, r) => {
@@ -109,16 +152,30 @@ export async function contactSheetPng(sheet: ContactSheet, config: Partial<Conta
     top += rowHeights[r] + gap;
   });
 
-  const items: LegendItem[] = [{ kind: 'scale', stops: cfg.colourScale, label: cfg.mapScale === 'max' ? 'map 0 … max' : 'map 0 … 1' }];
+  const items: LegendItem[] = [
+    {
+      kind: 'scale',
+      stops: cfg.colourScale,
+      label: cfg.mapScale === 'max' ? 'map 0 … max' : 'map 0 … 1',
+    },
+  ];
   for (const b of rows.flatMap((row) => row.boxes ?? [])) {
-    if (b.label !== undefined && !items.some((i) => i.label === b.label)) items.push({ kind: 'box', colour: b.colour ?? cfg.boxColour, dashed: false, label: b.label });
+    if (b.label !== undefined && !items.some((i) => i.label === b.label))
+      items.push({ kind: 'box', colour: b.colour ?? cfg.boxColour, dashed: false, label: b.label });
   }
-  if (cfg.salientBox) items.push({ kind: 'box', colour: cfg.salientBoxColour, dashed: true, label: 'salient box' });
+  if (cfg.salientBox)
+    items.push({ kind: 'box', colour: cfg.salientBoxColour, dashed: true, label: 'salient box' });
   const legend = legendSvg(items, gap, top, width - 2 * gap, fontSize - 1, 'sheet');
   svg.push(legend.svg);
   const height = top + legend.height + gap;
 
-  composites.push({ input: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${svg.join('')}</svg>`), left: 0, top: 0 });
+  composites.push({
+    input: Buffer.from(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${svg.join('')}</svg>`,
+    ),
+    left: 0,
+    top: 0,
+  });
   const png = await sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
     .composite(composites)
     .png()
@@ -130,6 +187,10 @@ export async function contactSheetPng(sheet: ContactSheet, config: Partial<Conta
  * Draws a contact sheet ({@link contactSheetPng}) and writes it to `file`, creating folders.
  * @returns the PNG written and its size.
  */
-export async function writeContactSheet(file: string, sheet: ContactSheet, config: Partial<ContactSheetConfig> = {}): Promise<OverlayPng> {
+export async function writeContactSheet(
+  file: string,
+  sheet: ContactSheet,
+  config: Partial<ContactSheetConfig> = {},
+): Promise<OverlayPng> {
   return writeOverlayPng(file, await contactSheetPng(sheet, config));
 }

@@ -33,7 +33,13 @@ export interface DistributionConfig {
 }
 
 /** The defaults of {@link DistributionConfig}. */
-export const DEFAULT_DISTRIBUTION_CONFIG: Readonly<DistributionConfig> = Object.freeze({ kind: 'box', metric: 'score', bins: 30, width: 720, height: 420 });
+export const DEFAULT_DISTRIBUTION_CONFIG: Readonly<DistributionConfig> = Object.freeze({
+  kind: 'box',
+  metric: 'score',
+  bins: 30,
+  width: 720,
+  height: 420,
+});
 
 /**
  * Box plots (values on y, outliers shown, mean marked) or overlaid
@@ -42,22 +48,50 @@ export const DEFAULT_DISTRIBUTION_CONFIG: Readonly<DistributionConfig> = Object.
  * Non-finite values are dropped.
  * @throws on an unknown kind or a bin count below 1.
  */
-export function distributionFigure(groups: readonly ScoreGroup[], config: Partial<DistributionConfig> = {}): Figure {
+export function distributionFigure(
+  groups: readonly ScoreGroup[],
+  config: Partial<DistributionConfig> = {},
+): Figure {
   const cfg: DistributionConfig = { ...DEFAULT_DISTRIBUTION_CONFIG, ...config };
   const finite = groups.map((g) => ({ name: g.name, values: g.values.filter(Number.isFinite) }));
   const common = frameLayout(cfg);
   if (cfg.kind === 'box') {
-    const data: BoxTrace[] = finite.map((g) => ({ type: 'box', name: g.name, y: g.values, boxpoints: 'outliers', boxmean: true }));
-    return { data, layout: { ...common, showlegend: false, yaxis: { title: { text: cfg.metric } } } };
+    const data: BoxTrace[] = finite.map((g) => ({
+      type: 'box',
+      name: g.name,
+      y: g.values,
+      boxpoints: 'outliers',
+      boxmean: true,
+    }));
+    return {
+      data,
+      layout: { ...common, showlegend: false, yaxis: { title: { text: cfg.metric } } },
+    };
   }
   if (cfg.kind === 'histogram') {
-    if (!Number.isInteger(cfg.bins) || cfg.bins < 1) throw new Error(`bins must be an integer >= 1, got ${cfg.bins}`);
+    if (!Number.isInteger(cfg.bins) || cfg.bins < 1)
+      throw new Error(`bins must be an integer >= 1, got ${cfg.bins}`);
     const all = finite.flatMap((g) => g.values);
     const start = all.length ? Math.min(...all) : 0;
     const end = all.length ? Math.max(...all) : 1;
     const size = end > start ? (end - start) / cfg.bins : 1;
-    const data: HistogramTrace[] = finite.map((g) => ({ type: 'histogram', name: g.name, x: g.values, opacity: 0.6, xbins: { start, end: end > start ? end : start + size, size } }));
-    return { data, layout: { ...common, barmode: 'overlay', showlegend: true, xaxis: { title: { text: cfg.metric } }, yaxis: { title: { text: 'images' } } } };
+    const data: HistogramTrace[] = finite.map((g) => ({
+      type: 'histogram',
+      name: g.name,
+      x: g.values,
+      opacity: 0.6,
+      xbins: { start, end: end > start ? end : start + size, size },
+    }));
+    return {
+      data,
+      layout: {
+        ...common,
+        barmode: 'overlay',
+        showlegend: true,
+        xaxis: { title: { text: cfg.metric } },
+        yaxis: { title: { text: 'images' } },
+      },
+    };
   }
   throw new Error(`unknown distribution kind "${String(cfg.kind)}"; use box or histogram`);
 }
@@ -92,13 +126,21 @@ export interface QuantileBoxConfig {
 }
 
 /** The defaults of {@link QuantileBoxConfig}. */
-export const DEFAULT_QUANTILE_BOX_CONFIG: Readonly<QuantileBoxConfig> = Object.freeze({ metric: 'score', whiskers: 'whiskers 5–95%', width: 760, height: 440 });
+export const DEFAULT_QUANTILE_BOX_CONFIG: Readonly<QuantileBoxConfig> = Object.freeze({
+  metric: 'score',
+  whiskers: 'whiskers 5–95%',
+  width: 760,
+  height: 440,
+});
 
 /**
  * Box plots from stored quantiles: one `box` trace per group (in order of
  * first appearance) holding a box per category of that group, `boxmode: 'group'`.
  */
-export function quantileBoxFigure(boxes: readonly QuantileBox[], config: Partial<QuantileBoxConfig> = {}): Figure {
+export function quantileBoxFigure(
+  boxes: readonly QuantileBox[],
+  config: Partial<QuantileBoxConfig> = {},
+): Figure {
   const cfg: QuantileBoxConfig = { ...DEFAULT_QUANTILE_BOX_CONFIG, ...config };
   const groups = [...new Set(boxes.map((b) => b.group))];
   const data: BoxTrace[] = groups.map((group) => {
@@ -135,17 +177,30 @@ export interface QuantileSummary {
 }
 
 /** The quantile levels a box is drawn from: whiskers, quartiles, median. */
-const BOX_LEVELS = Object.freeze({ lowerFence: 0.05, q1: 0.25, median: 0.5, q3: 0.75, upperFence: 0.95 });
+const BOX_LEVELS = Object.freeze({
+  lowerFence: 0.05,
+  q1: 0.25,
+  median: 0.5,
+  q3: 0.75,
+  upperFence: 0.95,
+});
 
 /**
  * The box of a stored summary: whiskers at its 5% and 95% quantiles,
  * quartiles, median, and its mean.
  * @throws naming the level when the summary lacks one of 0.05, 0.25, 0.5, 0.75, 0.95.
  */
-export function quantileBoxFromSummary(category: string, group: string, summary: QuantileSummary): QuantileBox {
+export function quantileBoxFromSummary(
+  category: string,
+  group: string,
+  summary: QuantileSummary,
+): QuantileBox {
   const at = (level: number) => {
     const found = summary.quantiles.find((q) => Math.abs(q.level - level) < 1e-9);
-    if (!found) throw new Error(`summary of "${category}" (${group}) has no ${level} quantile; it has ${summary.quantiles.map((q) => q.level).join(', ') || 'none'}`);
+    if (!found)
+      throw new Error(
+        `summary of "${category}" (${group}) has no ${level} quantile; it has ${summary.quantiles.map((q) => q.level).join(', ') || 'none'}`,
+      );
     return found.value;
   };
   return {

@@ -10,5 +10,9 @@ export interface FrameConfig {
 
 /** The layout fields common to every chart: title (when given), width and height. */
 export function frameLayout(cfg: FrameConfig): Pick<Layout, 'title' | 'width' | 'height'> {
-  return { ...(cfg.title !== undefined ? { title: { text: cfg.title } } : {}), width: cfg.width, height: cfg.height };
+  return {
+    ...(cfg.title !== undefined ? { title: { text: cfg.title } } : {}),
+    width: cfg.width,
+    height: cfg.height,
+  };
 }

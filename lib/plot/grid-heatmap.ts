@@ -32,7 +32,13 @@ export interface GridHeatmapConfig {
 }
 
 /** The defaults of {@link GridHeatmapConfig}. */
-export const DEFAULT_GRID_HEATMAP_CONFIG: Readonly<GridHeatmapConfig> = Object.freeze({ metric: 'score', decimals: 2, colorScale: 'Viridis', width: 560, height: 480 });
+export const DEFAULT_GRID_HEATMAP_CONFIG: Readonly<GridHeatmapConfig> = Object.freeze({
+  metric: 'score',
+  decimals: 2,
+  colorScale: 'Viridis',
+  width: 560,
+  height: 480,
+});
 
 /**
  * One `heatmap` trace with categorical axes (the parameter values as
@@ -40,11 +46,16 @@ export const DEFAULT_GRID_HEATMAP_CONFIG: Readonly<GridHeatmapConfig> = Object.f
  * values printed in the cells (empty for null).
  * @throws when `values` is not `yValues.length × xValues.length`.
  */
-export function gridHeatmapFigure(grid: GridScores, config: Partial<GridHeatmapConfig> = {}): Figure {
+export function gridHeatmapFigure(
+  grid: GridScores,
+  config: Partial<GridHeatmapConfig> = {},
+): Figure {
   const cfg: GridHeatmapConfig = { ...DEFAULT_GRID_HEATMAP_CONFIG, ...config };
   const { xValues, yValues, values } = grid;
   if (values.length !== yValues.length || values.some((row) => row.length !== xValues.length)) {
-    throw new Error(`values must be ${yValues.length}×${xValues.length} (yValues × xValues), got ${values.length}×[${values.map((r) => r.length).join(', ')}]`);
+    throw new Error(
+      `values must be ${yValues.length}×${xValues.length} (yValues × xValues), got ${values.length}×[${values.map((r) => r.length).join(', ')}]`,
+    );
   }
   return {
     data: [
@@ -79,7 +90,11 @@ export interface GridPoint {
  * Arranges scattered settings on a grid: the distinct x and y values, sorted
  * ascending, with null where a pair was not run (a later duplicate replaces an earlier one).
  */
-export function gridFromPoints(points: readonly GridPoint[], xName: string, yName: string): GridScores {
+export function gridFromPoints(
+  points: readonly GridPoint[],
+  xName: string,
+  yName: string,
+): GridScores {
   const xValues = [...new Set(points.map((p) => p.x))].sort((a, b) => a - b);
   const yValues = [...new Set(points.map((p) => p.y))].sort((a, b) => a - b);
   const values = yValues.map(() => xValues.map((): number | null => null));

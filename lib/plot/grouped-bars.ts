@@ -33,7 +33,12 @@ export interface GroupedBarConfig {
 }
 
 /** The defaults of {@link GroupedBarConfig}. */
-export const DEFAULT_GROUPED_BAR_CONFIG: Readonly<GroupedBarConfig> = Object.freeze({ valueTitle: 'value', decimals: 1, width: 720, height: 420 });
+export const DEFAULT_GROUPED_BAR_CONFIG: Readonly<GroupedBarConfig> = Object.freeze({
+  valueTitle: 'value',
+  decimals: 1,
+  width: 720,
+  height: 420,
+});
 
 /**
  * One `bar` trace per group (in order of first appearance), each with a bar
@@ -41,14 +46,18 @@ export const DEFAULT_GROUPED_BAR_CONFIG: Readonly<GroupedBarConfig> = Object.fre
  * a group lacks that category), labels printed outside the bars, `barmode: 'group'`.
  * @throws when a category × group pair appears twice.
  */
-export function groupedBarFigure(values: readonly BarValue[], config: Partial<GroupedBarConfig> = {}): Figure {
+export function groupedBarFigure(
+  values: readonly BarValue[],
+  config: Partial<GroupedBarConfig> = {},
+): Figure {
   const cfg: GroupedBarConfig = { ...DEFAULT_GROUPED_BAR_CONFIG, ...config };
   const categories = [...new Set(values.map((v) => v.category))];
   const groups = [...new Set(values.map((v) => v.group))];
   const table = new Map<string, number>();
   for (const v of values) {
     const key = JSON.stringify([v.category, v.group]);
-    if (table.has(key)) throw new Error(`category "${v.category}" × group "${v.group}" appears twice`);
+    if (table.has(key))
+      throw new Error(`category "${v.category}" × group "${v.group}" appears twice`);
     table.set(key, v.value);
   }
   const data: BarTrace[] = groups.map((group) => {
@@ -68,8 +77,14 @@ export function groupedBarFigure(values: readonly BarValue[], config: Partial<Gr
       ...frameLayout(cfg),
       barmode: 'group',
       showlegend: true,
-      xaxis: { type: 'category', ...(cfg.categoryTitle !== undefined ? { title: { text: cfg.categoryTitle } } : {}) },
-      yaxis: { title: { text: cfg.valueTitle }, ...(cfg.valueRange ? { range: cfg.valueRange } : {}) },
+      xaxis: {
+        type: 'category',
+        ...(cfg.categoryTitle !== undefined ? { title: { text: cfg.categoryTitle } } : {}),
+      },
+      yaxis: {
+        title: { text: cfg.valueTitle },
+        ...(cfg.valueRange ? { range: cfg.valueRange } : {}),
+      },
     },
   };
 }
@@ -85,9 +100,17 @@ export interface LocalisationErrorEntry {
  * Localisation error in percent per method (x) and black box (colour), the
  * paper's Table 1 layout as bars; y from 0 to 100.
  */
-export function localisationErrorFigure(entries: readonly LocalisationErrorEntry[], config: Partial<GroupedBarConfig> = {}): Figure {
+export function localisationErrorFigure(
+  entries: readonly LocalisationErrorEntry[],
+  config: Partial<GroupedBarConfig> = {},
+): Figure {
   return groupedBarFigure(
     entries.map((e) => ({ category: e.method, group: e.blackBox, value: 100 * e.error })),
-    { valueTitle: 'localisation error (%)', categoryTitle: 'method', valueRange: [0, 100], ...config },
+    {
+      valueTitle: 'localisation error (%)',
+      categoryTitle: 'method',
+      valueRange: [0, 100],
+      ...config,
+    },
   );
 }

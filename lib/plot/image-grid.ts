@@ -79,9 +79,19 @@ export const DEFAULT_IMAGE_GRID_CONFIG: Readonly<ImageGridConfig> = Object.freez
 const MARGIN = { l: 10, r: 70, t: 40, b: 10 };
 
 /** The axis names of panel k (0-based): `x`/`y` for the first, `x2`/`y2` for the second, … */
-function axisNames(k: number): { x: string; y: string; xKey: 'xaxis' | `xaxis${number}`; yKey: 'yaxis' | `yaxis${number}` } {
+function axisNames(k: number): {
+  x: string;
+  y: string;
+  xKey: 'xaxis' | `xaxis${number}`;
+  yKey: 'yaxis' | `yaxis${number}`;
+} {
   const suffix = k === 0 ? '' : String(k + 1);
-  return { x: `x${suffix}`, y: `y${suffix}`, xKey: k === 0 ? 'xaxis' : `xaxis${k + 1}`, yKey: k === 0 ? 'yaxis' : `yaxis${k + 1}` };
+  return {
+    x: `x${suffix}`,
+    y: `y${suffix}`,
+    xKey: k === 0 ? 'xaxis' : `xaxis${k + 1}`,
+    yKey: k === 0 ? 'yaxis' : `yaxis${k + 1}`,
+  };
 }
 
 /**
@@ -92,9 +102,13 @@ function axisNames(k: number): { x: string; y: string; xKey: 'xaxis' | `xaxis${n
  *   size in pixels fits the panels exactly.
  * @throws when a panel has neither image nor mask, or when its mask is not one channel.
  */
-export function imageGridFigure(panels: readonly GridPanel[], config: Partial<ImageGridConfig> = {}): Figure {
+export function imageGridFigure(
+  panels: readonly GridPanel[],
+  config: Partial<ImageGridConfig> = {},
+): Figure {
   const cfg: ImageGridConfig = { ...DEFAULT_IMAGE_GRID_CONFIG, ...config };
-  if (!Number.isInteger(cfg.columns) || cfg.columns < 1) throw new Error(`columns must be an integer >= 1, got ${cfg.columns}`);
+  if (!Number.isInteger(cfg.columns) || cfg.columns < 1)
+    throw new Error(`columns must be an integer >= 1, got ${cfg.columns}`);
   const columns = Math.max(1, Math.min(cfg.columns, panels.length));
   const rows = Math.ceil(panels.length / columns);
   const cellW = cfg.panelSize + cfg.gap;
@@ -117,7 +131,8 @@ export function imageGridFigure(panels: readonly GridPanel[], config: Partial<Im
   panels.forEach((panel, k) => {
     const frame = panel.image ?? panel.mask;
     if (!frame) throw new Error(`panel ${k} has neither an image nor a mask`);
-    if (panel.mask && panel.mask.channels !== 1) throw new Error(`panel ${k}: a mask has 1 channel, got ${panel.mask.channels}`);
+    if (panel.mask && panel.mask.channels !== 1)
+      throw new Error(`panel ${k}: a mask has 1 channel, got ${panel.mask.channels}`);
     const { x, y, xKey, yKey } = axisNames(k);
     const col = k % columns;
     const row = Math.floor(k / columns);
@@ -130,7 +145,15 @@ export function imageGridFigure(panels: readonly GridPanel[], config: Partial<Im
     layout[xKey] = { ...hidden, domain: xDomain, anchor: y, range: [-0.5, frame.width - 0.5] };
     layout[yKey] = { ...hidden, domain: yDomain, anchor: x, range: [frame.height - 0.5, -0.5] };
 
-    if (panel.image) data.push({ type: 'image', z: rgbRows(panel.image), colormodel: 'rgb', xaxis: x, yaxis: y, name: panel.title ?? `panel ${k + 1}` });
+    if (panel.image)
+      data.push({
+        type: 'image',
+        z: rgbRows(panel.image),
+        colormodel: 'rgb',
+        xaxis: x,
+        yaxis: y,
+        name: panel.title ?? `panel ${k + 1}`,
+      });
     if (panel.mask) {
       const dx = frame.width / panel.mask.width;
       const dy = frame.height / panel.mask.height;
@@ -162,7 +185,11 @@ export function imageGridFigure(panels: readonly GridPanel[], config: Partial<Im
         y0: box.y0 - 0.5,
         x1: box.x1 - 0.5,
         y1: box.y1 - 0.5,
-        line: { color: cfg.boxColours[role], width: 2, dash: role === 'predicted' ? 'dash' : 'solid' },
+        line: {
+          color: cfg.boxColours[role],
+          width: 2,
+          dash: role === 'predicted' ? 'dash' : 'solid',
+        },
       });
     }
     if (panel.title !== undefined) {

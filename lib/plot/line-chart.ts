@@ -31,17 +31,33 @@ export interface LineChartConfig {
 }
 
 /** The defaults of {@link LineChartConfig}. */
-export const DEFAULT_LINE_CHART_CONFIG: Readonly<LineChartConfig> = Object.freeze({ xTitle: 'iteration', yTitle: 'loss', logY: false, width: 720, height: 400 });
+export const DEFAULT_LINE_CHART_CONFIG: Readonly<LineChartConfig> = Object.freeze({
+  xTitle: 'iteration',
+  yTitle: 'loss',
+  logY: false,
+  width: 720,
+  height: 400,
+});
 
 /**
  * One `scatter` trace in `'lines'` mode per series.
  * @throws when a series' `x` and `y` differ in length.
  */
-export function lineChartFigure(series: readonly LineSeries[], config: Partial<LineChartConfig> = {}): Figure {
+export function lineChartFigure(
+  series: readonly LineSeries[],
+  config: Partial<LineChartConfig> = {},
+): Figure {
   const cfg: LineChartConfig = { ...DEFAULT_LINE_CHART_CONFIG, ...config };
   const data: ScatterTrace[] = series.map((s) => {
-    if (s.x && s.x.length !== s.y.length) throw new Error(`series "${s.name}": x has ${s.x.length} values but y has ${s.y.length}`);
-    return { type: 'scatter', mode: 'lines', name: s.name, x: s.x ? [...s.x] : s.y.map((_, i) => i), y: [...s.y] };
+    if (s.x && s.x.length !== s.y.length)
+      throw new Error(`series "${s.name}": x has ${s.x.length} values but y has ${s.y.length}`);
+    return {
+      type: 'scatter',
+      mode: 'lines',
+      name: s.name,
+      x: s.x ? [...s.x] : s.y.map((_, i) => i),
+      y: [...s.y],
+    };
   });
   return {
     data,

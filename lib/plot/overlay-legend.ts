@@ -9,7 +9,9 @@ import { ColourStops, parseColour } from './colour-scale';
 import { svgText, textWidth } from './svg-text';
 
 /** One legend entry: a colour bar, or a box outline (dashed for a box derived from the map). */
-export type LegendItem = { kind: 'scale'; stops: ColourStops; label: string } | { kind: 'box'; colour: string; dashed: boolean; label: string };
+export type LegendItem =
+  | { kind: 'scale'; stops: ColourStops; label: string }
+  | { kind: 'box'; colour: string; dashed: boolean; label: string };
 
 /** Width in pixels of a legend entry's symbol (colour bar or box key) and the gaps around it. */
 const SYMBOL = { scale: 48, box: 16, gap: 5, spacing: 14 };
@@ -21,7 +23,14 @@ const SYMBOL = { scale: 48, box: 16, gap: 5, spacing: 14 };
  * @param id a prefix for the colour bar's gradient id, unique within the SVG.
  * @returns the elements and the legend's height (0 for no items).
  */
-export function legendSvg(items: readonly LegendItem[], x: number, y: number, width: number, fontSize: number, id: string): { svg: string; height: number } {
+export function legendSvg(
+  items: readonly LegendItem[],
+  x: number,
+  y: number,
+  width: number,
+  fontSize: number,
+  id: string,
+): { svg: string; height: number } {
   const lineHeight = Math.round(fontSize * 1.5);
   const parts: string[] = [];
   let [cx, line] = [x, 0];
@@ -39,11 +48,17 @@ export function legendSvg(items: readonly LegendItem[], x: number, y: number, wi
           return `<stop offset="${f}" stop-color="rgb(${r},${g},${b})" stop-opacity="${a}"/>`;
         })
         .join('');
-      parts.push(`<defs><linearGradient id="${gradient}" x1="0" x2="1" y1="0" y2="0">${stops}</linearGradient></defs>`);
-      parts.push(`<rect x="${cx}" y="${sy}" width="${symbol}" height="${sh}" fill="url(#${gradient})" stroke="#999" stroke-width="1"/>`);
+      parts.push(
+        `<defs><linearGradient id="${gradient}" x1="0" x2="1" y1="0" y2="0">${stops}</linearGradient></defs>`,
+      );
+      parts.push(
+        `<rect x="${cx}" y="${sy}" width="${symbol}" height="${sh}" fill="url(#${gradient})" stroke="#999" stroke-width="1"/>`,
+      );
     } else {
       const dash = item.dashed ? ' stroke-dasharray="4 2"' : '';
-      parts.push(`<rect x="${cx + 1}" y="${sy}" width="${symbol - 2}" height="${sh}" fill="none" stroke="${item.colour}" stroke-width="2"${dash}/>`);
+      parts.push(
+        `<rect x="${cx + 1}" y="${sy}" width="${symbol - 2}" height="${sh}" fill="none" stroke="${item.colour}" stroke-width="2"${dash}/>`,
+      );
     }
     parts.push(svgText(item.label, cx + symbol + SYMBOL.gap, top + fontSize, fontSize));
     cx += itemWidth + SYMBOL.spacing;

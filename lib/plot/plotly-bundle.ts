@@ -19,7 +19,9 @@ export function plotlyBundlePath(): string {
   try {
     return require.resolve(PLOTLY_PACKAGE);
   } catch {
-    throw new Error(`the plotly.js bundle was not found: npm package ${PLOTLY_PACKAGE} is missing; run \`npm ci\` in the repository`);
+    throw new Error(
+      `the plotly.js bundle was not found: npm package ${PLOTLY_PACKAGE} is missing; run \`npm ci\` in the repository`,
+    );
   }
 }
 

@@ -44,12 +44,13 @@ export interface PngExportConfig {
 }
 
 /** The defaults of {@link PngExportConfig} (the browser path is read from the environment when launching). */
-export const DEFAULT_PNG_EXPORT_CONFIG: Readonly<Omit<PngExportConfig, 'chromiumPath'>> = Object.freeze({
-  scale: 1,
-  defaultWidth: 720,
-  defaultHeight: 420,
-  timeoutMs: 60000,
-});
+export const DEFAULT_PNG_EXPORT_CONFIG: Readonly<Omit<PngExportConfig, 'chromiumPath'>> =
+  Object.freeze({
+    scale: 1,
+    defaultWidth: 720,
+    defaultHeight: 420,
+    timeoutMs: 60000,
+  });
 
 /** The error text for a browser binary that is not there: names the Debian package and the command. */
 export function chromiumMissingMessage(chromiumPath: string): string {
@@ -61,7 +62,9 @@ export function chromiumMissingMessage(chromiumPath: string): string {
 }
 
 /** The browser path from the environment or the default; undefined when no file is there. */
-export function findChromium(chromiumPath = process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM_PATH): string | undefined {
+export function findChromium(
+  chromiumPath = process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM_PATH,
+): string | undefined {
   return fs.existsSync(chromiumPath) ? chromiumPath : undefined;
 }
 
@@ -79,15 +82,27 @@ export class PngExporter {
    * @throws {@link chromiumMissingMessage} when the browser binary is missing.
    */
   static async launch(config: Partial<PngExportConfig> = {}): Promise<PngExporter> {
-    const cfg: PngExportConfig = { chromiumPath: process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM_PATH, ...DEFAULT_PNG_EXPORT_CONFIG, ...config };
+    const cfg: PngExportConfig = {
+      chromiumPath: process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM_PATH,
+      ...DEFAULT_PNG_EXPORT_CONFIG,
+      ...config,
+    };
     if (!fs.existsSync(cfg.chromiumPath)) throw new Error(chromiumMissingMessage(cfg.chromiumPath));
-    const browser = await chromium.launch({ executablePath: cfg.chromiumPath, args: [...CHROMIUM_FLAGS], timeout: cfg.timeoutMs });
+    const browser = await chromium.launch({
+      executablePath: cfg.chromiumPath,
+      args: [...CHROMIUM_FLAGS],
+      timeout: cfg.timeoutMs,
+    });
     try {
       const page = await browser.newPage();
       page.setDefaultTimeout(cfg.timeoutMs);
-      await page.setContent('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body></body></html>');
+      await page.setContent(
+        '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body></body></html>',
+      );
       await page.addScriptTag({ content: plotlyBundleSource() });
-      await page.waitForFunction(() => typeof (globalThis as unknown as { Plotly?: unknown }).Plotly === 'object');
+      await page.waitForFunction(
+        () => typeof (globalThis as unknown as { Plotly?: unknown }).Plotly === 'object',
+      );
       return new PngExporter(browser, page, cfg);
     } catch (err) {
       await browser.close();
@@ -101,13 +116,19 @@ export class PngExporter {
     const height = figure.layout.height ?? this.config.defaultHeight;
     const dataUrl = await this.page.evaluate(
       async ({ figure, width, height, scale }) => {
-        const plotly = (globalThis as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly;
-        return plotly.toImage({ data: figure.data, layout: figure.layout }, { format: 'png', width, height, scale });
+        const plotly = (
+          globalThis as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }
+        ).Plotly;
+        return plotly.toImage(
+          { data: figure.data, layout: figure.layout },
+          { format: 'png', width, height, scale },
+        );
       },
       { figure, width, height, scale: this.config.scale },
     );
     const prefix = 'data:image/png;base64,';
-    if (!dataUrl.startsWith(prefix)) throw new Error(`Plotly.toImage returned no PNG (got ${dataUrl.slice(0, 40)}…)`);
+    if (!dataUrl.startsWith(prefix))
+      throw new Error(`Plotly.toImage returned no PNG (got ${dataUrl.slice(0, 40)}…)`);
     return Buffer.from(dataUrl.slice(prefix.length), 'base64');
   }
 

@@ -17,13 +17,23 @@ export interface Raster {
  * @param shape `[B, H, W, C]`.
  * @throws when the buffer length is not `B·H·W·C`.
  */
-export function batchRasters(data: ArrayLike<number>, shape: readonly [number, number, number, number]): Raster[] {
+export function batchRasters(
+  data: ArrayLike<number>,
+  shape: readonly [number, number, number, number],
+): Raster[] {
   const [b, height, width, channels] = shape;
   const size = height * width * channels;
   if (data.length !== b * size) {
-    throw new Error(`batch buffer holds ${data.length} values, expected ${b}·${height}·${width}·${channels} = ${b * size} for shape [${shape.join(', ')}]`);
+    throw new Error(
+      `batch buffer holds ${data.length} values, expected ${b}·${height}·${width}·${channels} = ${b * size} for shape [${shape.join(', ')}]`,
+    );
   }
-  return Array.from({ length: b }, (_, i) => ({ data: Array.prototype.slice.call(data, i * size, (i + 1) * size) as number[], height, width, channels }));
+  return Array.from({ length: b }, (_, i) => ({
+    data: Array.prototype.slice.call(data, i * size, (i + 1) * size) as number[],
+    height,
+    width,
+    channels,
+  }));
 }
 
 /**
@@ -37,7 +47,9 @@ export function rgbRows(raster: Raster): number[][][] {
   return Array.from({ length: height }, (_, y) =>
     Array.from({ length: width }, (_, x) => {
       const at = (y * width + x) * channels;
-      return channels < 3 ? [byte(data[at]), byte(data[at]), byte(data[at])] : [byte(data[at]), byte(data[at + 1]), byte(data[at + 2])];
+      return channels < 3
+        ? [byte(data[at]), byte(data[at]), byte(data[at])]
+        : [byte(data[at]), byte(data[at + 1]), byte(data[at + 2])];
     }),
   );
 }
@@ -50,13 +62,20 @@ export function valueRows(raster: Raster, decimals = 3): number[][] {
   checkRaster(raster, 'mask');
   const { data, height, width, channels } = raster;
   const scale = 10 ** decimals;
-  return Array.from({ length: height }, (_, y) => Array.from({ length: width }, (_, x) => Math.round(data[(y * width + x) * channels] * scale) / scale));
+  return Array.from({ length: height }, (_, y) =>
+    Array.from(
+      { length: width },
+      (_, x) => Math.round(data[(y * width + x) * channels] * scale) / scale,
+    ),
+  );
 }
 
 /** Throws naming `what` when the raster's buffer does not match its shape. */
 export function checkRaster(raster: Raster, what: string): void {
   const { data, height, width, channels } = raster;
   if (data.length !== height * width * channels) {
-    throw new Error(`${what} raster holds ${data.length} values, expected ${height}·${width}·${channels} = ${height * width * channels}`);
+    throw new Error(
+      `${what} raster holds ${data.length} values, expected ${height}·${width}·${channels} = ${height * width * channels}`,
+    );
   }
 }

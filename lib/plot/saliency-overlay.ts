@@ -111,8 +111,12 @@ const PADDING = 6;
 export function formatCaption(caption: string | OverlayCaption): string {
   if (typeof caption === 'string') return caption;
   const { method, className, probability } = caption;
-  if (probability !== undefined && !(probability >= 0 && probability <= 1)) throw new Error(`caption probability must lie in [0, 1], got ${probability}`);
-  const p = probability === undefined ? undefined : `p = ${probability === 0 || probability >= 0.01 ? probability.toFixed(2) : probability.toPrecision(2)}`;
+  if (probability !== undefined && !(probability >= 0 && probability <= 1))
+    throw new Error(`caption probability must lie in [0, 1], got ${probability}`);
+  const p =
+    probability === undefined
+      ? undefined
+      : `p = ${probability === 0 || probability >= 0.01 ? probability.toFixed(2) : probability.toPrecision(2)}`;
   return [method, className, p].filter((s) => s !== undefined && s !== '').join(' · ');
 }
 
@@ -126,28 +130,47 @@ function scaledMap(map: Raster, scale: MapScale): Float32Array {
   const values = Float32Array.from({ length: map.height * map.width }, (_, i) => map.data[i]);
   let max = 0;
   for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) throw new Error(`saliencyOverlayPng: map values must be finite, got ${values[i]} at pixel ${i}`);
+    if (!Number.isFinite(values[i]))
+      throw new Error(
+        `saliencyOverlayPng: map values must be finite, got ${values[i]} at pixel ${i}`,
+      );
     max = Math.max(max, values[i]);
   }
   if (scale === 'max') return values.map((v) => (max > 0 ? Math.max(0, v) / max : 0));
   const outside = values.findIndex((v) => v < 0 || v > 1);
   if (outside >= 0) {
-    throw new Error(`saliencyOverlayPng: map values must lie in [0, 1] with mapScale 'absolute', got ${values[outside]} at pixel ${outside}; use mapScale 'max' for maps of another scale`);
+    throw new Error(
+      `saliencyOverlayPng: map values must lie in [0, 1] with mapScale 'absolute', got ${values[outside]} at pixel ${outside}; use mapScale 'max' for maps of another scale`,
+    );
   }
   return values;
 }
 
 /** The salient box of the map in pixels of the image, or null when the region is empty. */
-function salientBoxOf(map: Raster, image: Raster, config: true | Partial<SalientRegionConfig>): Box | null {
+function salientBoxOf(
+  map: Raster,
+  image: Raster,
+  config: true | Partial<SalientRegionConfig>,
+): Box | null {
   const values = Float32Array.from({ length: map.height * map.width }, (_, i) => map.data[i]);
-  const box = tightBox(salientRegion(values, map.height, map.width, config === true ? {} : config), map.height, map.width);
+  const box = tightBox(
+    salientRegion(values, map.height, map.width, config === true ? {} : config),
+    map.height,
+    map.width,
+  );
   if (box === null) return null;
   const [sx, sy] = [image.width / map.width, image.height / map.height];
   return { x0: box.x0 * sx, y0: box.y0 * sy, x1: box.x1 * sx, y1: box.y1 * sy };
 }
 
 /** The image enlarged `k` times with the map blended over it, as raw RGB bytes. */
-function blendedPixels(image: Raster, map: Raster | undefined, values: Float32Array | undefined, k: number, stops: ColourStops): Buffer {
+function blendedPixels(
+  image: Raster,
+  map: Raster | undefined,
+  values: Float32Array | undefined,
+  k: number,
+  stops: ColourStops,
+): Buffer {
   const rows = rgbRows(image);
   const colourOf = colourScale(stops);
   const [iw, ih] = [image.width * k, image.height * k];
@@ -157,7 +180,8 @@ function blendedPixels(image: Raster, map: Raster | undefined, values: Float32Ar
       const rgb = rows[Math.floor(y / k)][Math.floor(x / k)];
       let [r, g, b] = rgb;
       if (map && values) {
-        const v = values[Math.floor((y * map.height) / ih) * map.width + Math.floor((x * map.width) / iw)];
+        const v =
+          values[Math.floor((y * map.height) / ih) * map.width + Math.floor((x * map.width) / iw)];
         const [cr, cg, cb, a] = colourOf(v);
         [r, g, b] = [(1 - a) * r + a * cr, (1 - a) * g + a * cg, (1 - a) * b + a * cb];
       }
@@ -177,16 +201,24 @@ function blendedPixels(image: Raster, map: Raster | undefined, values: Float32Ar
  *   a map value that is not finite (or outside [0, 1] with `mapScale: 'absolute'`),
  *   a box that is not ordered, a probability outside [0, 1].
  */
-export async function saliencyOverlayPng(overlay: SaliencyOverlay, config: Partial<SaliencyOverlayConfig> = {}): Promise<OverlayPng> {
+export async function saliencyOverlayPng(
+  overlay: SaliencyOverlay,
+  config: Partial<SaliencyOverlayConfig> = {},
+): Promise<OverlayPng> {
   const cfg: SaliencyOverlayConfig = { ...DEFAULT_SALIENCY_OVERLAY_CONFIG, ...config };
   const { image, map } = overlay;
   checkRaster(image, 'saliencyOverlayPng: image');
-  if (image.channels !== 1 && image.channels !== 3) throw new Error(`saliencyOverlayPng: image must have 1 or 3 channels, got ${image.channels}`);
+  if (image.channels !== 1 && image.channels !== 3)
+    throw new Error(`saliencyOverlayPng: image must have 1 or 3 channels, got ${image.channels}`);
   if (map) {
     checkRaster(map, 'saliencyOverlayPng: map');
-    if (map.channels !== 1) throw new Error(`saliencyOverlayPng: map must have 1 channel, got ${map.channels}`);
+    if (map.channels !== 1)
+      throw new Error(`saliencyOverlayPng: map must have 1 channel, got ${map.channels}`);
   }
-  if (cfg.mapScale !== 'absolute' && cfg.mapScale !== 'max') throw new Error(`saliencyOverlayPng: mapScale must be 'absolute' or 'max', got '${String(cfg.mapScale)}'`);
+  if (cfg.mapScale !== 'absolute' && cfg.mapScale !== 'max')
+    throw new Error(
+      `saliencyOverlayPng: mapScale must be 'absolute' or 'max', got '${String(cfg.mapScale)}'`,
+    );
   (overlay.boxes ?? []).forEach((b, i) => assertBox(b.box, `saliencyOverlayPng: box ${i}`));
   const values = map ? scaledMap(map, cfg.mapScale) : undefined;
 
@@ -195,39 +227,70 @@ export async function saliencyOverlayPng(overlay: SaliencyOverlay, config: Parti
   const width = Math.max(iw, cfg.minWidth);
   const left = Math.floor((width - iw) / 2);
 
-  const boxes: { box: Box; colour: string; dashed: boolean; label?: string }[] = (overlay.boxes ?? []).map((b) => ({ box: b.box, colour: b.colour ?? cfg.boxColour, dashed: false, label: b.label }));
+  const boxes: { box: Box; colour: string; dashed: boolean; label?: string }[] = (
+    overlay.boxes ?? []
+  ).map((b) => ({ box: b.box, colour: b.colour ?? cfg.boxColour, dashed: false, label: b.label }));
   if (map && overlay.salientBox) {
     const box = salientBoxOf(map, image, overlay.salientBox);
-    if (box !== null) boxes.push({ box, colour: cfg.salientBoxColour, dashed: true, label: 'salient box' });
+    if (box !== null)
+      boxes.push({ box, colour: cfg.salientBoxColour, dashed: true, label: 'salient box' });
   }
   const rects = boxes.map(({ box, colour, dashed }) => {
     // The 2-pixel outline runs just outside the box, hiding none of its pixels; where the box touches the image's edge, just inside that edge.
     const clip = (v: number, hi: number) => Math.min(Math.max(v, 1), hi - 1);
-    const [x0, y0, x1, y1] = [clip(box.x0 * k - 1, iw), clip(box.y0 * k - 1, ih), clip(box.x1 * k + 1, iw), clip(box.y1 * k + 1, ih)];
+    const [x0, y0, x1, y1] = [
+      clip(box.x0 * k - 1, iw),
+      clip(box.y0 * k - 1, ih),
+      clip(box.x1 * k + 1, iw),
+      clip(box.y1 * k + 1, ih),
+    ];
     const dash = dashed ? ' stroke-dasharray="8 4"' : '';
     return `<rect x="${left + x0}" y="${y0}" width="${Math.max(0, x1 - x0)}" height="${Math.max(0, y1 - y0)}" fill="none" stroke="${colour}" stroke-width="2"${dash}/>`;
   });
 
   const lineHeight = Math.round(cfg.fontSize * 1.4);
-  const captionLines = overlay.caption === undefined ? [] : wrapText(formatCaption(overlay.caption), width - 2 * PADDING, cfg.fontSize);
+  const captionLines =
+    overlay.caption === undefined
+      ? []
+      : wrapText(formatCaption(overlay.caption), width - 2 * PADDING, cfg.fontSize);
   const captionTop = ih + PADDING;
-  const text = captionLines.map((line, i) => svgText(line, PADDING, captionTop + i * lineHeight + cfg.fontSize, cfg.fontSize));
+  const text = captionLines.map((line, i) =>
+    svgText(line, PADDING, captionTop + i * lineHeight + cfg.fontSize, cfg.fontSize),
+  );
   const items: LegendItem[] = [];
-  if (cfg.legend && map) items.push({ kind: 'scale', stops: cfg.colourScale, label: cfg.mapScale === 'max' ? 'map 0 … max' : 'map 0 … 1' });
+  if (cfg.legend && map)
+    items.push({
+      kind: 'scale',
+      stops: cfg.colourScale,
+      label: cfg.mapScale === 'max' ? 'map 0 … max' : 'map 0 … 1',
+    });
   if (cfg.legend) {
     for (const b of boxes) {
-      if (b.label !== undefined && !items.some((i) => i.label === b.label)) items.push({ kind: 'box', colour: b.colour, dashed: b.dashed, label: b.label });
+      if (b.label !== undefined && !items.some((i) => i.label === b.label))
+        items.push({ kind: 'box', colour: b.colour, dashed: b.dashed, label: b.label });
     }
   }
   const legendTop = captionTop + captionLines.length * lineHeight;
-  const legend = legendSvg(items, PADDING, legendTop, width - 2 * PADDING, cfg.fontSize - 2, 'overlay');
+  const legend = legendSvg(
+    items,
+    PADDING,
+    legendTop,
+    width - 2 * PADDING,
+    cfg.fontSize - 2,
+    'overlay',
+  );
   const below = captionLines.length * lineHeight + legend.height;
   const height = ih + (below > 0 ? below + 2 * PADDING : 0);
 
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${rects.join('')}${text.join('')}${legend.svg}</svg>`;
   const png = await sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
     .composite([
-      { input: blendedPixels(image, map, values, k, cfg.colourScale), raw: { width: iw, height: ih, channels: 3 }, left, top: 0 },
+      {
+        input: blendedPixels(image, map, values, k, cfg.colourScale),
+        raw: { width: iw, height: ih, channels: 3 },
+        left,
+        top: 0,
+      },
       { input: Buffer.from(svg), left: 0, top: 0 },
     ])
     .png()
@@ -239,7 +302,11 @@ export async function saliencyOverlayPng(overlay: SaliencyOverlay, config: Parti
  * Draws one overlay ({@link saliencyOverlayPng}) and writes it to `file`, creating folders.
  * @returns the PNG written and its size.
  */
-export async function writeSaliencyOverlay(file: string, overlay: SaliencyOverlay, config: Partial<SaliencyOverlayConfig> = {}): Promise<OverlayPng> {
+export async function writeSaliencyOverlay(
+  file: string,
+  overlay: SaliencyOverlay,
+  config: Partial<SaliencyOverlayConfig> = {},
+): Promise<OverlayPng> {
   return writeOverlayPng(file, await saliencyOverlayPng(overlay, config));
 }
 

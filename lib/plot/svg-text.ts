@@ -13,7 +13,11 @@ export const CHARACTER_WIDTH_EM = 0.6;
 
 /** Escapes `&`, `<`, `>` and `"` for SVG text and attribute values. */
 export function escapeSvgText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 }
 
 /** The estimated width in pixels of `text` at `fontSize`. */
@@ -48,7 +52,13 @@ export function wrapText(text: string, width: number, fontSize: number): string[
 }
 
 /** One `<text>` element with its baseline at (x, y). */
-export function svgText(text: string, x: number, y: number, fontSize: number, options: { fill?: string; anchor?: 'start' | 'middle'; bold?: boolean } = {}): string {
+export function svgText(
+  text: string,
+  x: number,
+  y: number,
+  fontSize: number,
+  options: { fill?: string; anchor?: 'start' | 'middle'; bold?: boolean } = {},
+): string {
   const weight = options.bold ? ' font-weight="bold"' : '';
   return `<text x="${x}" y="${y}" font-family="${escapeSvgText(FIGURE_FONT)}" font-size="${fontSize}"${weight} fill="${options.fill ?? '#222'}" text-anchor="${options.anchor ?? 'start'}">${escapeSvgText(text)}</text>`;
 }

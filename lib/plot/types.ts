@@ -6,7 +6,6 @@
  * Reference: https://plotly.com/javascript/reference/ (field names match it).
  */
 
-
 /** Fields every trace kind shares. */
 export interface TraceBase {
   /** Legend and hover name. */

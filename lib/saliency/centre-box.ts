@@ -23,7 +23,9 @@ export interface CentreBoxConfig {
 }
 
 /** The defaults of {@link CentreBoxConfig}. */
-export const DEFAULT_CENTRE_BOX_CONFIG: Readonly<CentreBoxConfig> = Object.freeze({ areaFraction: 0.5 });
+export const DEFAULT_CENTRE_BOX_CONFIG: Readonly<CentreBoxConfig> = Object.freeze({
+  areaFraction: 0.5,
+});
 
 /**
  * The centred box covering `areaFraction` of an `height × width` image, in
@@ -44,7 +46,12 @@ export function centredBox(height: number, width: number, areaFraction: number):
  * @param classes one class per image (checked, otherwise unused).
  * @returns `[B, H, W, 1]` with values in {0, 1} (`[0, H, W, 1]` for an empty batch); the caller disposes it.
  */
-export async function centreBox(blackBox: BlackBox, images: tf.Tensor4D, classes: readonly number[], options: Partial<CentreBoxConfig> = {}): Promise<tf.Tensor4D> {
+export async function centreBox(
+  blackBox: BlackBox,
+  images: tf.Tensor4D,
+  classes: readonly number[],
+  options: Partial<CentreBoxConfig> = {},
+): Promise<tf.Tensor4D> {
   const { areaFraction } = { ...DEFAULT_CENTRE_BOX_CONFIG, ...options };
   await ensureEngine();
   checkSaliencyInputs('centreBox', blackBox, images, classes);
@@ -53,9 +60,18 @@ export async function centreBox(blackBox: BlackBox, images: tf.Tensor4D, classes
   if (b === 0) return emptyMaps(images);
   return tf.tidy(() => {
     // [H, W, 1] indicator built from a row and a column indicator, then tiled over the batch.
-    const rows = tf.logicalAnd(tf.greaterEqual(tf.range(0, h), box.y0), tf.less(tf.range(0, h), box.y1));
-    const cols = tf.logicalAnd(tf.greaterEqual(tf.range(0, w), box.x0), tf.less(tf.range(0, w), box.x1));
-    const inside = tf.mul(tf.reshape(tf.cast(rows, 'float32'), [1, h, 1, 1]), tf.reshape(tf.cast(cols, 'float32'), [1, 1, w, 1]));
+    const rows = tf.logicalAnd(
+      tf.greaterEqual(tf.range(0, h), box.y0),
+      tf.less(tf.range(0, h), box.y1),
+    );
+    const cols = tf.logicalAnd(
+      tf.greaterEqual(tf.range(0, w), box.x0),
+      tf.less(tf.range(0, w), box.x1),
+    );
+    const inside = tf.mul(
+      tf.reshape(tf.cast(rows, 'float32'), [1, h, 1, 1]),
+      tf.reshape(tf.cast(cols, 'float32'), [1, 1, w, 1]),
+    );
     return tf.tile(inside, [b, 1, 1, 1]) as tf.Tensor4D;
   });
 }

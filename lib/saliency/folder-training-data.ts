@@ -39,7 +39,11 @@ export interface FolderTrainingData {
  * @throws a UserError naming the folder when none of its images can be decoded;
  *   as {@link ImageFolder.batch} does for a bad image with `onBadImage: 'fail'`.
  */
-export async function folderTrainingData(folder: ImageFolder, blackBox: BlackBox, seed: number): Promise<FolderTrainingData> {
+export async function folderTrainingData(
+  folder: ImageFolder,
+  blackBox: BlackBox,
+  seed: number,
+): Promise<FolderTrainingData> {
   const rejected = new Set<string>();
   if (folder.config.onBadImage === 'skip') {
     for (let start = 0; start < folder.length; start += SCAN_BATCH) {
@@ -48,16 +52,27 @@ export async function folderTrainingData(folder: ImageFolder, blackBox: BlackBox
       batch.skipped.forEach((s) => rejected.add(s.file));
     }
   }
-  const usable = folder.entries.map((_, i) => i).filter((i) => !rejected.has(folder.entries[i].file));
-  if (usable.length === 0) throw new UserError(`${folder.config.root}: none of its ${folder.length} images can be decoded, so there is nothing to train on`);
+  const usable = folder.entries
+    .map((_, i) => i)
+    .filter((i) => !rejected.has(folder.entries[i].file));
+  if (usable.length === 0)
+    throw new UserError(
+      `${folder.config.root}: none of its ${folder.length} images can be decoded, so there is nothing to train on`,
+    );
   const rng = new Random(`folder-training-data/${seed}`);
   const data: MaskerTrainingData = async (positions) => {
     // A batch spans one or two passes: each pass's order is drawn once per batch.
     const orders = new Map<number, Int32Array>();
-    const order = (pass: number) => orders.get(pass) ?? orders.set(pass, rng.fork(`pass/${pass}`).permutation(usable.length)).get(pass)!;
-    const indices = positions.map((p) => usable[order(Math.floor(p / usable.length))[p % usable.length]]);
+    const order = (pass: number) =>
+      orders.get(pass) ??
+      orders.set(pass, rng.fork(`pass/${pass}`).permutation(usable.length)).get(pass)!;
+    const indices = positions.map(
+      (p) => usable[order(Math.floor(p / usable.length))[p % usable.length]],
+    );
     const batch = await folder.batch(indices);
-    const labels = batch.labels ?? tf.tidy(() => Array.from(tf.argMax(blackBox.predict(batch.images), 1).dataSync()));
+    const labels =
+      batch.labels ??
+      tf.tidy(() => Array.from(tf.argMax(blackBox.predict(batch.images), 1).dataSync()));
     return { images: batch.images, labels };
   };
   return { data, skipped: folder.skipped, images: usable.length };

@@ -33,10 +33,17 @@ export type GradCamConfig = Record<string, never>;
  * @returns `[B, H, W, 1]` in [0, 1] (`[0, H, W, 1]` for an empty batch); the caller disposes it.
  * @throws when `blackBox` is not a white box.
  */
-export async function gradCam(blackBox: BlackBox, images: tf.Tensor4D, classes: readonly number[], _options: Partial<GradCamConfig> = {}): Promise<tf.Tensor4D> {
+export async function gradCam(
+  blackBox: BlackBox,
+  images: tf.Tensor4D,
+  classes: readonly number[],
+  _options: Partial<GradCamConfig> = {},
+): Promise<tf.Tensor4D> {
   if (!isWhiteBox(blackBox)) {
-    throw new Error(`gradCam: Grad-CAM needs a white box (features and predictFromFeatures); "${blackBox.name}" is only a black box: ` +
-      'open a loaded model with modelWhiteBox(loaded) (LayersModel or GraphModel)');
+    throw new Error(
+      `gradCam: Grad-CAM needs a white box (features and predictFromFeatures); "${blackBox.name}" is only a black box: ` +
+        'open a loaded model with modelWhiteBox(loaded) (LayersModel or GraphModel)',
+    );
   }
   await ensureEngine();
   checkSaliencyInputs('gradCam', blackBox, images, classes);
@@ -45,7 +52,9 @@ export async function gradCam(blackBox: BlackBox, images: tf.Tensor4D, classes: 
   return tf.tidy(() => {
     // 1. Activations A, [B, h, w, K], and ∂f_c/∂A.
     const features = blackBox.features(images);
-    const gradient = tf.grad((a) => tf.sum(classProbability(blackBox.predictFromFeatures(a as tf.Tensor4D), classes)))(features);
+    const gradient = tf.grad((a) =>
+      tf.sum(classProbability(blackBox.predictFromFeatures(a as tf.Tensor4D), classes)),
+    )(features);
     // 2. Channel weights α, [B, 1, 1, K]; map ReLU(Σ_k α_k A_k), [B, h, w, 1].
     const weights = tf.mean(gradient, [1, 2], true);
     const map = tf.relu(tf.sum(tf.mul(weights, features), 3, true)) as tf.Tensor4D;

@@ -38,7 +38,9 @@ export async function gradientSaliency(
   checkSaliencyInputs('gradientSaliency', blackBox, images, classes);
   if (images.shape[0] === 0) return emptyMaps(images);
   return tf.tidy(() => {
-    const gradient = tf.grad((x) => tf.sum(classProbability(blackBox.predict(x as tf.Tensor4D), classes)))(images);
+    const gradient = tf.grad((x) =>
+      tf.sum(classProbability(blackBox.predict(x as tf.Tensor4D), classes)),
+    )(images);
     return normaliseMaps(tf.max(tf.abs(gradient), 3, true) as tf.Tensor4D, 'max');
   });
 }

@@ -16,12 +16,20 @@ import { assertImagesFor, BlackBox } from '../models/black-box';
  * An empty batch (B = 0) passes: the methods return `[0, H, W, 1]` for it ({@link emptyMaps}).
  * Warns once when tfjs runs on the slow `cpu` backend the kit did not choose.
  */
-export function checkSaliencyInputs(method: string, blackBox: BlackBox, images: tf.Tensor4D, classes: readonly number[]): void {
+export function checkSaliencyInputs(
+  method: string,
+  blackBox: BlackBox,
+  images: tf.Tensor4D,
+  classes: readonly number[],
+): void {
   warnOnSlowBackend();
   assertRank(images, 4, `${method}: images`);
   const [b] = images.shape;
   assertImagesFor(blackBox, images, `${method}: images for black box "${blackBox.name}"`, b);
-  if (classes.length !== b) throw new Error(`${method}: classes has ${classes.length} entries but images [${images.shape.join(', ')}] hold ${b}`);
+  if (classes.length !== b)
+    throw new Error(
+      `${method}: classes has ${classes.length} entries but images [${images.shape.join(', ')}] hold ${b}`,
+    );
   assertClassIndices(classes, blackBox.classNames.length, `${method}: class index`);
   assertRange(images, 0, 1, `${method}: images [${images.shape.join(', ')}]`);
 }
@@ -43,5 +51,7 @@ export function emptyMaps(images: tf.Tensor4D): tf.Tensor4D {
  * @returns `[N]`; the caller disposes it. Differentiable with respect to `probs`.
  */
 export function classProbability(probs: tf.Tensor2D, classes: readonly number[]): tf.Tensor1D {
-  return tf.tidy(() => tf.sum(tf.mul(probs, tf.oneHot(tf.tensor1d(classes as number[], 'int32'), probs.shape[1])), 1));
+  return tf.tidy(() =>
+    tf.sum(tf.mul(probs, tf.oneHot(tf.tensor1d(classes as number[], 'int32'), probs.shape[1])), 1),
+  );
 }

@@ -37,7 +37,13 @@ import { ensureEngine } from '../engine/backend';
 import { assertNumber } from '../checks';
 import { upsampleMask } from '../evidence';
 import type { BlackBox } from '../models/black-box';
-import { CALIBRATED_LAMBDAS, DEFAULT_OBJECTIVE_CONFIG, ObjectiveConfig, ObjectiveTerms, saliencyObjective } from '../objective';
+import {
+  CALIBRATED_LAMBDAS,
+  DEFAULT_OBJECTIVE_CONFIG,
+  ObjectiveConfig,
+  ObjectiveTerms,
+  saliencyObjective,
+} from '../objective';
 import { Random } from '../random';
 import { checkSaliencyInputs, emptyMaps } from './inputs';
 
@@ -117,36 +123,77 @@ export async function iterativeMask(
   const cfg: IterativeMaskConfig = { ...DEFAULT_ITERATIVE_MASK_CONFIG, ...options };
   const [b, h, w] = images.shape;
   const [mh, mw] = cfg.maskSize ?? [Math.ceil(h / 4), Math.ceil(w / 4)];
-  assertNumber(mh, (v) => Number.isInteger(v) && v >= 1 && v <= h, 'iterativeMask: maskSize[0]', `an integer in [1, ${h}]`);
-  assertNumber(mw, (v) => Number.isInteger(v) && v >= 1 && v <= w, 'iterativeMask: maskSize[1]', `an integer in [1, ${w}]`);
-  assertNumber(cfg.iterations, (v) => Number.isInteger(v) && v >= 0, 'iterativeMask: iterations', 'an integer >= 0');
+  assertNumber(
+    mh,
+    (v) => Number.isInteger(v) && v >= 1 && v <= h,
+    'iterativeMask: maskSize[0]',
+    `an integer in [1, ${h}]`,
+  );
+  assertNumber(
+    mw,
+    (v) => Number.isInteger(v) && v >= 1 && v <= w,
+    'iterativeMask: maskSize[1]',
+    `an integer in [1, ${w}]`,
+  );
+  assertNumber(
+    cfg.iterations,
+    (v) => Number.isInteger(v) && v >= 0,
+    'iterativeMask: iterations',
+    'an integer >= 0',
+  );
   assertNumber(cfg.learningRate, (v) => v > 0, 'iterativeMask: learningRate', '> 0');
   assertNumber(cfg.momentum, (v) => v >= 0 && v < 1, 'iterativeMask: momentum', 'in [0, 1)');
-  assertNumber(cfg.initialValue, (v) => v >= 0 && v <= 1, 'iterativeMask: initialValue', 'in [0, 1]');
+  assertNumber(
+    cfg.initialValue,
+    (v) => v >= 0 && v <= 1,
+    'iterativeMask: initialValue',
+    'in [0, 1]',
+  );
   if (cfg.optimizer !== 'adam' && cfg.optimizer !== 'sgd-momentum') {
-    throw new Error(`iterativeMask: unknown optimizer "${String(cfg.optimizer)}"; use adam or sgd-momentum`);
+    throw new Error(
+      `iterativeMask: unknown optimizer "${String(cfg.optimizer)}"; use adam or sgd-momentum`,
+    );
   }
   if (b === 0) return emptyMaps(images);
-  const objective: ObjectiveConfig = { ...DEFAULT_OBJECTIVE_CONFIG, ...DEFAULT_ITERATIVE_MASK_CONFIG.objective, ...options.objective };
+  const objective: ObjectiveConfig = {
+    ...DEFAULT_OBJECTIVE_CONFIG,
+    ...DEFAULT_ITERATIVE_MASK_CONFIG.objective,
+    ...options.objective,
+  };
   const rng = new Random(cfg.seed);
 
   const start = tf.fill([b, mh, mw, 1], cfg.initialValue) as tf.Tensor4D;
   const mask = tf.variable(start, true);
   start.dispose();
-  const optimizer = cfg.optimizer === 'adam' ? tf.train.adam(cfg.learningRate) : tf.train.momentum(cfg.learningRate, cfg.momentum);
+  const optimizer =
+    cfg.optimizer === 'adam'
+      ? tf.train.adam(cfg.learningRate)
+      : tf.train.momentum(cfg.learningRate, cfg.momentum);
   try {
     for (let iteration = 0; iteration < cfg.iterations; iteration++) {
       // 1. A step on Σ_b L_b with this step's alternative images.
-      const config = { ...objective, alternativeOptions: { ...objective.alternativeOptions, seed: rng.int(0, 2 ** 31) } };
+      const config = {
+        ...objective,
+        alternativeOptions: { ...objective.alternativeOptions, seed: rng.int(0, 2 ** 31) },
+      };
       let terms: IterationInfo['terms'] | undefined;
       optimizer.minimize(
         () => {
           // Images were checked above; the mask stays in [0, 1] by the clipping below.
-          const result = saliencyObjective(blackBox, images, mask, classes, { config, checkRange: false });
+          const result = saliencyObjective(blackBox, images, mask, classes, {
+            config,
+            checkRange: false,
+          });
           if (cfg.onIteration) {
             const read = (t: tf.Tensor1D) => Array.from(t.dataSync());
             const r = result.terms;
-            terms = { total: read(r.total), tv: read(r.tv), area: read(r.area), preserve: read(r.preserve), destroy: read(r.destroy) };
+            terms = {
+              total: read(r.total),
+              tv: read(r.tv),
+              area: read(r.area),
+              preserve: read(r.preserve),
+              destroy: read(r.destroy),
+            };
           }
           return tf.sum(result.terms.total) as tf.Scalar;
         },

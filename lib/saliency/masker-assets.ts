@@ -42,13 +42,26 @@ export interface LoadedBlackBox {
  * @param dir default {@link BLACK_BOXES_DIR}.
  * @throws naming the missing file and the command that makes it.
  */
-export async function loadKitBlackBox(name: string, dir = BLACK_BOXES_DIR, checkRange = false): Promise<LoadedBlackBox> {
+export async function loadKitBlackBox(
+  name: string,
+  dir = BLACK_BOXES_DIR,
+  checkRange = false,
+): Promise<LoadedBlackBox> {
   await ensureEngine();
   const folder = path.join(dir, name);
-  const missing = [MODEL_JSON, WEIGHTS_BIN].map((f) => path.join(folder, f)).find((f) => !fs.existsSync(f));
-  if (missing) throw new UserError(`black box '${name}': ${path.relative(process.cwd(), missing)} is missing; make it with: ${trainBlackBoxCommand(name)}`);
+  const missing = [MODEL_JSON, WEIGHTS_BIN]
+    .map((f) => path.join(folder, f))
+    .find((f) => !fs.existsSync(f));
+  if (missing)
+    throw new UserError(
+      `black box '${name}': ${path.relative(process.cwd(), missing)} is missing; make it with: ${trainBlackBoxCommand(name)}`,
+    );
   const model = await tf.loadLayersModel(fileSystemHandler(folder));
-  const blackBox = tfjsModelBlackBox(model, { name, classNames: FASHION_MNIST_CLASSES, checkRange });
+  const blackBox = tfjsModelBlackBox(model, {
+    name,
+    classNames: FASHION_MNIST_CLASSES,
+    checkRange,
+  });
   return { blackBox, model, dispose: () => model.dispose() };
 }
 
@@ -70,7 +83,11 @@ export interface LoadedMasker {
  * @returns the masker; the caller calls `dispose()`.
  * @throws naming the path when a file is missing.
  */
-export async function loadTrainedMasker(blackBoxName: string, maskersDir = MASKERS_DIR, blackBoxesDir = BLACK_BOXES_DIR): Promise<LoadedMasker> {
+export async function loadTrainedMasker(
+  blackBoxName: string,
+  maskersDir = MASKERS_DIR,
+  blackBoxesDir = BLACK_BOXES_DIR,
+): Promise<LoadedMasker> {
   return loadMaskerFrom(path.join(maskersDir, blackBoxName), blackBoxesDir);
 }
 
@@ -82,12 +99,21 @@ export async function loadTrainedMasker(blackBoxName: string, maskersDir = MASKE
  *   when the masker was trained on another one (then build that encoder with
  *   lib/encoders/encoder-for.ts and call `Masker.restore`).
  */
-export async function loadMaskerFrom(dir: string, blackBoxesDir = BLACK_BOXES_DIR): Promise<LoadedMasker> {
+export async function loadMaskerFrom(
+  dir: string,
+  blackBoxesDir = BLACK_BOXES_DIR,
+): Promise<LoadedMasker> {
   const manifest = path.join(dir, 'masker.json');
-  const saved = readJson<{ encoder?: EncoderRecord }>(manifest, 'train the masker again with experiments/train-masker.ts');
-  if (!saved) throw new UserError(`no trained masker at ${manifest}: run experiments/train-masker.ts first`);
+  const saved = readJson<{ encoder?: EncoderRecord }>(
+    manifest,
+    'train the masker again with experiments/train-masker.ts',
+  );
+  if (!saved)
+    throw new UserError(`no trained masker at ${manifest}: run experiments/train-masker.ts first`);
   if (saved.encoder && saved.encoder.kind !== 'residual') {
-    throw new UserError(`${manifest}: the masker was trained on the ${saved.encoder.kind} encoder [${saved.encoder.taps.join(', ')}], not the kit's residual one: load it with Masker.restore(encoderFor(model, { kind: '${saved.encoder.kind}', ... }), dir)`);
+    throw new UserError(
+      `${manifest}: the masker was trained on the ${saved.encoder.kind} encoder [${saved.encoder.taps.join(', ')}], not the kit's residual one: load it with Masker.restore(encoderFor(model, { kind: '${saved.encoder.kind}', ... }), dir)`,
+    );
   }
   const encoderModel = await loadKitBlackBox(ENCODER_BLACK_BOX, blackBoxesDir);
   try {

@@ -65,12 +65,24 @@ const STATE_FIELDS: Readonly<Record<keyof StateFile<unknown>, FieldKind>> = {
 const OPTIMIZER = 'optimizer.bin';
 
 /** Saves masker, optimiser and `state` as the newest checkpoint in `dir` (created if missing). */
-export async function saveMaskerCheckpoint<History>(dir: string, masker: Masker, optimizer: tf.Optimizer, state: MaskerCheckpointState<History>): Promise<void> {
+export async function saveMaskerCheckpoint<History>(
+  dir: string,
+  masker: Masker,
+  optimizer: tf.Optimizer,
+  state: MaskerCheckpointState<History>,
+): Promise<void> {
   const folder = newCheckpointFolder(dir, state.step);
   await masker.save(folder);
   const weights = await optimizer.getWeights();
-  const optimizerSpecs = await writeTensorsFile(path.join(folder, OPTIMIZER), weights.map((w, i) => ({ name: `optimizer/${i}`, tensor: w.tensor })));
-  const file: StateFile<History> = { ...state, optimizerSpecs, optimizerNames: weights.map((w) => w.name) };
+  const optimizerSpecs = await writeTensorsFile(
+    path.join(folder, OPTIMIZER),
+    weights.map((w, i) => ({ name: `optimizer/${i}`, tensor: w.tensor })),
+  );
+  const file: StateFile<History> = {
+    ...state,
+    optimizerSpecs,
+    optimizerNames: weights.map((w) => w.name),
+  };
   // The optimizer's variables stay; what getWeights made for the occasion (the iteration count) goes.
   tf.dispose(weights.map((w) => w.tensor).filter((t) => !(t instanceof tf.Variable)));
   fs.writeFileSync(path.join(folder, STATE), JSON.stringify(file));
@@ -84,22 +96,34 @@ export async function saveMaskerCheckpoint<History>(dir: string, masker: Masker,
  *   CorruptCheckpointError when a file is missing, malformed or truncated, or
  *   the saved weights do not fit the masker.
  */
-export async function loadMaskerCheckpoint<History>(dir: string, masker: Masker, optimizer: tf.Optimizer, configKey: string): Promise<MaskerCheckpointState<History> | undefined> {
+export async function loadMaskerCheckpoint<History>(
+  dir: string,
+  masker: Masker,
+  optimizer: tf.Optimizer,
+  configKey: string,
+): Promise<MaskerCheckpointState<History> | undefined> {
   const folder = latestCheckpointFolder(dir);
   if (!folder) return undefined;
   const state = readStateFile<StateFile<History>>(folder, dir, STATE_FIELDS);
   if (state.configKey !== configKey) {
-    throw new UserError(`checkpoint in ${dir} was made with another configuration (${state.configKey}; now ${configKey}): use --fresh to start over`);
+    throw new UserError(
+      `checkpoint in ${dir} was made with another configuration (${state.configKey}; now ${configKey}): use --fresh to start over`,
+    );
   }
   if (state.optimizerNames.length !== state.optimizerSpecs.length) {
-    throw new CorruptCheckpointError(`${path.join(folder, STATE)} names ${state.optimizerNames.length} optimiser weights but has specs for ${state.optimizerSpecs.length}`, dir);
+    throw new CorruptCheckpointError(
+      `${path.join(folder, STATE)} names ${state.optimizerNames.length} optimiser weights but has specs for ${state.optimizerSpecs.length}`,
+      dir,
+    );
   }
   // Masker.load checks its files before assigning and names the file in its errors.
   await masker.load(folder).catch((err: Error) => {
     throw new CorruptCheckpointError(err.message, dir);
   });
   const tensors = readTensorsFile(path.join(folder, OPTIMIZER), state.optimizerSpecs, dir);
-  await optimizer.setWeights(state.optimizerNames.map((name, i) => ({ name, tensor: tensors[`optimizer/${i}`] })));
+  await optimizer.setWeights(
+    state.optimizerNames.map((name, i) => ({ name, tensor: tensors[`optimizer/${i}`] })),
+  );
   // The optimiser copies the values into its own variables.
   tf.dispose(Object.values(tensors));
   const { step, trainSeconds, history } = state;

@@ -33,7 +33,9 @@ export interface MaskerSaliencyConfig {
 }
 
 /** The defaults of {@link MaskerSaliencyConfig}. */
-export const DEFAULT_MASKER_SALIENCY_CONFIG: Readonly<MaskerSaliencyConfig> = Object.freeze({ batchSize: 32 });
+export const DEFAULT_MASKER_SALIENCY_CONFIG: Readonly<MaskerSaliencyConfig> = Object.freeze({
+  batchSize: 32,
+});
 
 /** Maskers loaded from disk, by folder: loading re-reads the encoder too, so it happens once. */
 const loaded = new Map<string, Promise<LoadedMasker>>();
@@ -56,7 +58,12 @@ export async function maskerSaliency(
   await ensureEngine();
   checkSaliencyInputs('maskerSaliency', blackBox, images, classes);
   const cfg: MaskerSaliencyConfig = { ...DEFAULT_MASKER_SALIENCY_CONFIG, ...options };
-  assertNumber(cfg.batchSize, (v) => Number.isInteger(v) && v >= 1, 'maskerSaliency: batchSize', 'an integer >= 1');
+  assertNumber(
+    cfg.batchSize,
+    (v) => Number.isInteger(v) && v >= 1,
+    'maskerSaliency: batchSize',
+    'an integer >= 1',
+  );
   let masker = cfg.masker;
   if (!masker) {
     const dir = path.resolve(cfg.path ?? path.join(MASKERS_DIR, blackBox.name));
@@ -72,7 +79,9 @@ export async function maskerSaliency(
     masker = (await (loaded.get(dir) as Promise<LoadedMasker>)).masker;
   }
   if (masker.config.numClasses !== blackBox.classNames.length) {
-    throw new Error(`maskerSaliency: the masker has ${masker.config.numClasses} classes but black box "${blackBox.name}" has ${blackBox.classNames.length}`);
+    throw new Error(
+      `maskerSaliency: the masker has ${masker.config.numClasses} classes but black box "${blackBox.name}" has ${blackBox.classNames.length}`,
+    );
   }
   const model = masker;
   const b = images.shape[0];

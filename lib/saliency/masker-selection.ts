@@ -23,8 +23,11 @@ export interface MaskerCandidate {
 export function bestOnTuning<C extends MaskerCandidate>(candidates: readonly C[]): C {
   if (candidates.length === 0) throw new Error('no masker candidates to choose from');
   const better = (p: C, q: C) =>
-    p.tuning.accuracy !== q.tuning.accuracy ? p.tuning.accuracy > q.tuning.accuracy
-      : p.tuning.meanIoU !== q.tuning.meanIoU ? p.tuning.meanIoU > q.tuning.meanIoU : p.seed < q.seed;
+    p.tuning.accuracy !== q.tuning.accuracy
+      ? p.tuning.accuracy > q.tuning.accuracy
+      : p.tuning.meanIoU !== q.tuning.meanIoU
+        ? p.tuning.meanIoU > q.tuning.meanIoU
+        : p.seed < q.seed;
   return candidates.reduce((q, p) => (better(p, q) ? p : q));
 }
 
@@ -42,6 +45,9 @@ export interface CropMetricCandidate {
  */
 export function bestOnCropMetric<C extends CropMetricCandidate>(candidates: readonly C[]): C {
   if (candidates.length === 0) throw new Error('no masker candidates to choose from');
-  const better = (p: C, q: C) => (p.meanSaliencyMetric !== q.meanSaliencyMetric ? p.meanSaliencyMetric < q.meanSaliencyMetric : p.seed < q.seed);
+  const better = (p: C, q: C) =>
+    p.meanSaliencyMetric !== q.meanSaliencyMetric
+      ? p.meanSaliencyMetric < q.meanSaliencyMetric
+      : p.seed < q.seed;
   return candidates.reduce((q, p) => (better(p, q) ? p : q));
 }

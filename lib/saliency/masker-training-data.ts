@@ -25,7 +25,9 @@ export interface MaskerTrainingBatch {
 }
 
 /** The training images: stream positions to a batch, at once or as a promise. */
-export type MaskerTrainingData = (positions: readonly number[]) => MaskerTrainingBatch | Promise<MaskerTrainingBatch>;
+export type MaskerTrainingData = (
+  positions: readonly number[],
+) => MaskerTrainingBatch | Promise<MaskerTrainingBatch>;
 
 /** The image size and channels a source fits its images to (a black box's `inputSize` and `channels`). */
 export interface TrainingImageShape {
@@ -46,17 +48,35 @@ const HELD_OUT_TRAIN_ITEMS = 5000;
  *   centres); RGB → grey by luma, clipped to [0, 1].
  * @throws naming the channel count when it is neither 1 nor 3.
  */
-export function clutteredTrainingData(dataSeed = 0, fit: TrainingImageShape = { inputSize: [DEFAULT_CLUTTERED_SIZE, DEFAULT_CLUTTERED_SIZE], channels: 3 }): MaskerTrainingData {
+export function clutteredTrainingData(
+  dataSeed = 0,
+  fit: TrainingImageShape = {
+    inputSize: [DEFAULT_CLUTTERED_SIZE, DEFAULT_CLUTTERED_SIZE],
+    channels: 3,
+  },
+): MaskerTrainingData {
   const [h, w] = fit.inputSize;
-  if (!(Number.isInteger(h) && Number.isInteger(w) && h > 0 && w > 0)) throw new Error(`clutteredTrainingData: inputSize must be two positive integers, got [${h}, ${w}]`);
-  if (fit.channels !== 1 && fit.channels !== 3) throw new Error(`clutteredTrainingData: renders RGB images, which fit 1 (grey) or 3 channels, not ${fit.channels}`);
+  if (!(Number.isInteger(h) && Number.isInteger(w) && h > 0 && w > 0))
+    throw new Error(
+      `clutteredTrainingData: inputSize must be two positive integers, got [${h}, ${w}]`,
+    );
+  if (fit.channels !== 1 && fit.channels !== 3)
+    throw new Error(
+      `clutteredTrainingData: renders RGB images, which fit 1 (grey) or 3 channels, not ${fit.channels}`,
+    );
   const resize = h !== DEFAULT_CLUTTERED_SIZE || w !== DEFAULT_CLUTTERED_SIZE;
   const splitItems = loadFashionMnist('train').count;
   const items = splitItems - HELD_OUT_TRAIN_ITEMS;
   const passes = 1000;
-  const data = new ClutteredFashionMnist({ split: 'train', seed: dataSeed, length: splitItems * passes });
+  const data = new ClutteredFashionMnist({
+    split: 'train',
+    seed: dataSeed,
+    length: splitItems * passes,
+  });
   return (positions) => {
-    const indices = positions.map((p) => (Math.floor(p / items) % passes) * splitItems + (p % items));
+    const indices = positions.map(
+      (p) => (Math.floor(p / items) % passes) * splitItems + (p % items),
+    );
     const { images, labels } = data.batch(indices);
     if (!resize && fit.channels === 3) return { images, labels };
     const fitted = tf.tidy(() => {
@@ -75,13 +95,23 @@ export function clutteredTrainingData(dataSeed = 0, fit: TrainingImageShape = { 
  * @returns a source whose batches are new tensors (the trainer disposes them).
  * @throws naming both counts when `labels` has another length than N, or when N is 0.
  */
-export function tensorTrainingData(images: tf.Tensor4D, labels: ArrayLike<number>): MaskerTrainingData {
+export function tensorTrainingData(
+  images: tf.Tensor4D,
+  labels: ArrayLike<number>,
+): MaskerTrainingData {
   assertRank(images, 4, 'tensorTrainingData: images');
   const n = images.shape[0];
-  if (n === 0) throw new Error(`tensorTrainingData: images [${images.shape.join(', ')}] hold no image`);
-  if (labels.length !== n) throw new Error(`tensorTrainingData: ${labels.length} labels for ${n} images [${images.shape.join(', ')}]`);
+  if (n === 0)
+    throw new Error(`tensorTrainingData: images [${images.shape.join(', ')}] hold no image`);
+  if (labels.length !== n)
+    throw new Error(
+      `tensorTrainingData: ${labels.length} labels for ${n} images [${images.shape.join(', ')}]`,
+    );
   return (positions) => {
     const picked = positions.map((p) => p % n);
-    return { images: tf.tidy(() => tf.gather(images, picked)) as tf.Tensor4D, labels: picked.map((i) => labels[i]) };
+    return {
+      images: tf.tidy(() => tf.gather(images, picked)) as tf.Tensor4D,
+      labels: picked.map((i) => labels[i]),
+    };
   };
 }

@@ -18,7 +18,12 @@ export type MaxBoxConfig = Record<string, never>;
  * @param classes one class per image (checked, otherwise unused).
  * @returns `[B, H, W, 1]` of ones (`[0, H, W, 1]` for an empty batch); the caller disposes it.
  */
-export async function maxBox(blackBox: BlackBox, images: tf.Tensor4D, classes: readonly number[], _options: Partial<MaxBoxConfig> = {}): Promise<tf.Tensor4D> {
+export async function maxBox(
+  blackBox: BlackBox,
+  images: tf.Tensor4D,
+  classes: readonly number[],
+  _options: Partial<MaxBoxConfig> = {},
+): Promise<tf.Tensor4D> {
   await ensureEngine();
   checkSaliencyInputs('maxBox', blackBox, images, classes);
   if (images.shape[0] === 0) return emptyMaps(images);

@@ -27,10 +27,23 @@ import { RiseConfig, rise } from './rise';
  * @throws (rejects) on bad input: shapes that disagree with the black box,
  *   values outside [0, 1], a class index out of range, invalid options.
  */
-export type SaliencyMethod<O> = (blackBox: BlackBox, images: tf.Tensor4D, classes: readonly number[], options?: Partial<O>) => Promise<tf.Tensor4D>;
+export type SaliencyMethod<O> = (
+  blackBox: BlackBox,
+  images: tf.Tensor4D,
+  classes: readonly number[],
+  options?: Partial<O>,
+) => Promise<tf.Tensor4D>;
 
 /** The registered method names. */
-export type SaliencyMethodName = 'max-box' | 'centre-box' | 'gradient' | 'occlusion' | 'rise' | 'grad-cam' | 'iterative-mask' | 'masker';
+export type SaliencyMethodName =
+  | 'max-box'
+  | 'centre-box'
+  | 'gradient'
+  | 'occlusion'
+  | 'rise'
+  | 'grad-cam'
+  | 'iterative-mask'
+  | 'masker';
 
 /** The options type of each registered method. */
 export interface SaliencyMethodOptions {
@@ -48,7 +61,9 @@ export interface SaliencyMethodOptions {
  * Every method of `lib/saliency/` by name. `grad-cam` needs a `WhiteBox`; the others any black box.
  * `masker` needs a masker trained for that black box (by default loaded from `results/maskers/<name>/`).
  */
-export const SALIENCY_METHODS: { readonly [K in SaliencyMethodName]: SaliencyMethod<SaliencyMethodOptions[K]> } = Object.freeze({
+export const SALIENCY_METHODS: {
+  readonly [K in SaliencyMethodName]: SaliencyMethod<SaliencyMethodOptions[K]>;
+} = Object.freeze({
   'max-box': maxBox,
   'centre-box': centreBox,
   gradient: gradientSaliency,

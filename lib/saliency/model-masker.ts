@@ -19,16 +19,24 @@ import { Masker, savedEncoderRecord } from '../masker/masker';
 import { resolveModelJsonPath } from '../models/file-io-handler';
 import { LoadedTfjsModel, readTfjsModel } from '../models/load-tfjs-model';
 import { UserError } from '../user-error';
-import { BLACK_BOXES_DIR, ENCODER_BLACK_BOX, LoadedMasker, loadKitBlackBox, MASKERS_DIR } from './masker-assets';
+import {
+  BLACK_BOXES_DIR,
+  ENCODER_BLACK_BOX,
+  LoadedMasker,
+  loadKitBlackBox,
+  MASKERS_DIR,
+} from './masker-assets';
 
 /** Where the commands put the maskers of users' models by default (`train-masker --model`, `select-masker --model`), one sub-folder per model. */
 export const MODEL_MASKERS_DIR = path.join(MASKERS_DIR, 'models');
 
 /** What `--encoder` names. */
-export type EncoderChoice = { kind: 'own' } | { kind: 'residual' } | { kind: 'features'; location: string };
+export type EncoderChoice =
+  { kind: 'own' } | { kind: 'residual' } | { kind: 'features'; location: string };
 
 /** `--encoder`'s forms, for help and messages. */
-export const ENCODER_FORMS = "own (the model's own layers or graph nodes) | residual (the kit's trained residual net) | a feature model (its model.json or folder; its outputs are the maps)";
+export const ENCODER_FORMS =
+  "own (the model's own layers or graph nodes) | residual (the kit's trained residual net) | a feature model (its model.json or folder; its outputs are the maps)";
 
 /**
  * Parses `--encoder`.
@@ -38,7 +46,10 @@ export const ENCODER_FORMS = "own (the model's own layers or graph nodes) | resi
 export function parseEncoderChoice(value: string, flag = '--encoder'): EncoderChoice {
   if (value === 'own' || value === 'residual') return { kind: value };
   if (/^https?:\/\//i.test(value)) return { kind: 'features', location: value };
-  if (!fs.existsSync(resolveModelJsonPath(value))) throw new UserError(`${flag} must be ${ENCODER_FORMS}, got '${value}': no ${resolveModelJsonPath(value)}`);
+  if (!fs.existsSync(resolveModelJsonPath(value)))
+    throw new UserError(
+      `${flag} must be ${ENCODER_FORMS}, got '${value}': no ${resolveModelJsonPath(value)}`,
+    );
   return { kind: 'features', location: value };
 }
 
@@ -58,7 +69,12 @@ export interface LoadedEncoder {
  *   encoder cannot serve the model (no spatial map at a needed stride, input
  *   sizes that do not fit, a missing tap, a missing file).
  */
-export async function loadEncoder(loaded: LoadedTfjsModel, choice: EncoderChoice, taps?: readonly string[], blackBoxesDir = BLACK_BOXES_DIR): Promise<LoadedEncoder> {
+export async function loadEncoder(
+  loaded: LoadedTfjsModel,
+  choice: EncoderChoice,
+  taps?: readonly string[],
+  blackBoxesDir = BLACK_BOXES_DIR,
+): Promise<LoadedEncoder> {
   const { blackBox, model } = loaded;
   const shared = { preprocessing: blackBox.preprocessing, inputSize: blackBox.inputSize };
   let borrowed: { dispose(): void } | undefined;
@@ -77,12 +93,18 @@ export async function loadEncoder(loaded: LoadedTfjsModel, choice: EncoderChoice
       featureModel = read.where;
       encoder = encoderFor(model, { kind: 'features', model: read.model, ...shared });
     }
-    const description = { kind: choice.kind, taps: encoder.record?.taps ?? [], ...(featureModel ? { featureModel } : {}) };
+    const description = {
+      kind: choice.kind,
+      taps: encoder.record?.taps ?? [],
+      ...(featureModel ? { featureModel } : {}),
+    };
     return { encoder, description, dispose: () => borrowed?.dispose() };
   } catch (err) {
     borrowed?.dispose();
     if (err instanceof UserError) throw err;
-    throw new UserError(`--encoder ${choice.kind === 'features' ? choice.location : choice.kind} for model '${blackBox.name}': ${(err as Error).message}`);
+    throw new UserError(
+      `--encoder ${choice.kind === 'features' ? choice.location : choice.kind} for model '${blackBox.name}': ${(err as Error).message}`,
+    );
   }
 }
 
@@ -91,9 +113,18 @@ export async function loadEncoder(loaded: LoadedTfjsModel, choice: EncoderChoice
  * an existing folder, `--feature-model` only with it.
  * @throws a {@link UserError} naming the flag.
  */
-export function checkMaskerFlags(masker: string | undefined, featureModel: string | undefined): void {
-  if (masker !== undefined) parseFolder(masker, '--masker', 'a masker trained for this model (masker.json, masker.weights.bin)');
-  else if (featureModel !== undefined) throw new UserError('--feature-model applies only with --masker');
+export function checkMaskerFlags(
+  masker: string | undefined,
+  featureModel: string | undefined,
+): void {
+  if (masker !== undefined)
+    parseFolder(
+      masker,
+      '--masker',
+      'a masker trained for this model (masker.json, masker.weights.bin)',
+    );
+  else if (featureModel !== undefined)
+    throw new UserError('--feature-model applies only with --masker');
 }
 
 /**
@@ -105,20 +136,38 @@ export function checkMaskerFlags(masker: string | undefined, featureModel: strin
  *   trained on a feature model when none is given, or one whose encoder does
  *   not fit the model (its class count is checked where it is used, lib/evaluation/model-methods.ts).
  */
-export async function loadModelMasker(loaded: LoadedTfjsModel, dir: string, featureModel?: string, blackBoxesDir = BLACK_BOXES_DIR): Promise<LoadedMasker> {
+export async function loadModelMasker(
+  loaded: LoadedTfjsModel,
+  dir: string,
+  featureModel?: string,
+  blackBoxesDir = BLACK_BOXES_DIR,
+): Promise<LoadedMasker> {
   let record: ReturnType<typeof savedEncoderRecord>;
   try {
     record = savedEncoderRecord(dir);
   } catch (err) {
-    throw new UserError(`--masker ${dir}: no masker saved there (${(err as Error).message}); train one with experiments/train-masker.ts --model`);
+    throw new UserError(
+      `--masker ${dir}: no masker saved there (${(err as Error).message}); train one with experiments/train-masker.ts --model`,
+    );
   }
   const kind = record?.kind ?? 'residual';
-  if (kind !== 'own' && kind !== 'residual' && kind !== 'features') throw new UserError(`--masker ${dir}: the masker was trained on an encoder of kind '${kind}', which the kit cannot rebuild`);
+  if (kind !== 'own' && kind !== 'residual' && kind !== 'features')
+    throw new UserError(
+      `--masker ${dir}: the masker was trained on an encoder of kind '${kind}', which the kit cannot rebuild`,
+    );
   if (kind === 'features' && featureModel === undefined) {
-    throw new UserError(`--masker ${dir} was trained on a feature model's maps (${record?.taps.join(', ')}): give that model with --feature-model <its model.json>`);
+    throw new UserError(
+      `--masker ${dir} was trained on a feature model's maps (${record?.taps.join(', ')}): give that model with --feature-model <its model.json>`,
+    );
   }
-  const choice: EncoderChoice = kind === 'features' ? { kind, location: featureModel as string } : { kind };
-  const built = await loadEncoder(loaded, choice, kind === 'own' ? record?.taps : undefined, blackBoxesDir);
+  const choice: EncoderChoice =
+    kind === 'features' ? { kind, location: featureModel as string } : { kind };
+  const built = await loadEncoder(
+    loaded,
+    choice,
+    kind === 'own' ? record?.taps : undefined,
+    blackBoxesDir,
+  );
   try {
     const masker = await Masker.restore(built.encoder, dir);
     return {

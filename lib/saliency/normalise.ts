@@ -27,10 +27,14 @@ export type MapNormalisation = 'max' | 'min-max';
  */
 export function normaliseMaps(maps: tf.Tensor4D, normalisation: MapNormalisation): tf.Tensor4D {
   assertShape(maps, [null, null, null, 1], 'normaliseMaps: saliency maps');
-  if (normalisation !== 'max' && normalisation !== 'min-max') throw new Error(`normaliseMaps: unknown normalisation "${String(normalisation)}"; use max or min-max`);
+  if (normalisation !== 'max' && normalisation !== 'min-max')
+    throw new Error(
+      `normaliseMaps: unknown normalisation "${String(normalisation)}"; use max or min-max`,
+    );
   assertFinite(maps, `normaliseMaps: saliency maps [${maps.shape.join(', ')}]`);
   return tf.tidy(() => {
-    const shifted = normalisation === 'max' ? tf.relu(maps) : tf.sub(maps, tf.min(maps, [1, 2, 3], true));
+    const shifted =
+      normalisation === 'max' ? tf.relu(maps) : tf.sub(maps, tf.min(maps, [1, 2, 3], true));
     // divNoNan turns the 0/0 of an all-zero map into zeros.
     return tf.divNoNan(shifted, tf.max(shifted, [1, 2, 3], true)) as tf.Tensor4D;
   });

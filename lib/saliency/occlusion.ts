@@ -38,7 +38,10 @@ export interface OcclusionConfig {
 }
 
 /** The defaults of {@link OcclusionConfig}. */
-export const DEFAULT_OCCLUSION_CONFIG: Readonly<OcclusionConfig> = Object.freeze({ fill: 'grey', batchSize: 64 });
+export const DEFAULT_OCCLUSION_CONFIG: Readonly<OcclusionConfig> = Object.freeze({
+  fill: 'grey',
+  batchSize: 64,
+});
 
 /** Patch start offsets 0, s, 2s, … along a side of n pixels, with the last one at n − p. */
 function patchStarts(n: number, patch: number, stride: number): number[] {
@@ -51,7 +54,12 @@ function patchStarts(n: number, patch: number, stride: number): number[] {
 /**
  * The patch indicators, `[K, H·W]` (1 inside patch k), and how many patches cover each pixel, `[H·W]`.
  */
-function patchIndicators(h: number, w: number, patch: number, stride: number): { patches: Float32Array; count: number; coverage: Float32Array } {
+function patchIndicators(
+  h: number,
+  w: number,
+  patch: number,
+  stride: number,
+): { patches: Float32Array; count: number; coverage: Float32Array } {
   const ys = patchStarts(h, patch, stride);
   const xs = patchStarts(w, patch, stride);
   const count = ys.length * xs.length;
@@ -79,23 +87,45 @@ function patchIndicators(h: number, w: number, patch: number, stride: number): {
  * @returns `[B, H, W, 1]` in [0, 1] (divided by each map's maximum; `[0, H, W, 1]` for an empty batch); the caller disposes it.
  * @throws when the patch does not fit the image or the stride is not a positive integer.
  */
-export async function occlusion(blackBox: BlackBox, images: tf.Tensor4D, classes: readonly number[], options: Partial<OcclusionConfig> = {}): Promise<tf.Tensor4D> {
+export async function occlusion(
+  blackBox: BlackBox,
+  images: tf.Tensor4D,
+  classes: readonly number[],
+  options: Partial<OcclusionConfig> = {},
+): Promise<tf.Tensor4D> {
   await ensureEngine();
   checkSaliencyInputs('occlusion', blackBox, images, classes);
   const [b, h, w, c] = images.shape;
   const cfg = { ...DEFAULT_OCCLUSION_CONFIG, ...options };
   const patch = cfg.patchSize ?? Math.ceil(Math.min(h, w) / 8);
   const stride = cfg.stride ?? Math.ceil(patch / 2);
-  assertNumber(patch, (v) => Number.isInteger(v) && v >= 1 && v <= Math.min(h, w), 'occlusion: patchSize', `an integer in [1, ${Math.min(h, w)}]`);
-  assertNumber(stride, (v) => Number.isInteger(v) && v >= 1, 'occlusion: stride', 'a positive integer');
-  assertNumber(cfg.batchSize, (v) => Number.isInteger(v) && v >= 1, 'occlusion: batchSize', 'a positive integer');
-  if (cfg.fill !== 'grey' && cfg.fill !== 'blur') throw new Error(`occlusion: unknown fill "${String(cfg.fill)}"; use grey or blur`);
+  assertNumber(
+    patch,
+    (v) => Number.isInteger(v) && v >= 1 && v <= Math.min(h, w),
+    'occlusion: patchSize',
+    `an integer in [1, ${Math.min(h, w)}]`,
+  );
+  assertNumber(
+    stride,
+    (v) => Number.isInteger(v) && v >= 1,
+    'occlusion: stride',
+    'a positive integer',
+  );
+  assertNumber(
+    cfg.batchSize,
+    (v) => Number.isInteger(v) && v >= 1,
+    'occlusion: batchSize',
+    'a positive integer',
+  );
+  if (cfg.fill !== 'grey' && cfg.fill !== 'blur')
+    throw new Error(`occlusion: unknown fill "${String(cfg.fill)}"; use grey or blur`);
   if (b === 0) return emptyMaps(images);
 
   // 1. Patch indicators and the fill each patch shows.
   const { patches, count, coverage } = patchIndicators(h, w, patch, stride);
   const indicators = tf.tensor2d(patches, [count, h * w]);
-  const fill = cfg.fill === 'blur' ? gaussianBlur(images, defaultBlurSigma(w)) : tf.fill([b, h, w, c], 0.5);
+  const fill =
+    cfg.fill === 'blur' ? gaussianBlur(images, defaultBlurSigma(w)) : tf.fill([b, h, w, c], 0.5);
   const base = tf.tidy(() => classProbability(blackBox.predict(images), classes));
   // Drops of image 0's patches, then image 1's, …: concatenated they form [B, K].
   const drops: tf.Tensor1D[] = [];
@@ -108,9 +138,17 @@ export async function occlusion(blackBox: BlackBox, images: tf.Tensor4D, classes
           tf.tidy(() => {
             const x = tf.slice(images, [i, 0, 0, 0], [1, h, w, c]);
             const f = tf.slice(fill, [i, 0, 0, 0], [1, h, w, c]);
-            const p = tf.reshape(tf.slice(indicators, [k0, 0], [k1 - k0, h * w]), [k1 - k0, h, w, 1]);
+            const p = tf.reshape(tf.slice(indicators, [k0, 0], [k1 - k0, h * w]), [
+              k1 - k0,
+              h,
+              w,
+              1,
+            ]);
             const occluded = tf.add(x, tf.mul(p, tf.sub(f, x))) as tf.Tensor4D;
-            const probs = classProbability(blackBox.predict(occluded), new Array<number>(k1 - k0).fill(classes[i]));
+            const probs = classProbability(
+              blackBox.predict(occluded),
+              new Array<number>(k1 - k0).fill(classes[i]),
+            );
             return tf.sub(tf.slice(base, [i], [1]), probs) as tf.Tensor1D;
           }),
         );

@@ -41,13 +41,25 @@ export interface RiseConfig {
 }
 
 /** The defaults of {@link RiseConfig}. */
-export const DEFAULT_RISE_CONFIG: Readonly<RiseConfig> = Object.freeze({ numMasks: 1000, gridSize: 7, keepProbability: 0.5, seed: 0, batchSize: 64 });
+export const DEFAULT_RISE_CONFIG: Readonly<RiseConfig> = Object.freeze({
+  numMasks: 1000,
+  gridSize: 7,
+  keepProbability: 0.5,
+  seed: 0,
+  batchSize: 64,
+});
 
 /**
  * `count` RISE masks drawn from `rng`, in order: each mask's (s+1)² cells, then its row and column shift.
  * @returns `[count, H, W, 1]` in [0, 1]; the caller disposes it.
  */
-export function riseMasks(count: number, size: readonly [number, number], gridSize: number, keepProbability: number, rng: Random): tf.Tensor4D {
+export function riseMasks(
+  count: number,
+  size: readonly [number, number],
+  gridSize: number,
+  keepProbability: number,
+  rng: Random,
+): tf.Tensor4D {
   const [h, w] = size;
   const cells = gridSize + 1;
   const [cellH, cellW] = [Math.ceil(h / gridSize), Math.ceil(w / gridSize)];
@@ -55,15 +67,25 @@ export function riseMasks(count: number, size: readonly [number, number], gridSi
   const bits = new Float32Array(count * cells * cells);
   const boxes = new Float32Array(count * 4);
   for (let i = 0; i < count; i++) {
-    for (let k = 0; k < cells * cells; k++) bits[i * cells * cells + k] = rng.bernoulli(keepProbability) ? 1 : 0;
+    for (let k = 0; k < cells * cells; k++)
+      bits[i * cells * cells + k] = rng.bernoulli(keepProbability) ? 1 : 0;
     const dy = rng.int(0, cellH);
     const dx = rng.int(0, cellW);
     // cropAndResize reads [y0, x0, y1, x1] in units of (size − 1), pixel centres inclusive: rows dy..dy+H−1.
-    boxes.set([dy / (upH - 1), dx / (upW - 1), (dy + h - 1) / (upH - 1), (dx + w - 1) / (upW - 1)], i * 4);
+    boxes.set(
+      [dy / (upH - 1), dx / (upW - 1), (dy + h - 1) / (upH - 1), (dx + w - 1) / (upW - 1)],
+      i * 4,
+    );
   }
   return tf.tidy(() => {
     const up = upsampleMask(tf.tensor4d(bits, [count, cells, cells, 1]), [upH, upW]);
-    return tf.image.cropAndResize(up, tf.tensor2d(boxes, [count, 4]), tf.range(0, count, 1, 'int32') as tf.Tensor1D, [h, w], 'bilinear') as tf.Tensor4D;
+    return tf.image.cropAndResize(
+      up,
+      tf.tensor2d(boxes, [count, 4]),
+      tf.range(0, count, 1, 'int32') as tf.Tensor1D,
+      [h, w],
+      'bilinear',
+    ) as tf.Tensor4D;
   });
 }
 
@@ -74,14 +96,34 @@ export function riseMasks(count: number, size: readonly [number, number], gridSi
  * @returns `[B, H, W, 1]` in [0, 1] (min-max per image; `[0, H, W, 1]` for an empty batch); the caller disposes it.
  *   Identical for identical seeds, whatever `batchSize`.
  */
-export async function rise(blackBox: BlackBox, images: tf.Tensor4D, classes: readonly number[], options: Partial<RiseConfig> = {}): Promise<tf.Tensor4D> {
+export async function rise(
+  blackBox: BlackBox,
+  images: tf.Tensor4D,
+  classes: readonly number[],
+  options: Partial<RiseConfig> = {},
+): Promise<tf.Tensor4D> {
   await ensureEngine();
   checkSaliencyInputs('rise', blackBox, images, classes);
   const cfg: RiseConfig = { ...DEFAULT_RISE_CONFIG, ...options };
-  assertNumber(cfg.numMasks, (v) => Number.isInteger(v) && v >= 1, 'rise: numMasks', 'a positive integer');
-  assertNumber(cfg.gridSize, (v) => Number.isInteger(v) && v >= 1, 'rise: gridSize', 'a positive integer');
+  assertNumber(
+    cfg.numMasks,
+    (v) => Number.isInteger(v) && v >= 1,
+    'rise: numMasks',
+    'a positive integer',
+  );
+  assertNumber(
+    cfg.gridSize,
+    (v) => Number.isInteger(v) && v >= 1,
+    'rise: gridSize',
+    'a positive integer',
+  );
   assertNumber(cfg.keepProbability, (v) => v > 0 && v <= 1, 'rise: keepProbability', 'in (0, 1]');
-  assertNumber(cfg.batchSize, (v) => Number.isInteger(v) && v >= 1, 'rise: batchSize', 'a positive integer');
+  assertNumber(
+    cfg.batchSize,
+    (v) => Number.isInteger(v) && v >= 1,
+    'rise: batchSize',
+    'a positive integer',
+  );
   if (images.shape[0] === 0) return emptyMaps(images);
   const [b, h, w] = images.shape;
   const rng = new Random(cfg.seed);
@@ -97,8 +139,14 @@ export async function rise(blackBox: BlackBox, images: tf.Tensor4D, classes: rea
         // 2. f_c(X_b ⊙ m_i) for every image b: [B, M].
         const probs = tf.stack(
           Array.from({ length: b }, (_, k) => {
-            const masked = tf.mul(tf.slice(images, [k, 0, 0, 0], [1, h, w, images.shape[3]]), masks) as tf.Tensor4D;
-            return classProbability(blackBox.predict(masked), new Array<number>(count).fill(classes[k]));
+            const masked = tf.mul(
+              tf.slice(images, [k, 0, 0, 0], [1, h, w, images.shape[3]]),
+              masks,
+            ) as tf.Tensor4D;
+            return classProbability(
+              blackBox.predict(masked),
+              new Array<number>(count).fill(classes[k]),
+            );
           }),
         ) as tf.Tensor2D;
         // 3. Weighted masks: [B, M] · [M, H·W].
@@ -108,7 +156,12 @@ export async function rise(blackBox: BlackBox, images: tf.Tensor4D, classes: rea
       sum = next;
       await tf.nextFrame();
     }
-    return tf.tidy(() => normaliseMaps(tf.reshape(tf.div(sum, cfg.numMasks * cfg.keepProbability), [b, h, w, 1]), 'min-max'));
+    return tf.tidy(() =>
+      normaliseMaps(
+        tf.reshape(tf.div(sum, cfg.numMasks * cfg.keepProbability), [b, h, w, 1]),
+        'min-max',
+      ),
+    );
   } finally {
     sum.dispose();
   }

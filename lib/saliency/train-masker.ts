@@ -32,7 +32,12 @@ import { ensureEngine } from '../engine/backend';
 import { AlternativeKind } from '../evidence';
 import { Encoder, Masker, MaskerConfig } from '../masker/masker';
 import type { BlackBox } from '../models/black-box';
-import { CALIBRATED_LAMBDAS, ObjectiveLambdas, PAPER_LAMBDAS, saliencyObjective } from '../objective';
+import {
+  CALIBRATED_LAMBDAS,
+  ObjectiveLambdas,
+  PAPER_LAMBDAS,
+  saliencyObjective,
+} from '../objective';
 import { Random } from '../random';
 import { cosineLearningRate, ScheduledAdam } from '../models/scheduled-adam';
 import { loadMaskerCheckpoint, saveMaskerCheckpoint } from './masker-checkpoint';
@@ -41,10 +46,11 @@ import { decimalNumber } from '../cli';
 import { UserError } from '../user-error';
 
 /** Size of the masker trained by default: small enough for ≥ 100 masks/s at 64×64 on one wasm core. */
-export const DEFAULT_TRAINED_MASKER_SIZE: Readonly<Partial<Omit<MaskerConfig, 'numClasses'>>> = Object.freeze({
-  firstUpsamplerChannels: 64,
-  residualBlocks: 2,
-});
+export const DEFAULT_TRAINED_MASKER_SIZE: Readonly<Partial<Omit<MaskerConfig, 'numClasses'>>> =
+  Object.freeze({
+    firstUpsamplerChannels: 64,
+    residualBlocks: 2,
+  });
 
 /** How the masker's learning rate moves over the run. */
 export type LearningRateSchedule = 'constant' | 'cosine';
@@ -109,11 +115,16 @@ export type LambdaPreset = 'paper' | 'calibrated';
  * @throws naming the accepted forms.
  */
 export function parseLambdas(spec: string): ObjectiveLambdas {
-  const presets: Record<LambdaPreset, Readonly<ObjectiveLambdas>> = { paper: PAPER_LAMBDAS, calibrated: CALIBRATED_LAMBDAS };
+  const presets: Record<LambdaPreset, Readonly<ObjectiveLambdas>> = {
+    paper: PAPER_LAMBDAS,
+    calibrated: CALIBRATED_LAMBDAS,
+  };
   if (spec in presets) return { ...presets[spec as LambdaPreset] };
   const values = spec.split(',').map(decimalNumber);
   if (values.length !== 4 || values.some((v) => !(v >= 0))) {
-    throw new UserError(`--lambdas must be 'paper', 'calibrated' or four non-negative numbers tv,area,destroy,power; got '${spec}'`);
+    throw new UserError(
+      `--lambdas must be 'paper', 'calibrated' or four non-negative numbers tv,area,destroy,power; got '${spec}'`,
+    );
   }
   const [tv, area, destroy, destroyPower] = values;
   return { tv, area, destroy, destroyPower };
@@ -216,11 +227,20 @@ interface History {
  */
 export function trainingConfigKey(blackBoxName: string, config: TrainMaskerConfig): string {
   const { steps, ...rest } = config;
-  return JSON.stringify({ blackBox: blackBoxName, ...rest, ...(config.learningRateSchedule === 'cosine' ? { steps } : {}) });
+  return JSON.stringify({
+    blackBox: blackBoxName,
+    ...rest,
+    ...(config.learningRateSchedule === 'cosine' ? { steps } : {}),
+  });
 }
 
 /** Per-step random draws: which images get a fake class, the classes, and A's seed. */
-function drawStep(config: TrainMaskerConfig, step: number, labels: ArrayLike<number>, numClasses: number): { classes: number[]; isFake: boolean[]; alternativeSeed: number } {
+function drawStep(
+  config: TrainMaskerConfig,
+  step: number,
+  labels: ArrayLike<number>,
+  numClasses: number,
+): { classes: number[]; isFake: boolean[]; alternativeSeed: number } {
   const rng = new Random(config.seed).fork(`step/${step}`);
   const isFake = Array.from(labels, () => rng.bernoulli(config.fakeClassProbability));
   const classes = Array.from(labels, (label, i) => {
@@ -244,7 +264,8 @@ function meanWhere(values: ArrayLike<number>, keep: readonly boolean[]): number 
   return n > 0 ? sum / n : null;
 }
 
-const mean = (values: ArrayLike<number>) => Array.from(values).reduce((s, v) => s + v, 0) / values.length;
+const mean = (values: ArrayLike<number>) =>
+  Array.from(values).reduce((s, v) => s + v, 0) / values.length;
 
 /** Averages stats into one curve point (nullable fields over the steps that had them). */
 function averagePoints(points: readonly MaskerStepStats[]): LossCurvePoint {
@@ -279,7 +300,10 @@ function averagePoints(points: readonly MaskerStepStats[]): LossCurvePoint {
  * there. Measured with λ2 = 8 and no ramp: the plain and inception maskers'
  * masks fell to mean area 0.001 within 200 steps and never recovered.
  */
-export function stepLambdas(config: Pick<TrainMaskerConfig, 'lambdas' | 'areaWarmupSteps'>, step: number): ObjectiveLambdas {
+export function stepLambdas(
+  config: Pick<TrainMaskerConfig, 'lambdas' | 'areaWarmupSteps'>,
+  step: number,
+): ObjectiveLambdas {
   const ramp = config.areaWarmupSteps > 0 ? Math.min(1, (step + 1) / config.areaWarmupSteps) : 1;
   return { ...config.lambdas, area: config.lambdas.area * ramp };
 }
@@ -302,21 +326,41 @@ function trainStep(
   isFake: boolean[],
   alternativeSeed: number,
 ): Omit<MaskerStepStats, 'step' | 'stepsPerSecond'> {
-  const objective = { lambdas: stepLambdas(config, step), alternative: config.alternative, alternativeOptions: { seed: alternativeSeed } };
+  const objective = {
+    lambdas: stepLambdas(config, step),
+    alternative: config.alternative,
+    alternativeOptions: { seed: alternativeSeed },
+  };
   let perImage: tf.Tensor2D | undefined;
   const { value, grads } = tf.variableGrads(() => {
     // 1. Masks and gates for the requested (true or fake) classes.
     const { lowResMask, gates } = masker.predict(images, classes);
     // 2. The objective on the low-resolution masks.
-    const { loss, terms } = saliencyObjective(blackBox, images, lowResMask, classes, { config: objective, isFake });
+    const { loss, terms } = saliencyObjective(blackBox, images, lowResMask, classes, {
+      config: objective,
+      isFake,
+    });
     // 3. Embedding speed-up: BCE of the largest gate against t = 1 (true) / 0 (fake).
     const target = tf.tensor1d(isFake.map((f) => (f ? 0 : 1)));
     const maxGate = tf.max(gates, [1, 2, 3]) as tf.Tensor1D;
     const bce = tf.neg(
-      tf.add(tf.mul(target, tf.log(tf.maximum(maxGate, GATE_EPSILON))), tf.mul(tf.sub(1, target), tf.log(tf.maximum(tf.sub(1, maxGate), GATE_EPSILON)))),
+      tf.add(
+        tf.mul(target, tf.log(tf.maximum(maxGate, GATE_EPSILON))),
+        tf.mul(tf.sub(1, target), tf.log(tf.maximum(tf.sub(1, maxGate), GATE_EPSILON))),
+      ),
     );
     const gateTerm = tf.mul(bce, config.gateLossWeight) as tf.Tensor1D;
-    perImage = tf.keep(tf.stack([terms.tv, terms.area, terms.preserve, terms.destroy, gateTerm, tf.mean(lowResMask, [1, 2, 3]), maxGate]) as tf.Tensor2D);
+    perImage = tf.keep(
+      tf.stack([
+        terms.tv,
+        terms.area,
+        terms.preserve,
+        terms.destroy,
+        gateTerm,
+        tf.mean(lowResMask, [1, 2, 3]),
+        maxGate,
+      ]) as tf.Tensor2D,
+    );
     return tf.add(loss, tf.mean(gateTerm)) as tf.Scalar;
   }, masker.trainableVariables());
   optimizer.applyGradients(grads);
@@ -334,7 +378,11 @@ function trainStep(
     gate: mean(gate),
     realArea: meanWhere(maskMean, real) ?? 0,
     fakeArea: meanWhere(maskMean, isFake),
-    keptProbability: meanWhere(preserve.map((p) => Math.exp(-p)), real) ?? 0,
+    keptProbability:
+      meanWhere(
+        preserve.map((p) => Math.exp(-p)),
+        real,
+      ) ?? 0,
     realMaxGate: meanWhere(maxGate, real) ?? 0,
     fakeMaxGate: meanWhere(maxGate, isFake),
   };
@@ -349,12 +397,18 @@ function trainStep(
  * @returns the trained masker and its record; the caller disposes the masker.
  * @throws when the data's images do not fit the black box (naming the shapes) or a label is out of range.
  */
-export async function trainMasker(blackBox: BlackBox, encoder: Encoder, config: Partial<TrainMaskerConfig> = {}, options: TrainMaskerOptions = {}): Promise<TrainMaskerResult> {
+export async function trainMasker(
+  blackBox: BlackBox,
+  encoder: Encoder,
+  config: Partial<TrainMaskerConfig> = {},
+  options: TrainMaskerOptions = {},
+): Promise<TrainMaskerResult> {
   await ensureEngine();
   const cfg: TrainMaskerConfig = { ...DEFAULT_TRAIN_MASKER_CONFIG, ...config };
   const ckpt = options.checkpoint;
   const everySteps = ckpt?.everySteps ?? 100;
-  if (!Number.isInteger(everySteps) || everySteps < 1) throw new Error(`checkpoint.everySteps must be an integer >= 1, got ${everySteps}`);
+  if (!Number.isInteger(everySteps) || everySteps < 1)
+    throw new Error(`checkpoint.everySteps must be an integer >= 1, got ${everySteps}`);
   const numClasses = blackBox.classNames.length;
   const masker = Masker.create(encoder, { ...cfg.masker, numClasses, seed: cfg.seed });
   const optimizer = new ScheduledAdam(cfg.learningRate);
@@ -363,7 +417,10 @@ export async function trainMasker(blackBox: BlackBox, encoder: Encoder, config: 
   const key = trainingConfigKey(blackBox.name, cfg);
   try {
     // 1. Resume, or start at step 0.
-    const restored = ckpt && !ckpt.fresh ? await loadMaskerCheckpoint<History>(ckpt.dir, masker, optimizer, key) : undefined;
+    const restored =
+      ckpt && !ckpt.fresh
+        ? await loadMaskerCheckpoint<History>(ckpt.dir, masker, optimizer, key)
+        : undefined;
     let step = restored?.step ?? 0;
     let trainSeconds = restored?.trainSeconds ?? 0;
     const curve = restored?.history.curve ?? [];
@@ -371,7 +428,12 @@ export async function trainMasker(blackBox: BlackBox, encoder: Encoder, config: 
     if (restored) options.onResume?.(step);
     const save = async () => {
       if (!ckpt) return;
-      await saveMaskerCheckpoint<History>(ckpt.dir, masker, optimizer, { step, trainSeconds, configKey: key, history: { curve, pending } });
+      await saveMaskerCheckpoint<History>(ckpt.dir, masker, optimizer, {
+        step,
+        trainSeconds,
+        configKey: key,
+        history: { curve, pending },
+      });
       options.onCheckpoint?.(step);
     };
 
@@ -383,18 +445,35 @@ export async function trainMasker(blackBox: BlackBox, encoder: Encoder, config: 
       const positions = Array.from({ length: cfg.batchSize }, (_, k) => step * cfg.batchSize + k);
       const { images, labels } = await data(positions);
       const [b, h, w] = images.shape;
-      if (images.rank !== 4 || b !== cfg.batchSize || labels.length !== b || h !== blackBox.inputSize[0] || w !== blackBox.inputSize[1]) {
+      if (
+        images.rank !== 4 ||
+        b !== cfg.batchSize ||
+        labels.length !== b ||
+        h !== blackBox.inputSize[0] ||
+        w !== blackBox.inputSize[1]
+      ) {
         images.dispose();
         throw new Error(
           `training data for positions ${positions[0]}..${positions[positions.length - 1]} gave images [${images.shape.join(', ')}] and ${labels.length} labels; ` +
             `black box '${blackBox.name}' needs [${cfg.batchSize}, ${blackBox.inputSize.join(', ')}, C] and ${cfg.batchSize} labels`,
         );
       }
-      if (cfg.learningRateSchedule === 'cosine') optimizer.setLearningRate(cosineLearningRate(cfg.learningRate, step, cfg.steps));
+      if (cfg.learningRateSchedule === 'cosine')
+        optimizer.setLearningRate(cosineLearningRate(cfg.learningRate, step, cfg.steps));
       let stats: Omit<MaskerStepStats, 'step' | 'stepsPerSecond'>;
       try {
         const { classes, isFake, alternativeSeed } = drawStep(cfg, step, labels, numClasses);
-        stats = trainStep(masker, blackBox, optimizer, cfg, step, images, classes, isFake, alternativeSeed);
+        stats = trainStep(
+          masker,
+          blackBox,
+          optimizer,
+          cfg,
+          step,
+          images,
+          classes,
+          isFake,
+          alternativeSeed,
+        );
       } finally {
         images.dispose();
       }
@@ -408,13 +487,23 @@ export async function trainMasker(blackBox: BlackBox, encoder: Encoder, config: 
         pending = [];
       }
       await options.onStep?.(full);
-      const due = step % everySteps === 0 || performance.now() - lastSave > (ckpt?.everySeconds ?? 120) * 1000 || step === cfg.steps;
+      const due =
+        step % everySteps === 0 ||
+        performance.now() - lastSave > (ckpt?.everySeconds ?? 120) * 1000 ||
+        step === cfg.steps;
       if (ckpt && due) {
         await save();
         lastSave = performance.now();
       }
     }
-    return { masker, config: cfg, curve, trainSeconds, stepsPerSecond: trainSeconds > 0 ? step / trainSeconds : 0, resumedFrom };
+    return {
+      masker,
+      config: cfg,
+      curve,
+      trainSeconds,
+      stepsPerSecond: trainSeconds > 0 ? step / trainSeconds : 0,
+      resumedFrom,
+    };
   } catch (err) {
     masker.dispose();
     throw err;

@@ -35,7 +35,9 @@ const BLACK_BOX = process.env.SALIENCY_NOTEBOOK_BLACK_BOX ?? 'plain';
 const IMAGES = FAST ? 2 : 4;
 const ITERATIONS = FAST ? 100 : 300;
 const engine = await initEngine();
-console.log(`engine ${engine.engine}; fast configuration: ${FAST} (${IMAGES} images, ${ITERATIONS} iterations)`);
+console.log(
+  `engine ${engine.engine}; fast configuration: ${FAST} (${IMAGES} images, ${ITERATIONS} iterations)`,
+);
 //%% md
 // ## Φ with each alternative image
 //
@@ -49,15 +51,47 @@ const [, H, W] = batch.images.shape;
 const silhouettes = tf.tensor4d(Float32Array.from(batch.silhouettes), [IMAGES, H, W, 1]);
 const rastersOf = (t: tf.Tensor4D): Raster[] => batchRasters(t.dataSync(), t.shape);
 const kinds: AlternativeKind[] = ['blur', 'noise', 'constant'];
-const edited = kinds.map((kind) => tf.tidy(() => removeEvidence(batch.images, silhouettes, alternativeImages(batch.images, { kind, seed: 1 }))));
-const removed = tf.tidy(() => removeEvidence(batch.images, tf.sub(1, silhouettes) as tf.Tensor4D, alternativeImages(batch.images, { kind: 'blur' })));
-const columns = [rastersOf(batch.images), rastersOf(silhouettes), ...edited.map(rastersOf), rastersOf(removed)];
-const titles = ['X', 'M (silhouette)', 'Φ(X, M), A = blur', 'Φ(X, M), A = noise', 'Φ(X, M), A = 0', 'Φ(X, 1 − M), A = blur'];
+const edited = kinds.map((kind) =>
+  tf.tidy(() =>
+    removeEvidence(batch.images, silhouettes, alternativeImages(batch.images, { kind, seed: 1 })),
+  ),
+);
+const removed = tf.tidy(() =>
+  removeEvidence(
+    batch.images,
+    tf.sub(1, silhouettes) as tf.Tensor4D,
+    alternativeImages(batch.images, { kind: 'blur' }),
+  ),
+);
+const columns = [
+  rastersOf(batch.images),
+  rastersOf(silhouettes),
+  ...edited.map(rastersOf),
+  rastersOf(removed),
+];
+const titles = [
+  'X',
+  'M (silhouette)',
+  'Φ(X, M), A = blur',
+  'Φ(X, M), A = noise',
+  'Φ(X, M), A = 0',
+  'Φ(X, 1 − M), A = blur',
+];
 const phiPanels: GridPanel[] = [];
 for (let i = 0; i < IMAGES; i++) {
-  columns.forEach((col, j) => phiPanels.push(j === 1 ? { title: titles[j], mask: col[i] } : { title: titles[j], image: col[i] }));
+  columns.forEach((col, j) =>
+    phiPanels.push(
+      j === 1 ? { title: titles[j], mask: col[i] } : { title: titles[j], image: col[i] },
+    ),
+  );
 }
-showFigure(imageGridFigure(phiPanels, { columns: columns.length, panelSize: 130, title: 'Evidence removal with each alternative image A' }));
+showFigure(
+  imageGridFigure(phiPanels, {
+    columns: columns.length,
+    panelSize: 130,
+    title: 'Evidence removal with each alternative image A',
+  }),
+);
 tf.dispose([...edited, removed]);
 //%% md
 // ## Fooling the black box with A = 0
@@ -78,7 +112,9 @@ try {
   loaded = await loadKitBlackBox(BLACK_BOX);
   console.log(`black box: ${BLACK_BOX}`);
 } catch (err) {
-  console.log(`${(err as Error).message}\nproduce it with:\n  npx ts-node --transpile-only experiments/train-black-box.ts --arch ${BLACK_BOX}\n(the cells below are skipped)`);
+  console.log(
+    `${(err as Error).message}\nproduce it with:\n  npx ts-node --transpile-only experiments/train-black-box.ts --arch ${BLACK_BOX}\n(the cells below are skipped)`,
+  );
 }
 //%% code
 if (loaded) {
@@ -89,25 +125,67 @@ if (loaded) {
     maskSize: [H, W],
     objective: { alternative: 'constant', lambdas: { ...PAPER_LAMBDAS, tv: 0 } },
   });
-  const smooth = await iterativeMask(blackBox, batch.images, targets, { iterations: ITERATIONS, objective: { lambdas: PAPER_LAMBDAS } });
-  // f_target(Φ(X, M, A)) per image
-  const probability = (masks: tf.Tensor4D, kind: AlternativeKind) => tf.tidy(() => {
-    const p = blackBox.predict(removeEvidence(batch.images, masks, alternativeImages(batch.images, { kind, seed: 2 })));
-    return Array.from(tf.sum(tf.mul(p, tf.oneHot(targets, blackBox.classNames.length)), 1).dataSync());
+  const smooth = await iterativeMask(blackBox, batch.images, targets, {
+    iterations: ITERATIONS,
+    objective: { lambdas: PAPER_LAMBDAS },
   });
-  const original = tf.tidy(() => Array.from(tf.sum(tf.mul(blackBox.predict(batch.images), tf.oneHot(targets, blackBox.classNames.length)), 1).dataSync()));
+  // f_target(Φ(X, M, A)) per image
+  const probability = (masks: tf.Tensor4D, kind: AlternativeKind) =>
+    tf.tidy(() => {
+      const p = blackBox.predict(
+        removeEvidence(batch.images, masks, alternativeImages(batch.images, { kind, seed: 2 })),
+      );
+      return Array.from(
+        tf.sum(tf.mul(p, tf.oneHot(targets, blackBox.classNames.length)), 1).dataSync(),
+      );
+    });
+  const original = tf.tidy(() =>
+    Array.from(
+      tf
+        .sum(
+          tf.mul(blackBox.predict(batch.images), tf.oneHot(targets, blackBox.classNames.length)),
+          1,
+        )
+        .dataSync(),
+    ),
+  );
   const rows = [
     { group: 'X itself', values: original },
     { group: 'adversarial mask, A = 0', values: probability(adversarial, 'constant') },
     { group: 'default mask, A = blur', values: probability(smooth, 'blur') },
   ];
-  const label = (i: number) => `image ${i}: ${data.classNames[batch.labels[i]]} → ${data.classNames[targets[i]]}?`;
-  showFigure(groupedBarFigure(rows.flatMap((r) => r.values.map((value, i) => ({ category: label(i), group: r.group, value }))), {
-    valueTitle: 'probability of the absent class', valueRange: [0, 1.05], decimals: 2, title: `f_target(Φ(X, M)) on the ${BLACK_BOX} black box`,
-  }));
-  const phiZero = tf.tidy(() => removeEvidence(batch.images, adversarial, alternativeImages(batch.images, { kind: 'constant' })));
-  const phiBlur = tf.tidy(() => removeEvidence(batch.images, smooth, alternativeImages(batch.images, { kind: 'blur' })));
-  const [imgs, advMasks, advPhi, smoothMasks, smoothPhi] = [batch.images, adversarial, phiZero, smooth, phiBlur].map(rastersOf);
+  const label = (i: number) =>
+    `image ${i}: ${data.classNames[batch.labels[i]]} → ${data.classNames[targets[i]]}?`;
+  showFigure(
+    groupedBarFigure(
+      rows.flatMap((r) =>
+        r.values.map((value, i) => ({ category: label(i), group: r.group, value })),
+      ),
+      {
+        valueTitle: 'probability of the absent class',
+        valueRange: [0, 1.05],
+        decimals: 2,
+        title: `f_target(Φ(X, M)) on the ${BLACK_BOX} black box`,
+      },
+    ),
+  );
+  const phiZero = tf.tidy(() =>
+    removeEvidence(
+      batch.images,
+      adversarial,
+      alternativeImages(batch.images, { kind: 'constant' }),
+    ),
+  );
+  const phiBlur = tf.tidy(() =>
+    removeEvidence(batch.images, smooth, alternativeImages(batch.images, { kind: 'blur' })),
+  );
+  const [imgs, advMasks, advPhi, smoothMasks, smoothPhi] = [
+    batch.images,
+    adversarial,
+    phiZero,
+    smooth,
+    phiBlur,
+  ].map(rastersOf);
   const panels: GridPanel[] = [];
   for (let i = 0; i < IMAGES; i++) {
     panels.push(
@@ -118,7 +196,13 @@ if (loaded) {
       { title: 'Φ(X, M), A = blur', image: smoothPhi[i] },
     );
   }
-  showFigure(imageGridFigure(panels, { columns: 5, panelSize: 130, title: 'Masks optimised for an absent class' }));
+  showFigure(
+    imageGridFigure(panels, {
+      columns: 5,
+      panelSize: 130,
+      title: 'Masks optimised for an absent class',
+    }),
+  );
   tf.dispose([adversarial, smooth, phiZero, phiBlur]);
   loaded.dispose();
 }

@@ -33,7 +33,9 @@ const BLACK_BOX = process.env.SALIENCY_NOTEBOOK_BLACK_BOX ?? 'plain';
 const IMAGES = FAST ? 2 : 4;
 const ITERATIONS = FAST ? 60 : 300;
 const engine = await initEngine();
-console.log(`engine ${engine.engine}; fast configuration: ${FAST} (${IMAGES} images, ${ITERATIONS} iterations)`);
+console.log(
+  `engine ${engine.engine}; fast configuration: ${FAST} (${IMAGES} images, ${ITERATIONS} iterations)`,
+);
 //%% md
 // ## The images and the black box
 //%% code
@@ -42,13 +44,24 @@ const batch = data.batch(0, IMAGES);
 const rastersOf = (t: tf.Tensor4D): Raster[] => batchRasters(t.dataSync(), t.shape);
 const images = rastersOf(batch.images);
 const trueBox = (i: number): PanelBox => ({ box: batch.boxes[i], role: 'true' });
-showFigure(imageGridFigure(images.map((image, i) => ({ image, title: data.classNames[batch.labels[i]], boxes: [trueBox(i)] })), { columns: IMAGES, panelSize: 160, title: 'Images to explain (true boxes)' }));
+showFigure(
+  imageGridFigure(
+    images.map((image, i) => ({
+      image,
+      title: data.classNames[batch.labels[i]],
+      boxes: [trueBox(i)],
+    })),
+    { columns: IMAGES, panelSize: 160, title: 'Images to explain (true boxes)' },
+  ),
+);
 let loaded: LoadedBlackBox | undefined;
 try {
   loaded = await loadKitBlackBox(BLACK_BOX);
   console.log(`black box: ${BLACK_BOX}`);
 } catch (err) {
-  console.log(`${(err as Error).message}\nproduce it with:\n  npx ts-node --transpile-only experiments/train-black-box.ts --arch ${BLACK_BOX}\n(the cells below are skipped)`);
+  console.log(
+    `${(err as Error).message}\nproduce it with:\n  npx ts-node --transpile-only experiments/train-black-box.ts --arch ${BLACK_BOX}\n(the cells below are skipped)`,
+  );
 }
 //%% md
 // ## Optimisation
@@ -56,8 +69,20 @@ try {
 // Loss (batch mean) and each weighted term of L over the iterations; masks
 // are snapshot at a few iterations.
 //%% code
-const snapshotAt = new Set([0, Math.round(ITERATIONS * 0.1), Math.round(ITERATIONS * 0.3), Math.round(ITERATIONS * 0.6), ITERATIONS - 1]);
-const history: { loss: number[]; tv: number[]; area: number[]; preserve: number[]; destroy: number[] } = { loss: [], tv: [], area: [], preserve: [], destroy: [] };
+const snapshotAt = new Set([
+  0,
+  Math.round(ITERATIONS * 0.1),
+  Math.round(ITERATIONS * 0.3),
+  Math.round(ITERATIONS * 0.6),
+  ITERATIONS - 1,
+]);
+const history: {
+  loss: number[];
+  tv: number[];
+  area: number[];
+  preserve: number[];
+  destroy: number[];
+} = { loss: [], tv: [], area: [], preserve: [], destroy: [] };
 const snapshots: { iteration: number; masks: Raster[] }[] = [];
 const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
 let finalMasks: tf.Tensor4D | undefined;
@@ -68,21 +93,27 @@ if (loaded) {
     objective: { lambdas: PAPER_LAMBDAS },
     onIteration: (info) => {
       history.loss.push(info.loss);
-      for (const term of ['tv', 'area', 'preserve', 'destroy'] as const) history[term].push(mean(info.terms[term]));
-      if (snapshotAt.has(info.iteration)) snapshots.push({ iteration: info.iteration, masks: rastersOf(info.masks) });
+      for (const term of ['tv', 'area', 'preserve', 'destroy'] as const)
+        history[term].push(mean(info.terms[term]));
+      if (snapshotAt.has(info.iteration))
+        snapshots.push({ iteration: info.iteration, masks: rastersOf(info.masks) });
     },
   });
-  console.log(`${ITERATIONS} iterations on ${IMAGES} images in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  showFigure(lineChartFigure(
-    [
-      { name: 'L (total)', y: history.loss },
-      { name: 'λ1·TV', y: history.tv },
-      { name: 'λ2·AV', y: history.area },
-      { name: '−log f_c(Φ(X, M))', y: history.preserve },
-      { name: 'λ3·f_c(Φ(X, 1 − M))^λ4', y: history.destroy },
-    ],
-    { title: `Iterative masks on the ${BLACK_BOX} black box`, yTitle: 'value (batch mean)' },
-  ));
+  console.log(
+    `${ITERATIONS} iterations on ${IMAGES} images in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  showFigure(
+    lineChartFigure(
+      [
+        { name: 'L (total)', y: history.loss },
+        { name: 'λ1·TV', y: history.tv },
+        { name: 'λ2·AV', y: history.area },
+        { name: '−log f_c(Φ(X, M))', y: history.preserve },
+        { name: 'λ3·f_c(Φ(X, 1 − M))^λ4', y: history.destroy },
+      ],
+      { title: `Iterative masks on the ${BLACK_BOX} black box`, yTitle: 'value (batch mean)' },
+    ),
+  );
 }
 //%% md
 // ## Masks over the iterations, and the final masks
@@ -95,21 +126,33 @@ if (loaded) {
 if (loaded && finalMasks) {
   const panels: GridPanel[] = [];
   for (let i = 0; i < IMAGES; i++) {
-    for (const s of snapshots) panels.push({ title: `image ${i}, iteration ${s.iteration + 1}`, mask: s.masks[i] });
+    for (const s of snapshots)
+      panels.push({ title: `image ${i}, iteration ${s.iteration + 1}`, mask: s.masks[i] });
   }
-  showFigure(imageGridFigure(panels, { columns: snapshots.length, panelSize: 120, title: 'Masks over the iterations' }));
+  showFigure(
+    imageGridFigure(panels, {
+      columns: snapshots.length,
+      panelSize: 120,
+      title: 'Masks over the iterations',
+    }),
+  );
   const predicted = boxesFromMasks(finalMasks);
   const crop = cropMetric(loaded.blackBox, batch.images, finalMasks, Array.from(batch.labels));
   const masks = rastersOf(finalMasks);
-  showFigure(imageGridFigure(images.map((image, i) => {
-    const box = predicted[i];
-    return {
-      image,
-      mask: masks[i],
-      title: `${data.classNames[batch.labels[i]]}: s = ${crop.score[i].toFixed(2)}`,
-      boxes: box ? [trueBox(i), { box, role: 'predicted' as const }] : [trueBox(i)],
-    };
-  }), { columns: IMAGES, panelSize: 160, title: 'Final masks, true and predicted boxes' }));
+  showFigure(
+    imageGridFigure(
+      images.map((image, i) => {
+        const box = predicted[i];
+        return {
+          image,
+          mask: masks[i],
+          title: `${data.classNames[batch.labels[i]]}: s = ${crop.score[i].toFixed(2)}`,
+          boxes: box ? [trueBox(i), { box, role: 'predicted' as const }] : [trueBox(i)],
+        };
+      }),
+      { columns: IMAGES, panelSize: 160, title: 'Final masks, true and predicted boxes' },
+    ),
+  );
   finalMasks.dispose();
   loaded.dispose();
 }

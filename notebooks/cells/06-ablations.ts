@@ -21,9 +21,19 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { AblationRow, DEFAULT_ABLATIONS_DIR, readAblationStudy, settingLabel, varyingParameters } from './lib/evaluation/ablation-results';
+import {
+  AblationRow,
+  DEFAULT_ABLATIONS_DIR,
+  readAblationStudy,
+  settingLabel,
+  varyingParameters,
+} from './lib/evaluation/ablation-results';
 import { AblationSweepSpec, runAblationSweep } from './lib/evaluation/ablation-command';
-import { ablationBarsFigure, ablationCropMetricFigure, lambdaHeatmapFigure } from './lib/plot/ablation-figures';
+import {
+  ablationBarsFigure,
+  ablationCropMetricFigure,
+  lambdaHeatmapFigure,
+} from './lib/plot/ablation-figures';
 import { showFigure } from './lib/plot/notebook-display';
 
 const FAST = process.env.SALIENCY_NOTEBOOK_FAST === '1';
@@ -33,15 +43,17 @@ const r3 = (v: number) => Number(v.toPrecision(3));
 const table = (rows: readonly AblationRow[]) => {
   const varying = varyingParameters(rows);
   console.log(`${rows.length} settings on ${[...new Set(rows.map((r) => r.blackBox))].join(', ')}`);
-  console.table(rows.map((r) => ({
-    setting: settingLabel(r.setting, varying),
-    'loc. error': r3(r.localisationError),
-    'mean s': r3(r.cropMetric.mean),
-    'median s': r3(r.cropMetric.median),
-    'mask area': r3(r.meanMaskArea),
-    'fake-class area': r3(r.fakeClassMeanArea),
-    'segm. IoU': r3(r.segmentationIoU),
-  })));
+  console.table(
+    rows.map((r) => ({
+      setting: settingLabel(r.setting, varying),
+      'loc. error': r3(r.localisationError),
+      'mean s': r3(r.cropMetric.mean),
+      'median s': r3(r.cropMetric.median),
+      'mask area': r3(r.meanMaskArea),
+      'fake-class area': r3(r.fakeClassMeanArea),
+      'segm. IoU': r3(r.segmentationIoU),
+    })),
+  );
 };
 //%% md
 // ## The alternative image A
@@ -56,12 +68,18 @@ const table = (rows: readonly AblationRow[]) => {
 const showAlternatives = (study: string, method: string) => {
   const rows = readAblationStudy(path.join(ABLATIONS, study));
   if (!rows.length) {
-    console.log(`no ${path.join(ABLATIONS, study)}/*.json yet; produce them with:\n  npm run ablation:${study}`);
+    console.log(
+      `no ${path.join(ABLATIONS, study)}/*.json yet; produce them with:\n  npm run ablation:${study}`,
+    );
     return;
   }
   table(rows);
-  showFigure(ablationBarsFigure(rows, undefined, { title: `Scores per alternative image A (${method})` }));
-  showFigure(ablationCropMetricFigure(rows, { title: `Crop metric per alternative image A (${method})` }));
+  showFigure(
+    ablationBarsFigure(rows, undefined, { title: `Scores per alternative image A (${method})` }),
+  );
+  showFigure(
+    ablationCropMetricFigure(rows, { title: `Crop metric per alternative image A (${method})` }),
+  );
 };
 showAlternatives('alternative', 'iterative masks');
 //%% code
@@ -74,12 +92,24 @@ showAlternatives('alternative-masker', 'trained maskers');
 //%% code
 const lambdaRows = readAblationStudy(path.join(ABLATIONS, 'lambda'));
 if (!lambdaRows.length) {
-  console.log(`no ${path.join(ABLATIONS, 'lambda')}/*.json yet; produce them with:\n  npm run ablation:lambda`);
+  console.log(
+    `no ${path.join(ABLATIONS, 'lambda')}/*.json yet; produce them with:\n  npm run ablation:lambda`,
+  );
 } else {
   table(lambdaRows);
-  showFigure(lambdaHeatmapFigure(lambdaRows, 'localisationError', { title: 'Localisation error over (λ1, λ2)' }));
-  showFigure(lambdaHeatmapFigure(lambdaRows, 'meanCropMetric', { title: 'Mean crop metric s(a, p) over (λ1, λ2)' }));
-  showFigure(lambdaHeatmapFigure(lambdaRows, 'meanMaskArea', { title: 'Mean mask area over (λ1, λ2)' }));
+  showFigure(
+    lambdaHeatmapFigure(lambdaRows, 'localisationError', {
+      title: 'Localisation error over (λ1, λ2)',
+    }),
+  );
+  showFigure(
+    lambdaHeatmapFigure(lambdaRows, 'meanCropMetric', {
+      title: 'Mean crop metric s(a, p) over (λ1, λ2)',
+    }),
+  );
+  showFigure(
+    lambdaHeatmapFigure(lambdaRows, 'meanMaskArea', { title: 'Mean mask area over (λ1, λ2)' }),
+  );
 }
 //%% md
 // ## Your own sweep
@@ -101,8 +131,32 @@ if (!lambdaRows.length) {
 // 4 images, 3 iterations) in a temporary folder it deletes afterwards.
 //%% code
 const sweep: AblationSweepSpec = FAST
-  ? { study: 'notebook', out: fs.mkdtempSync(path.join(os.tmpdir(), 'saliency-ablation-')), blackBox: 'residual', alternatives: ['blur'], tv: [3, 10], area: [4], iterations: 3, images: 4, tuneImages: 4, pairs: 2, jobs: 1 }
-  : { study: 'notebook', out: ABLATIONS, blackBox: 'residual', alternatives: ['blur', 'random-mix'], tv: [3, 10], area: [2, 4], iterations: 60, images: 24, tuneImages: 24, pairs: 12, jobs: 2 };
+  ? {
+      study: 'notebook',
+      out: fs.mkdtempSync(path.join(os.tmpdir(), 'saliency-ablation-')),
+      blackBox: 'residual',
+      alternatives: ['blur'],
+      tv: [3, 10],
+      area: [4],
+      iterations: 3,
+      images: 4,
+      tuneImages: 4,
+      pairs: 2,
+      jobs: 1,
+    }
+  : {
+      study: 'notebook',
+      out: ABLATIONS,
+      blackBox: 'residual',
+      alternatives: ['blur', 'random-mix'],
+      tv: [3, 10],
+      area: [2, 4],
+      iterations: 60,
+      images: 24,
+      tuneImages: 24,
+      pairs: 12,
+      jobs: 2,
+    };
 try {
   const started = performance.now();
   const rows = await runAblationSweep(sweep);
@@ -113,8 +167,16 @@ try {
   if (sweep.tv.length * sweep.area.length > 1) {
     for (const alternative of sweep.alternatives) {
       const mine = rows.filter((r) => r.setting.alternative === alternative);
-      showFigure(lambdaHeatmapFigure(mine, 'localisationError', { title: `Localisation error over (λ1, λ2), A = ${alternative}` }));
-      showFigure(lambdaHeatmapFigure(mine, 'meanMaskArea', { title: `Mean mask area over (λ1, λ2), A = ${alternative}` }));
+      showFigure(
+        lambdaHeatmapFigure(mine, 'localisationError', {
+          title: `Localisation error over (λ1, λ2), A = ${alternative}`,
+        }),
+      );
+      showFigure(
+        lambdaHeatmapFigure(mine, 'meanMaskArea', {
+          title: `Mean mask area over (λ1, λ2), A = ${alternative}`,
+        }),
+      );
     }
   }
 } finally {

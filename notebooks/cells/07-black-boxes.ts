@@ -27,7 +27,13 @@ import { meanMaskArea } from './lib/metrics/selectivity';
 import { summarise } from './lib/metrics/summary';
 import type { ArchitectureName } from './lib/models/architecture';
 import { readJson } from './lib/results';
-import { BLACK_BOXES_DIR, loadKitBlackBox, loadTrainedMasker, MASKERS_DIR, trainBlackBoxCommand } from './lib/saliency/masker-assets';
+import {
+  BLACK_BOXES_DIR,
+  loadKitBlackBox,
+  loadTrainedMasker,
+  MASKERS_DIR,
+  trainBlackBoxCommand,
+} from './lib/saliency/masker-assets';
 import { maskerSaliency } from './lib/saliency/masker-method';
 import { groupedBarFigure } from './lib/plot/grouped-bars';
 import { imageGridFigure, GridPanel } from './lib/plot/image-grid';
@@ -49,21 +55,45 @@ const data = new ClutteredFashionMnist({ split: 'test' });
 // for its true class by the masker of each black box: one forward pass per
 // batch, no optimisation.
 //%% code
-interface BlackBoxSummary { arch: string; testAccuracy: number }
-interface MaskerScores { arch: ArchitectureName; accuracy?: number; meanArea: number; sharpness: number; shown: Raster[] }
-const accuracy = new Map(BLACK_BOXES.map((arch) => [arch, readJson<BlackBoxSummary>(path.join(BLACK_BOXES_DIR, `${arch}.json`))?.testAccuracy]));
+interface BlackBoxSummary {
+  arch: string;
+  testAccuracy: number;
+}
+interface MaskerScores {
+  arch: ArchitectureName;
+  accuracy?: number;
+  meanArea: number;
+  sharpness: number;
+  shown: Raster[];
+}
+const accuracy = new Map(
+  BLACK_BOXES.map((arch) => [
+    arch,
+    readJson<BlackBoxSummary>(path.join(BLACK_BOXES_DIR, `${arch}.json`))?.testAccuracy,
+  ]),
+);
 const scored: MaskerScores[] = [];
 const batch = data.batch(0, SCORED);
 for (const arch of BLACK_BOXES) {
-  if (accuracy.get(arch) === undefined) console.log(`${arch}: no results/black-boxes/${arch}.json; make it with:\n  ${trainBlackBoxCommand(arch)}`);
-  if (!fs.existsSync(path.join(BLACK_BOXES_DIR, arch, 'model.json')) || !fs.existsSync(path.join(MASKERS_DIR, arch, 'masker.json'))) {
-    console.log(`${arch}: no trained black box or masker under results/; make them with:\n  ${trainBlackBoxCommand(arch)}\n  ${trainMaskerCommand(arch)}`);
+  if (accuracy.get(arch) === undefined)
+    console.log(
+      `${arch}: no results/black-boxes/${arch}.json; make it with:\n  ${trainBlackBoxCommand(arch)}`,
+    );
+  if (
+    !fs.existsSync(path.join(BLACK_BOXES_DIR, arch, 'model.json')) ||
+    !fs.existsSync(path.join(MASKERS_DIR, arch, 'masker.json'))
+  ) {
+    console.log(
+      `${arch}: no trained black box or masker under results/; make them with:\n  ${trainBlackBoxCommand(arch)}\n  ${trainMaskerCommand(arch)}`,
+    );
     continue;
   }
   const bb = await loadKitBlackBox(arch);
   const masker = await loadTrainedMasker(arch);
   try {
-    const masks = await maskerSaliency(bb.blackBox, batch.images, Array.from(batch.labels), { masker: masker.masker });
+    const masks = await maskerSaliency(bb.blackBox, batch.images, Array.from(batch.labels), {
+      masker: masker.masker,
+    });
     scored.push({
       arch,
       accuracy: accuracy.get(arch),
@@ -79,15 +109,36 @@ for (const arch of BLACK_BOXES) {
 }
 if (scored.length) {
   const r3 = (v: number | undefined) => (v === undefined ? '–' : Number(v.toPrecision(3)));
-  console.table(scored.map((s) => ({ 'black box': s.arch, 'clean accuracy': r3(s.accuracy), 'mean mask area': r3(s.meanArea), 'mask sharpness': r3(s.sharpness) })));
-  showFigure(groupedBarFigure(
-    scored.flatMap((s) => [
-      ...(s.accuracy === undefined ? [] : [{ category: s.arch, group: 'clean accuracy (cluttered test)', value: s.accuracy }]),
-      { category: s.arch, group: `mean mask area (${SCORED} images)`, value: s.meanArea },
-      { category: s.arch, group: 'mask sharpness (share outside (0.1, 0.9))', value: s.sharpness },
-    ]),
-    { valueTitle: 'fraction', categoryTitle: 'black box', valueRange: [0, 1.1], decimals: 2, title: 'The black boxes and their maskers' },
-  ));
+  console.table(
+    scored.map((s) => ({
+      'black box': s.arch,
+      'clean accuracy': r3(s.accuracy),
+      'mean mask area': r3(s.meanArea),
+      'mask sharpness': r3(s.sharpness),
+    })),
+  );
+  showFigure(
+    groupedBarFigure(
+      scored.flatMap((s) => [
+        ...(s.accuracy === undefined
+          ? []
+          : [{ category: s.arch, group: 'clean accuracy (cluttered test)', value: s.accuracy }]),
+        { category: s.arch, group: `mean mask area (${SCORED} images)`, value: s.meanArea },
+        {
+          category: s.arch,
+          group: 'mask sharpness (share outside (0.1, 0.9))',
+          value: s.sharpness,
+        },
+      ]),
+      {
+        valueTitle: 'fraction',
+        categoryTitle: 'black box',
+        valueRange: [0, 1.1],
+        decimals: 2,
+        title: 'The black boxes and their maskers',
+      },
+    ),
+  );
 }
 //%% md
 // ## Masks of the three maskers on the same images
@@ -99,9 +150,20 @@ if (scored.length) {
   const images = batchRasters(batch.images.dataSync(), batch.images.shape);
   const panels: GridPanel[] = [];
   for (let i = 0; i < SHOWN; i++) {
-    panels.push({ title: data.classNames[batch.labels[i]], image: images[i], boxes: [{ box: batch.boxes[i], role: 'true' }] });
-    for (const s of scored) panels.push({ title: `masker · ${s.arch}`, image: images[i], mask: s.shown[i] });
+    panels.push({
+      title: data.classNames[batch.labels[i]],
+      image: images[i],
+      boxes: [{ box: batch.boxes[i], role: 'true' }],
+    });
+    for (const s of scored)
+      panels.push({ title: `masker · ${s.arch}`, image: images[i], mask: s.shown[i] });
   }
-  showFigure(imageGridFigure(panels, { columns: 1 + scored.length, panelSize: 130, title: 'Masks of each black box’s masker (true class)' }));
+  showFigure(
+    imageGridFigure(panels, {
+      columns: 1 + scored.length,
+      panelSize: 130,
+      title: 'Masks of each black box’s masker (true class)',
+    }),
+  );
 }
 tf.dispose(batch.images);

@@ -44,9 +44,31 @@ import * as path from 'path';
 import sharp from 'sharp';
 import * as tslab from 'tslab';
 import {
-  batchRasters, chooseClasses, ClutteredFashionMnist, contactSheetPng, DEFAULT_TRAIN_MASKER_CONFIG, distributionFigure, engineInfo,
-  ensureEngine, evaluateFolderPair, explainImage, explanationSheet, FASHION_MNIST_CLASSES, folderTrainingData, loadEncoder, loadTfjsModel,
-  formatShape, methodsForModel, modelFingerprint, openImageFolder, parseEncoderChoice, planFolderPair, showFigure, tf, trainMasker, vocXml,
+  batchRasters,
+  chooseClasses,
+  ClutteredFashionMnist,
+  contactSheetPng,
+  DEFAULT_TRAIN_MASKER_CONFIG,
+  distributionFigure,
+  engineInfo,
+  ensureEngine,
+  evaluateFolderPair,
+  explainImage,
+  explanationSheet,
+  FASHION_MNIST_CLASSES,
+  folderTrainingData,
+  loadEncoder,
+  loadTfjsModel,
+  formatShape,
+  methodsForModel,
+  modelFingerprint,
+  openImageFolder,
+  parseEncoderChoice,
+  planFolderPair,
+  showFigure,
+  tf,
+  trainMasker,
+  vocXml,
 } from './lib/index';
 import type { ImageExplanation, ModelMethod } from './lib/index';
 
@@ -77,9 +99,17 @@ async function writeSampleFolder(root: string, perClass: number): Promise<void> 
     const className = FASHION_MNIST_CLASSES[sample.label];
     const file = path.join(root, className.replace(/\//g, '_'), `test-${i}.png`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    await sharp(Uint8Array.from(sample.image, (v) => Math.round(v * 255)), { raw: { width: w, height: h, channels: 3 } }).png().toFile(file);
+    await sharp(
+      Uint8Array.from(sample.image, (v) => Math.round(v * 255)),
+      { raw: { width: w, height: h, channels: 3 } },
+    )
+      .png()
+      .toFile(file);
     const { x0, y0, x1, y1 } = sample.items[0].box;
-    fs.writeFileSync(file.replace(/\.png$/, '.xml'), vocXml(w, h, [{ name: className, box: [x0, y0, x1, y1] }], path.basename(file)));
+    fs.writeFileSync(
+      file.replace(/\.png$/, '.xml'),
+      vocXml(w, h, [{ name: className, box: [x0, y0, x1, y1] }], path.basename(file)),
+    );
   }
 }
 const imagesRoot = IMAGES ?? fs.mkdtempSync(path.join(os.tmpdir(), 'saliency-own-classifier-'));
@@ -103,10 +133,18 @@ if (IMAGES === null) await writeSampleFolder(imagesRoot, SAMPLES_PER_CLASS);
 // `onBadImage: 'skip'` an unreadable file is listed and left out, as
 // `--on-bad-image skip` does.
 //%% code
-const loaded = await loadTfjsModel(MODEL, MODEL === KIT_BLACK_BOX ? { classNames: FASHION_MNIST_CLASSES } : {});
+const loaded = await loadTfjsModel(
+  MODEL,
+  MODEL === KIT_BLACK_BOX ? { classNames: FASHION_MNIST_CLASSES } : {},
+);
 const { blackBox } = loaded;
 const folder = await openImageFolder({
-  root: imagesRoot, inputSize: blackBox.inputSize, channels: blackBox.channels as 1 | 3, classNames: blackBox.classNames, onBadImage: 'skip', warn: (line) => console.log(`warning: ${line}`),
+  root: imagesRoot,
+  inputSize: blackBox.inputSize,
+  channels: blackBox.channels as 1 | 3,
+  classNames: blackBox.classNames,
+  onBadImage: 'skip',
+  warn: (line) => console.log(`warning: ${line}`),
 });
 let boxed = 0;
 for (let start = 0; start < folder.length; start += 32) {
@@ -116,33 +154,53 @@ for (let start = 0; start < folder.length; start += 32) {
 }
 const fast = await methodsForModel(loaded);
 const perClass = new Map<string, number>();
-folder.entries.forEach((e) => e.label !== null && perClass.set(folder.classNames[e.label], (perClass.get(folder.classNames[e.label]) ?? 0) + 1));
+folder.entries.forEach(
+  (e) =>
+    e.label !== null &&
+    perClass.set(folder.classNames[e.label], (perClass.get(folder.classNames[e.label]) ?? 0) + 1),
+);
 const [inH, inW] = blackBox.inputSize;
-console.log([
-  `model      '${blackBox.name}', a ${loaded.format} model (${loaded.location})`,
-  `input      '${loaded.input.name}': ${inH}×${inW}×${blackBox.channels}, preprocessing ${JSON.stringify(blackBox.preprocessing)}`,
-  `output     '${loaded.output.name}' ${formatShape(loaded.output.shape)}: ${blackBox.outputs}`,
-  `classes    ${blackBox.classNames.length}: ${blackBox.classNames.join(', ')}`,
-  `grad-cam   ${fast.methods.some((m) => m.name === 'grad-cam') ? 'available' : 'not available'}${fast.notes.map((n) => `; ${n}`).join('')}`,
-  `images     ${folder.config.root}: layout ${folder.layout}, ${folder.length} images, ${boxed} with a VOC box`,
-  `           ${folder.labelled ? [...perClass].map(([c, n]) => `${c} ${n}`).join(', ') : 'unlabelled: each image explains the model\'s top class'}`,
-  `skipped    ${folder.skipped.length === 0 ? 'none' : folder.skipped.map((s) => `${s.file} (${s.reason})`).join('\n           ')}`,
-].join('\n'));
+console.log(
+  [
+    `model      '${blackBox.name}', a ${loaded.format} model (${loaded.location})`,
+    `input      '${loaded.input.name}': ${inH}×${inW}×${blackBox.channels}, preprocessing ${JSON.stringify(blackBox.preprocessing)}`,
+    `output     '${loaded.output.name}' ${formatShape(loaded.output.shape)}: ${blackBox.outputs}`,
+    `classes    ${blackBox.classNames.length}: ${blackBox.classNames.join(', ')}`,
+    `grad-cam   ${fast.methods.some((m) => m.name === 'grad-cam') ? 'available' : 'not available'}${fast.notes.map((n) => `; ${n}`).join('')}`,
+    `images     ${folder.config.root}: layout ${folder.layout}, ${folder.length} images, ${boxed} with a VOC box`,
+    `           ${folder.labelled ? [...perClass].map(([c, n]) => `${c} ${n}`).join(', ') : "unlabelled: each image explains the model's top class"}`,
+    `skipped    ${folder.skipped.length === 0 ? 'none' : folder.skipped.map((s) => `${s.file} (${s.reason})`).join('\n           ')}`,
+  ].join('\n'),
+);
 //%% md
 // ## 2 · The model's top-3 predictions
 //
 // Three to six images spread over the folder, the true class where the folder labels
 // it, and the model's three most probable classes.
 //%% code
-const shownIndices = [...new Set(Array.from({ length: Math.min(SHOWN, folder.length) }, (_, k) => Math.floor((k * folder.length) / Math.min(SHOWN, folder.length))))];
+const shownIndices = [
+  ...new Set(
+    Array.from({ length: Math.min(SHOWN, folder.length) }, (_, k) =>
+      Math.floor((k * folder.length) / Math.min(SHOWN, folder.length)),
+    ),
+  ),
+];
 const shown = await folder.batch(shownIndices);
-const name = (k: number) => path.relative(folder.config.root, shown.entries[k].file) || path.basename(shown.entries[k].file);
+const name = (k: number) =>
+  path.relative(folder.config.root, shown.entries[k].file) || path.basename(shown.entries[k].file);
 const probabilities = tf.tidy(() => blackBox.predict(shown.images).arraySync() as number[][]);
-console.table(probabilities.map((p, k) => ({
-  image: name(k),
-  'true class': shown.labels ? folder.classNames[shown.labels[k]] : '–',
-  ...Object.fromEntries(chooseClasses({ kind: 'top', k: 3 }, p).map((c, r) => [`#${r + 1}`, `${blackBox.classNames[c]} (${p[c].toFixed(2)})`])),
-})));
+console.table(
+  probabilities.map((p, k) => ({
+    image: name(k),
+    'true class': shown.labels ? folder.classNames[shown.labels[k]] : '–',
+    ...Object.fromEntries(
+      chooseClasses({ kind: 'top', k: 3 }, p).map((c, r) => [
+        `#${r + 1}`,
+        `${blackBox.classNames[c]} (${p[c].toFixed(2)})`,
+      ]),
+    ),
+  })),
+);
 //%% md
 // ## 3 · Explanations of the top class: gradient, Grad-CAM, occlusion
 //
@@ -168,29 +226,45 @@ async function explainShown(methods: readonly ModelMethod[]): Promise<ImageExpla
 }
 
 /** The contact sheet of the shown images (one row each: the image, then each method's map), as PNG. */
-async function sheetPng(explanations: readonly ImageExplanation[], methods: readonly string[]): Promise<Buffer> {
+async function sheetPng(
+  explanations: readonly ImageExplanation[],
+  methods: readonly string[],
+): Promise<Buffer> {
   const images = batchRasters(shown.images.dataSync(), shown.images.shape);
   const rows = explanations.map((explanation, k) => {
-    const [row] = explanationSheet({ image: images[k], title: name(k), boxes: shown.boxes[k], methods }, explanation).rows;
+    const [row] = explanationSheet(
+      { image: images[k], title: name(k), boxes: shown.boxes[k], methods },
+      explanation,
+    ).rows;
     return { ...row, caption: `${name(k)}: ${row.caption}` };
   });
   return (await contactSheetPng({ methods, rows }, { salientBox: true })).png;
 }
 
 /** One row per image: s(a, p) of each method, with a and p. */
-function cropMetricTable(explanations: readonly ImageExplanation[], methods: readonly ModelMethod[]): Record<string, string>[] {
+function cropMetricTable(
+  explanations: readonly ImageExplanation[],
+  methods: readonly ModelMethod[],
+): Record<string, string>[] {
   return explanations.map((e, k) => ({
     image: name(k),
     'top class': e.classes[0].name,
-    ...Object.fromEntries(methods.map((m) => {
-      const { score, area, probability } = e.classes[0].methods[m.name].cropMetric;
-      return [m.name, `${score.toFixed(2)} (a ${area.toFixed(2)}, p ${probability.toFixed(2)})`];
-    })),
+    ...Object.fromEntries(
+      methods.map((m) => {
+        const { score, area, probability } = e.classes[0].methods[m.name].cropMetric;
+        return [m.name, `${score.toFixed(2)} (a ${area.toFixed(2)}, p ${probability.toFixed(2)})`];
+      }),
+    ),
   }));
 }
 
 const explained = await explainShown(fast.methods);
-tslab.display.png(await sheetPng(explained, fast.methods.map((m) => m.name)));
+tslab.display.png(
+  await sheetPng(
+    explained,
+    fast.methods.map((m) => m.name),
+  ),
+);
 console.log('crop metric s(a, p) of the salient box, lower is better:');
 console.table(cropMetricTable(explained, fast.methods));
 //%% md
@@ -214,30 +288,66 @@ const trainConfig = {
   ...DEFAULT_TRAIN_MASKER_CONFIG,
   steps: MASKER_STEPS,
   batchSize: FAST ? 4 : 16,
-  areaWarmupSteps: Math.min(DEFAULT_TRAIN_MASKER_CONFIG.areaWarmupSteps, Math.ceil(MASKER_STEPS / 2)),
-  masker: FAST ? { firstUpsamplerChannels: 16, residualBlocks: 1 } : DEFAULT_TRAIN_MASKER_CONFIG.masker,
+  areaWarmupSteps: Math.min(
+    DEFAULT_TRAIN_MASKER_CONFIG.areaWarmupSteps,
+    Math.ceil(MASKER_STEPS / 2),
+  ),
+  masker: FAST
+    ? { firstUpsamplerChannels: 16, residualBlocks: 1 }
+    : DEFAULT_TRAIN_MASKER_CONFIG.masker,
 };
-const trained = await trainMasker(blackBox, encoder.encoder, trainConfig, { data: training.data, curveEvery: Math.max(1, Math.floor(MASKER_STEPS / 5)) });
+const trained = await trainMasker(blackBox, encoder.encoder, trainConfig, {
+  data: training.data,
+  curveEvery: Math.max(1, Math.floor(MASKER_STEPS / 5)),
+});
 const last = trained.curve[trained.curve.length - 1];
 console.log(`encoder: the model's own layers ${encoder.description.taps.join(', ')}`);
-console.log(`${trainConfig.steps} steps of ${trainConfig.batchSize} images (from the folder's ${training.images}) in ${trained.trainSeconds.toFixed(1)} s; ` +
-  `at the end: mask area ${last.realArea.toFixed(2)} for the true class, ${last.fakeArea?.toFixed(2) ?? '–'} for fake classes, ` +
-  `class probability kept ${last.keptProbability.toFixed(2)}`);
+console.log(
+  `${trainConfig.steps} steps of ${trainConfig.batchSize} images (from the folder's ${training.images}) in ${trained.trainSeconds.toFixed(1)} s; ` +
+    `at the end: mask area ${last.realArea.toFixed(2)} for the true class, ${last.fakeArea?.toFixed(2) ?? '–'} for fake classes, ` +
+    `class probability kept ${last.keptProbability.toFixed(2)}`,
+);
 
 // The two new methods on the same images, their maps and scores joined to those of section 3.
-const slow = await methodsForModel(loaded, { requested: ['masker', 'iterative-mask'], masker: trained.masker, methodOptions: { 'iterative-mask': { iterations: ITERATIONS } } });
+const slow = await methodsForModel(loaded, {
+  requested: ['masker', 'iterative-mask'],
+  masker: trained.masker,
+  methodOptions: { 'iterative-mask': { iterations: ITERATIONS } },
+});
 const more = await explainShown(slow.methods);
 const joined: ImageExplanation[] = explained.map((e, k) => ({
   ...e,
   maps: { ...e.maps, ...more[k].maps },
-  classes: e.classes.map((c, i) => ({ ...c, methods: { ...c.methods, ...more[k].classes[i].methods } })),
+  classes: e.classes.map((c, i) => ({
+    ...c,
+    methods: { ...c.methods, ...more[k].classes[i].methods },
+  })),
 }));
 const all = [...fast.methods, ...slow.methods];
-tslab.display.png(await sheetPng(joined, all.map((m) => m.name)));
+tslab.display.png(
+  await sheetPng(
+    joined,
+    all.map((m) => m.name),
+  ),
+);
 console.table(cropMetricTable(joined, all));
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-console.log(`seconds per mask on one image (median of ${joined.length} images; iterative masks with ${ITERATIONS} iterations${ITERATIONS === 300 ? '' : ', the default is 300'}):`);
-console.table(Object.fromEntries(all.map((m) => [m.name, { seconds: Number(median(joined.map((e) => e.classes[0].methods[m.name].seconds)).toPrecision(2)) }])));
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+console.log(
+  `seconds per mask on one image (median of ${joined.length} images; iterative masks with ${ITERATIONS} iterations${ITERATIONS === 300 ? '' : ', the default is 300'}):`,
+);
+console.table(
+  Object.fromEntries(
+    all.map((m) => [
+      m.name,
+      {
+        seconds: Number(
+          median(joined.map((e) => e.classes[0].methods[m.name].seconds)).toPrecision(2),
+        ),
+      },
+    ]),
+  ),
+);
 //%% md
 // ## 5 · The crop metric over the folder, per method
 //
@@ -250,9 +360,23 @@ console.table(Object.fromEntries(all.map((m) => [m.name, { seconds: Number(media
 // batches of 16.
 //%% code
 const fingerprint = modelFingerprint(loaded.location);
-const scores: { method: string; values: number[]; mean: number; median: number; localisation: string; masksPerSecond: number }[] = [];
+const scores: {
+  method: string;
+  values: number[];
+  mean: number;
+  median: number;
+  localisation: string;
+  masksPerSecond: number;
+}[] = [];
 for (const method of all) {
-  const plan = planFolderPair(method.name, blackBox.name, fingerprint, folder, { images: SCORED, alpha: 1, batchSize: 16 }, {});
+  const plan = planFolderPair(
+    method.name,
+    blackBox.name,
+    fingerprint,
+    folder,
+    { images: SCORED, alpha: 1, batchSize: 16 },
+    {},
+  );
   const { scores: s } = await evaluateFolderPair(plan, method, blackBox, folder);
   const loc = s.localisation;
   scores.push({
@@ -265,15 +389,30 @@ for (const method of all) {
   });
 }
 const scoredImages = scores[0].values.length;
-showFigure(distributionFigure(scores.map((s) => ({ name: s.method, values: s.values })), {
-  kind: 'histogram',
-  bins: Math.min(30, Math.max(8, Math.round(3 * Math.sqrt(scoredImages)))),
-  metric: 's(a, p) = log max(a, 0.05) − log p (lower is better)',
-  title: `Crop metric per method over ${scoredImages} images of ${IMAGES ?? 'the Cluttered Fashion-MNIST samples'}`,
-}));
-console.table(Object.fromEntries(scores.map((s) => [s.method, {
-  'mean s': Number(s.mean.toFixed(2)), 'median s': Number(s.median.toFixed(2)), 'localisation error': s.localisation, 'masks/s': Number(s.masksPerSecond.toPrecision(3)),
-}])));
+showFigure(
+  distributionFigure(
+    scores.map((s) => ({ name: s.method, values: s.values })),
+    {
+      kind: 'histogram',
+      bins: Math.min(30, Math.max(8, Math.round(3 * Math.sqrt(scoredImages)))),
+      metric: 's(a, p) = log max(a, 0.05) − log p (lower is better)',
+      title: `Crop metric per method over ${scoredImages} images of ${IMAGES ?? 'the Cluttered Fashion-MNIST samples'}`,
+    },
+  ),
+);
+console.table(
+  Object.fromEntries(
+    scores.map((s) => [
+      s.method,
+      {
+        'mean s': Number(s.mean.toFixed(2)),
+        'median s': Number(s.median.toFixed(2)),
+        'localisation error': s.localisation,
+        'masks/s': Number(s.masksPerSecond.toPrecision(3)),
+      },
+    ]),
+  ),
+);
 //%% md
 // Releases the model, the masker and its encoder, and deletes the sample
 // folder when the notebook wrote one.

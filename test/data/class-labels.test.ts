@@ -2,7 +2,13 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { inferredClassLabels, modelClassLabels, normaliseClassName, readClassMap, unknownClassMessage } from '../../lib/data/class-labels';
+import {
+  inferredClassLabels,
+  modelClassLabels,
+  normaliseClassName,
+  readClassMap,
+  unknownClassMessage,
+} from '../../lib/data/class-labels';
 import { UserError } from '../../lib/user-error';
 
 describe('data/class-labels', () => {
@@ -17,9 +23,15 @@ describe('data/class-labels', () => {
     expect(classes.labelOf('Ankle boot')).to.equal(2);
     expect(classes.labelOf('3')).to.equal(3);
     expect(classes.labelOf('4')).to.equal(undefined);
-    expect(unknownClassMessage('4', classes)).to.equal('class index 4 is out of range: the model has 4 classes (0..3)');
-    expect(unknownClassMessage('Dog', classes)).to.match(/^class 'Dog' is not among the model's 4 class names \('T-shirt\/top', 'Trouser'/);
-    expect(() => modelClassLabels(['a', 'a'])).to.throw("class name 'a' appears twice (labels 0 and 1)");
+    expect(unknownClassMessage('4', classes)).to.equal(
+      'class index 4 is out of range: the model has 4 classes (0..3)',
+    );
+    expect(unknownClassMessage('Dog', classes)).to.match(
+      /^class 'Dog' is not among the model's 4 class names \('T-shirt\/top', 'Trouser'/,
+    );
+    expect(() => modelClassLabels(['a', 'a'])).to.throw(
+      "class name 'a' appears twice (labels 0 and 1)",
+    );
   });
 
   it('reads and checks a class map', () => {
@@ -31,13 +43,25 @@ describe('data/class-labels', () => {
       expect(classes.labelOf('n02')).to.equal(1);
       expect(classes.labelOf('1')).to.equal(undefined);
       fs.writeFileSync(path.join(dir, 'bad.json'), '{ nope');
-      expect(() => readClassMap(path.join(dir, 'bad.json'))).to.throw(UserError, /bad\.json: cannot read it as JSON/);
+      expect(() => readClassMap(path.join(dir, 'bad.json'))).to.throw(
+        UserError,
+        /bad\.json: cannot read it as JSON/,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-    expect(() => readClassMap({ n01: 0, n02: 1 }, 1000)).to.throw(UserError, 'class map has 2 classes but the model has 1000');
-    expect(() => readClassMap({ n01: 0, n02: 2 })).to.throw(UserError, 'labels must be 0..1, but 1 is missing');
-    expect(() => readClassMap({ n01: 0, n02: 0 })).to.throw(UserError, "classes 'n01' and 'n02' share label 0");
+    expect(() => readClassMap({ n01: 0, n02: 1 }, 1000)).to.throw(
+      UserError,
+      'class map has 2 classes but the model has 1000',
+    );
+    expect(() => readClassMap({ n01: 0, n02: 2 })).to.throw(
+      UserError,
+      'labels must be 0..1, but 1 is missing',
+    );
+    expect(() => readClassMap({ n01: 0, n02: 0 })).to.throw(
+      UserError,
+      "classes 'n01' and 'n02' share label 0",
+    );
     expect(() => readClassMap({ n01: -1 })).to.throw(UserError, "class 'n01' has label -1");
   });
 
@@ -53,7 +77,12 @@ describe('data/class-labels', () => {
     expect(names.names).to.deep.equal(['cat', 'dog']);
     expect(names.labelOf('dog')).to.equal(1);
     expect(warnings).to.have.length(1);
-    expect(warnings[0]).to.match(/^data: no class names or class map given, so the 2 classes get labels 0\.\.1 in sorted order \(cat=0, dog=1\)/);
-    expect(() => inferredClassLabels(['a', 'b', 'c'], 2, 'data', warn)).to.throw(UserError, "data: 3 classes ('a', 'b', 'c') but the model has 2");
+    expect(warnings[0]).to.match(
+      /^data: no class names or class map given, so the 2 classes get labels 0\.\.1 in sorted order \(cat=0, dog=1\)/,
+    );
+    expect(() => inferredClassLabels(['a', 'b', 'c'], 2, 'data', warn)).to.throw(
+      UserError,
+      "data: 3 classes ('a', 'b', 'c') but the model has 2",
+    );
   });
 });

@@ -26,7 +26,8 @@ describe('data/cluttered', () => {
     }
     // Order does not matter: sampling 7 before or after others gives the same image.
     expect(Array.from(train.sample(7).image)).to.deep.equal(Array.from(again.sample(7).image));
-    const boxes = (d: ClutteredFashionMnist) => [10, 11, 12, 13].map((i) => d.sample(i).items[0].box);
+    const boxes = (d: ClutteredFashionMnist) =>
+      [10, 11, 12, 13].map((i) => d.sample(i).items[0].box);
     expect(boxes(other)).to.not.deep.equal(boxes(train));
   });
 
@@ -101,17 +102,32 @@ describe('data/cluttered', () => {
   });
 
   it('honours size and itemSize, and rejects bad configurations', () => {
-    const big = new ClutteredFashionMnist({ split: 'test', size: 96, itemSize: [50, 60], length: 20 });
+    const big = new ClutteredFashionMnist({
+      split: 'test',
+      size: 96,
+      itemSize: [50, 60],
+      length: 20,
+    });
     expect(big.length).to.equal(20);
     const s = big.sample(19);
     expect(s.image.length).to.equal(96 * 96 * 3);
     expect(tightBox(s.items[0].silhouette, 96, 96)).to.deep.equal(s.items[0].box);
     expect(() => big.sample(20)).to.throw(/index 20 is out of range 0\.\.19/);
-    expect(() => new ClutteredFashionMnist({ split: 'test', variant: 'pair', itemSize: [20, 40] })).to.throw(/itemSize \(pair, canvas 64\).*≤ 32/);
-    expect(() => new ClutteredFashionMnist({ split: 'test', itemSize: [30, 20] })).to.throw(/itemSize/);
-    expect(() => new ClutteredFashionMnist({ split: 'test', size: 8 })).to.throw(/size must be an integer ≥ 16/);
-    expect(() => new ClutteredFashionMnist({ split: 'test', fragmentOpacity: [0, 2] })).to.throw(/fragmentOpacity/);
-    expect(() => new ClutteredFashionMnist({ split: 'test', variant: 'triple' as never })).to.throw(/'single' or 'pair'/);
+    expect(
+      () => new ClutteredFashionMnist({ split: 'test', variant: 'pair', itemSize: [20, 40] }),
+    ).to.throw(/itemSize \(pair, canvas 64\).*≤ 32/);
+    expect(() => new ClutteredFashionMnist({ split: 'test', itemSize: [30, 20] })).to.throw(
+      /itemSize/,
+    );
+    expect(() => new ClutteredFashionMnist({ split: 'test', size: 8 })).to.throw(
+      /size must be an integer ≥ 16/,
+    );
+    expect(() => new ClutteredFashionMnist({ split: 'test', fragmentOpacity: [0, 2] })).to.throw(
+      /fragmentOpacity/,
+    );
+    expect(() => new ClutteredFashionMnist({ split: 'test', variant: 'triple' as never })).to.throw(
+      /'single' or 'pair'/,
+    );
   });
 
   it('batch API returns the same images as sample(), as a [B, H, W, 3] tensor, without leaking', () => {
@@ -122,10 +138,16 @@ describe('data/cluttered', () => {
     const values = batch.images.dataSync();
     for (let b = 0; b < 4; b++) {
       const s = train.sample(100 + b);
-      expect(Buffer.from(values.buffer, values.byteOffset + b * 64 * 64 * 3 * 4, 64 * 64 * 3 * 4).equals(Buffer.from(s.image.buffer))).to.equal(true);
+      expect(
+        Buffer.from(values.buffer, values.byteOffset + b * 64 * 64 * 3 * 4, 64 * 64 * 3 * 4).equals(
+          Buffer.from(s.image.buffer),
+        ),
+      ).to.equal(true);
       expect(batch.labels[b]).to.equal(s.label);
       expect(batch.boxes[b]).to.deep.equal(s.items[0].box);
-      expect(Array.from(batch.silhouettes.subarray(b * 4096, (b + 1) * 4096))).to.deep.equal(Array.from(s.items[0].silhouette));
+      expect(Array.from(batch.silhouettes.subarray(b * 4096, (b + 1) * 4096))).to.deep.equal(
+        Array.from(s.items[0].silhouette),
+      );
     }
     batch.images.dispose();
     const picked = train.batch([5, 2]);
@@ -144,6 +166,8 @@ describe('data/cluttered', () => {
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < n; i++) train.sample(i);
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    console.log(`      generated ${n} images in ${seconds.toFixed(2)} s (${Math.round(n / seconds)} images/s)`);
+    console.log(
+      `      generated ${n} images in ${seconds.toFixed(2)} s (${Math.round(n / seconds)} images/s)`,
+    );
   });
 });

@@ -3,11 +3,19 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { FASHION_MNIST_CLASSES, fashionMnistBatch, fashionMnistDir, loadFashionMnist } from '../../lib/data/fashion-mnist';
+import {
+  FASHION_MNIST_CLASSES,
+  fashionMnistBatch,
+  fashionMnistDir,
+  loadFashionMnist,
+} from '../../lib/data/fashion-mnist';
 
 describe('data/fashion-mnist', () => {
   it('loads 60000 training and 10000 test images with labels in 0..9', () => {
-    for (const [split, n] of [['train', 60000], ['test', 10000]] as const) {
+    for (const [split, n] of [
+      ['train', 60000],
+      ['test', 10000],
+    ] as const) {
       const data = loadFashionMnist(split);
       expect(data.count).to.equal(n);
       expect(data.images.length).to.equal(n * 28 * 28);
@@ -60,7 +68,9 @@ describe('data/fashion-mnist', () => {
   it('names the missing file and the Debian package when the folder is empty', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fmnist-empty-'));
     try {
-      expect(() => loadFashionMnist('test', { dir })).to.throw(/t10k-images-idx3-ubyte.*dataset-fashion-mnist/);
+      expect(() => loadFashionMnist('test', { dir })).to.throw(
+        /t10k-images-idx3-ubyte.*dataset-fashion-mnist/,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

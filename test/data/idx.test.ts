@@ -21,7 +21,11 @@ describe('data/idx', () => {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const ubyte = idxBytes(0x08, [2, 2, 3], Buffer.from([0, 1, 2, 3, 4, 5, 250, 251, 252, 253, 254, 255]));
+  const ubyte = idxBytes(
+    0x08,
+    [2, 2, 3],
+    Buffer.from([0, 1, 2, 3, 4, 5, 250, 251, 252, 253, 254, 255]),
+  );
 
   it('reads a plain uint8 file', () => {
     const file = path.join(dir, 'plain-idx3-ubyte');
@@ -45,7 +49,9 @@ describe('data/idx', () => {
     const ints = Buffer.alloc(8);
     ints.writeInt32BE(-7, 0);
     ints.writeInt32BE(123456789, 4);
-    expect(Array.from(decodeIdx(idxBytes(0x0c, [2], ints), 'ints').data)).to.deep.equal([-7, 123456789]);
+    expect(Array.from(decodeIdx(idxBytes(0x0c, [2], ints), 'ints').data)).to.deep.equal([
+      -7, 123456789,
+    ]);
     const floats = Buffer.alloc(8);
     floats.writeFloatBE(1.5, 0);
     floats.writeFloatBE(-0.25, 4);
@@ -75,7 +81,11 @@ describe('data/idx', () => {
 
   it('names the missing file, the Debian package and the apt command', () => {
     const file = path.join(dir, 'absent-idx3-ubyte.gz');
-    expect(() => readIdx(file)).to.throw(/absent-idx3-ubyte\.gz.*dataset-fashion-mnist.*apt-get install dataset-fashion-mnist/);
-    expect(() => readIdx(file, { missingHint: 'Fetch it yourself.' })).to.throw(/absent-idx3-ubyte\.gz\. Fetch it yourself\./);
+    expect(() => readIdx(file)).to.throw(
+      /absent-idx3-ubyte\.gz.*dataset-fashion-mnist.*apt-get install dataset-fashion-mnist/,
+    );
+    expect(() => readIdx(file, { missingHint: 'Fetch it yourself.' })).to.throw(
+      /absent-idx3-ubyte\.gz\. Fetch it yourself\./,
+    );
   });
 });

@@ -6,7 +6,12 @@ import * as tf from '@tensorflow/tfjs';
 import { FASHION_MNIST_CLASSES } from '../../lib/data/fashion-mnist';
 import { ImageFolder, ImageFolderConfig, openImageFolder } from '../../lib/data/image-folder';
 import { UserError } from '../../lib/user-error';
-import { TinyImageFolder, vocXml, writeTestImage, writeTinyImageFolder } from '../helpers/tiny-image-folder';
+import {
+  TinyImageFolder,
+  vocXml,
+  writeTestImage,
+  writeTinyImageFolder,
+} from '../helpers/tiny-image-folder';
 
 /** Rejects with a {@link UserError} whose message matches `pattern`. */
 async function expectUserError(p: Promise<unknown>, pattern: RegExp): Promise<void> {
@@ -36,7 +41,12 @@ describe('data/image-folder', () => {
   const warnings: string[] = [];
   const inTiny = (file: string) => path.join(tiny.root, file);
   const open = (config: Partial<ImageFolderConfig>): Promise<ImageFolder> =>
-    openImageFolder({ root: tiny.root, inputSize: [16, 16], warn: (l) => warnings.push(l), ...config });
+    openImageFolder({
+      root: tiny.root,
+      inputSize: [16, 16],
+      warn: (l) => warnings.push(l),
+      ...config,
+    });
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'image-folder-'));
@@ -65,10 +75,23 @@ describe('data/image-folder', () => {
 
     it('match class names ignoring case and punctuation, and class indices', async () => {
       const root = path.join(dir, 'loose');
-      await writeTestImage(path.join(root, 't-shirt_top/x.png'), { width: 8, height: 8, channels: 3, background: [1, 2, 3] });
-      await writeTestImage(path.join(root, '9/y.png'), { width: 8, height: 8, channels: 3, background: [1, 2, 3] });
+      await writeTestImage(path.join(root, 't-shirt_top/x.png'), {
+        width: 8,
+        height: 8,
+        channels: 3,
+        background: [1, 2, 3],
+      });
+      await writeTestImage(path.join(root, '9/y.png'), {
+        width: 8,
+        height: 8,
+        channels: 3,
+        background: [1, 2, 3],
+      });
       const folder = await open({ root, classNames: FASHION_MNIST_CLASSES });
-      expect(folder.entries.map((e) => [e.classId, e.label])).to.deep.equal([['9', 9], ['t-shirt_top', 0]]);
+      expect(folder.entries.map((e) => [e.classId, e.label])).to.deep.equal([
+        ['9', 9],
+        ['t-shirt_top', 0],
+      ]);
     });
 
     it('are numbered in sorted order with a warning when no class names are given', async () => {
@@ -76,7 +99,9 @@ describe('data/image-folder', () => {
       expect(folder.classNames).to.deep.equal(['Bag', 'Trouser']);
       expect(folder.entries.map((e) => e.label)).to.deep.equal([0, 0, 0, 1, 1, 1]);
       expect(warnings).to.have.length(1);
-      expect(warnings[0]).to.match(/class folders: no class names or class map given, so the 2 classes get labels 0\.\.1 in sorted order \(Bag=0, Trouser=1\)/);
+      expect(warnings[0]).to.match(
+        /class folders: no class names or class map given, so the 2 classes get labels 0\.\.1 in sorted order \(Bag=0, Trouser=1\)/,
+      );
       expect(folder.warnings).to.deep.equal(warnings);
     });
 
@@ -85,11 +110,17 @@ describe('data/image-folder', () => {
       fs.writeFileSync(map, JSON.stringify({ Trouser: 0, Bag: 1, Coat: 2 }));
       const folder = await open({ classMap: map, classNames: ['x', 'y', 'z'] });
       expect(folder.entries.map((e) => e.label)).to.deep.equal([1, 1, 1, 0, 0, 0]);
-      await expectUserError(open({ classMap: map, numClasses: 10 }), /class map .*classes\.json has 3 classes but the model has 10/);
+      await expectUserError(
+        open({ classMap: map, numClasses: 10 }),
+        /class map .*classes\.json has 3 classes but the model has 10/,
+      );
     });
 
     it('name a folder whose class the model does not have', async () => {
-      await expectUserError(open({ classNames: ['Trouser', 'Coat'] }), /class folder .*tiny\/Bag: class 'Bag' is not among the model's 2 class names \('Trouser', 'Coat'\)/);
+      await expectUserError(
+        open({ classNames: ['Trouser', 'Coat'] }),
+        /class folder .*tiny\/Bag: class 'Bag' is not among the model's 2 class names \('Trouser', 'Coat'\)/,
+      );
     });
   });
 
@@ -102,8 +133,16 @@ describe('data/image-folder', () => {
         const batch = await folder.batch([indexOf(folder, c), indexOf(folder, a)]);
         expect(batch.images.shape).to.deep.equal([2, 16, 16, 3]);
         // c.png 64×48 → 16×16: x scales by 1/4, y by 1/3; a.png 48×32: x by 1/3, y by 1/2.
-        expect(batch.boxes[0]).to.deep.equal([{ classId: 'Bag', label: 8, box: { x0: 2, y0: 16 * (16 / 48), x1: 10, y1: 40 * (16 / 48) } }]);
-        expect(batch.boxes[1]).to.deep.equal([{ classId: 'Trouser', label: 1, box: { x0: 4, y0: 4, x1: 12, y1: 12 } }]);
+        expect(batch.boxes[0]).to.deep.equal([
+          {
+            classId: 'Bag',
+            label: 8,
+            box: { x0: 2, y0: 16 * (16 / 48), x1: 10, y1: 40 * (16 / 48) },
+          },
+        ]);
+        expect(batch.boxes[1]).to.deep.equal([
+          { classId: 'Trouser', label: 1, box: { x0: 4, y0: 4, x1: 12, y1: 12 } },
+        ]);
         expect(Array.from(batch.labels as Int32Array)).to.deep.equal([8, 1]);
         batch.images.dispose();
       }
@@ -133,8 +172,12 @@ describe('data/image-folder', () => {
       const batch = await folder.batch([indexOf(folder, inTiny('Bag/c.png'))]);
       const [{ box }] = batch.boxes[0];
       const data = batch.images.dataSync() as Float32Array;
-      const green = Array.from({ length: 64 }, (_, y) => pixel(data, batch.images.shape, 0, 20, y)[1] - 24 / 255);
-      const centre = green.reduce((a, v, y) => a + v * (y + 0.5), 0) / green.reduce((a, v) => a + v, 0);
+      const green = Array.from(
+        { length: 64 },
+        (_, y) => pixel(data, batch.images.shape, 0, 20, y)[1] - 24 / 255,
+      );
+      const centre =
+        green.reduce((a, v, y) => a + v * (y + 0.5), 0) / green.reduce((a, v) => a + v, 0);
       // Within a tenth of a pixel (sampling the edges); an enlargement off by half a pixel would fail.
       expect(centre).to.be.closeTo((box.y0 + box.y1) / 2, 0.1);
       batch.images.dispose();
@@ -154,7 +197,9 @@ describe('data/image-folder', () => {
         expect(batch.skipped[0].reason).to.match(/unsupported image format/);
         batch.images.dispose();
       }
-      expect(lenient.skipped).to.deep.equal([{ file: tiny.corrupt, reason: lenient.skipped[0].reason }]);
+      expect(lenient.skipped).to.deep.equal([
+        { file: tiny.corrupt, reason: lenient.skipped[0].reason },
+      ]);
     });
 
     it('repeat a grey image into RGB and flatten transparency onto black', async () => {
@@ -163,8 +208,10 @@ describe('data/image-folder', () => {
       const batch = await folder.batch([grey, rgba]);
       const data = batch.images.dataSync() as Float32Array;
       // grey.png: background 30, object 200 in 8..24 of 32 → 4..12 of 16.
-      for (const v of pixel(data, batch.images.shape, 0, 0, 0)) expect(v).to.be.closeTo(30 / 255, 1e-6);
-      for (const v of pixel(data, batch.images.shape, 0, 8, 8)) expect(v).to.be.closeTo(200 / 255, 1e-6);
+      for (const v of pixel(data, batch.images.shape, 0, 0, 0))
+        expect(v).to.be.closeTo(30 / 255, 1e-6);
+      for (const v of pixel(data, batch.images.shape, 0, 8, 8))
+        expect(v).to.be.closeTo(200 / 255, 1e-6);
       // rgba.png: left half transparent → black; right half opaque blue object.
       expect(pixel(data, batch.images.shape, 1, 3, 8)).to.deep.equal([0, 0, 0]);
       const blue = pixel(data, batch.images.shape, 1, 11, 8);
@@ -181,8 +228,14 @@ describe('data/image-folder', () => {
       expect(batch.images.shape).to.deep.equal([2, 16, 16, 1]);
       const data = batch.images.dataSync() as Float32Array;
       // a.png object [250, 60, 40] at (8, 8) of 16×16; background [20, 24, 40] at (0, 0).
-      expect(pixel(data, batch.images.shape, 0, 8, 8)[0]).to.be.closeTo((0.299 * 250 + 0.587 * 60 + 0.114 * 40) / 255, 1e-6);
-      expect(pixel(data, batch.images.shape, 0, 0, 0)[0]).to.be.closeTo((0.299 * 20 + 0.587 * 24 + 0.114 * 40) / 255, 1e-6);
+      expect(pixel(data, batch.images.shape, 0, 8, 8)[0]).to.be.closeTo(
+        (0.299 * 250 + 0.587 * 60 + 0.114 * 40) / 255,
+        1e-6,
+      );
+      expect(pixel(data, batch.images.shape, 0, 0, 0)[0]).to.be.closeTo(
+        (0.299 * 20 + 0.587 * 24 + 0.114 * 40) / 255,
+        1e-6,
+      );
       expect(pixel(data, batch.images.shape, 1, 8, 8)[0]).to.be.closeTo(200 / 255, 1e-6);
       batch.images.dispose();
     });
@@ -195,17 +248,30 @@ describe('data/image-folder', () => {
       batch.images.dispose();
       let err: Error | undefined;
       await folder.batch(6, 8).catch((e: Error) => (err = e));
-      expect(err?.message).to.equal('ImageFolder.batch: range [6, 8) is empty or outside the image folder of 6 images');
+      expect(err?.message).to.equal(
+        'ImageFolder.batch: range [6, 8) is empty or outside the image folder of 6 images',
+      );
       await folder.batch([6]).catch((e: Error) => (err = e));
       expect(err?.message).to.equal('ImageFolder.batch: image index 6 is out of range 0..5');
     });
 
     it('name a box outside its image', async () => {
       const root = path.join(dir, 'outside');
-      await writeTestImage(path.join(root, 'p.png'), { width: 20, height: 10, channels: 3, background: [0, 0, 0] });
-      fs.writeFileSync(path.join(root, 'p.xml'), vocXml(20, 10, [{ name: 'Bag', box: [5, 2, 25, 8] }]));
+      await writeTestImage(path.join(root, 'p.png'), {
+        width: 20,
+        height: 10,
+        channels: 3,
+        background: [0, 0, 0],
+      });
+      fs.writeFileSync(
+        path.join(root, 'p.xml'),
+        vocXml(20, 10, [{ name: 'Bag', box: [5, 2, 25, 8] }]),
+      );
       const folder = await open({ root, classNames: FASHION_MNIST_CLASSES });
-      await expectUserError(folder.batch([0]), /p\.xml \(object 0\): box xmin=5 ymin=2 xmax=25 ymax=8 lies outside the 20×10 image/);
+      await expectUserError(
+        folder.batch([0]),
+        /p\.xml \(object 0\): box xmin=5 ymin=2 xmax=25 ymax=8 lies outside the 20×10 image/,
+      );
     });
   });
 
@@ -213,9 +279,24 @@ describe('data/image-folder', () => {
     let flat: string;
     before(async () => {
       flat = path.join(dir, 'flat');
-      await writeTestImage(path.join(flat, 'one.png'), { width: 10, height: 10, channels: 3, background: [255, 0, 0] });
-      await writeTestImage(path.join(flat, 'two, too.jpg'), { width: 10, height: 10, channels: 3, background: [0, 0, 255] });
-      await writeTestImage(path.join(flat, 'unlisted.png'), { width: 10, height: 10, channels: 3, background: [0, 0, 0] });
+      await writeTestImage(path.join(flat, 'one.png'), {
+        width: 10,
+        height: 10,
+        channels: 3,
+        background: [255, 0, 0],
+      });
+      await writeTestImage(path.join(flat, 'two, too.jpg'), {
+        width: 10,
+        height: 10,
+        channels: 3,
+        background: [0, 0, 255],
+      });
+      await writeTestImage(path.join(flat, 'unlisted.png'), {
+        width: 10,
+        height: 10,
+        channels: 3,
+        background: [0, 0, 0],
+      });
     });
     const writeCsv = (text: string) => fs.writeFileSync(path.join(flat, 'labels.csv'), text);
 
@@ -223,28 +304,50 @@ describe('data/image-folder', () => {
       writeCsv('file,label\none.png,3\n"two, too.jpg",Bag\n');
       const folder = await open({ root: flat, classNames: FASHION_MNIST_CLASSES });
       expect(folder.layout).to.equal('labels-csv');
-      expect(folder.entries.map((e) => [path.basename(e.file), e.label])).to.deep.equal([['one.png', 3], ['two, too.jpg', 8]]);
+      expect(folder.entries.map((e) => [path.basename(e.file), e.label])).to.deep.equal([
+        ['one.png', 3],
+        ['two, too.jpg', 8],
+      ]);
       expect(warnings).to.have.length(1);
-      expect(warnings[0]).to.match(/1 image\(s\) not listed in .*labels\.csv are left out \('unlisted\.png'\)/);
+      expect(warnings[0]).to.match(
+        /1 image\(s\) not listed in .*labels\.csv are left out \('unlisted\.png'\)/,
+      );
       const batch = await folder.batch(0, 2);
       expect(Array.from(batch.labels as Int32Array)).to.deep.equal([3, 8]);
-      expect(pixel(batch.images.dataSync() as Float32Array, batch.images.shape, 0, 0, 0)).to.deep.equal([1, 0, 0]);
+      expect(
+        pixel(batch.images.dataSync() as Float32Array, batch.images.shape, 0, 0, 0),
+      ).to.deep.equal([1, 0, 0]);
       batch.images.dispose();
     });
 
     it('names the line of an unknown class, an index out of range, or a missing file', async () => {
       writeCsv('file,label\none.png,Bag\n\n"two, too.jpg",Cat\n');
-      await expectUserError(open({ root: flat, classNames: FASHION_MNIST_CLASSES }), /labels\.csv line 4: class 'Cat' is not among the model's 10 class names/);
+      await expectUserError(
+        open({ root: flat, classNames: FASHION_MNIST_CLASSES }),
+        /labels\.csv line 4: class 'Cat' is not among the model's 10 class names/,
+      );
       writeCsv('file,label\none.png,12\n');
-      await expectUserError(open({ root: flat, classNames: FASHION_MNIST_CLASSES }), /labels\.csv line 2: class index 12 is out of range: the model has 10 classes \(0\.\.9\)/);
-      await expectUserError(open({ root: flat, numClasses: 10 }), /labels\.csv line 2: class index 12 is out of range: the model has 10 classes/);
+      await expectUserError(
+        open({ root: flat, classNames: FASHION_MNIST_CLASSES }),
+        /labels\.csv line 2: class index 12 is out of range: the model has 10 classes \(0\.\.9\)/,
+      );
+      await expectUserError(
+        open({ root: flat, numClasses: 10 }),
+        /labels\.csv line 2: class index 12 is out of range: the model has 10 classes/,
+      );
       writeCsv('file,label\none.png,1\nthree.png,2\n');
-      await expectUserError(open({ root: flat }), /labels\.csv line 3: image 'three\.png' not found \(looked for .*flat\/three\.png\)/);
+      await expectUserError(
+        open({ root: flat }),
+        /labels\.csv line 3: image 'three\.png' not found \(looked for .*flat\/three\.png\)/,
+      );
     });
 
     it('names classes that do not fit the model class count', async () => {
       writeCsv('file,label\none.png,cat\n"two, too.jpg",dog\nunlisted.png,emu\n');
-      await expectUserError(open({ root: flat, numClasses: 2 }), /labels CSV .*labels\.csv: 3 classes \('cat', 'dog', 'emu'\) but the model has 2/);
+      await expectUserError(
+        open({ root: flat, numClasses: 2 }),
+        /labels CSV .*labels\.csv: 3 classes \('cat', 'dog', 'emu'\) but the model has 2/,
+      );
       const folder = await open({ root: flat, numClasses: 3 });
       expect(folder.entries.map((e) => e.label)).to.deep.equal([0, 1, 2]);
       expect(warnings.some((w) => /sorted order \(cat=0, dog=1, emu=2\)/.test(w))).to.equal(true);
@@ -255,21 +358,45 @@ describe('data/image-folder', () => {
       const other = path.join(dir, 'other-labels.csv');
       fs.writeFileSync(other, 'label,file\n0,unlisted.png\n');
       const folder = await open({ root: flat, labels: other });
-      expect(folder.entries.map((e) => [path.basename(e.file), e.label])).to.deep.equal([['unlisted.png', 0]]);
-      await expectUserError(open({ root: flat, labels: path.join(dir, 'absent.csv') }), /labels CSV .*absent\.csv does not exist/);
+      expect(folder.entries.map((e) => [path.basename(e.file), e.label])).to.deep.equal([
+        ['unlisted.png', 0],
+      ]);
+      await expectUserError(
+        open({ root: flat, labels: path.join(dir, 'absent.csv') }),
+        /labels CSV .*absent\.csv does not exist/,
+      );
     });
   });
 
   describe('unlabelled images', () => {
     it('are read from a flat folder, a single file and a glob pattern', async () => {
       const root = path.join(dir, 'photos');
-      await writeTestImage(path.join(root, 'x.png'), { width: 12, height: 9, channels: 3, background: [9, 9, 9] });
-      await writeTestImage(path.join(root, 'y.webp'), { width: 12, height: 9, channels: 3, background: [9, 9, 9] });
-      await writeTestImage(path.join(root, 'z.jpg'), { width: 12, height: 9, channels: 3, background: [9, 9, 9] });
+      await writeTestImage(path.join(root, 'x.png'), {
+        width: 12,
+        height: 9,
+        channels: 3,
+        background: [9, 9, 9],
+      });
+      await writeTestImage(path.join(root, 'y.webp'), {
+        width: 12,
+        height: 9,
+        channels: 3,
+        background: [9, 9, 9],
+      });
+      await writeTestImage(path.join(root, 'z.jpg'), {
+        width: 12,
+        height: 9,
+        channels: 3,
+        background: [9, 9, 9],
+      });
       const flat = await open({ root });
       expect(flat.layout).to.equal('unlabelled');
       expect(flat.labelled).to.equal(false);
-      expect(flat.entries.map((e) => path.basename(e.file))).to.deep.equal(['x.png', 'y.webp', 'z.jpg']);
+      expect(flat.entries.map((e) => path.basename(e.file))).to.deep.equal([
+        'x.png',
+        'y.webp',
+        'z.jpg',
+      ]);
       expect(flat.entries.every((e) => e.label === null && e.classId === null)).to.equal(true);
       const batch = await flat.batch(0, 3);
       expect(batch.labels).to.equal(null);
@@ -279,12 +406,21 @@ describe('data/image-folder', () => {
       expect(single.entries.map((e) => e.file)).to.deep.equal([path.join(root, 'z.jpg')]);
       const pattern = await open({ root: path.join(root, '*.{png,jpg}') });
       expect(pattern.entries.map((e) => path.basename(e.file))).to.deep.equal(['x.png', 'z.jpg']);
-      await expectUserError(open({ root: path.join(root, '*.gif') }), /image pattern .*\*\.gif matches no files/);
+      await expectUserError(
+        open({ root: path.join(root, '*.gif') }),
+        /image pattern .*\*\.gif matches no files/,
+      );
     });
 
     it('can be forced on a class-folder tree only through a pattern; a file cannot take a labelled layout', async () => {
-      await expectUserError(open({ layout: 'unlabelled' }), /image folder .*tiny holds no images directly in it \(its 2 sub-folders hold 6\); use the class-folders layout or a pattern such as .*tiny\/\*\/\*\.jpg/);
-      await expectUserError(open({ root: inTiny('Trouser/a.png'), layout: 'class-folders' }), /layout 'class-folders' needs an image folder, but .*a\.png is a single file/);
+      await expectUserError(
+        open({ layout: 'unlabelled' }),
+        /image folder .*tiny holds no images directly in it \(its 2 sub-folders hold 6\); use the class-folders layout or a pattern such as .*tiny\/\*\/\*\.jpg/,
+      );
+      await expectUserError(
+        open({ root: inTiny('Trouser/a.png'), layout: 'class-folders' }),
+        /layout 'class-folders' needs an image folder, but .*a\.png is a single file/,
+      );
       const tree = await open({ root: path.join(tiny.root, '*/*.png') });
       expect(tree.entries).to.have.length(4);
     });
@@ -299,17 +435,41 @@ describe('data/image-folder', () => {
       fs.mkdirSync(path.join(other, 'sub'), { recursive: true });
       fs.writeFileSync(path.join(other, 'scan.gif'), 'GIF89a');
       fs.writeFileSync(path.join(other, 'sub', 'scan.bmp'), 'BM');
-      await expectUserError(open({ root: other }), /image folder .*other holds no \.jpg\/\.jpeg\/\.png\/\.webp images; found 'scan\.gif', 'sub\/scan\.bmp'/);
-      await expectUserError(open({ root: path.join(dir, 'absent') }), /image source .*absent does not exist/);
-      await expectUserError(open({ root: path.join(other, 'scan.gif') }), /scan\.gif is not a \.jpg\/\.jpeg\/\.png\/\.webp image/);
+      await expectUserError(
+        open({ root: other }),
+        /image folder .*other holds no \.jpg\/\.jpeg\/\.png\/\.webp images; found 'scan\.gif', 'sub\/scan\.bmp'/,
+      );
+      await expectUserError(
+        open({ root: path.join(dir, 'absent') }),
+        /image source .*absent does not exist/,
+      );
+      await expectUserError(
+        open({ root: path.join(other, 'scan.gif') }),
+        /scan\.gif is not a \.jpg\/\.jpeg\/\.png\/\.webp image/,
+      );
     });
 
     it('bad option values', async () => {
-      await expectUserError(open({ onBadImage: 'ignore' as never }), /onBadImage must be one of skip, fail, got 'ignore'/);
-      await expectUserError(open({ fit: 'contain' as never }), /fit must be one of stretch, center-crop, got 'contain'/);
-      await expectUserError(open({ layout: 'voc' as never }), /layout must be one of auto, class-folders, labels-csv, unlabelled, got 'voc'/);
-      await expectUserError(open({ channels: 4 as never }), /channels must be 1 \(grey\) or 3 \(RGB\), got 4/);
-      await expectUserError(open({ annotations: path.join(dir, 'nowhere') }), /annotation folder .*nowhere does not exist/);
+      await expectUserError(
+        open({ onBadImage: 'ignore' as never }),
+        /onBadImage must be one of skip, fail, got 'ignore'/,
+      );
+      await expectUserError(
+        open({ fit: 'contain' as never }),
+        /fit must be one of stretch, center-crop, got 'contain'/,
+      );
+      await expectUserError(
+        open({ layout: 'voc' as never }),
+        /layout must be one of auto, class-folders, labels-csv, unlabelled, got 'voc'/,
+      );
+      await expectUserError(
+        open({ channels: 4 as never }),
+        /channels must be 1 \(grey\) or 3 \(RGB\), got 4/,
+      );
+      await expectUserError(
+        open({ annotations: path.join(dir, 'nowhere') }),
+        /annotation folder .*nowhere does not exist/,
+      );
     });
   });
 });

@@ -20,11 +20,15 @@ describe('data/labels-csv', () => {
   it('names the CSV and the line of each problem', () => {
     const cases: [string, string][] = [
       ['', "l.csv: empty; expected a header line 'file,label' and one line per image"],
-      ['path,class\na.jpg,1\n', "l.csv line 1: the header must name the columns 'file' and 'label', got 'path,class'"],
+      [
+        'path,class\na.jpg,1\n',
+        "l.csv line 1: the header must name the columns 'file' and 'label', got 'path,class'",
+      ],
       ['file,label\n', 'l.csv: no image lines after the header'],
       ['file,label\na.jpg,1\nb.jpg\n', "l.csv line 3: expected a file and a label, got 'b.jpg'"],
       ['file,label\n"a.jpg,1\n', "l.csv line 2: unclosed quote in '\"a.jpg,1'"],
     ];
-    for (const [text, message] of cases) expect(() => parseLabelsCsv(text, 'l.csv')).to.throw(UserError, message);
+    for (const [text, message] of cases)
+      expect(() => parseLabelsCsv(text, 'l.csv')).to.throw(UserError, message);
   });
 });

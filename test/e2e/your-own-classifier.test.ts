@@ -41,17 +41,56 @@ describe('e2e: explain, train a masker for and evaluate your own classifier', fu
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-own-classifier-'));
     tiny = await writeTinyImageFolder(at('images'));
     model = path.dirname(writeGreyGraphClassifier(at('my-classifier')));
-    const explainArgs = ['--model', model, '--input', tiny.root, '--out', at('explained'), '--on-bad-image', 'skip'];
+    const explainArgs = [
+      '--model',
+      model,
+      '--input',
+      tiny.root,
+      '--out',
+      at('explained'),
+      '--on-bad-image',
+      'skip',
+    ];
     outcomes.explain = await runCommand('explain', explainArgs);
     expectSuccess(outcomes.explain, 'explain');
     [outcomes.again, outcomes.train] = await Promise.all([
       runCommand('explain', explainArgs),
-      runCommand('train-masker', ['--model', model, '--data', tiny.root, '--on-bad-image', 'skip', '--steps', '3', '--batch', '4',
-        '--upsampler-channels', '8', '--residual-blocks', '1', '--out', at('maskers'), '--checkpoints', at('checkpoints')]),
+      runCommand('train-masker', [
+        '--model',
+        model,
+        '--data',
+        tiny.root,
+        '--on-bad-image',
+        'skip',
+        '--steps',
+        '3',
+        '--batch',
+        '4',
+        '--upsampler-channels',
+        '8',
+        '--residual-blocks',
+        '1',
+        '--out',
+        at('maskers'),
+        '--checkpoints',
+        at('checkpoints'),
+      ]),
     ]);
     expectSuccess(outcomes.train, 'train-masker');
-    outcomes.evaluate = await runCommand('evaluate', ['--model', model, '--data', tiny.root, '--on-bad-image', 'skip', '--methods', 'gradient,masker',
-      '--masker', at('maskers', 'my-classifier'), '--out', at('evaluation')]);
+    outcomes.evaluate = await runCommand('evaluate', [
+      '--model',
+      model,
+      '--data',
+      tiny.root,
+      '--on-bad-image',
+      'skip',
+      '--methods',
+      'gradient,masker',
+      '--masker',
+      at('maskers', 'my-classifier'),
+      '--out',
+      at('evaluation'),
+    ]);
     expectSuccess(outcomes.evaluate, 'evaluate');
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -62,10 +101,16 @@ describe('e2e: explain, train a masker for and evaluate your own classifier', fu
     expect(results.images.map((r) => r.file)).to.deep.equal(tiny.images);
     expect(results.engine.engine).to.be.a('string');
     expect(results.run.gitCommit).to.be.a('string');
-    expect(results.config).to.deep.include({ methods: ['gradient', 'grad-cam', 'occlusion'], classes: 'top-3', onBadImage: 'skip' });
+    expect(results.config).to.deep.include({
+      methods: ['gradient', 'grad-cam', 'occlusion'],
+      classes: 'top-3',
+      onBadImage: 'skip',
+    });
     for (const record of results.images) {
       expect(fs.readFileSync(at('explained', record.sheet)).subarray(0, 8)).to.deep.equal(PNG);
-      expect(record.classes.map((c) => c.name).sort()).to.deep.equal([...GREY_CLASSIFIER_LABELS].sort());
+      expect(record.classes.map((c) => c.name).sort()).to.deep.equal(
+        [...GREY_CLASSIFIER_LABELS].sort(),
+      );
       for (const c of record.classes) {
         expect(Object.keys(c.methods)).to.deep.equal(['gradient', 'grad-cam', 'occlusion']);
         Object.values(c.methods).forEach((m) => expect(m.cropMetric.score).to.be.a('number'));
@@ -83,8 +128,12 @@ describe('e2e: explain, train a masker for and evaluate your own classifier', fu
     expect(outcomes.again.stdout).to.match(/6 images, 5 already done/);
   });
 
-  it('train-masker: a masker on the model\'s own layers, trained on the folder without the corrupt file', () => {
-    const record = readJson<{ encoder: { kind: string; taps: string[] }; data: { images: number; skipped: { file: string }[] }; final: { loss: number } }>(at('maskers', 'my-classifier.json'));
+  it("train-masker: a masker on the model's own layers, trained on the folder without the corrupt file", () => {
+    const record = readJson<{
+      encoder: { kind: string; taps: string[] };
+      data: { images: number; skipped: { file: string }[] };
+      final: { loss: number };
+    }>(at('maskers', 'my-classifier.json'));
     expect(record.encoder.kind).to.equal('own');
     expect(record.encoder.taps).to.have.length(4);
     expect(record.data.images).to.equal(5);
@@ -95,7 +144,9 @@ describe('e2e: explain, train a masker for and evaluate your own classifier', fu
 
   it('evaluate: the crop metric on every image and localisation on the annotated ones, per method', () => {
     for (const method of ['gradient', 'masker']) {
-      const { scores, skipped } = readJson<{ scores: FolderScores; skipped: { file: string }[] }>(at('evaluation', `${method}__my-classifier.json`));
+      const { scores, skipped } = readJson<{ scores: FolderScores; skipped: { file: string }[] }>(
+        at('evaluation', `${method}__my-classifier.json`),
+      );
       expect(scores.images).to.equal(5);
       expect(scores.classExplained).to.equal('labels');
       expect(scores.saliencyMetric.count).to.equal(5);

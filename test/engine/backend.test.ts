@@ -1,6 +1,12 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { ensureEngine, fallBackNotice, initEngine, engineInfo, slowBackendWarning } from '../../lib/engine/backend';
+import {
+  ensureEngine,
+  fallBackNotice,
+  initEngine,
+  engineInfo,
+  slowBackendWarning,
+} from '../../lib/engine/backend';
 
 describe('engine/backend', () => {
   it('reports the backend that tfjs runs', () => {
@@ -29,7 +35,9 @@ describe('engine/backend', () => {
       installed = false;
     }
     if (installed) {
-      console.log('      skipped: @tensorflow/tfjs-node-gpu is installed here, so forcing it would load');
+      console.log(
+        '      skipped: @tensorflow/tfjs-node-gpu is installed here, so forcing it would load',
+      );
       this.skip();
     }
     let message = '';
@@ -40,8 +48,15 @@ describe('engine/backend', () => {
 
   it('words the fall-back notice as one line naming the engine and why the others did not start', () => {
     expect(fallBackNotice('wasm', [])).to.equal(undefined);
-    expect(fallBackNotice('wasm', [{ engine: 'onednn', reason: 'addon missing' }])).to.equal('saliency-kit: engine wasm (onednn unavailable: addon missing)');
-    expect(fallBackNotice('cpu', [{ engine: 'onednn', reason: 'a' }, { engine: 'wasm', reason: 'b' }])).to.equal('saliency-kit: engine cpu (onednn unavailable: a; wasm unavailable: b)');
+    expect(fallBackNotice('wasm', [{ engine: 'onednn', reason: 'addon missing' }])).to.equal(
+      'saliency-kit: engine wasm (onednn unavailable: addon missing)',
+    );
+    expect(
+      fallBackNotice('cpu', [
+        { engine: 'onednn', reason: 'a' },
+        { engine: 'wasm', reason: 'b' },
+      ]),
+    ).to.equal('saliency-kit: engine cpu (onednn unavailable: a; wasm unavailable: b)');
   });
 
   it('ensureEngine returns the running engine without switching it, and concurrent starts agree', async () => {
@@ -56,13 +71,17 @@ describe('engine/backend', () => {
     const { backend } = engineInfo();
     if (backend === 'cpu') {
       expect(slowBackendWarning()).to.equal(undefined);
-      console.log('      (the kit chose cpu here: the switch to cpu behind its back is checked on the other engines)');
+      console.log(
+        '      (the kit chose cpu here: the switch to cpu behind its back is checked on the other engines)',
+      );
       return;
     }
     expect(slowBackendWarning()).to.equal(undefined);
     await tf.setBackend('cpu');
     try {
-      expect(slowBackendWarning()).to.match(/^saliency-kit: running on the pure-JS cpu backend, .* \(the kit started \w+, but the backend was switched to cpu since\); await initEngine\(\) from the kit first$/);
+      expect(slowBackendWarning()).to.match(
+        /^saliency-kit: running on the pure-JS cpu backend, .* \(the kit started \w+, but the backend was switched to cpu since\); await initEngine\(\) from the kit first$/,
+      );
     } finally {
       await tf.setBackend(backend);
     }

@@ -12,7 +12,12 @@ import { writeDepthwiseGraphModel, FIXTURE_WEIGHTS } from '../helpers/graph-mode
 /** The fixture's function written with tf ops, as an independent reference. */
 function reference(x: tf.Tensor4D): tf.Tensor {
   const w = (spec: { shape: readonly number[]; values: (i: number) => number }) =>
-    tf.tensor(Float32Array.from({ length: spec.shape.reduce((a, b) => a * b, 1) }, (_, i) => spec.values(i)), [...spec.shape]);
+    tf.tensor(
+      Float32Array.from({ length: spec.shape.reduce((a, b) => a * b, 1) }, (_, i) =>
+        spec.values(i),
+      ),
+      [...spec.shape],
+    );
   const dw = tf.depthwiseConv2d(x, w(FIXTURE_WEIGHTS.depthwise) as tf.Tensor4D, 2, 'same');
   const pw = tf.relu(tf.conv2d(dw, w(FIXTURE_WEIGHTS.pointwise) as tf.Tensor4D, 1, 'valid'));
   return tf.softmax(tf.matMul(tf.mean(pw, [1, 2]), w(FIXTURE_WEIGHTS.dense) as tf.Tensor2D));
@@ -27,9 +32,14 @@ describe('engine: input gradients through a depthwise-separable GraphModel', () 
     const file = writeDepthwiseGraphModel(dir);
     const json = JSON.parse(fs.readFileSync(file, 'utf8'));
     const weightData = new Uint8Array(fs.readFileSync(path.join(dir, 'weights.bin'))).buffer;
-    model = await tf.loadGraphModel(tf.io.fromMemory({
-      modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData, format: json.format,
-    }));
+    model = await tf.loadGraphModel(
+      tf.io.fromMemory({
+        modelTopology: json.modelTopology,
+        weightSpecs: json.weightsManifest[0].weights,
+        weightData,
+        format: json.format,
+      }),
+    );
   });
 
   after(() => {

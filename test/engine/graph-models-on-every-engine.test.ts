@@ -28,7 +28,9 @@ const CASES: GraphCase[] = [
   {
     // The face-attribute model's first block, at its size: the strided 1×1 shortcut on 4 channels.
     name: 'strided 1x1 shortcut on few channels (the crash)',
-    size: [64, 64], channels: 1, batch: 32,
+    size: [64, 64],
+    channels: 1,
+    batch: 32,
     build: (b) => {
       let x = b.input(64, 64, 1);
       x = b.fusedConv(x, { kernel: 3, filters: 4, padding: 'VALID', activation: 'Relu' });
@@ -40,14 +42,21 @@ const CASES: GraphCase[] = [
   {
     // Mini-Xception: folded batch norms, separable convolutions, max pools, residual adds, a convolutional head.
     name: 'mini-Xception mix',
-    size: [32, 32], channels: 1, batch: 3,
+    size: [32, 32],
+    channels: 1,
+    batch: 3,
     build: (b) => {
       let x = b.input(32, 32, 1);
       x = b.fusedConv(x, { kernel: 3, filters: 8, padding: 'VALID', activation: 'Relu' });
       x = b.fusedConv(x, { kernel: 3, filters: 8, padding: 'VALID', activation: 'Relu' });
       for (const filters of [16, 32]) {
         const shortcut = b.fusedConv(x, { kernel: 1, filters, strides: 2, padding: 'SAME' });
-        let y = b.fusedConv(b.depthwise(x, { kernel: 3 }), { kernel: 1, filters, padding: 'VALID', activation: 'Relu' });
+        let y = b.fusedConv(b.depthwise(x, { kernel: 3 }), {
+          kernel: 1,
+          filters,
+          padding: 'VALID',
+          activation: 'Relu',
+        });
         y = b.fusedConv(b.depthwise(y, { kernel: 3 }), { kernel: 1, filters, padding: 'VALID' });
         x = b.sum(b.pool('MaxPool', y, { size: 3, strides: 2 }), shortcut);
       }
@@ -58,7 +67,9 @@ const CASES: GraphCase[] = [
   {
     // MobileNet: explicit padding before a strided convolution, an unfolded batch norm, fused depthwise with ReLU6, average pooling, a dense head.
     name: 'MobileNet mix',
-    size: [24, 24], channels: 3, batch: 2,
+    size: [24, 24],
+    channels: 3,
+    batch: 2,
     build: (b) => {
       let x = b.input(24, 24, 3);
       x = b.batchNorm(b.conv(b.pad(x, [0, 1, 0, 1]), { kernel: 3, filters: 8, strides: 2 }));
@@ -90,13 +101,28 @@ async function startableEngines(): Promise<EngineName[]> {
 
 /** The input gradient of the summed class probabilities on the current engine, read back. */
 async function inputGradient(file: string, c: GraphCase): Promise<Float32Array> {
-  const loaded = await loadTfjsModel(file, { inputSize: c.size, channels: c.channels, preprocessing: { kind: 'range', min: -1, max: 1 } });
+  const loaded = await loadTfjsModel(file, {
+    inputSize: c.size,
+    channels: c.channels,
+    preprocessing: { kind: 'range', min: -1, max: 1 },
+  });
   try {
     const classes = loaded.blackBox.classNames.length;
     return tf.tidy(() => {
-      const x = tf.randomUniform([c.batch, ...c.size, c.channels], 0, 1, 'float32', 5) as tf.Tensor4D;
-      const picked = tf.oneHot(Array.from({ length: c.batch }, (_, i) => i % classes), classes);
-      const g = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(loaded.blackBox.predict(input as tf.Tensor4D), picked)))(x);
+      const x = tf.randomUniform(
+        [c.batch, ...c.size, c.channels],
+        0,
+        1,
+        'float32',
+        5,
+      ) as tf.Tensor4D;
+      const picked = tf.oneHot(
+        Array.from({ length: c.batch }, (_, i) => i % classes),
+        classes,
+      );
+      const g = tf.grad((input: tf.Tensor) =>
+        tf.sum(tf.mul(loaded.blackBox.predict(input as tf.Tensor4D), picked)),
+      )(x);
       return Float32Array.from(g.dataSync());
     });
   } finally {

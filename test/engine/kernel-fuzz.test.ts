@@ -8,7 +8,8 @@ import { FUZZ_KINDS, fuzzCase, fuzzKernels } from '../../lib/engine/kernel-fuzz'
 import { skipOnEngine } from '../helpers/engine-requirement';
 
 /** Why the tests that compare with the cpu backend skip on the cpu engine. */
-const ON_CPU = 'the fuzzer compares this engine\'s kernels with the cpu backend, which would be comparing cpu with itself (SALIENCY_BACKEND=wasm or onednn runs it)';
+const ON_CPU =
+  "the fuzzer compares this engine's kernels with the cpu backend, which would be comparing cpu with itself (SALIENCY_BACKEND=wasm or onednn runs it)";
 
 describe('engine: kernel fuzzer (seeded sample)', () => {
   it('draws the same case for the same seed and index, and other cases for others', () => {
@@ -24,8 +25,13 @@ describe('engine: kernel fuzzer (seeded sample)', () => {
     expect(tf.memory().numTensors).to.equal(before);
     expect(new Set(results.map((r) => r.kind)).size).to.equal(FUZZ_KINDS.length);
     for (const r of results) {
-      expect(r.error === undefined || r.error.startsWith('both threw'), `${r.kind} #${r.index}: ${r.error}`).to.equal(true);
-      expect(r.relativeError, `${r.kind} #${r.index} ${JSON.stringify(r.params)}`).to.be.at.most(1e-4);
+      expect(
+        r.error === undefined || r.error.startsWith('both threw'),
+        `${r.kind} #${r.index}: ${r.error}`,
+      ).to.equal(true);
+      expect(r.relativeError, `${r.kind} #${r.index} ${JSON.stringify(r.params)}`).to.be.at.most(
+        1e-4,
+      );
     }
   });
 
@@ -35,8 +41,12 @@ describe('engine: kernel fuzzer (seeded sample)', () => {
     // and 377-378, where a phase of the input gradient read no row of dy (XNNPACK left the output unwritten).
     const found = [72, 259, 264, 409, 609, 617, 633, 779];
     const results = [...(await fuzzKernels({ seed: 0, from: 377, count: 2 }))];
-    for (const index of found) results.push(...(await fuzzKernels({ seed: 0, from: index, count: 1 })));
-    for (const r of results) expect(r.relativeError, `${r.kind} #${r.index} ${JSON.stringify(r.params)}`).to.be.at.most(1e-4);
+    for (const index of found)
+      results.push(...(await fuzzKernels({ seed: 0, from: index, count: 1 })));
+    for (const r of results)
+      expect(r.relativeError, `${r.kind} #${r.index} ${JSON.stringify(r.params)}`).to.be.at.most(
+        1e-4,
+      );
   });
 
   it('reports a kernel that disagrees with the cpu backend', async function () {
@@ -45,14 +55,19 @@ describe('engine: kernel fuzzer (seeded sample)', () => {
     const original = tf.getKernel('Sum', backend)!;
     // A Sum that is off by one on this backend only.
     tf.unregisterKernel('Sum', backend);
-    tf.registerKernel({ ...original, kernelFunc: (args) => {
-      const out = original.kernelFunc(args) as tf.TensorInfo;
-      const one = tf.scalar(1);
-      const wrong = tf.engine().runKernel('Add', { a: out as unknown as tf.Tensor, b: one }, {}) as tf.TensorInfo;
-      one.dispose();
-      (args.backend as tf.KernelBackend).disposeData(out.dataId);
-      return wrong;
-    } });
+    tf.registerKernel({
+      ...original,
+      kernelFunc: (args) => {
+        const out = original.kernelFunc(args) as tf.TensorInfo;
+        const one = tf.scalar(1);
+        const wrong = tf
+          .engine()
+          .runKernel('Add', { a: out as unknown as tf.Tensor, b: one }, {}) as tf.TensorInfo;
+        one.dispose();
+        (args.backend as tf.KernelBackend).disposeData(out.dataId);
+        return wrong;
+      },
+    });
     try {
       const sums = FUZZ_KINDS.indexOf('Sum');
       const [result] = await fuzzKernels({ seed: 1, from: sums, count: 1 });

@@ -11,9 +11,25 @@ describe('engine/unfuse-linear-under-tape', () => {
     const [xs, f, b] = [x(), filter(), bias()];
     const weights = tf.randomNormal([2, 6, 6, 4], 0, 1, 'float32', 34);
     const viaFused = (a: tf.Tensor, w: tf.Tensor, c: tf.Tensor) =>
-      tf.sum(tf.mul(tf.fused.conv2d({ x: a as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 2, pad: 'same', bias: c }), weights.stridedSlice([0, 0, 0, 0], [2, 3, 3, 4], [1, 1, 1, 1])));
+      tf.sum(
+        tf.mul(
+          tf.fused.conv2d({
+            x: a as tf.Tensor4D,
+            filter: w as tf.Tensor4D,
+            strides: 2,
+            pad: 'same',
+            bias: c,
+          }),
+          weights.stridedSlice([0, 0, 0, 0], [2, 3, 3, 4], [1, 1, 1, 1]),
+        ),
+      );
     const viaOps = (a: tf.Tensor, w: tf.Tensor, c: tf.Tensor) =>
-      tf.sum(tf.mul(tf.add(tf.conv2d(a as tf.Tensor4D, w as tf.Tensor4D, 2, 'same'), c), weights.stridedSlice([0, 0, 0, 0], [2, 3, 3, 4], [1, 1, 1, 1])));
+      tf.sum(
+        tf.mul(
+          tf.add(tf.conv2d(a as tf.Tensor4D, w as tf.Tensor4D, 2, 'same'), c),
+          weights.stridedSlice([0, 0, 0, 0], [2, 3, 3, 4], [1, 1, 1, 1]),
+        ),
+      );
     const g1 = tf.grads(viaFused)([xs, f, b]);
     const g2 = tf.grads(viaOps)([xs, f, b]);
     g1.forEach((g, i) => {
@@ -25,7 +41,9 @@ describe('engine/unfuse-linear-under-tape', () => {
 
   it('skips the filter gradient when only the input gradient is asked for', async () => {
     const [xs, f, b] = [x(), filter(), bias()];
-    const inputGrad = tf.grad((a: tf.Tensor) => tf.sum(tf.fused.conv2d({ x: a as tf.Tensor4D, filter: f, strides: 1, pad: 'same', bias: b })));
+    const inputGrad = tf.grad((a: tf.Tensor) =>
+      tf.sum(tf.fused.conv2d({ x: a as tf.Tensor4D, filter: f, strides: 1, pad: 'same', bias: b })),
+    );
     const kernels = (await kernelProfile(() => inputGrad(xs))).map((k) => k.kernel);
     expect(kernels).to.include('Conv2DBackpropInput');
     expect(kernels).to.not.include('Conv2DBackpropFilter');
@@ -33,13 +51,24 @@ describe('engine/unfuse-linear-under-tape', () => {
   });
 
   it('takes the null bias tfjs-layers passes for a dense layer whose activation it does not fuse (softmax)', () => {
-    const dense = tf.layers.dense({ units: 3, activation: 'softmax', inputShape: [4], kernelInitializer: tf.initializers.randomNormal({ seed: 35 }) });
+    const dense = tf.layers.dense({
+      units: 3,
+      activation: 'softmax',
+      inputShape: [4],
+      kernelInitializer: tf.initializers.randomNormal({ seed: 35 }),
+    });
     const model = tf.sequential({ layers: [dense] });
     const [kernel, bias] = dense.getWeights();
     const xs = tf.randomNormal([2, 4], 0, 1, 'float32', 36);
     const pick = tf.oneHot([0, 2], 3);
-    const viaLayer = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(model.apply(a) as tf.Tensor, pick)))(xs);
-    const viaOps = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.softmax(tf.add(tf.matMul(a as tf.Tensor2D, kernel as tf.Tensor2D), bias)), pick)))(xs);
+    const viaLayer = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(model.apply(a) as tf.Tensor, pick)))(
+      xs,
+    );
+    const viaOps = tf.grad((a: tf.Tensor) =>
+      tf.sum(
+        tf.mul(tf.softmax(tf.add(tf.matMul(a as tf.Tensor2D, kernel as tf.Tensor2D), bias)), pick),
+      ),
+    )(xs);
     expect(tf.max(tf.abs(tf.sub(viaLayer, viaOps))).dataSync()[0]).to.be.below(1e-6);
     tf.dispose([xs, pick, viaLayer, viaOps]);
     model.dispose();
@@ -47,7 +76,11 @@ describe('engine/unfuse-linear-under-tape', () => {
 
   it('still runs the fused kernel outside a tape', async () => {
     const [xs, f, b] = [x(), filter(), bias()];
-    const kernels = (await kernelProfile(() => tf.fused.conv2d({ x: xs, filter: f, strides: 1, pad: 'same', bias: b }))).map((k) => k.kernel);
+    const kernels = (
+      await kernelProfile(() =>
+        tf.fused.conv2d({ x: xs, filter: f, strides: 1, pad: 'same', bias: b }),
+      )
+    ).map((k) => k.kernel);
     expect(kernels).to.include('FusedConv2D');
     tf.dispose([xs, f, b]);
   });

@@ -1,18 +1,57 @@
 import { expect } from 'chai';
 import * as fs from 'fs';
-import { ablateArgs, ablateScript, AblationSweepSpec, sweepSettingIds } from '../../lib/evaluation/ablation-command';
+import {
+  ablateArgs,
+  ablateScript,
+  AblationSweepSpec,
+  sweepSettingIds,
+} from '../../lib/evaluation/ablation-command';
 
 describe('evaluation/ablation-command', () => {
   const spec: AblationSweepSpec = {
-    study: 'notebook', out: '/tmp/x', blackBox: 'plain', alternatives: ['blur', 'noise'], tv: [3, 10], area: [4],
-    iterations: 5, images: 4, tuneImages: 4, pairs: 2, jobs: 2,
+    study: 'notebook',
+    out: '/tmp/x',
+    blackBox: 'plain',
+    alternatives: ['blur', 'noise'],
+    tv: [3, 10],
+    area: [4],
+    iterations: 5,
+    images: 4,
+    tuneImages: 4,
+    pairs: 2,
+    jobs: 2,
   };
 
   it('turns a sweep into the flags of experiments/ablate.ts, λ3 and λ4 calibrated', () => {
     expect(ablateArgs(spec)).to.deep.equal([
-      '--study', 'notebook', '--out', '/tmp/x', '--method', 'iterative-mask', '--black-box', 'plain', '--alternatives', 'blur,noise',
-      '--tv', '3,10', '--area', '4', '--destroy', '5', '--power', '0.3',
-      '--iterations', '5', '--images', '4', '--tune-images', '4', '--pairs', '2', '--jobs', '2',
+      '--study',
+      'notebook',
+      '--out',
+      '/tmp/x',
+      '--method',
+      'iterative-mask',
+      '--black-box',
+      'plain',
+      '--alternatives',
+      'blur,noise',
+      '--tv',
+      '3,10',
+      '--area',
+      '4',
+      '--destroy',
+      '5',
+      '--power',
+      '0.3',
+      '--iterations',
+      '5',
+      '--images',
+      '4',
+      '--tune-images',
+      '4',
+      '--pairs',
+      '2',
+      '--jobs',
+      '2',
     ]);
   });
 

@@ -2,7 +2,12 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ABLATION_METRICS, readAblationStudy, settingLabel, varyingParameters } from '../../lib/evaluation/ablation-results';
+import {
+  ABLATION_METRICS,
+  readAblationStudy,
+  settingLabel,
+  varyingParameters,
+} from '../../lib/evaluation/ablation-results';
 
 /** The fields of a results file of experiments/ablate.ts that the reader needs (the rest of a PairResultFile is ignored). */
 function resultFile(id: string, alternative: string, tv: number, error: number): object {
@@ -10,13 +15,31 @@ function resultFile(id: string, alternative: string, tv: number, error: number):
     method: 'iterative-mask',
     blackBox: 'plain',
     configHash: 'abc',
-    setting: { id, method: 'iterative-mask', alternative, lambdas: { tv, area: 4, destroy: 5, destroyPower: 0.3 }, iterations: 5 },
+    setting: {
+      id,
+      method: 'iterative-mask',
+      alternative,
+      lambdas: { tv, area: 4, destroy: 5, destroyPower: 0.3 },
+      iterations: 5,
+    },
     scores: {
       localisation: { alpha: 1, error, meanIoU: 0.5 },
-      saliencyMetric: { mean: 1.5, median: 1.25, quantiles: [0.05, 0.25, 0.5, 0.75, 0.95].map((level) => ({ level, value: level * 4 })), meanArea: 0.2, meanProbability: 0.5, emptyFraction: 0 },
+      saliencyMetric: {
+        mean: 1.5,
+        median: 1.25,
+        quantiles: [0.05, 0.25, 0.5, 0.75, 0.95].map((level) => ({ level, value: level * 4 })),
+        meanArea: 0.2,
+        meanProbability: 0.5,
+        emptyFraction: 0,
+      },
       segmentation: { meanIoU: 0.3 },
       meanMaskArea: 0.25,
-      selectivity: { requestedMass: 0.6, otherMass: 0.1, presentClassMeanArea: 0.2, fakeClassMeanArea: 0.05 },
+      selectivity: {
+        requestedMass: 0.6,
+        otherMass: 0.1,
+        presentClassMeanArea: 0.2,
+        fakeClassMeanArea: 0.05,
+      },
     },
   };
 }
@@ -28,7 +51,11 @@ describe('evaluation/ablation-results', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const write = (name: string, value: unknown) => fs.writeFileSync(path.join(dir, name), typeof value === 'string' ? value : JSON.stringify(value));
+  const write = (name: string, value: unknown) =>
+    fs.writeFileSync(
+      path.join(dir, name),
+      typeof value === 'string' ? value : JSON.stringify(value),
+    );
 
   it('reads a study folder back as one row per setting, sorted by A then numerically, skipping sub-folders and temp files', () => {
     const noise = 'A-noise_tv-10_area-4_destroy-5_power-0.3';
@@ -44,9 +71,19 @@ describe('evaluation/ablation-results', () => {
     expect(rows[0]).to.deep.equal({
       file: path.join(dir, `${blur}.json`),
       blackBox: 'plain',
-      setting: { id: blur, method: 'iterative-mask', alternative: 'blur', lambdas: { tv: 3, area: 4, destroy: 5, destroyPower: 0.3 }, iterations: 5 },
+      setting: {
+        id: blur,
+        method: 'iterative-mask',
+        alternative: 'blur',
+        lambdas: { tv: 3, area: 4, destroy: 5, destroyPower: 0.3 },
+        iterations: 5,
+      },
       localisationError: 0.25,
-      cropMetric: { mean: 1.5, median: 1.25, quantiles: [0.05, 0.25, 0.5, 0.75, 0.95].map((level) => ({ level, value: level * 4 })) },
+      cropMetric: {
+        mean: 1.5,
+        median: 1.25,
+        quantiles: [0.05, 0.25, 0.5, 0.75, 0.95].map((level) => ({ level, value: level * 4 })),
+      },
       meanMaskArea: 0.25,
       segmentationIoU: 0.3,
       requestedMass: 0.6,
@@ -76,15 +113,26 @@ describe('evaluation/ablation-results', () => {
 
   it('names the file and the field of a bad results file', () => {
     const id = 'A-blur_tv-3_area-4_destroy-5_power-0.3';
-    const file = resultFile(id, 'blur', 3, 0) as { scores: { localisation: { error?: number } }; setting?: unknown };
+    const file = resultFile(id, 'blur', 3, 0) as {
+      scores: { localisation: { error?: number } };
+      setting?: unknown;
+    };
     delete file.scores.localisation.error;
     write(`${id}.json`, file);
-    expect(() => readAblationStudy(dir)).to.throw(new RegExp(`${id}\\.json: 'scores\\.localisation\\.error' must be a finite number, got undefined`));
+    expect(() => readAblationStudy(dir)).to.throw(
+      new RegExp(
+        `${id}\\.json: 'scores\\.localisation\\.error' must be a finite number, got undefined`,
+      ),
+    );
     delete file.setting;
     write(`${id}.json`, file);
-    expect(() => readAblationStudy(dir)).to.throw(/no 'setting' \(not written by experiments\/ablate\.ts\?\)/);
+    expect(() => readAblationStudy(dir)).to.throw(
+      /no 'setting' \(not written by experiments\/ablate\.ts\?\)/,
+    );
     write(`${id}.json`, resultFile('other-id', 'blur', 3, 0));
-    expect(() => readAblationStudy(dir)).to.throw(/setting id 'other-id' does not match the file name/);
+    expect(() => readAblationStudy(dir)).to.throw(
+      /setting id 'other-id' does not match the file name/,
+    );
     write(`${id}.json`, '{ not json');
     expect(() => readAblationStudy(dir)).to.throw(/not valid JSON/);
   });

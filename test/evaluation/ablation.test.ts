@@ -1,5 +1,12 @@
 import { expect } from 'chai';
-import { AblationGrid, expandGrid, iterativeMaskOptions, parseShard, settingId, shardItems } from '../../lib/evaluation/ablation';
+import {
+  AblationGrid,
+  expandGrid,
+  iterativeMaskOptions,
+  parseShard,
+  settingId,
+  shardItems,
+} from '../../lib/evaluation/ablation';
 
 const GRID: AblationGrid = {
   alternatives: ['blur', 'random-mix'],
@@ -14,9 +21,16 @@ describe('ablation sweeps', () => {
   it('expand a grid into its Cartesian product, alternatives slowest and fake-class probability fastest', () => {
     const settings = expandGrid(GRID);
     expect(settings).to.have.length(2 * 2 * 3);
-    expect(settings[0]).to.deep.equal({ alternative: 'blur', lambdas: { tv: 3, area: 4, destroy: 5, destroyPower: 0.3 }, fakeClassProbability: 0 });
+    expect(settings[0]).to.deep.equal({
+      alternative: 'blur',
+      lambdas: { tv: 3, area: 4, destroy: 5, destroyPower: 0.3 },
+      fakeClassProbability: 0,
+    });
     expect(settings.map((s) => s.fakeClassProbability).slice(0, 3)).to.deep.equal([0, 0.3, 0.6]);
-    expect(settings[settings.length - 1]).to.deep.include({ alternative: 'random-mix', fakeClassProbability: 0.6 });
+    expect(settings[settings.length - 1]).to.deep.include({
+      alternative: 'random-mix',
+      fakeClassProbability: 0.6,
+    });
     expect(settings[settings.length - 1].lambdas.tv).to.equal(10);
   });
 
@@ -25,13 +39,19 @@ describe('ablation sweeps', () => {
     const ids = settings.map((s) => settingId(s, 'masker'));
     expect(new Set(ids).size).to.equal(settings.length);
     expect(ids[0]).to.equal('A-blur_tv-3_area-4_destroy-5_power-0.3_fake-0');
-    expect(settingId(settings[0], 'iterative-mask')).to.equal('A-blur_tv-3_area-4_destroy-5_power-0.3');
+    expect(settingId(settings[0], 'iterative-mask')).to.equal(
+      'A-blur_tv-3_area-4_destroy-5_power-0.3',
+    );
   });
 
   it('reject empty dimensions and values out of range, naming them', () => {
     expect(() => expandGrid({ ...GRID, tv: [] })).to.throw(/'tv' has no values/);
-    expect(() => expandGrid({ ...GRID, area: [-1] })).to.throw(/area values must be numbers >= 0, got -1/);
-    expect(() => expandGrid({ ...GRID, fakeClassProbability: [1] })).to.throw(/fake-class probability must lie in \[0, 1\), got 1/);
+    expect(() => expandGrid({ ...GRID, area: [-1] })).to.throw(
+      /area values must be numbers >= 0, got -1/,
+    );
+    expect(() => expandGrid({ ...GRID, fakeClassProbability: [1] })).to.throw(
+      /fake-class probability must lie in \[0, 1\), got 1/,
+    );
   });
 
   it('split a sweep into shards that together hold every setting exactly once', () => {
@@ -44,13 +64,20 @@ describe('ablation sweeps', () => {
 
   it('read --shard i/n (0-based) and name a bad one', () => {
     expect(parseShard('2/4')).to.deep.equal({ index: 2, count: 4 });
-    for (const bad of ['4/4', '1', 'a/b', '0/0', '-1/3']) expect(() => parseShard(bad)).to.throw(/--shard must look like i\/n with 0 <= i < n/);
+    for (const bad of ['4/4', '1', 'a/b', '0/0', '-1/3'])
+      expect(() => parseShard(bad)).to.throw(/--shard must look like i\/n with 0 <= i < n/);
   });
 
-  it('give iterative masks the setting\'s objective', () => {
+  it("give iterative masks the setting's objective", () => {
     const [setting] = expandGrid({ ...GRID, alternatives: ['noise'], tv: [30] });
     expect(iterativeMaskOptions(setting, 60)).to.deep.equal({
-      'iterative-mask': { iterations: 60, objective: { lambdas: { tv: 30, area: 4, destroy: 5, destroyPower: 0.3 }, alternative: 'noise' } },
+      'iterative-mask': {
+        iterations: 60,
+        objective: {
+          lambdas: { tv: 30, area: 4, destroy: 5, destroyPower: 0.3 },
+          alternative: 'noise',
+        },
+      },
     });
   });
 });

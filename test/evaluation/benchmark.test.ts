@@ -13,7 +13,14 @@ import { UserError } from '../../lib/user-error';
 describe('evaluation/benchmark', function () {
   this.timeout(60000);
   const methods: EvaluatedMethodName[] = ['max-box', 'gradient', 'ground-truth-box'];
-  const tiny = { images: 8, tuneImages: 8, pairImages: 8, batchSize: 4, speedBatch: 4, alphas: [0, 0.5, 1, 2] };
+  const tiny = {
+    images: 8,
+    tuneImages: 8,
+    pairImages: 8,
+    batchSize: 4,
+    speedBatch: 4,
+    alphas: [0, 0.5, 1, 2],
+  };
   let dir: string;
   let bb: EvaluationBlackBox;
 
@@ -28,10 +35,16 @@ describe('evaluation/benchmark', function () {
 
   it('writes one file per pair with the expected fields, without leaking tensors', async () => {
     const before = tf.memory().numTensors;
-    const outcomes = await runBenchmark(methods, [bb], resolveEvaluationConfig(tiny), { outDir: dir });
+    const outcomes = await runBenchmark(methods, [bb], resolveEvaluationConfig(tiny), {
+      outDir: dir,
+    });
     expect(tf.memory().numTensors).to.equal(before);
     expect(outcomes.map((o) => o.status)).to.deep.equal(['evaluated', 'evaluated', 'evaluated']);
-    expect(fs.readdirSync(dir).sort()).to.deep.equal(['gradient__plain.json', 'ground-truth-box__plain.json', 'max-box__plain.json']);
+    expect(fs.readdirSync(dir).sort()).to.deep.equal([
+      'gradient__plain.json',
+      'ground-truth-box__plain.json',
+      'max-box__plain.json',
+    ]);
 
     const r = readJson<PairResultFile>(path.join(dir, 'gradient__plain.json')) as PairResultFile;
     expect(r.method).to.equal('gradient');
@@ -52,7 +65,9 @@ describe('evaluation/benchmark', function () {
   });
 
   it('scores the ground-truth box as the perfect reference', () => {
-    const r = readJson<PairResultFile>(path.join(dir, 'ground-truth-box__plain.json')) as PairResultFile;
+    const r = readJson<PairResultFile>(
+      path.join(dir, 'ground-truth-box__plain.json'),
+    ) as PairResultFile;
     expect(r.scores.localisation.error).to.equal(0);
     expect(r.scores.segmentation.meanIoU).to.be.above(0.3);
     expect(r.scores.selectivity.requestedMass).to.be.closeTo(1, 1e-6);
@@ -66,11 +81,16 @@ describe('evaluation/benchmark', function () {
   it('skips finished pairs, re-runs them with force or a changed configuration', async () => {
     const file = path.join(dir, 'max-box__plain.json');
     const stamp = fs.statSync(file).mtimeMs;
-    const skipped = await runBenchmark(['max-box'], [bb], resolveEvaluationConfig(tiny), { outDir: dir });
+    const skipped = await runBenchmark(['max-box'], [bb], resolveEvaluationConfig(tiny), {
+      outDir: dir,
+    });
     expect(skipped[0].status).to.equal('skipped');
     expect(fs.statSync(file).mtimeMs).to.equal(stamp);
 
-    const forced = await runBenchmark(['max-box'], [bb], resolveEvaluationConfig(tiny), { outDir: dir, force: true });
+    const forced = await runBenchmark(['max-box'], [bb], resolveEvaluationConfig(tiny), {
+      outDir: dir,
+      force: true,
+    });
     expect(forced[0].status).to.equal('evaluated');
 
     const changed = resolveEvaluationConfig({ ...tiny, images: 6 });
@@ -86,10 +106,13 @@ describe('evaluation/benchmark', function () {
     fs.mkdirSync(out);
     fs.writeFileSync(file, '{"configHash": "01');
     const plan = planPair('gradient', 'plain', bb.fingerprint, resolveEvaluationConfig(tiny));
-    const message = /gradient__plain\.json is not valid JSON \(.+\); delete it to run it again, or re-run with --force to redo them all$/;
+    const message =
+      /gradient__plain\.json is not valid JSON \(.+\); delete it to run it again, or re-run with --force to redo them all$/;
     expect(() => isFinished(file, plan)).to.throw(UserError, message);
     let error: Error | undefined;
-    await runBenchmark(['gradient'], [bb], resolveEvaluationConfig(tiny), { outDir: out }).catch((err: Error) => (error = err));
+    await runBenchmark(['gradient'], [bb], resolveEvaluationConfig(tiny), { outDir: out }).catch(
+      (err: Error) => (error = err),
+    );
     expect(error?.message).to.match(message);
     expect(fs.readFileSync(file, 'utf8')).to.equal('{"configHash": "01');
     fs.rmSync(out, { recursive: true });
@@ -97,8 +120,17 @@ describe('evaluation/benchmark', function () {
 
   it('caps slow methods by their image limit and hashes other weights differently', () => {
     const cfg = resolveEvaluationConfig({ ...tiny, imageLimits: { rise: 3 } });
-    expect(planPair('rise', 'plain', 'a', cfg).counts).to.deep.equal({ tune: 3, test: 3, pairs: 3, speed: 3 });
-    expect(planPair('rise', 'plain', 'a', cfg).configHash).to.not.equal(planPair('rise', 'plain', 'b', cfg).configHash);
-    expect(() => resolveEvaluationConfig({ images: 0 })).to.throw(/images must be a positive integer/);
+    expect(planPair('rise', 'plain', 'a', cfg).counts).to.deep.equal({
+      tune: 3,
+      test: 3,
+      pairs: 3,
+      speed: 3,
+    });
+    expect(planPair('rise', 'plain', 'a', cfg).configHash).to.not.equal(
+      planPair('rise', 'plain', 'b', cfg).configHash,
+    );
+    expect(() => resolveEvaluationConfig({ images: 0 })).to.throw(
+      /images must be a positive integer/,
+    );
   });
 });

@@ -19,13 +19,17 @@ import { gradCam } from '../../lib/saliency/grad-cam';
 import { GraphModelBuilder, GraphTensor } from '../helpers/graph-model-builder';
 
 /** Largest absolute difference of two tensors. */
-const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+const maxDiff = (a: tf.Tensor, b: tf.Tensor) =>
+  tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 
 /**
  * input [8, 8, 3] → conv 3×3 ×6 ReLU → conv 3×3 ×5 ReLU → mean over H, W → dense 4 (→ softmax unless `logits`),
  * as a graph model, and the same network as a LayersModel with the graph's weights.
  */
-function twinModels(dir: string, logits = false): { file: string; layers: tf.LayersModel; lastConv: GraphTensor } {
+function twinModels(
+  dir: string,
+  logits = false,
+): { file: string; layers: tf.LayersModel; lastConv: GraphTensor } {
   const b = new GraphModelBuilder(3);
   const x = b.input(8, 8, 3);
   const conv1 = b.fusedConv(x, { kernel: 3, filters: 6, activation: 'Relu' });
@@ -36,13 +40,23 @@ function twinModels(dir: string, logits = false): { file: string; layers: tf.Lay
 
   const input = tf.input({ shape: [8, 8, 3] });
   const layer = (units: number, weights: Float32Array[], shape: number[]) => {
-    const conv = tf.layers.conv2d({ filters: units, kernelSize: 3, padding: 'same', activation: 'relu' });
-    return { conv, set: () => conv.setWeights([tf.tensor(weights[0], shape), tf.tensor(weights[1], [units])]) };
+    const conv = tf.layers.conv2d({
+      filters: units,
+      kernelSize: 3,
+      padding: 'same',
+      activation: 'relu',
+    });
+    return {
+      conv,
+      set: () => conv.setWeights([tf.tensor(weights[0], shape), tf.tensor(weights[1], [units])]),
+    };
   };
   const c1 = layer(6, b.weightsOf(conv1), [3, 3, 3, 6]);
   const c2 = layer(5, b.weightsOf(conv2), [3, 3, 6, 5]);
   const d = tf.layers.dense({ units: 4, activation: logits ? 'linear' : 'softmax' });
-  const out = d.apply(tf.layers.globalAveragePooling2d({}).apply(c2.conv.apply(c1.conv.apply(input)))) as tf.SymbolicTensor;
+  const out = d.apply(
+    tf.layers.globalAveragePooling2d({}).apply(c2.conv.apply(c1.conv.apply(input))),
+  ) as tf.SymbolicTensor;
   const layers = tf.model({ inputs: input, outputs: out });
   c1.set();
   c2.set();
@@ -86,12 +100,15 @@ describe('evaluation/graph-white-box', () => {
     const rest = model.execute({ [lastConv.name]: features }, 'Identity') as tf.Tensor;
     expect(maxDiff(rest, whole)).to.be.below(1e-6);
     // A changed A changes the output: the fed value is used, not recomputed from an input.
-    const zeroed = model.execute({ [lastConv.name]: tf.zerosLike(features) }, 'Identity') as tf.Tensor;
+    const zeroed = model.execute(
+      { [lastConv.name]: tf.zerosLike(features) },
+      'Identity',
+    ) as tf.Tensor;
     expect(maxDiff(zeroed, whole)).to.be.above(1e-3);
     tf.dispose([x, features, whole, rest, zeroed]);
   });
 
-  it('opens the graph at the last spatial node by default, and its Grad-CAM equals the LayersModel twin\'s', async () => {
+  it("opens the graph at the last spatial node by default, and its Grad-CAM equals the LayersModel twin's", async () => {
     const graphBox = await graphWhiteBox(graph.model as tf.GraphModel, graph.blackBox);
     const layersBox = layersWhiteBox(layers, tfjsModelBlackBox(layers));
     const x = images();
@@ -102,18 +119,28 @@ describe('evaluation/graph-white-box', () => {
     const direct = graphBox.predict(x);
     expect(maxDiff(split, direct)).to.be.below(1e-6);
     const classes = [0, 2, 3];
-    const [fromGraph, fromLayers] = [await gradCam(graphBox, x, classes), await gradCam(layersBox, x, classes)];
+    const [fromGraph, fromLayers] = [
+      await gradCam(graphBox, x, classes),
+      await gradCam(layersBox, x, classes),
+    ];
     expect(tf.tidy(() => tf.max(fromLayers).dataSync()[0])).to.be.closeTo(1, 1e-6);
     expect(maxDiff(fromGraph, fromLayers)).to.be.below(1e-4);
     tf.dispose([x, gf, lf, split, direct, fromGraph, fromLayers]);
   });
 
   it('gives the gradient of the class score with respect to the features, as the twin does', async () => {
-    const graphBox = await graphWhiteBox(graph.model as tf.GraphModel, graph.blackBox, { featureNode: lastConv.name });
+    const graphBox = await graphWhiteBox(graph.model as tf.GraphModel, graph.blackBox, {
+      featureNode: lastConv.name,
+    });
     const layersBox = layersWhiteBox(layers, tfjsModelBlackBox(layers));
     const x = images();
     const pick = tf.oneHot([1, 0, 3], 4);
-    const gradient = (box: typeof graphBox) => tf.tidy(() => tf.grad((a) => tf.sum(tf.mul(box.predictFromFeatures(a as tf.Tensor4D), pick)))(box.features(x)));
+    const gradient = (box: typeof graphBox) =>
+      tf.tidy(() =>
+        tf.grad((a) => tf.sum(tf.mul(box.predictFromFeatures(a as tf.Tensor4D), pick)))(
+          box.features(x),
+        ),
+      );
     const [g, l] = [gradient(graphBox), gradient(layersBox)];
     const scale = tf.tidy(() => tf.max(tf.abs(l)).dataSync()[0]);
     expect(scale).to.be.above(0);
@@ -121,15 +148,21 @@ describe('evaluation/graph-white-box', () => {
     tf.dispose([x, pick, g, l]);
   });
 
-  it('applies the black box\'s softmax to a logits head and its preprocessing and channel conversion to the images', async () => {
+  it("applies the black box's softmax to a logits head and its preprocessing and channel conversion to the images", async () => {
     const twins = twinModels(path.join(dir, 'logits'), true);
-    const loaded = await loadTfjsModel(twins.file, { preprocessing: { kind: 'range', min: -1, max: 1 } });
+    const loaded = await loadTfjsModel(twins.file, {
+      preprocessing: { kind: 'range', min: -1, max: 1 },
+    });
     expect(loaded.blackBox.outputs).to.equal('logits');
     const box = await modelWhiteBox(loaded);
     const grey = tf.randomUniform([2, 8, 8, 1], 0, 1, 'float32', 6) as tf.Tensor4D;
     const split = tf.tidy(() => box.predictFromFeatures(box.features(grey)));
     const direct = box.predict(grey);
-    const want = tf.tidy(() => tf.softmax(twins.layers.predict(tf.sub(tf.mul(tf.tile(grey, [1, 1, 1, 3]), 2), 1)) as tf.Tensor));
+    const want = tf.tidy(() =>
+      tf.softmax(
+        twins.layers.predict(tf.sub(tf.mul(tf.tile(grey, [1, 1, 1, 3]), 2), 1)) as tf.Tensor,
+      ),
+    );
     expect(maxDiff(split, want)).to.be.below(1e-5);
     expect(maxDiff(direct, want)).to.be.below(1e-5);
     tf.dispose([grey, split, direct, want]);
@@ -158,15 +191,27 @@ describe('evaluation/graph-white-box', () => {
     b.output(b.softmax(b.dense(b.globalMean(b.fusedConv(sum, { kernel: 1, filters: 4 })), 3)));
     const loaded = await loadTfjsModel(b.write(path.join(dir, 'residual')));
     const model = loaded.model as tf.GraphModel;
-    const reason = (config: { featureNode?: string }) => graphWhiteBox(model, loaded.blackBox, config).then(() => '', (e: Error) => e.message);
-    expect(await reason({ featureNode: conv.name })).to.match(new RegExp(`node '${conv.name}' does not cut the graph: output 'Identity' also reads input 'input'`));
+    const reason = (config: { featureNode?: string }) =>
+      graphWhiteBox(model, loaded.blackBox, config).then(
+        () => '',
+        (e: Error) => e.message,
+      );
+    expect(await reason({ featureNode: conv.name })).to.match(
+      new RegExp(
+        `node '${conv.name}' does not cut the graph: output 'Identity' also reads input 'input'`,
+      ),
+    );
     expect(await reason({ featureNode: 'nowhere' })).to.match(/the graph has no node 'nowhere'/);
     const nodes = await graphStructure(model);
     const mean = [...nodes.ops].find(([, op]) => op === 'Mean')![0];
-    expect(await reason({ featureNode: mean })).to.match(new RegExp(`node '${mean}' gives \\[1, 4\\] for one image, not a feature map`));
+    expect(await reason({ featureNode: mean })).to.match(
+      new RegExp(`node '${mean}' gives \\[1, 4\\] for one image, not a feature map`),
+    );
     const box = await graphWhiteBox(model, loaded.blackBox);
     expect(box.features(tf.zeros([1, 8, 8, 3]) as tf.Tensor4D).shape).to.deep.equal([1, 8, 8, 4]);
-    expect(() => layersWhiteBox(model as unknown as tf.LayersModel, loaded.blackBox)).to.throw(/layersWhiteBox opens a LayersModel; for a GraphModel use graphWhiteBox/);
+    expect(() => layersWhiteBox(model as unknown as tf.LayersModel, loaded.blackBox)).to.throw(
+      /layersWhiteBox opens a LayersModel; for a GraphModel use graphWhiteBox/,
+    );
     loaded.dispose();
   });
 

@@ -15,7 +15,10 @@ describe('evaluation/layers-white-box', () => {
       const box = layersWhiteBox(model, tfjsModelBlackBox(model));
       const x = tf.randomUniform([2, 64, 64, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
       const before = tf.memory().numTensors;
-      const [direct, split] = tf.tidy(() => [box.predict(x).arraySync(), box.predictFromFeatures(box.features(x)).arraySync()]);
+      const [direct, split] = tf.tidy(() => [
+        box.predict(x).arraySync(),
+        box.predictFromFeatures(box.features(x)).arraySync(),
+      ]);
       expect(tf.memory().numTensors).to.equal(before);
       direct.forEach((row, i) => row.forEach((v, k) => expect(split[i][k]).to.be.closeTo(v, 1e-5)));
       x.dispose();
@@ -25,7 +28,9 @@ describe('evaluation/layers-white-box', () => {
 
   it('rejects a layer that does not cut the graph', () => {
     const model = buildArchitecture('residual');
-    expect(() => layersWhiteBox(model, tfjsModelBlackBox(model), { featureLayer: 'stage3_block1/conv_a' })).to.throw(/does not cut/);
+    expect(() =>
+      layersWhiteBox(model, tfjsModelBlackBox(model), { featureLayer: 'stage3_block1/conv_a' }),
+    ).to.throw(/does not cut/);
     model.dispose();
   });
 });

@@ -7,7 +7,10 @@ import { Masker } from '../../lib/masker/masker';
 import { LoadedTfjsModel, loadTfjsModel } from '../../lib/models/load-tfjs-model';
 import { isWhiteBox } from '../../lib/saliency/white-box';
 import { UserError } from '../../lib/user-error';
-import { writeFlatGraphClassifier, writeGreyGraphClassifier } from '../helpers/grey-graph-classifier';
+import {
+  writeFlatGraphClassifier,
+  writeGreyGraphClassifier,
+} from '../helpers/grey-graph-classifier';
 import { tinyEncoder } from '../helpers/tiny-encoder';
 
 /** Rejects with a {@link UserError} whose message is `message`. */
@@ -45,22 +48,41 @@ describe('evaluation/model-methods', () => {
     const { methods, notes } = await methodsForModel(flat);
     expect(methods.map((m) => m.name)).to.deep.equal(['gradient', 'occlusion']);
     expect(notes).to.have.length(1);
-    expect(notes[0]).to.match(/^leaving out grad-cam needs a feature map that cuts the model 'flat': the graph has no node with a spatial output/);
+    expect(notes[0]).to.match(
+      /^leaving out grad-cam needs a feature map that cuts the model 'flat': the graph has no node with a spatial output/,
+    );
     let err: Error | undefined;
     await methodsForModel(flat, { requested: ['grad-cam'] }).catch((e: Error) => (err = e));
     expect(err).to.be.instanceOf(UserError);
-    expect(err?.message).to.match(/^--methods grad-cam needs a feature map that cuts the model 'flat': .*; leave grad-cam out$/);
+    expect(err?.message).to.match(
+      /^--methods grad-cam needs a feature map that cuts the model 'flat': .*; leave grad-cam out$/,
+    );
   });
 
-  it('needs a masker for the masker method, of the model\'s class count', async () => {
-    await expectUserError(methodsForModel(conv, { requested: ['masker'] }), '--methods masker needs --masker <folder>: a masker trained for this model (experiments/train-masker.ts --model)');
-    const all = await methodsForModel(conv, { requested: ['gradient', 'masker'], dropUnavailable: true });
+  it("needs a masker for the masker method, of the model's class count", async () => {
+    await expectUserError(
+      methodsForModel(conv, { requested: ['masker'] }),
+      '--methods masker needs --masker <folder>: a masker trained for this model (experiments/train-masker.ts --model)',
+    );
+    const all = await methodsForModel(conv, {
+      requested: ['gradient', 'masker'],
+      dropUnavailable: true,
+    });
     expect(all.methods.map((m) => m.name)).to.deep.equal(['gradient']);
-    expect(all.notes).to.deep.equal(['leaving out masker needs --masker <folder>: a masker trained for this model (experiments/train-masker.ts --model)']);
+    expect(all.notes).to.deep.equal([
+      'leaving out masker needs --masker <folder>: a masker trained for this model (experiments/train-masker.ts --model)',
+    ]);
     const encoder = tinyEncoder();
-    const masker = Masker.create(encoder, { numClasses: 5, firstUpsamplerChannels: 4, residualBlocks: 1 });
+    const masker = Masker.create(encoder, {
+      numClasses: 5,
+      firstUpsamplerChannels: 4,
+      residualBlocks: 1,
+    });
     try {
-      await expectUserError(methodsForModel(conv, { masker }), "--masker: the masker was trained for 5 classes, the model 'conv' has 3");
+      await expectUserError(
+        methodsForModel(conv, { masker }),
+        "--masker: the masker was trained for 5 classes, the model 'conv' has 3",
+      );
     } finally {
       masker.dispose();
       encoder.dispose();
@@ -68,7 +90,10 @@ describe('evaluation/model-methods', () => {
   });
 
   it('passes each method its options', async () => {
-    const { methods } = await methodsForModel(conv, { requested: ['occlusion', 'gradient'], methodOptions: { occlusion: { patchSize: 4 } } });
+    const { methods } = await methodsForModel(conv, {
+      requested: ['occlusion', 'gradient'],
+      methodOptions: { occlusion: { patchSize: 4 } },
+    });
     expect(methods.map((m) => m.options)).to.deep.equal([{ occlusion: { patchSize: 4 } }, {}]);
   });
 });

@@ -8,19 +8,33 @@ import { readPairResults, renderTable1, replaceBetweenMarkers } from '../../lib/
 import { writeJsonAtomic } from '../../lib/results';
 
 /** A results file with only what the table reads filled in. */
-function fakeResult(method: string, blackBox: string, error: number, masksPerSecond: number): PairResultFile {
+function fakeResult(
+  method: string,
+  blackBox: string,
+  error: number,
+  masksPerSecond: number,
+): PairResultFile {
   return {
     method,
     blackBox,
     configHash: '0123456789abcdef',
-    plan: { counts: { test: 10, tune: 5, pairs: 4, speed: 2 }, methodOptions: method === 'gradient' ? {} : { x: 1 } },
+    plan: {
+      counts: { test: 10, tune: 5, pairs: 4, speed: 2 },
+      methodOptions: method === 'gradient' ? {} : { x: 1 },
+    },
     run: { backend: 'wasm', cores: 2, cpu: 'test cpu' },
     scores: {
       localisation: { alpha: 1.5, error, meanIoU: 0.5 },
       saliencyMetric: { mean: -0.25, median: -0.5, std: 1.5, count: 10 },
       segmentation: { meanIoU: 0.42 },
       meanMaskArea: 0.3,
-      selectivity: { requestedMass: 0.7, otherMass: 0.1, presentClassMeanArea: 0.3, fakeClassMeanArea: 0.05, perImageNormalised: method === 'gradient' },
+      selectivity: {
+        requestedMass: 0.7,
+        otherMass: 0.1,
+        presentClassMeanArea: 0.3,
+        fakeClassMeanArea: 0.05,
+        perImageNormalised: method === 'gradient',
+      },
       speed: { masksPerSecond },
     },
   } as unknown as PairResultFile;
@@ -30,8 +44,14 @@ describe('evaluation/table', () => {
   let dir: string;
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'table-'));
-    writeJsonAtomic(path.join(dir, 'gradient__plain.json'), fakeResult('gradient', 'plain', 0.25, 123.4));
-    writeJsonAtomic(path.join(dir, 'ground-truth-box__plain.json'), fakeResult('ground-truth-box', 'plain', 0, 5000));
+    writeJsonAtomic(
+      path.join(dir, 'gradient__plain.json'),
+      fakeResult('gradient', 'plain', 0.25, 123.4),
+    );
+    writeJsonAtomic(
+      path.join(dir, 'ground-truth-box__plain.json'),
+      fakeResult('ground-truth-box', 'plain', 0, 5000),
+    );
     fs.writeFileSync(path.join(dir, 'notes.json'), '{"not": "a result"}');
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -41,10 +61,16 @@ describe('evaluation/table', () => {
     expect(results.map((r) => r.method)).to.deep.equal(['gradient', 'ground-truth-box']);
     const md = renderTable1(results);
     const rows = md.split('\n');
-    expect(rows[0]).to.equal('| method | plain: loc. err % | plain: s mean | plain: s median | plain: seg. IoU | plain: area | plain: masks/s | ImageNet loc. err % (published) |');
+    expect(rows[0]).to.equal(
+      '| method | plain: loc. err % | plain: s mean | plain: s median | plain: seg. IoU | plain: area | plain: masks/s | ImageNet loc. err % (published) |',
+    );
     // ± : Agresti–Coull for 2.5 of 10 errors, normal for s with std 1.5 over 10 images.
-    expect(rows[2]).to.equal('| gradient | 25.0 ± 24.5 | -0.250 ± 0.980 | -0.500 | 0.420 | 0.300 | 123 | 41.7 (Grad) |');
-    expect(rows[3]).to.equal('| ground-truth-box | 0.0 ± 18.3 | -0.250 ± 0.980 | -0.500 | 0.420 | 0.300 | 5000 |  |');
+    expect(rows[2]).to.equal(
+      '| gradient | 25.0 ± 24.5 | -0.250 ± 0.980 | -0.500 | 0.420 | 0.300 | 123 | 41.7 (Grad) |',
+    );
+    expect(rows[3]).to.equal(
+      '| ground-truth-box | 0.0 ± 18.3 | -0.250 ± 0.980 | -0.500 | 0.420 | 0.300 | 5000 |  |',
+    );
     expect(md).to.contain('| _Guided BP_ |');
     expect(md).to.contain('| gradient | 0.700 | 0.100 | 0.300 | 0.050\\* |');
     expect(md).to.contain('gradient 10/5/4');
@@ -53,9 +79,13 @@ describe('evaluation/table', () => {
 
   it('replaces only the text between the markers, and reports missing markers', () => {
     const readme = 'intro\n<!-- table1:start -->\nold table\n<!-- table1:end -->\noutro\n';
-    expect(replaceBetweenMarkers(readme, '| new |\n')).to.equal('intro\n<!-- table1:start -->\n| new |\n<!-- table1:end -->\noutro\n');
+    expect(replaceBetweenMarkers(readme, '| new |\n')).to.equal(
+      'intro\n<!-- table1:start -->\n| new |\n<!-- table1:end -->\noutro\n',
+    );
     expect(replaceBetweenMarkers('no markers here', '| new |')).to.equal(undefined);
-    expect(replaceBetweenMarkers('<!-- table1:end --> then <!-- table1:start -->', '| new |')).to.equal(undefined);
+    expect(
+      replaceBetweenMarkers('<!-- table1:end --> then <!-- table1:start -->', '| new |'),
+    ).to.equal(undefined);
   });
 
   it('make-table writes table.md and fills the README markers', function () {
@@ -63,9 +93,23 @@ describe('evaluation/table', () => {
     const readme = path.join(dir, 'README.md');
     fs.writeFileSync(readme, 'a\n<!-- table1:start -->\n<!-- table1:end -->\nb\n');
     const script = path.join(__dirname, '..', '..', 'experiments', 'make-table.ts');
-    execFileSync(process.execPath, [require.resolve('ts-node/dist/bin'), '--transpile-only', script, '--dir', dir, '--readme', readme], { stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [
+        require.resolve('ts-node/dist/bin'),
+        '--transpile-only',
+        script,
+        '--dir',
+        dir,
+        '--readme',
+        readme,
+      ],
+      { stdio: 'pipe' },
+    );
     const table = fs.readFileSync(path.join(dir, 'table.md'), 'utf8');
     expect(table).to.contain('| gradient | 25.0 ± 24.5 |');
-    expect(fs.readFileSync(readme, 'utf8')).to.equal(`a\n<!-- table1:start -->\n${table.trimEnd()}\n<!-- table1:end -->\nb\n`);
+    expect(fs.readFileSync(readme, 'utf8')).to.equal(
+      `a\n<!-- table1:start -->\n${table.trimEnd()}\n<!-- table1:end -->\nb\n`,
+    );
   });
 });

@@ -38,8 +38,15 @@ describe('explain/explain-image', () => {
         // The salient box is the one the overlays draw: the tight box around the pixels above the map's mean.
         expect(scores.salientBox).to.deep.equal(tightBox(salientRegion(map.data, 8, 8), 8, 8));
         expect(scores.cropMetric.empty).to.equal(scores.salientBox === null);
-        expect(scores.maskArea).to.be.closeTo(Array.from(map.data).reduce((s, v) => s + v, 0) / 64, 1e-6);
-        expect(scores.cropMetric.score).to.be.closeTo(Math.log(Math.max(scores.cropMetric.area, 0.05)) - Math.log(scores.cropMetric.probability), 1e-9);
+        expect(scores.maskArea).to.be.closeTo(
+          Array.from(map.data).reduce((s, v) => s + v, 0) / 64,
+          1e-6,
+        );
+        expect(scores.cropMetric.score).to.be.closeTo(
+          Math.log(Math.max(scores.cropMetric.area, 0.05)) -
+            Math.log(scores.cropMetric.probability),
+          1e-9,
+        );
         expect(scores.seconds).to.be.above(0);
       });
     }
@@ -50,10 +57,16 @@ describe('explain/explain-image', () => {
     expect(explained.classes.map((c) => c.index)).to.deep.equal([2]);
     const raster = { data: image.dataSync(), height: 8, width: 8, channels: 1 };
     const boxes = [{ classId: 'class2', label: 2, box: { x0: 1, y0: 1, x1: 4, y1: 4 } }];
-    const sheet = explanationSheet({ image: raster, title: 'a.png', boxes, methods: ['gradient', 'occlusion'] }, explained);
+    const sheet = explanationSheet(
+      { image: raster, title: 'a.png', boxes, methods: ['gradient', 'occlusion'] },
+      explained,
+    );
     expect(sheet.methods).to.deep.equal(['gradient', 'occlusion']);
     expect(sheet.rows).to.have.length(1);
-    expect(sheet.rows[0].cells.map((c) => c.map)).to.deep.equal([explained.maps.gradient[0], explained.maps.occlusion[0]]);
+    expect(sheet.rows[0].cells.map((c) => c.map)).to.deep.equal([
+      explained.maps.gradient[0],
+      explained.maps.occlusion[0],
+    ]);
     expect(sheet.rows[0].boxes).to.deep.equal([{ box: boxes[0].box, label: 'ground truth' }]);
     expect(sheet.rows[0].caption).to.match(/^class2 · p = \d\.\d\d$/);
   });
@@ -61,7 +74,9 @@ describe('explain/explain-image', () => {
   it('rejects a batch of several images', async () => {
     const two = tf.concat([image, image]) as tf.Tensor4D;
     let err: Error | undefined;
-    await explainImage(two, blackBox, { kind: 'top', k: 1 }, methods).catch((e: Error) => (err = e));
+    await explainImage(two, blackBox, { kind: 'top', k: 1 }, methods).catch(
+      (e: Error) => (err = e),
+    );
     two.dispose();
     expect(err?.message).to.equal('explainImage: explains one image, got a batch [2, 8, 8, 1]');
   });

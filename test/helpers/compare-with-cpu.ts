@@ -29,8 +29,8 @@ export async function compareWithCpu(
   kernel: string,
   inputs: Record<string, tf.Tensor>,
   attrs: tf.NamedAttrMap,
-  reference: (cpuInputs: Record<string, tf.Tensor>) => tf.Tensor =
-    (cpuInputs) => tf.engine().runKernel(kernel, cpuInputs, attrs) as tf.Tensor,
+  reference: (cpuInputs: Record<string, tf.Tensor>) => tf.Tensor = (cpuInputs) =>
+    tf.engine().runKernel(kernel, cpuInputs, attrs) as tf.Tensor,
 ): Promise<number> {
   const onWasm = tf.engine().runKernel(kernel, inputs, attrs) as tf.Tensor;
   const wasmValues = tf.tensor(onWasm.dataSync(), onWasm.shape);
@@ -57,11 +57,33 @@ export const outSize = (n: number, k: number, s: number, d: number, pad: string)
 export function convCases(): Case[] {
   const cases: Case[] = [];
   let i = 0;
-  for (const [stride, strideW] of [[1, 1], [2, 2], [3, 3], [1, 2]]) {
+  for (const [stride, strideW] of [
+    [1, 1],
+    [2, 2],
+    [3, 3],
+    [1, 2],
+  ]) {
     for (const pad of ['same', 'valid']) {
-      for (const [kh, kw] of [[1, 1], [2, 2], [3, 3], [4, 3], [5, 5]]) {
+      for (const [kh, kw] of [
+        [1, 1],
+        [2, 2],
+        [3, 3],
+        [4, 3],
+        [5, 5],
+      ]) {
         i++;
-        cases.push({ batch: 1 + (i % 3), h: 9 + (i % 4), w: 8 + (i % 5), cin: 1 + (i % 4), cout: 2 + (i % 3), kh, kw, stride, strideW, pad });
+        cases.push({
+          batch: 1 + (i % 3),
+          h: 9 + (i % 4),
+          w: 8 + (i % 5),
+          cin: 1 + (i % 4),
+          cout: 2 + (i % 3),
+          kh,
+          kw,
+          stride,
+          strideW,
+          pad,
+        });
       }
     }
   }
@@ -74,7 +96,12 @@ export function convCases(): Case[] {
  * repeated gradients through a max pool must not leak tensors.
  */
 export async function expectMaxPoolGradLikeCpu(): Promise<void> {
-  const cases: { shape: [number, number, number, number]; size: [number, number]; strides: [number, number]; pad: 'same' | 'valid' }[] = [
+  const cases: {
+    shape: [number, number, number, number];
+    size: [number, number];
+    strides: [number, number];
+    pad: 'same' | 'valid';
+  }[] = [
     { shape: [2, 8, 8, 3], size: [2, 2], strides: [2, 2], pad: 'valid' },
     { shape: [2, 9, 7, 2], size: [2, 2], strides: [2, 2], pad: 'same' },
     { shape: [1, 8, 8, 4], size: [3, 3], strides: [1, 1], pad: 'same' },
@@ -91,13 +118,23 @@ export async function expectMaxPoolGradLikeCpu(): Promise<void> {
       }) as tf.Tensor4D;
       const y = tf.maxPool(x, c.size, c.strides, c.pad);
       const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 8);
-      const err = await compareWithCpu('MaxPoolGrad', { dy, input: x, output: y }, { filterSize: c.size, strides: c.strides, pad: c.pad });
+      const err = await compareWithCpu(
+        'MaxPoolGrad',
+        { dy, input: x, output: y },
+        { filterSize: c.size, strides: c.strides, pad: c.pad },
+      );
       expect(err, JSON.stringify({ ...c, ties })).to.be.below(1e-4);
       tf.dispose([x, y, dy]);
     }
   }
   const x = tf.randomNormal([2, 8, 8, 3]);
-  const grad = () => tf.grad((input: tf.Tensor) => tf.maxPool(input as tf.Tensor4D, 3, 2, 'same').square().sum())(x);
+  const grad = () =>
+    tf.grad((input: tf.Tensor) =>
+      tf
+        .maxPool(input as tf.Tensor4D, 3, 2, 'same')
+        .square()
+        .sum(),
+    )(x);
   tf.dispose(grad());
   const before = tf.memory().numTensors;
   for (let i = 0; i < 3; i++) tf.dispose(grad());

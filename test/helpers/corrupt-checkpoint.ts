@@ -13,10 +13,16 @@ import { CorruptCheckpointError } from '../../lib/models/checkpoint-files';
  * @param damage gets the copy and the folder of its latest checkpoint.
  * @returns the copy's path.
  */
-export function damagedCopy(source: string, label: string, damage: (dir: string, latest: string) => void): string {
+export function damagedCopy(
+  source: string,
+  label: string,
+  damage: (dir: string, latest: string) => void,
+): string {
   const dir = `${source}-${label}`;
   fs.cpSync(source, dir, { recursive: true });
-  const { name } = JSON.parse(fs.readFileSync(path.join(dir, 'latest.json'), 'utf8')) as { name: string };
+  const { name } = JSON.parse(fs.readFileSync(path.join(dir, 'latest.json'), 'utf8')) as {
+    name: string;
+  };
   damage(dir, path.join(dir, name));
   return dir;
 }
@@ -30,12 +36,19 @@ export function truncate(file: string, bytes: number): void {
  * Expects `load` to fail with a CorruptCheckpointError whose message names
  * `file`, matches `problem`, and tells to use --fresh or delete `dir`.
  */
-export async function expectCorrupt(load: () => Promise<unknown>, file: string, problem: RegExp, dir: string): Promise<void> {
+export async function expectCorrupt(
+  load: () => Promise<unknown>,
+  file: string,
+  problem: RegExp,
+  dir: string,
+): Promise<void> {
   const error = await load().then(
     () => undefined,
     (err: unknown) => err,
   );
-  expect(error, `loading a checkpoint with a damaged ${path.basename(file)}`).to.be.instanceOf(CorruptCheckpointError);
+  expect(error, `loading a checkpoint with a damaged ${path.basename(file)}`).to.be.instanceOf(
+    CorruptCheckpointError,
+  );
   const message = (error as Error).message;
   expect(message).to.include(file);
   expect(message).to.match(problem);

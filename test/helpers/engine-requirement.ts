@@ -14,8 +14,12 @@ export const WASM_BACKEND_ENGINES: readonly EngineName[] = ['onednn', 'wasm'];
 export function skipUnlessEngine(ctx: Mocha.Context, engines: readonly EngineName[]): void {
   const { engine, skipped } = engineInfo();
   if (engines.includes(engine)) return;
-  const notLoaded = skipped.filter((s) => engines.includes(s.engine)).map((s) => `; ${s.engine} did not load: ${s.reason.split('\n')[0]}`);
-  console.log(`      skipped: needs the ${engines.join(' or ')} engine, this run's is ${engine} (SALIENCY_BACKEND=${engines[0]} runs it)${notLoaded.join('')}`);
+  const notLoaded = skipped
+    .filter((s) => engines.includes(s.engine))
+    .map((s) => `; ${s.engine} did not load: ${s.reason.split('\n')[0]}`);
+  console.log(
+    `      skipped: needs the ${engines.join(' or ')} engine, this run's is ${engine} (SALIENCY_BACKEND=${engines[0]} runs it)${notLoaded.join('')}`,
+  );
   ctx.skip();
 }
 

@@ -18,7 +18,9 @@ function constNode(name: string, shape: number[], dtype: 'DT_FLOAT' | 'DT_INT32'
     name,
     op: 'Const',
     attr: {
-      value: { tensor: { dtype, tensorShape: { dim: shape.map((size) => ({ size: String(size) })) } } },
+      value: {
+        tensor: { dtype, tensorShape: { dim: shape.map((size) => ({ size: String(size) })) } },
+      },
       dtype: { type: dtype },
     },
   };
@@ -45,18 +47,55 @@ export function writeDepthwiseGraphModel(dir: string): string {
   weights.push({ name: 'mean_axes', shape: [2], dtype: 'int32' });
   chunks.push(Buffer.from(Int32Array.from([1, 2]).buffer));
   const node = [
-    { name: 'input', op: 'Placeholder', attr: { dtype: FLOAT, shape: { shape: { dim: [{ size: '-1' }, { size: '8' }, { size: '8' }, { size: '3' }] } } } },
+    {
+      name: 'input',
+      op: 'Placeholder',
+      attr: {
+        dtype: FLOAT,
+        shape: { shape: { dim: [{ size: '-1' }, { size: '8' }, { size: '8' }, { size: '3' }] } },
+      },
+    },
     constNode('depthwise', [...FIXTURE_WEIGHTS.depthwise.shape]),
     constNode('pointwise', [...FIXTURE_WEIGHTS.pointwise.shape]),
     constNode('dense', [...FIXTURE_WEIGHTS.dense.shape]),
     constNode('mean_axes', [2], 'DT_INT32'),
-    { name: 'dw', op: 'DepthwiseConv2dNative', input: ['input', 'depthwise'],
-      attr: { T: FLOAT, strides: ints(1, 2, 2, 1), dilations: ints(1, 1, 1, 1), padding: { s: b64('SAME') }, data_format: { s: b64('NHWC') } } },
-    { name: 'pw', op: 'Conv2D', input: ['dw', 'pointwise'],
-      attr: { T: FLOAT, strides: ints(1, 1, 1, 1), dilations: ints(1, 1, 1, 1), padding: { s: b64('VALID') }, data_format: { s: b64('NHWC') } } },
+    {
+      name: 'dw',
+      op: 'DepthwiseConv2dNative',
+      input: ['input', 'depthwise'],
+      attr: {
+        T: FLOAT,
+        strides: ints(1, 2, 2, 1),
+        dilations: ints(1, 1, 1, 1),
+        padding: { s: b64('SAME') },
+        data_format: { s: b64('NHWC') },
+      },
+    },
+    {
+      name: 'pw',
+      op: 'Conv2D',
+      input: ['dw', 'pointwise'],
+      attr: {
+        T: FLOAT,
+        strides: ints(1, 1, 1, 1),
+        dilations: ints(1, 1, 1, 1),
+        padding: { s: b64('VALID') },
+        data_format: { s: b64('NHWC') },
+      },
+    },
     { name: 'relu', op: 'Relu', input: ['pw'], attr: { T: FLOAT } },
-    { name: 'pool', op: 'Mean', input: ['relu', 'mean_axes'], attr: { T: FLOAT, keep_dims: { b: false } } },
-    { name: 'logits', op: 'MatMul', input: ['pool', 'dense'], attr: { T: FLOAT, transpose_a: { b: false }, transpose_b: { b: false } } },
+    {
+      name: 'pool',
+      op: 'Mean',
+      input: ['relu', 'mean_axes'],
+      attr: { T: FLOAT, keep_dims: { b: false } },
+    },
+    {
+      name: 'logits',
+      op: 'MatMul',
+      input: ['pool', 'dense'],
+      attr: { T: FLOAT, transpose_a: { b: false }, transpose_b: { b: false } },
+    },
     { name: 'probabilities', op: 'Softmax', input: ['logits'], attr: { T: FLOAT } },
   ];
   const modelJson = {

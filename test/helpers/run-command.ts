@@ -23,14 +23,22 @@ export function runCommand(command: string, args: readonly string[]): Promise<Co
   const script = path.join(ROOT, 'experiments', `${command}.ts`);
   const env = { ...process.env, SALIENCY_BACKEND: engineInfo().engine };
   return new Promise((resolve) => {
-    execFile(process.execPath, ['-r', 'ts-node/register/transpile-only', script, ...args], { cwd: ROOT, env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ status: err ? (err as { code?: number }).code ?? null : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', script, ...args],
+      { cwd: ROOT, env, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        resolve({ status: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
 /** Runs commands `at` at a time; resolves with their outcomes in order. */
-export async function runCommands(runs: readonly { command: string; args: readonly string[] }[], at: number): Promise<CommandOutcome[]> {
+export async function runCommands(
+  runs: readonly { command: string; args: readonly string[] }[],
+  at: number,
+): Promise<CommandOutcome[]> {
   const outcomes: CommandOutcome[] = new Array(runs.length);
   let next = 0;
   const worker = async () => {

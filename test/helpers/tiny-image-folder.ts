@@ -42,7 +42,12 @@ export async function writeTestImage(file: string, image: TestImage): Promise<vo
   const data = Buffer.alloc(width * height * channels);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      const inside = object !== undefined && x >= object.box.x0 && x < object.box.x1 && y >= object.box.y0 && y < object.box.y1;
+      const inside =
+        object !== undefined &&
+        x >= object.box.x0 &&
+        x < object.box.x1 &&
+        y >= object.box.y0 &&
+        y < object.box.y1;
       const colour = inside ? (object as NonNullable<TestImage['object']>).value : background;
       const p = (y * width + x) * channels;
       for (let c = 0; c < Math.min(channels, 3); c++) data[p + c] = colour[c];
@@ -78,25 +83,70 @@ export interface TinyImageFolder {
  * @param classes the two class folder names; default two Fashion-MNIST class
  *   names, so that a kit black box's class names match them.
  */
-export async function writeTinyImageFolder(root: string, classes: readonly [string, string] = ['Trouser', 'Bag']): Promise<TinyImageFolder> {
+export async function writeTinyImageFolder(
+  root: string,
+  classes: readonly [string, string] = ['Trouser', 'Bag'],
+): Promise<TinyImageFolder> {
   const [first, second] = classes;
   const at = (...parts: string[]) => path.join(root, ...parts);
   const boxA: Box = { x0: 12, y0: 8, x1: 36, y1: 24 };
   const boxC: Box = { x0: 8, y0: 16, x1: 40, y1: 40 };
   const dark = [20, 24, 40];
-  await writeTestImage(at(first, 'a.png'), { width: 48, height: 32, channels: 3, background: dark, object: { box: boxA, value: [250, 60, 40] } });
-  fs.writeFileSync(at(first, 'a.xml'), vocXml(48, 32, [{ name: first, box: [boxA.x0, boxA.y0, boxA.x1, boxA.y1] }]));
-  await writeTestImage(at(first, 'b.jpg'), { width: 40, height: 40, channels: 3, background: dark, object: { box: { x0: 10, y0: 10, x1: 30, y1: 30 }, value: [240, 200, 40] } });
-  await writeTestImage(at(first, 'grey.png'), { width: 32, height: 32, channels: 1, background: [30], object: { box: { x0: 8, y0: 8, x1: 24, y1: 24 }, value: [200] } });
-  await writeTestImage(at(second, 'c.png'), { width: 64, height: 48, channels: 3, background: dark, object: { box: boxC, value: [60, 230, 90] } });
+  await writeTestImage(at(first, 'a.png'), {
+    width: 48,
+    height: 32,
+    channels: 3,
+    background: dark,
+    object: { box: boxA, value: [250, 60, 40] },
+  });
+  fs.writeFileSync(
+    at(first, 'a.xml'),
+    vocXml(48, 32, [{ name: first, box: [boxA.x0, boxA.y0, boxA.x1, boxA.y1] }]),
+  );
+  await writeTestImage(at(first, 'b.jpg'), {
+    width: 40,
+    height: 40,
+    channels: 3,
+    background: dark,
+    object: { box: { x0: 10, y0: 10, x1: 30, y1: 30 }, value: [240, 200, 40] },
+  });
+  await writeTestImage(at(first, 'grey.png'), {
+    width: 32,
+    height: 32,
+    channels: 1,
+    background: [30],
+    object: { box: { x0: 8, y0: 8, x1: 24, y1: 24 }, value: [200] },
+  });
+  await writeTestImage(at(second, 'c.png'), {
+    width: 64,
+    height: 48,
+    channels: 3,
+    background: dark,
+    object: { box: boxC, value: [60, 230, 90] },
+  });
   fs.writeFileSync(at(second, 'broken.jpg'), 'this is not a JPEG');
   fs.mkdirSync(at('Annotations'), { recursive: true });
-  fs.writeFileSync(at('Annotations', 'c.xml'), vocXml(64, 48, [{ name: second, box: [boxC.x0, boxC.y0, boxC.x1, boxC.y1] }]));
-  await writeTestImage(at(second, 'rgba.png'), { width: 32, height: 32, channels: 4, background: [200, 200, 200], object: { box: { x0: 4, y0: 4, x1: 28, y1: 28 }, value: [40, 90, 250] } });
+  fs.writeFileSync(
+    at('Annotations', 'c.xml'),
+    vocXml(64, 48, [{ name: second, box: [boxC.x0, boxC.y0, boxC.x1, boxC.y1] }]),
+  );
+  await writeTestImage(at(second, 'rgba.png'), {
+    width: 32,
+    height: 32,
+    channels: 4,
+    background: [200, 200, 200],
+    object: { box: { x0: 4, y0: 4, x1: 28, y1: 28 }, value: [40, 90, 250] },
+  });
   return {
     root,
     classes,
-    images: [at(first, 'a.png'), at(first, 'b.jpg'), at(first, 'grey.png'), at(second, 'c.png'), at(second, 'rgba.png')].sort(),
+    images: [
+      at(first, 'a.png'),
+      at(first, 'b.jpg'),
+      at(first, 'grey.png'),
+      at(second, 'c.png'),
+      at(second, 'rgba.png'),
+    ].sort(),
     corrupt: at(second, 'broken.jpg'),
     grey: at(first, 'grey.png'),
     rgba: at(second, 'rgba.png'),

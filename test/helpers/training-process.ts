@@ -19,12 +19,19 @@ interface Ended {
   output: string;
 }
 
-function start(script: string, args: readonly string[]): { child: ChildProcess; ended: Promise<Ended> } {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', script, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, SALIENCY_BACKEND: engineInfo().engine },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+function start(
+  script: string,
+  args: readonly string[],
+): { child: ChildProcess; ended: Promise<Ended> } {
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', script, ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, SALIENCY_BACKEND: engineInfo().engine },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
@@ -41,7 +48,10 @@ function start(script: string, args: readonly string[]): { child: ChildProcess; 
  */
 export async function runToEnd(script: string, args: readonly string[]): Promise<void> {
   const { code, signal, output } = await start(script, args).ended;
-  if (code !== 0) throw new Error(`${path.basename(script)} ${args.join(' ')} ended with ${signal ?? `code ${code}`}:\n${output}`);
+  if (code !== 0)
+    throw new Error(
+      `${path.basename(script)} ${args.join(' ')} ended with ${signal ?? `code ${code}`}:\n${output}`,
+    );
 }
 
 /**
@@ -50,7 +60,9 @@ export async function runToEnd(script: string, args: readonly string[]): Promise
  */
 export function latestCheckpointStep(dir: string): number | undefined {
   try {
-    const { name } = JSON.parse(fs.readFileSync(path.join(dir, 'latest.json'), 'utf8')) as { name: string };
+    const { name } = JSON.parse(fs.readFileSync(path.join(dir, 'latest.json'), 'utf8')) as {
+      name: string;
+    };
     return Number(name.replace('ckpt-', ''));
   } catch {
     return undefined;
@@ -63,15 +75,25 @@ export function latestCheckpointStep(dir: string): number | undefined {
  * @returns the step of the latest checkpoint once the child is dead.
  * @throws when the child ends on its own before that (it was not killed mid-run).
  */
-export async function killAfterCheckpoint(script: string, args: readonly string[], checkpointDir: string, minStep: number): Promise<number> {
+export async function killAfterCheckpoint(
+  script: string,
+  args: readonly string[],
+  checkpointDir: string,
+  minStep: number,
+): Promise<number> {
   const { child, ended } = start(script, args);
   let done: Ended | undefined;
   void ended.then((e) => (done = e));
-  while (!done && (latestCheckpointStep(checkpointDir) ?? -1) < minStep) await new Promise((resolve) => setTimeout(resolve, 20));
-  if (done) throw new Error(`${path.basename(script)} ended (${done.signal ?? `code ${done.code}`}) before a checkpoint at step ${minStep}:\n${done.output}`);
+  while (!done && (latestCheckpointStep(checkpointDir) ?? -1) < minStep)
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  if (done)
+    throw new Error(
+      `${path.basename(script)} ended (${done.signal ?? `code ${done.code}`}) before a checkpoint at step ${minStep}:\n${done.output}`,
+    );
   child.kill('SIGKILL');
   const { signal, output } = await ended;
-  if (signal !== 'SIGKILL') throw new Error(`${path.basename(script)} finished before it could be killed:\n${output}`);
+  if (signal !== 'SIGKILL')
+    throw new Error(`${path.basename(script)} finished before it could be killed:\n${output}`);
   return latestCheckpointStep(checkpointDir) as number;
 }
 

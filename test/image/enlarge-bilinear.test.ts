@@ -6,9 +6,15 @@ describe('image/enlargeBilinear', () => {
   it('matches tf.image.resizeBilinear with half-pixel centres', () => {
     const [h, w, c] = [5, 7, 3];
     const data = Float32Array.from({ length: h * w * c }, (_, i) => (i * 37) % 101);
-    for (const output of [[12, 9], [5, 20], [11, 7]] as [number, number][]) {
+    for (const output of [
+      [12, 9],
+      [5, 20],
+      [11, 7],
+    ] as [number, number][]) {
       const ours = enlargeBilinear(data, [h, w], c, output);
-      const theirs = tf.tidy(() => tf.image.resizeBilinear(tf.tensor3d(data, [h, w, c]), output, false, true).dataSync());
+      const theirs = tf.tidy(() =>
+        tf.image.resizeBilinear(tf.tensor3d(data, [h, w, c]), output, false, true).dataSync(),
+      );
       expect(ours.length).to.equal(theirs.length);
       ours.forEach((v, i) => expect(v).to.be.closeTo(theirs[i], 1e-3));
     }
@@ -26,7 +32,11 @@ describe('image/enlargeBilinear', () => {
   });
 
   it('names bad sizes and data lengths', () => {
-    expect(() => enlargeBilinear([1, 2], [1, 2], 1, [0, 4])).to.throw('enlargeBilinear: sizes and channels must be positive integers, got [1, 2] → [0, 4], 1 channels');
-    expect(() => enlargeBilinear([1, 2, 3], [1, 2], 1, [2, 4])).to.throw('enlargeBilinear: data holds 3 values, expected 1·2·1 = 2');
+    expect(() => enlargeBilinear([1, 2], [1, 2], 1, [0, 4])).to.throw(
+      'enlargeBilinear: sizes and channels must be positive integers, got [1, 2] → [0, 4], 1 channels',
+    );
+    expect(() => enlargeBilinear([1, 2, 3], [1, 2], 1, [2, 4])).to.throw(
+      'enlargeBilinear: data holds 3 values, expected 1·2·1 = 2',
+    );
   });
 });

@@ -15,8 +15,12 @@ function referenceBlur(img: number[][], sigma: number): number[][] {
   };
   const h = img.length;
   const w = img[0].length;
-  const rows = img.map((_, i) => img[0].map((__, j) => k.reduce((s, wk, t) => s + wk * img[reflect(i + t - r, h)][j], 0)));
-  return rows.map((row) => row.map((_, j) => k.reduce((s, wk, t) => s + wk * row[reflect(j + t - r, w)], 0)));
+  const rows = img.map((_, i) =>
+    img[0].map((__, j) => k.reduce((s, wk, t) => s + wk * img[reflect(i + t - r, h)][j], 0)),
+  );
+  return rows.map((row) =>
+    row.map((_, j) => k.reduce((s, wk, t) => s + wk * row[reflect(j + t - r, w)], 0)),
+  );
 }
 
 describe('image/gaussian-blur', () => {

@@ -16,7 +16,9 @@ describe('masker/feature-filter', () => {
     expect(gates.shape).to.deep.equal([2, 1, 2, 1]);
     g.forEach((v, i) => expect(gates.dataSync()[i]).to.be.closeTo(v, 1e-6));
     const xs = [1, 2, -1, 0.5, 0, 1, 3, -1];
-    xs.forEach((v, i) => expect(filtered.dataSync()[i]).to.be.closeTo(v * g[Math.floor(i / 2)], 1e-6));
+    xs.forEach((v, i) =>
+      expect(filtered.dataSync()[i]).to.be.closeTo(v * g[Math.floor(i / 2)], 1e-6),
+    );
     tf.dispose([x, c, filtered, gates]);
   });
 
@@ -34,7 +36,7 @@ describe('masker/feature-filter', () => {
     tf.dispose([x, c, g]);
   });
 
-  it('gives the one-hot product\'s values and gradients bit for bit (the committed maskers were trained with it)', () => {
+  it("gives the one-hot product's values and gradients bit for bit (the committed maskers were trained with it)", () => {
     const x = tf.randomNormal([4, 2, 3, 6], 0, 1, 'float32', 41) as tf.Tensor4D;
     const c = tf.randomNormal([5, 6], 0, 0.5, 'float32', 42) as tf.Tensor2D;
     const classes = [3, 0, 3, 1];
@@ -42,7 +44,10 @@ describe('masker/feature-filter', () => {
       tf.tidy(() => {
         const chosen = tf.matMul(tf.oneHot(tf.tensor1d(classes, 'int32'), 5), e as tf.Tensor2D);
         const gates = tf.sigmoid(tf.sum(tf.mul(x, tf.reshape(chosen, [4, 1, 1, 6])), 3, true));
-        return tf.add(tf.sum(tf.sin(tf.mul(x, gates))), tf.sum(tf.max(gates, [1, 2, 3]))) as tf.Scalar;
+        return tf.add(
+          tf.sum(tf.sin(tf.mul(x, gates))),
+          tf.sum(tf.max(gates, [1, 2, 3])),
+        ) as tf.Scalar;
       });
     const viaFilter = (e: tf.Tensor) =>
       tf.tidy(() => {

@@ -21,7 +21,11 @@ describe('masker/masker', () => {
   });
 
   it('has the paper-shaped defaults', () => {
-    expect(DEFAULT_MASKER_CONFIG).to.include({ firstUpsamplerChannels: 768, residualBlocks: 3, maskStride: 4 });
+    expect(DEFAULT_MASKER_CONFIG).to.include({
+      firstUpsamplerChannels: 768,
+      residualBlocks: 3,
+      maskStride: 4,
+    });
   });
 
   it('predicts masks in (0, 1) at the input size, a ¼-resolution mask and coarsest-scale gates', () => {
@@ -42,7 +46,9 @@ describe('masker/masker', () => {
     const masker = Masker.create(encoder, small);
     const a = masker.predict(images, [0, 0]);
     const b = masker.predict(images, [3, 3]);
-    expect(Array.from(a.lowResMask.dataSync())).to.not.deep.equal(Array.from(b.lowResMask.dataSync()));
+    expect(Array.from(a.lowResMask.dataSync())).to.not.deep.equal(
+      Array.from(b.lowResMask.dataSync()),
+    );
     tf.dispose([...Object.values(a), ...Object.values(b)]);
     masker.dispose();
   });
@@ -81,7 +87,9 @@ describe('masker/masker', () => {
     const other = Masker.create(encoder, { ...small, firstUpsamplerChannels: 16 });
     let message = '';
     await other.load(tmp).catch((e: Error) => (message = e.message));
-    expect(message).to.match(/weight up0\/\S+ has shape \[[\d, ]+\], this masker expects \[[\d, ]+\]/);
+    expect(message).to.match(
+      /weight up0\/\S+ has shape \[[\d, ]+\], this masker expects \[[\d, ]+\]/,
+    );
     a.dispose();
     other.dispose();
   });
@@ -92,7 +100,9 @@ describe('masker/masker', () => {
     const vars = masker.trainableVariables();
     const { value, grads } = tf.variableGrads(() => {
       const { lowResMask, gates } = masker.predict(images, [1, 3]);
-      const loss = saliencyObjective(box, images, lowResMask, [1, 3], { config: { alternative: 'blur' } }).loss;
+      const loss = saliencyObjective(box, images, lowResMask, [1, 3], {
+        config: { alternative: 'blur' },
+      }).loss;
       return tf.add(loss, tf.mean(gates)) as tf.Scalar;
     }, vars);
     expect(Object.keys(grads)).to.have.length(vars.length);
@@ -110,9 +120,23 @@ describe('masker/masker', () => {
   });
 
   it('rejects bad encoders, class indices and image sizes', () => {
-    const flat = { scales: [{ stride: 2, channels: 2 }, { stride: 8, channels: 2 }], encode: () => [] };
-    expect(() => Masker.create(flat, small)).to.throw(/double in stride.*stride 2: 2 ch, stride 8: 2 ch/);
-    const noStride4 = { scales: [{ stride: 8, channels: 2 }, { stride: 16, channels: 2 }], encode: () => [] };
+    const flat = {
+      scales: [
+        { stride: 2, channels: 2 },
+        { stride: 8, channels: 2 },
+      ],
+      encode: () => [],
+    };
+    expect(() => Masker.create(flat, small)).to.throw(
+      /double in stride.*stride 2: 2 ch, stride 8: 2 ch/,
+    );
+    const noStride4 = {
+      scales: [
+        { stride: 8, channels: 2 },
+        { stride: 16, channels: 2 },
+      ],
+      encode: () => [],
+    };
     expect(() => Masker.create(noStride4, small)).to.throw(/mask stride 4/);
     const masker = Masker.create(encoder, small);
     expect(() => masker.predict(images, [0, 5])).to.throw(/5 .*out of range.*5 classes/);
@@ -126,8 +150,12 @@ describe('masker/masker', () => {
     const masker = Masker.create(encoder, small);
     const nan = tf.fill([1, 16, 16, 3], NaN) as tf.Tensor4D;
     const seven = tf.fill([1, 16, 16, 3], 7) as tf.Tensor4D;
-    expect(() => masker.predict(nan, [0])).to.throw('Masker.predict: images [1, 16, 16, 3] must lie in [0, 1], got 768 NaN values (of 768)');
-    expect(() => masker.predict(seven, [0])).to.throw('Masker.predict: images [1, 16, 16, 3] must lie in [0, 1], got values in [7, 7]');
+    expect(() => masker.predict(nan, [0])).to.throw(
+      'Masker.predict: images [1, 16, 16, 3] must lie in [0, 1], got 768 NaN values (of 768)',
+    );
+    expect(() => masker.predict(seven, [0])).to.throw(
+      'Masker.predict: images [1, 16, 16, 3] must lie in [0, 1], got values in [7, 7]',
+    );
     const unchecked = masker.predict(seven, [0], { checkRange: false });
     expect(unchecked.mask.shape).to.deep.equal([1, 16, 16, 1]);
     tf.dispose([nan, seven, ...Object.values(unchecked)]);
@@ -141,7 +169,9 @@ describe('masker/masker', () => {
     expect(mask.shape).to.deep.equal([0, 16, 16, 1]);
     expect(lowResMask.shape).to.deep.equal([0, 4, 4, 1]);
     expect(gates.shape).to.deep.equal([0, 1, 1, 1]);
-    const { before, after } = expectNoLeak(() => tf.dispose(Object.values(masker.predict(none, []))));
+    const { before, after } = expectNoLeak(() =>
+      tf.dispose(Object.values(masker.predict(none, []))),
+    );
     expect(after).to.equal(before);
     tf.dispose([none, mask, lowResMask, gates]);
     masker.dispose();
@@ -149,7 +179,9 @@ describe('masker/masker', () => {
 
   it('does not leak', () => {
     const masker = Masker.create(encoder, small);
-    const { before, after } = expectNoLeak(() => tf.dispose(Object.values(masker.predict(images, [0, 1]))));
+    const { before, after } = expectNoLeak(() =>
+      tf.dispose(Object.values(masker.predict(images, [0, 1]))),
+    );
     expect(after).to.equal(before);
     masker.dispose();
   });

@@ -10,7 +10,12 @@ describe('metrics/box', () => {
     const m1 = new Array(16).fill(0.4);
     const masks = tf.tensor4d([...m0, ...m1], [2, 4, 4, 1]);
     expect(boxesFromMasks(masks)).to.deep.equal([{ x0: 1, y0: 1, x1: 4, y1: 3 }, null]);
-    expect(boxesFromMasks(masks, { threshold: 0.3 })[1]).to.deep.equal({ x0: 0, y0: 0, x1: 4, y1: 4 });
+    expect(boxesFromMasks(masks, { threshold: 0.3 })[1]).to.deep.equal({
+      x0: 0,
+      y0: 0,
+      x1: 4,
+      y1: 4,
+    });
     masks.dispose();
   });
 
@@ -41,9 +46,15 @@ describe('metrics/box input checks', () => {
   it('rejects NaN masks (boxed as empty before) and values outside [0, 1], and a threshold outside [0, 1)', () => {
     const nan = tf.fill([1, 2, 2, 1], NaN) as tf.Tensor4D;
     const five = tf.fill([1, 2, 2, 1], 5) as tf.Tensor4D;
-    expect(() => boxesFromMasks(nan)).to.throw('boxesFromMasks: masks [1, 2, 2, 1] must lie in [0, 1], got 4 NaN values (of 4)');
-    expect(() => boxesFromMasks(five)).to.throw('boxesFromMasks: masks [1, 2, 2, 1] must lie in [0, 1], got values in [5, 5]');
-    expect(() => boxesFromMasks(five, { threshold: -0.5 })).to.throw('boxesFromMasks: threshold must be in [0, 1), got -0.5');
+    expect(() => boxesFromMasks(nan)).to.throw(
+      'boxesFromMasks: masks [1, 2, 2, 1] must lie in [0, 1], got 4 NaN values (of 4)',
+    );
+    expect(() => boxesFromMasks(five)).to.throw(
+      'boxesFromMasks: masks [1, 2, 2, 1] must lie in [0, 1], got values in [5, 5]',
+    );
+    expect(() => boxesFromMasks(five, { threshold: -0.5 })).to.throw(
+      'boxesFromMasks: threshold must be in [0, 1), got -0.5',
+    );
     tf.dispose([nan, five]);
   });
 

@@ -1,6 +1,11 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_ALPHA_GRID, localisationBox, localise, tuneAlpha } from '../../lib/metrics/localisation';
+import {
+  DEFAULT_ALPHA_GRID,
+  localisationBox,
+  localise,
+  tuneAlpha,
+} from '../../lib/metrics/localisation';
 import { expectNoLeak } from '../helpers/tiny-black-box';
 
 /** An 8×8 map: `inner` on the box rows 2..5 × cols 2..5, `ring` on the 1-pixel ring around it, 0 elsewhere. */
@@ -33,14 +38,23 @@ describe('metrics/localisation', () => {
     expect(r.accuracy).to.equal(0.5);
     expect(r.error).to.equal(0.5);
     // Several ground-truth boxes: the best one counts; an empty region is wrong.
-    expect(localise(maps, [[{ x0: 0, y0: 0, x1: 1, y1: 1 }, truth], truth], { alpha: 2 }).correct).to.deep.equal([true, true]);
-    expect(localise(maps, [truth, truth], { alpha: 3 })).to.deep.include({ boxes: [null, null], iou: [0, 0], accuracy: 0 });
+    expect(
+      localise(maps, [[{ x0: 0, y0: 0, x1: 1, y1: 1 }, truth], truth], { alpha: 2 }).correct,
+    ).to.deep.equal([true, true]);
+    expect(localise(maps, [truth, truth], { alpha: 3 })).to.deep.include({
+      boxes: [null, null],
+      iou: [0, 0],
+      accuracy: 0,
+    });
     maps.dispose();
   });
 
   it('tunes α to the obvious value on a toy set', () => {
     // Four maps with different ring strengths; only thresholds between ring and inner give the truth box.
-    const maps = tf.tensor4d([0.3, 0.5, 0.6, 0.75].flatMap((ring) => ringMap(1, ring)), [4, 8, 8, 1]);
+    const maps = tf.tensor4d(
+      [0.3, 0.5, 0.6, 0.75].flatMap((ring) => ringMap(1, ring)),
+      [4, 8, 8, 1],
+    );
     const r = tuneAlpha(maps, [truth, truth, truth, truth], { alphas: [0.5, 1, 1.5, 1.8, 2.5] });
     // α·mean must lie between the ring and 1 for every map (means 0.34..0.48): only α = 1.8 does;
     // α = 1.5 keeps the 0.75 ring (threshold 0.73), α = 2.5 empties that map (threshold 1.21).
@@ -57,10 +71,16 @@ describe('metrics/localisation', () => {
   it('rejects mismatched input and does not leak', () => {
     const maps = tf.zeros([2, 8, 8, 1]) as tf.Tensor4D;
     const wide = tf.zeros([2, 8, 8, 3]) as tf.Tensor4D;
-    expect(() => localise(maps, [truth])).to.throw(/groundTruth has 1 entries but maps \[2, 8, 8, 1\] hold 2/);
-    expect(() => localise(wide, [truth, truth])).to.throw(/saliency maps must have shape \[\*, \*, \*, 1\], got \[2, 8, 8, 3\]/);
+    expect(() => localise(maps, [truth])).to.throw(
+      /groundTruth has 1 entries but maps \[2, 8, 8, 1\] hold 2/,
+    );
+    expect(() => localise(wide, [truth, truth])).to.throw(
+      /saliency maps must have shape \[\*, \*, \*, 1\], got \[2, 8, 8, 3\]/,
+    );
     expect(() => tuneAlpha(maps, [truth, truth], { alphas: [] })).to.throw(/at least one/);
-    const { before, after } = expectNoLeak(() => tuneAlpha(maps, [truth, truth], { alphas: [1, 2] }));
+    const { before, after } = expectNoLeak(() =>
+      tuneAlpha(maps, [truth, truth], { alphas: [1, 2] }),
+    );
     expect(after).to.equal(before);
     tf.dispose([maps, wide]);
   });
@@ -71,17 +91,27 @@ describe('metrics/localisation input checks', () => {
 
   it('rejects an empty batch: the accuracy over zero images is undefined', () => {
     const none = tf.zeros([0, 8, 8, 1]) as tf.Tensor4D;
-    expect(() => localise(none, [])).to.throw('localise: saliency maps [0, 8, 8, 1] hold no item (batch size 0): localisation accuracy over zero items is undefined');
-    expect(() => tuneAlpha(none, [])).to.throw('tuneAlpha: saliency maps [0, 8, 8, 1] hold no item (batch size 0): localisation accuracy over zero items is undefined');
+    expect(() => localise(none, [])).to.throw(
+      'localise: saliency maps [0, 8, 8, 1] hold no item (batch size 0): localisation accuracy over zero items is undefined',
+    );
+    expect(() => tuneAlpha(none, [])).to.throw(
+      'tuneAlpha: saliency maps [0, 8, 8, 1] hold no item (batch size 0): localisation accuracy over zero items is undefined',
+    );
     none.dispose();
   });
 
   it('rejects NaN maps (tuneAlpha used to return α = 0 for them) and infinite ones', () => {
     const nan = tf.fill([1, 8, 8, 1], NaN) as tf.Tensor4D;
     const infinite = tf.fill([1, 8, 8, 1], Infinity) as tf.Tensor4D;
-    expect(() => tuneAlpha(nan, [truth])).to.throw('tuneAlpha: saliency maps [1, 8, 8, 1] must be finite, got 64 NaN values (of 64)');
-    expect(() => localise(nan, [truth])).to.throw('localise: saliency maps [1, 8, 8, 1] must be finite, got 64 NaN values (of 64)');
-    expect(() => localise(infinite, [truth])).to.throw('localise: saliency maps [1, 8, 8, 1] must be finite, got values in [Infinity, Infinity]');
+    expect(() => tuneAlpha(nan, [truth])).to.throw(
+      'tuneAlpha: saliency maps [1, 8, 8, 1] must be finite, got 64 NaN values (of 64)',
+    );
+    expect(() => localise(nan, [truth])).to.throw(
+      'localise: saliency maps [1, 8, 8, 1] must be finite, got 64 NaN values (of 64)',
+    );
+    expect(() => localise(infinite, [truth])).to.throw(
+      'localise: saliency maps [1, 8, 8, 1] must be finite, got values in [Infinity, Infinity]',
+    );
     tf.dispose([nan, infinite]);
   });
 
@@ -90,9 +120,13 @@ describe('metrics/localisation input checks', () => {
     expect(() => localise(maps, [{ x0: 6, y0: 0, x1: 2, y1: 8 }])).to.throw(
       'localise: groundTruth[0] must have finite coordinates with x0 < x1 and y0 < y1, got {x0: 6, y0: 0, x1: 2, y1: 8}',
     );
-    expect(() => localise(maps, [[truth, { x0: 2, y0: 3, x1: 5, y1: 3 }]])).to.throw(/localise: groundTruth\[0\]\[1\] must have .* y0 < y1/);
+    expect(() => localise(maps, [[truth, { x0: 2, y0: 3, x1: 5, y1: 3 }]])).to.throw(
+      /localise: groundTruth\[0\]\[1\] must have .* y0 < y1/,
+    );
     expect(() => tuneAlpha(maps, [[]])).to.throw('tuneAlpha: groundTruth[0] holds no box');
-    expect(() => tuneAlpha(maps, [truth], { alphas: [1, -1] })).to.throw('tuneAlpha: alphas[1] must be >= 0, got -1');
+    expect(() => tuneAlpha(maps, [truth], { alphas: [1, -1] })).to.throw(
+      'tuneAlpha: alphas[1] must be >= 0, got -1',
+    );
     // Valid boxes, several per image included, still pass: a constant map has nothing above its mean, so no box.
     expect(localise(maps, [[truth, { x0: 0, y0: 0, x1: 8, y1: 8 }]]).boxes).to.deep.equal([null]);
     maps.dispose();

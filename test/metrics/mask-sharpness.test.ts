@@ -29,8 +29,12 @@ describe('metrics/maskSharpness', () => {
   it('rejects masks with channels and bad thresholds, and does not leak', () => {
     const rgb = tf.zeros([1, 2, 2, 3]) as tf.Tensor4D;
     const mask = tf.zeros([2, 3, 3, 1]) as tf.Tensor4D;
-    expect(() => maskSharpness(rgb)).to.throw(/masks must have shape \[\*, \*, \*, 1\], got \[1, 2, 2, 3\]/);
-    expect(() => maskSharpness(mask, { low: 0.6, high: 0.4 })).to.throw(/high must be in \(low = 0.6, 1\], got 0.4/);
+    expect(() => maskSharpness(rgb)).to.throw(
+      /masks must have shape \[\*, \*, \*, 1\], got \[1, 2, 2, 3\]/,
+    );
+    expect(() => maskSharpness(mask, { low: 0.6, high: 0.4 })).to.throw(
+      /high must be in \(low = 0.6, 1\], got 0.4/,
+    );
     expect(() => maskSharpness(mask, { low: -0.1 })).to.throw(/low must be >= 0, got -0.1/);
     const { before, after } = expectNoLeak(() => maskSharpness(mask));
     expect(after).to.equal(before);
@@ -43,8 +47,12 @@ describe('metrics/maskSharpness input checks', () => {
     const five = tf.fill([1, 2, 2, 1], 5) as tf.Tensor4D;
     const nan = tf.tensor4d([0, 1, NaN, 1], [1, 2, 2, 1]);
     const none = tf.zeros([0, 2, 2, 1]) as tf.Tensor4D;
-    expect(() => maskSharpness(five)).to.throw('maskSharpness: masks [1, 2, 2, 1] must lie in [0, 1], got values in [5, 5]');
-    expect(() => maskSharpness(nan)).to.throw('maskSharpness: masks [1, 2, 2, 1] must lie in [0, 1], got 1 NaN value (of 4)');
+    expect(() => maskSharpness(five)).to.throw(
+      'maskSharpness: masks [1, 2, 2, 1] must lie in [0, 1], got values in [5, 5]',
+    );
+    expect(() => maskSharpness(nan)).to.throw(
+      'maskSharpness: masks [1, 2, 2, 1] must lie in [0, 1], got 1 NaN value (of 4)',
+    );
     expect(maskSharpness(none)).to.deep.equal([]);
     tf.dispose([five, nan, none]);
   });

@@ -16,7 +16,9 @@ describe('metrics/segmentation', () => {
 
   it('rejects a silhouette of the wrong size and does not leak', () => {
     const maps = tf.ones([1, 2, 2, 1]) as tf.Tensor4D;
-    expect(() => segmentationIoU(maps, new Uint8Array(5))).to.throw(/silhouettes have 5 values, expected B\*H\*W = 1\*2\*2 = 4/);
+    expect(() => segmentationIoU(maps, new Uint8Array(5))).to.throw(
+      /silhouettes have 5 values, expected B\*H\*W = 1\*2\*2 = 4/,
+    );
     const { before, after } = expectNoLeak(() => segmentationIoU(maps, new Uint8Array(4)));
     expect(after).to.equal(before);
     maps.dispose();
@@ -27,7 +29,9 @@ describe('metrics/segmentation input checks', () => {
   it('rejects NaN maps (their region used to come out empty) and keeps an empty batch empty', () => {
     const nan = tf.fill([1, 2, 2, 1], NaN) as tf.Tensor4D;
     const none = tf.zeros([0, 2, 2, 1]) as tf.Tensor4D;
-    expect(() => segmentationIoU(nan, new Uint8Array(4))).to.throw('segmentationIoU: saliency maps [1, 2, 2, 1] must be finite, got 4 NaN values (of 4)');
+    expect(() => segmentationIoU(nan, new Uint8Array(4))).to.throw(
+      'segmentationIoU: saliency maps [1, 2, 2, 1] must be finite, got 4 NaN values (of 4)',
+    );
     expect(segmentationIoU(none, new Uint8Array(0))).to.deep.equal([]);
     tf.dispose([nan, none]);
   });

@@ -21,7 +21,11 @@ describe('metrics/summary', () => {
     ]);
     // Bins [-1, 1), [1, 3), [3, 5]: {-1}, {1, 2}, {3, 5}.
     expect(s.histogram).to.deep.equal({ edges: [-1, 1, 3, 5], counts: [1, 2, 2], outside: 0 });
-    expect(summarise([0, 10], { bins: 2, range: [0, 5] }).histogram).to.deep.equal({ edges: [0, 2.5, 5], counts: [1, 0], outside: 1 });
+    expect(summarise([0, 10], { bins: 2, range: [0, 5] }).histogram).to.deep.equal({
+      edges: [0, 2.5, 5],
+      counts: [1, 0],
+      outside: 1,
+    });
     expect(summarise([7, 7]).histogram.counts[0]).to.equal(2);
     expect(summarise([7]).quantiles).to.have.length(DEFAULT_SUMMARY_CONFIG.quantiles.length);
   });

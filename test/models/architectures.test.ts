@@ -23,7 +23,9 @@ describe('black-box architectures', () => {
       it('has a finite, non-zero gradient with respect to its input on the current backend', () => {
         const x = tf.randomUniform([2, 64, 64, 3], 0, 1, 'float32', 2);
         const logits = logitsModel(model);
-        const g = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(logits.apply(input) as tf.Tensor, tf.range(0, 10))))(x);
+        const g = tf.grad((input: tf.Tensor) =>
+          tf.sum(tf.mul(logits.apply(input) as tf.Tensor, tf.range(0, 10))),
+        )(x);
         const values = g.dataSync();
         expect(values.every(Number.isFinite)).to.equal(true);
         expect(tf.tidy(() => g.abs().max().dataSync()[0])).to.be.greaterThan(0);
@@ -46,7 +48,9 @@ describe('black-box architectures', () => {
 
       it('is the same net for the default seed 0 (which tfjs alone would read as "no seed")', () => {
         const [first, second] = [0, 1].map(() => buildArchitecture(name, { seed: 0 }));
-        expect(Array.from(second.getWeights()[0].dataSync())).to.deep.equal(Array.from(first.getWeights()[0].dataSync()));
+        expect(Array.from(second.getWeights()[0].dataSync())).to.deep.equal(
+          Array.from(first.getWeights()[0].dataSync()),
+        );
         first.dispose();
         second.dispose();
       });

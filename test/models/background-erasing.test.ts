@@ -13,7 +13,10 @@ function images(): tf.Tensor4D {
 }
 
 /** Per image: largest change inside its box and share of changed pixels outside it. */
-function changes(before: tf.Tensor4D, after: tf.Tensor4D): { inside: number; outsideShare: number }[] {
+function changes(
+  before: tf.Tensor4D,
+  after: tf.Tensor4D,
+): { inside: number; outsideShare: number }[] {
   const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(before, after)), 3).arraySync() as number[][][]);
   return BOXES.map(({ x0, y0, x1, y1 }, i) => {
     let inside = 0;
@@ -60,7 +63,8 @@ describe('background erasing', () => {
     const a = eraseBackground(x, BOXES, new Random('s').fork('erase/3'), { probability: 0.5 });
     const b = eraseBackground(x, BOXES, new Random('s').fork('erase/3'), { probability: 0.5 });
     const c = eraseBackground(x, BOXES, new Random('s').fork('erase/4'), { probability: 0.5 });
-    const maxDiff = (p: tf.Tensor, q: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(p, q))).dataSync()[0]);
+    const maxDiff = (p: tf.Tensor, q: tf.Tensor) =>
+      tf.tidy(() => tf.max(tf.abs(tf.sub(p, q))).dataSync()[0]);
     expect(maxDiff(a, b)).to.equal(0);
     expect(maxDiff(a, c)).to.be.above(0);
     tf.dispose([x, a, b, c]);
@@ -68,8 +72,12 @@ describe('background erasing', () => {
 
   it('names a box count that does not match the batch and a bad probability', () => {
     const x = images();
-    expect(() => eraseBackground(x, BOXES.slice(1), new Random(0))).to.throw(/5 boxes for a batch of 6/);
-    expect(() => eraseBackground(x, BOXES, new Random(0), { probability: 1.5 })).to.throw(/probability must lie in \[0, 1\], got 1.5/);
+    expect(() => eraseBackground(x, BOXES.slice(1), new Random(0))).to.throw(
+      /5 boxes for a batch of 6/,
+    );
+    expect(() => eraseBackground(x, BOXES, new Random(0), { probability: 1.5 })).to.throw(
+      /probability must lie in \[0, 1\], got 1.5/,
+    );
     x.dispose();
   });
 

@@ -19,7 +19,8 @@ import { fitBlackBox, TrainBlackBoxConfig } from '../../lib/models/train-black-b
 import { blockFor } from '../helpers/training-process';
 
 /** 12 steps of 4 images, a checkpoint after steps 4 (epoch end), 5, 8 (epoch end), 10 and 12 (end). */
-export const TINY_BLACK_BOX_TRAINING: Pick<TrainBlackBoxConfig, 'arch'> & Partial<TrainBlackBoxConfig> = {
+export const TINY_BLACK_BOX_TRAINING: Pick<TrainBlackBoxConfig, 'arch'> &
+  Partial<TrainBlackBoxConfig> = {
   arch: 'plain',
   epochs: 3,
   batchSize: 4,
@@ -45,7 +46,10 @@ async function main(): Promise<void> {
     },
   );
   await result.model.save(fileSystemHandler(out));
-  fs.writeFileSync(path.join(out, 'record.json'), JSON.stringify({ epochs: result.epochs, resumedFrom: result.resumedFrom }));
+  fs.writeFileSync(
+    path.join(out, 'record.json'),
+    JSON.stringify({ epochs: result.epochs, resumedFrom: result.resumedFrom }),
+  );
   result.model.dispose();
 }
 

@@ -13,10 +13,14 @@ describe('residualEncoder', () => {
     const encoder = residualEncoder(model);
     expect(encoder.scales.map((s) => s.stride)).to.deep.equal([2, 4, 8, 16]);
     expect(encoder.tappedLayers).to.deep.equal(['stage1', 'stage2', 'stage3', 'stage4']);
-    expect(encoder.scales.map((s) => s.channels)).to.deep.equal(RESIDUAL_STAGES.map((s) => s.channels));
+    expect(encoder.scales.map((s) => s.channels)).to.deep.equal(
+      RESIDUAL_STAGES.map((s) => s.channels),
+    );
     const x = tf.randomUniform([2, 64, 64, 3]) as tf.Tensor4D;
     const maps = encoder.encode(x);
-    expect(maps.map((m) => m.shape)).to.deep.equal(encoder.scales.map((s) => [2, 64 / s.stride, 64 / s.stride, s.channels]));
+    expect(maps.map((m) => m.shape)).to.deep.equal(
+      encoder.scales.map((s) => [2, 64 / s.stride, 64 / s.stride, s.channels]),
+    );
     tf.dispose([x, ...maps]);
   });
 
@@ -24,7 +28,9 @@ describe('residualEncoder', () => {
     const encoder = residualEncoder(model);
     const x = tf.randomUniform([1, 64, 64, 3], 0, 1, 'float32', 4) as tf.Tensor4D;
     const maps = encoder.encode(x);
-    const viaEncoder = tf.tidy(() => tf.softmax(model.getLayer('logits').apply(tf.mean(maps[3], [1, 2])) as tf.Tensor));
+    const viaEncoder = tf.tidy(() =>
+      tf.softmax(model.getLayer('logits').apply(tf.mean(maps[3], [1, 2])) as tf.Tensor),
+    );
     const direct = model.predict(x) as tf.Tensor;
     expect(tf.tidy(() => viaEncoder.sub(direct).abs().max().dataSync()[0])).to.be.below(1e-6);
     tf.dispose([x, viaEncoder, direct, ...maps]);

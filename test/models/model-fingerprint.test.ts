@@ -22,7 +22,10 @@ describe('models/model-fingerprint', () => {
     fs.writeFileSync(weights, bytes);
     expect(modelFingerprint(path.join(dir, 'b', 'model.json'))).to.not.equal(first);
     fs.rmSync(weights);
-    expect(() => modelFingerprint(path.join(dir, 'b', 'model.json'))).to.throw(UserError, /weights\.bin/);
+    expect(() => modelFingerprint(path.join(dir, 'b', 'model.json'))).to.throw(
+      UserError,
+      /weights\.bin/,
+    );
     expect(modelFingerprint('https://example.org/m/model.json')).to.match(/^[0-9a-f]{16}$/);
   });
 

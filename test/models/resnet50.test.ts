@@ -15,8 +15,16 @@ describe('models/resnet50', () => {
 
   it("gives the paper's encoder taps automatically: the stem and each stage's last block, strides 2..32", () => {
     const encoder = encoderFor(model, { kind: 'own' });
-    expect(encoder.record.taps).to.deep.equal(['conv1', 'conv2_block3_out', 'conv3_block4_out', 'conv4_block6_out', 'conv5_block3_out']);
-    expect(encoder.scales).to.deep.equal([64, 256, 512, 1024, 2048].map((channels, i) => ({ stride: 2 ** (i + 1), channels })));
+    expect(encoder.record.taps).to.deep.equal([
+      'conv1',
+      'conv2_block3_out',
+      'conv3_block4_out',
+      'conv4_block6_out',
+      'conv5_block3_out',
+    ]);
+    expect(encoder.scales).to.deep.equal(
+      [64, 256, 512, 1024, 2048].map((channels, i) => ({ stride: 2 ** (i + 1), channels })),
+    );
   });
 
   it('classifies into 1000 classes by default, and refuses sizes that five halvings do not divide', () => {
@@ -24,6 +32,8 @@ describe('models/resnet50', () => {
     expect(p.shape).to.deep.equal([1, 1000]);
     expect(p.sum().dataSync()[0]).to.be.closeTo(1, 1e-5);
     p.dispose();
-    expect(() => buildResNet50({ inputSize: [48, 48] })).to.throw('ResNet-50 inputSize must be multiples of 32 (five halvings), got [48, 48]');
+    expect(() => buildResNet50({ inputSize: [48, 48] })).to.throw(
+      'ResNet-50 inputSize must be multiples of 32 (five halvings), got [48, 48]',
+    );
   });
 });

@@ -10,18 +10,37 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { LUMA_WEIGHTS } from '../../lib/models/channel-conversion';
-import { describeTfjsModel, tfjsModelBlackBox, TfjsModelOptions } from '../../lib/models/tfjs-model-black-box';
+import {
+  describeTfjsModel,
+  tfjsModelBlackBox,
+  TfjsModelOptions,
+} from '../../lib/models/tfjs-model-black-box';
 import { UserError } from '../../lib/user-error';
 import { tinyModel } from './tiny-saved-model';
 
 const seeded = (seed: number) => tf.initializers.randomNormal({ stddev: 0.3, seed });
 
 /** An image model `[h, w, c]` → flatten → dense `units` with `activation`, or two heads when `second` is given. */
-function denseModel(shape: number[], units: number, activation: 'linear' | 'softmax', second?: number): tf.LayersModel {
+function denseModel(
+  shape: number[],
+  units: number,
+  activation: 'linear' | 'softmax',
+  second?: number,
+): tf.LayersModel {
   const input = tf.input({ shape });
   const flat = shape.length > 1 ? (tf.layers.flatten().apply(input) as tf.SymbolicTensor) : input;
-  const head = tf.layers.dense({ units, activation, name: 'scores', kernelInitializer: seeded(1) }).apply(flat) as tf.SymbolicTensor;
-  const outputs = second === undefined ? head : [head, tf.layers.dense({ units: second, name: 'box', kernelInitializer: seeded(2) }).apply(flat) as tf.SymbolicTensor];
+  const head = tf.layers
+    .dense({ units, activation, name: 'scores', kernelInitializer: seeded(1) })
+    .apply(flat) as tf.SymbolicTensor;
+  const outputs =
+    second === undefined
+      ? head
+      : [
+          head,
+          tf.layers
+            .dense({ units: second, name: 'box', kernelInitializer: seeded(2) })
+            .apply(flat) as tf.SymbolicTensor,
+        ];
   return tf.model({ inputs: input, outputs });
 }
 
@@ -39,7 +58,8 @@ function problem(model: tf.LayersModel, options: TfjsModelOptions = {}): string 
 }
 
 /** Largest absolute difference of two tensors. */
-const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+const maxDiff = (a: tf.Tensor, b: tf.Tensor) =>
+  tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 
 describe('models/tfjs-model-black-box', () => {
   it('reads input size, channels, the output and its kind from the model', () => {
@@ -54,14 +74,23 @@ describe('models/tfjs-model-black-box', () => {
   });
 
   it('refuses a regression model: one score per image', () => {
-    expect(problem(denseModel([8, 8, 3], 1, 'linear'))).to.match(/output 'scores' \[\?, 1\] gives one score per image \(a regression or a single sigmoid\), not class scores/);
+    expect(problem(denseModel([8, 8, 3], 1, 'linear'))).to.match(
+      /output 'scores' \[\?, 1\] gives one score per image \(a regression or a single sigmoid\), not class scores/,
+    );
   });
 
   it('lists the outputs with their shapes when several are not told apart, and explains the one named', () => {
     expect(problem(denseModel([8, 8, 3], 4, 'softmax', 2))).to.equal(
-      "the model has 2 outputs: 'scores' [?, 4], 'box' [?, 2]; choose the class scores to explain by name (output / --output)");
-    expect(problem(denseModel([8, 8, 3], 4, 'softmax', 2), { output: 'nothing' })).to.equal("the model has no output 'nothing'; its outputs: 'scores' [?, 4], 'box' [?, 2]");
-    expect(problem(denseModel([8, 8, 3], 4, 'softmax', 2), { output: 'box', outputs: 'probabilities' })).to.match(/^outputs 'probabilities' was declared, but output 'box' does not give probabilities/);
+      "the model has 2 outputs: 'scores' [?, 4], 'box' [?, 2]; choose the class scores to explain by name (output / --output)",
+    );
+    expect(problem(denseModel([8, 8, 3], 4, 'softmax', 2), { output: 'nothing' })).to.equal(
+      "the model has no output 'nothing'; its outputs: 'scores' [?, 4], 'box' [?, 2]",
+    );
+    expect(
+      problem(denseModel([8, 8, 3], 4, 'softmax', 2), { output: 'box', outputs: 'probabilities' }),
+    ).to.match(
+      /^outputs 'probabilities' was declared, but output 'box' does not give probabilities/,
+    );
     const model = denseModel([8, 8, 3], 4, 'softmax', 2);
     const box = tfjsModelBlackBox(model, { output: 'scores' });
     const x = tf.randomUniform([2, 8, 8, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
@@ -73,24 +102,38 @@ describe('models/tfjs-model-black-box', () => {
   });
 
   it('refuses an input that is not an image, and a model with several inputs', () => {
-    expect(problem(denseModel([192], 4, 'softmax'))).to.match(/the model's input '.*' \[\?, 192\] is not an image: the kit explains image classifiers whose input is \[batch, height, width, channels\]/);
+    expect(problem(denseModel([192], 4, 'softmax'))).to.match(
+      /the model's input '.*' \[\?, 192\] is not an image: the kit explains image classifiers whose input is \[batch, height, width, channels\]/,
+    );
     const a = tf.input({ shape: [4, 4, 3], name: 'a' });
     const b = tf.input({ shape: [4, 4, 3], name: 'b' });
     const sum = tf.layers.add().apply([a, b]) as tf.SymbolicTensor;
-    const out = tf.layers.dense({ units: 2 }).apply(tf.layers.flatten().apply(sum)) as tf.SymbolicTensor;
-    expect(problem(tf.model({ inputs: [a, b], outputs: out }))).to.equal("the kit explains models with one image input; this one has 2: 'a' [?, 4, 4, 3], 'b' [?, 4, 4, 3]");
+    const out = tf.layers
+      .dense({ units: 2 })
+      .apply(tf.layers.flatten().apply(sum)) as tf.SymbolicTensor;
+    expect(problem(tf.model({ inputs: [a, b], outputs: out }))).to.equal(
+      "the kit explains models with one image input; this one has 2: 'a' [?, 4, 4, 3], 'b' [?, 4, 4, 3]",
+    );
   });
 
   it('refuses declarations the model contradicts: channels, input size', () => {
-    expect(problem(tinyModel('softmax'), { channels: 1 })).to.match(/input channels 1 was declared, but the model's input '.*' \[\?, 8, 8, 3\] fixes it at 3; drop --channels \/ channels or give 3/);
-    expect(problem(tinyModel('softmax'), { inputSize: [8, 9] })).to.match(/input width 9 was declared, but the model's input '.*' \[\?, 8, 8, 3\] fixes it at 8/);
+    expect(problem(tinyModel('softmax'), { channels: 1 })).to.match(
+      /input channels 1 was declared, but the model's input '.*' \[\?, 8, 8, 3\] fixes it at 3; drop --channels \/ channels or give 3/,
+    );
+    expect(problem(tinyModel('softmax'), { inputSize: [8, 9] })).to.match(
+      /input width 9 was declared, but the model's input '.*' \[\?, 8, 8, 3\] fixes it at 8/,
+    );
     const model = tinyModel('softmax');
-    expect(tfjsModelBlackBox(model, { inputSize: [8, 8], channels: 3 }).inputSize).to.deep.equal([8, 8]);
+    expect(tfjsModelBlackBox(model, { inputSize: [8, 8], channels: 3 }).inputSize).to.deep.equal([
+      8, 8,
+    ]);
     model.dispose();
   });
 
   it('takes neither 1 nor 3 channels without a declaration, and takes them as they are with one', () => {
-    expect(problem(denseModel([4, 4, 4], 3, 'softmax'))).to.match(/takes 4 channels; the kit takes grey \(1\) and RGB \(3\) images without a declaration: declare channels 4 \(--channels 4\)/);
+    expect(problem(denseModel([4, 4, 4], 3, 'softmax'))).to.match(
+      /takes 4 channels; the kit takes grey \(1\) and RGB \(3\) images without a declaration: declare channels 4 \(--channels 4\)/,
+    );
     const model = denseModel([4, 4, 4], 3, 'softmax');
     const box = tfjsModelBlackBox(model, { channels: 4 });
     expect([box.channels, box.acceptedChannels]).to.deep.equal([4, [4]]);
@@ -99,10 +142,15 @@ describe('models/tfjs-model-black-box', () => {
 
   it('reads logits or probabilities from the output and refuses a declaration it contradicts', () => {
     expect(problem(tinyModel('softmax'), { outputs: 'logits' })).to.match(
-      /outputs 'logits' was declared, but output '.*' already gives probabilities \(non-negative rows summing to 1 on 4 random images\): the kit would apply softmax twice/);
+      /outputs 'logits' was declared, but output '.*' already gives probabilities \(non-negative rows summing to 1 on 4 random images\): the kit would apply softmax twice/,
+    );
     expect(problem(tinyModel('linear'), { outputs: 'probabilities' })).to.match(
-      /outputs 'probabilities' was declared, but output '.*' does not give probabilities: on 4 random images its rows sum to .*; declare 'logits'/);
-    for (const [activation, kind] of [['linear', 'logits'], ['softmax', 'probabilities']] as const) {
+      /outputs 'probabilities' was declared, but output '.*' does not give probabilities: on 4 random images its rows sum to .*; declare 'logits'/,
+    );
+    for (const [activation, kind] of [
+      ['linear', 'logits'],
+      ['softmax', 'probabilities'],
+    ] as const) {
       const model = tinyModel(activation);
       expect(tfjsModelBlackBox(model).outputs).to.equal(kind);
       expect(tfjsModelBlackBox(model, { outputs: kind }).outputs).to.equal(kind);
@@ -126,12 +174,18 @@ describe('models/tfjs-model-black-box', () => {
     ];
     for (const [got, want] of checks) expect(maxDiff(got, want)).to.be.below(1e-6);
     // The gradient reaches each RGB channel in proportion to its luma weight.
-    const gradient = tf.grad((x) => tf.sum(tf.mul(greyBox.predict(x as tf.Tensor4D), tf.oneHot([0, 1], 3))))(colour);
-    const [r, g, b] = tf.tidy(() => tf.split(gradient, 3, 3).map((c) => tf.sum(tf.abs(c)).dataSync()[0]));
+    const gradient = tf.grad((x) =>
+      tf.sum(tf.mul(greyBox.predict(x as tf.Tensor4D), tf.oneHot([0, 1], 3))),
+    )(colour);
+    const [r, g, b] = tf.tidy(() =>
+      tf.split(gradient, 3, 3).map((c) => tf.sum(tf.abs(c)).dataSync()[0]),
+    );
     expect(r).to.be.above(0);
     expect(g / r).to.be.closeTo(LUMA_WEIGHTS[1] / LUMA_WEIGHTS[0], 1e-3);
     expect(b / r).to.be.closeTo(LUMA_WEIGHTS[2] / LUMA_WEIGHTS[0], 1e-3);
-    expect(() => greyBox.predict(tf.zeros([1, 6, 6, 2]) as tf.Tensor4D)).to.throw(/input images must have shape \[\*, 6, 6, 1 or 3\], got \[1, 6, 6, 2\]/);
+    expect(() => greyBox.predict(tf.zeros([1, 6, 6, 2]) as tf.Tensor4D)).to.throw(
+      /input images must have shape \[\*, 6, 6, 1 or 3\], got \[1, 6, 6, 2\]/,
+    );
     tf.dispose([colour, plain, luminance, gradient, ...checks.flat()]);
     grey.dispose();
     rgb.dispose();
@@ -156,8 +210,12 @@ describe('models/tfjs-model-black-box', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'labels-'));
     const labels = path.join(dir, 'labels.json');
     fs.writeFileSync(labels, JSON.stringify(['a', 'b']));
-    expect(problem(tinyModel('softmax'), { labels })).to.match(new RegExp(`labels file ${labels} holds 2 class names, but output '.*' gives 4 class scores`));
-    expect(problem(tinyModel('softmax'), { labels, classNames: ['a', 'b', 'c', 'd'] })).to.equal('give class names or a labels file, not both');
+    expect(problem(tinyModel('softmax'), { labels })).to.match(
+      new RegExp(`labels file ${labels} holds 2 class names, but output '.*' gives 4 class scores`),
+    );
+    expect(problem(tinyModel('softmax'), { labels, classNames: ['a', 'b', 'c', 'd'] })).to.equal(
+      'give class names or a labels file, not both',
+    );
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

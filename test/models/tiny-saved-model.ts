@@ -9,7 +9,13 @@ import { fileSystemHandler } from '../../lib/models/file-io-handler';
 export function tinyModel(activation: 'linear' | 'softmax', seed = 5): tf.LayersModel {
   const input = tf.input({ shape: [8, 8, 3] });
   const flat = tf.layers.flatten().apply(input) as tf.SymbolicTensor;
-  const out = tf.layers.dense({ units: 4, activation, kernelInitializer: tf.initializers.randomNormal({ stddev: 0.3, seed }) }).apply(flat) as tf.SymbolicTensor;
+  const out = tf.layers
+    .dense({
+      units: 4,
+      activation,
+      kernelInitializer: tf.initializers.randomNormal({ stddev: 0.3, seed }),
+    })
+    .apply(flat) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out });
 }
 

@@ -1,7 +1,11 @@
 import { expect } from 'chai';
 import type { AlternativeKind } from '../../lib/evidence';
 import type { AblationRow } from '../../lib/evaluation/ablation-results';
-import { ablationBarsFigure, ablationCropMetricFigure, lambdaHeatmapFigure } from '../../lib/plot/ablation-figures';
+import {
+  ablationBarsFigure,
+  ablationCropMetricFigure,
+  lambdaHeatmapFigure,
+} from '../../lib/plot/ablation-figures';
 import type { BarTrace, BoxTrace, HeatmapTrace } from '../../lib/plot/types';
 
 const LEVELS = [0.05, 0.25, 0.5, 0.75, 0.95];
@@ -10,9 +14,19 @@ function row(alternative: AlternativeKind, tv: number, area: number, error: numb
   return {
     file: `${alternative}-${tv}-${area}.json`,
     blackBox: 'residual',
-    setting: { id: `${alternative}-${tv}-${area}`, method: 'iterative-mask', alternative, lambdas: { tv, area, destroy: 5, destroyPower: 0.3 }, iterations: 60 },
+    setting: {
+      id: `${alternative}-${tv}-${area}`,
+      method: 'iterative-mask',
+      alternative,
+      lambdas: { tv, area, destroy: 5, destroyPower: 0.3 },
+      iterations: 60,
+    },
     localisationError: error,
-    cropMetric: { mean: error + 1, median: error + 0.5, quantiles: LEVELS.map((level) => ({ level, value: level })) },
+    cropMetric: {
+      mean: error + 1,
+      median: error + 0.5,
+      quantiles: LEVELS.map((level) => ({ level, value: level })),
+    },
     meanMaskArea: area / 10,
     segmentationIoU: 0.3,
     requestedMass: 0.6,
@@ -23,23 +37,52 @@ function row(alternative: AlternativeKind, tv: number, area: number, error: numb
 
 describe('plot/ablation figures', () => {
   it('bars: one category per metric, one bar per setting labelled by what varies', () => {
-    const fig = ablationBarsFigure([row('blur', 10, 4, 0.5), row('noise', 10, 4, 0.25)], ['localisationError', 'meanMaskArea']);
+    const fig = ablationBarsFigure(
+      [row('blur', 10, 4, 0.5), row('noise', 10, 4, 0.25)],
+      ['localisationError', 'meanMaskArea'],
+    );
     const [blur, noise] = fig.data as BarTrace[];
-    expect(blur).to.deep.include({ name: 'A blur', x: ['localisation error', 'mean mask area'], y: [0.5, 0.4] });
+    expect(blur).to.deep.include({
+      name: 'A blur',
+      x: ['localisation error', 'mean mask area'],
+      y: [0.5, 0.4],
+    });
     expect(noise).to.deep.include({ name: 'A noise', y: [0.25, 0.4] });
-    expect(ablationBarsFigure([row('blur', 10, 4, 0.5)]).data[0]).to.deep.include({ x: ['localisation error', 'mean s(a, p)', 'mean mask area', 'fake-class mask area'] });
+    expect(ablationBarsFigure([row('blur', 10, 4, 0.5)]).data[0]).to.deep.include({
+      x: ['localisation error', 'mean s(a, p)', 'mean mask area', 'fake-class mask area'],
+    });
   });
 
   it('crop metric: a box per setting from its stored quantiles', () => {
     const fig = ablationCropMetricFigure([row('blur', 3, 4, 0), row('blur', 10, 4, 0)]);
     expect(fig.data).to.have.length(1);
-    expect(fig.data[0]).to.deep.include({ name: 'residual', x: ['λ1 3', 'λ1 10'], lowerfence: [0.05, 0.05], median: [0.5, 0.5], upperfence: [0.95, 0.95], mean: [1, 1] } as Partial<BoxTrace>);
+    expect(fig.data[0]).to.deep.include({
+      name: 'residual',
+      x: ['λ1 3', 'λ1 10'],
+      lowerfence: [0.05, 0.05],
+      median: [0.5, 0.5],
+      upperfence: [0.95, 0.95],
+      mean: [1, 1],
+    } as Partial<BoxTrace>);
   });
 
   it('heat map over (λ1, λ2), with gaps; refuses rows where another parameter varies', () => {
-    const fig = lambdaHeatmapFigure([row('blur', 3, 2, 0.1), row('blur', 10, 2, 0.2), row('blur', 3, 8, 0.3)], 'localisationError', { decimals: 1 });
-    expect(fig.data[0]).to.deep.include({ x: ['3', '10'], y: ['2', '8'], z: [[0.1, 0.2], [0.3, null]] } as Partial<HeatmapTrace>);
+    const fig = lambdaHeatmapFigure(
+      [row('blur', 3, 2, 0.1), row('blur', 10, 2, 0.2), row('blur', 3, 8, 0.3)],
+      'localisationError',
+      { decimals: 1 },
+    );
+    expect(fig.data[0]).to.deep.include({
+      x: ['3', '10'],
+      y: ['2', '8'],
+      z: [
+        [0.1, 0.2],
+        [0.3, null],
+      ],
+    } as Partial<HeatmapTrace>);
     expect(fig.layout.xaxis?.title?.text).to.equal('λ1 (TV weight)');
-    expect(() => lambdaHeatmapFigure([row('blur', 3, 2, 0), row('noise', 3, 2, 0)], 'meanMaskArea')).to.throw(/alternative vary: filter the rows first/);
+    expect(() =>
+      lambdaHeatmapFigure([row('blur', 3, 2, 0), row('noise', 3, 2, 0)], 'meanMaskArea'),
+    ).to.throw(/alternative vary: filter the rows first/);
   });
 });

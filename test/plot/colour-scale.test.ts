@@ -22,7 +22,14 @@ describe('plot/colour-scale', () => {
   });
 
   it('names bad stops', () => {
-    expect(() => colourScale([[0, '#000000']])).to.throw('a colour scale needs at least two stops, got 1');
-    expect(() => colourScale([[0, '#000000'], [0.5, '#ffffff']])).to.throw('colour scale fractions must rise from 0 to 1, got 0, 0.5');
+    expect(() => colourScale([[0, '#000000']])).to.throw(
+      'a colour scale needs at least two stops, got 1',
+    );
+    expect(() =>
+      colourScale([
+        [0, '#000000'],
+        [0.5, '#ffffff'],
+      ]),
+    ).to.throw('colour scale fractions must rise from 0 to 1, got 0, 0.5');
   });
 });

@@ -23,9 +23,12 @@ describe('lib imports for notebooks (tslab)', () => {
       const source = fs.readFileSync(file, 'utf8');
       for (const m of source.matchAll(/(?:from\s+|require\(\s*|import\(\s*)'(\.{1,2}\/[^']*)'/g)) {
         const target = path.resolve(path.dirname(file), m[1]);
-        if (fs.existsSync(target) && fs.statSync(target).isDirectory()) offenders.push(`${path.relative(LIB, file)}: '${m[1]}'`);
+        if (fs.existsSync(target) && fs.statSync(target).isDirectory())
+          offenders.push(`${path.relative(LIB, file)}: '${m[1]}'`);
       }
     }
-    expect(offenders, `folder imports tslab cannot load: ${offenders.join('; ')}`).to.deep.equal([]);
+    expect(offenders, `folder imports tslab cannot load: ${offenders.join('; ')}`).to.deep.equal(
+      [],
+    );
   });
 });

@@ -4,14 +4,22 @@ import * as os from 'os';
 import * as path from 'path';
 import { lineChartFigure } from '../../lib/plot/line-chart';
 import { figureHtml, resetNotebookPlotly, showFigure } from '../../lib/plot/notebook-display';
-import { PLOTLY_PACKAGE, plotlyBundlePath, plotlyBundleSource, plotlyScriptTag, plotlyVersion } from '../../lib/plot/plotly-bundle';
+import {
+  PLOTLY_PACKAGE,
+  plotlyBundlePath,
+  plotlyBundleSource,
+  plotlyScriptTag,
+  plotlyVersion,
+} from '../../lib/plot/plotly-bundle';
 import { chromiumMissingMessage, findChromium, PngExporter } from '../../lib/plot/png-export';
 
 const figure = lineChartFigure([{ name: 'loss', y: [2, 1] }], { width: 300, height: 200 });
 
 describe('plot/plotly-bundle', () => {
   it('finds plotly.js-dist-min in node_modules and inlines it', () => {
-    expect(plotlyBundlePath()).to.match(new RegExp(`node_modules/${PLOTLY_PACKAGE}/plotly\\.min\\.js$`));
+    expect(plotlyBundlePath()).to.match(
+      new RegExp(`node_modules/${PLOTLY_PACKAGE}/plotly\\.min\\.js$`),
+    );
     expect(plotlyBundleSource()).to.include(`plotly.js v${plotlyVersion()}`);
     expect(plotlyBundleSource().length).to.be.greaterThan(1e6);
     const tag = plotlyScriptTag();
@@ -53,15 +61,21 @@ describe('plot/png-export', function () {
   this.timeout(60000);
 
   it('names the Debian package when chromium is missing', async () => {
-    expect(chromiumMissingMessage('/nowhere/chromium')).to.match(/Debian package 'chromium'.*apt-get install -y chromium/);
+    expect(chromiumMissingMessage('/nowhere/chromium')).to.match(
+      /Debian package 'chromium'.*apt-get install -y chromium/,
+    );
     let error: Error | undefined;
-    await PngExporter.launch({ chromiumPath: '/nowhere/chromium' }).catch((e: Error) => (error = e));
+    await PngExporter.launch({ chromiumPath: '/nowhere/chromium' }).catch(
+      (e: Error) => (error = e),
+    );
     expect(error?.message).to.match(/\/nowhere\/chromium.*apt-get install -y chromium/);
   });
 
   it('writes a PNG of the figure size times the scale', async function () {
     if (!findChromium()) {
-      console.log(`      skipped: ${chromiumMissingMessage(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')}`);
+      console.log(
+        `      skipped: ${chromiumMissingMessage(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')}`,
+      );
       this.skip();
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'png-export-'));

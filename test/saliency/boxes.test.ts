@@ -21,7 +21,16 @@ describe('saliency/max-box and centre-box', () => {
     const images = tf.zeros([2, 8, 8, 1]) as tf.Tensor4D;
     const centre = await centreBox(box, images, [0, 1], { areaFraction: 0.25 });
     const rows = (await centre.array())[1].map((row) => row.map((v) => v[0]).join(''));
-    expect(rows).to.deep.equal(['00000000', '00000000', '00111100', '00111100', '00111100', '00111100', '00000000', '00000000']);
+    expect(rows).to.deep.equal([
+      '00000000',
+      '00000000',
+      '00111100',
+      '00111100',
+      '00111100',
+      '00111100',
+      '00000000',
+      '00000000',
+    ]);
     const all = await maxBox(box, images, [0, 1]);
     expect(Array.from(all.dataSync()).every((v) => v === 1)).to.equal(true);
     tf.dispose([images, centre, all]);

@@ -15,9 +15,18 @@ describe('saliency/folder-training-data', () => {
   let tiny: TinyImageFolder;
   let loaded: LoadedTfjsModel;
   const open = (root: string, onBadImage: 'skip' | 'fail') =>
-    openImageFolder({ root, inputSize: [32, 32], channels: 1, classNames: loaded.blackBox.classNames, onBadImage });
+    openImageFolder({
+      root,
+      inputSize: [32, 32],
+      channels: 1,
+      classNames: loaded.blackBox.classNames,
+      onBadImage,
+    });
   /** The images of a batch of positions as one value per image (their mean), and their labels; the batch is disposed. */
-  const read = async (data: Awaited<ReturnType<typeof folderTrainingData>>['data'], positions: number[]) => {
+  const read = async (
+    data: Awaited<ReturnType<typeof folderTrainingData>>['data'],
+    positions: number[],
+  ) => {
     const { images, labels } = await data(positions);
     const means = tf.tidy(() => Array.from(tf.mean(images, [1, 2, 3]).dataSync()));
     expect(images.shape).to.deep.equal([positions.length, 32, 32, 1]);
@@ -49,11 +58,15 @@ describe('saliency/folder-training-data', () => {
     expect((await read(other.data, [0, 1, 2, 3, 4])).means).to.not.deep.equal(first.means);
   });
 
-  it('labels images by their class folder, or by the model\'s top class when unlabelled', async () => {
+  it("labels images by their class folder, or by the model's top class when unlabelled", async () => {
     const labelled = await folderTrainingData(await open(tiny.root, 'skip'), loaded.blackBox, 0);
     const { labels } = await read(labelled.data, [0, 1, 2, 3, 4]);
     expect([...labels].sort()).to.deep.equal([0, 0, 0, 1, 1]);
-    const unlabelled = await folderTrainingData(await open(path.join(tiny.root, 'Bag', '*.png'), 'fail'), loaded.blackBox, 0);
+    const unlabelled = await folderTrainingData(
+      await open(path.join(tiny.root, 'Bag', '*.png'), 'fail'),
+      loaded.blackBox,
+      0,
+    );
     const { images, labels: predicted } = await unlabelled.data([0, 1]);
     const top = tf.tidy(() => Array.from(tf.argMax(loaded.blackBox.predict(images), 1).dataSync()));
     images.dispose();
@@ -62,8 +75,12 @@ describe('saliency/folder-training-data', () => {
 
   it('names the folder when no image can be decoded', async () => {
     let err: Error | undefined;
-    await folderTrainingData(await open(tiny.corrupt, 'skip'), loaded.blackBox, 0).catch((e: Error) => (err = e));
+    await folderTrainingData(await open(tiny.corrupt, 'skip'), loaded.blackBox, 0).catch(
+      (e: Error) => (err = e),
+    );
     expect(err).to.be.instanceOf(UserError);
-    expect(err?.message).to.equal(`${tiny.corrupt}: none of its 1 images can be decoded, so there is nothing to train on`);
+    expect(err?.message).to.equal(
+      `${tiny.corrupt}: none of its 1 images can be decoded, so there is nothing to train on`,
+    );
   });
 });

@@ -18,9 +18,15 @@ export function softmax(z: readonly number[]): number[] {
  * ∂p_c/∂x of p = softmax(W·x) for one flattened input x:
  * p_c (W_c − Σ_k p_k W_k), with `weights[k]` the row W_k.
  */
-export function softmaxGradient(weights: readonly number[][], x: readonly number[], c: number): number[] {
+export function softmaxGradient(
+  weights: readonly number[][],
+  x: readonly number[],
+  c: number,
+): number[] {
   const p = softmax(weights.map((row) => row.reduce((s, w, i) => s + w * x[i], 0)));
-  return x.map((_, i) => p[c] * (weights[c][i] - weights.reduce((s, row, k) => s + p[k] * row[i], 0)));
+  return x.map(
+    (_, i) => p[c] * (weights[c][i] - weights.reduce((s, row, k) => s + p[k] * row[i], 0)),
+  );
 }
 
 /**
@@ -28,10 +34,20 @@ export function softmaxGradient(weights: readonly number[][], x: readonly number
  * class k's row over the flattened `[H, W, C]` image. Also a white box whose
  * "features" are the image itself.
  */
-export function linearWhiteBox(weights: readonly number[][], size: readonly [number, number], channels: number): WhiteBox {
+export function linearWhiteBox(
+  weights: readonly number[][],
+  size: readonly [number, number],
+  channels: number,
+): WhiteBox {
   const [h, w] = size;
   const matrix = () => tf.transpose(tf.tensor2d(weights as number[][]));
-  const predictFromFeatures = (x: tf.Tensor4D) => tf.tidy(() => tf.softmax(tf.matMul(tf.reshape(x, [x.shape[0], h * w * channels]), matrix())) as tf.Tensor2D);
+  const predictFromFeatures = (x: tf.Tensor4D) =>
+    tf.tidy(
+      () =>
+        tf.softmax(
+          tf.matMul(tf.reshape(x, [x.shape[0], h * w * channels]), matrix()),
+        ) as tf.Tensor2D,
+    );
   const box: BlackBox = {
     name: 'linear',
     inputSize: [h, w],

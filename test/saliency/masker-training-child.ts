@@ -47,7 +47,10 @@ async function main(): Promise<void> {
     },
   );
   await result.masker.save(out);
-  fs.writeFileSync(path.join(out, 'record.json'), JSON.stringify({ curve: result.curve, resumedFrom: result.resumedFrom }));
+  fs.writeFileSync(
+    path.join(out, 'record.json'),
+    JSON.stringify({ curve: result.curve, resumedFrom: result.resumedFrom }),
+  );
 }
 
 main().catch((err: unknown) => {

@@ -12,7 +12,9 @@ describe('saliency/occlusion', () => {
   it('gives the hand-computed map with disjoint patches', async () => {
     const x = image();
     const maps = await occlusion(box, x, [0], { patchSize: 2, stride: 2 });
-    expect(Array.from(maps.dataSync())).to.deep.equal([1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(Array.from(maps.dataSync())).to.deep.equal([
+      1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    ]);
     tf.dispose([x, maps]);
   });
 
@@ -27,7 +29,11 @@ describe('saliency/occlusion', () => {
 
   it('fills with the blurred image on request', async () => {
     // At 32×32 the blur (σ = 10·32/224 px) pulls the bright pixel (0, 0) towards its dark surround.
-    const big = linearWhiteBox([[4, ...new Array(1023).fill(0)], new Array(1024).fill(0)], [32, 32], 1);
+    const big = linearWhiteBox(
+      [[4, ...new Array(1023).fill(0)], new Array(1024).fill(0)],
+      [32, 32],
+      1,
+    );
     const x = tf.tensor4d([0.9, ...new Array(1023).fill(0.2)], [1, 32, 32, 1]);
     const maps = await occlusion(big, x, [0], { fill: 'blur' });
     const values = maps.dataSync();

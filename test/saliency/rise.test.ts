@@ -35,7 +35,13 @@ describe('saliency/rise', () => {
 
   it('computes Σ p_c(X ⊙ m)·m / (N·p), min-max normalised', async () => {
     const n = 50;
-    const got = await rise(box, images, [2, 0], { numMasks: n, gridSize: 3, keepProbability: 0.5, seed: 4, batchSize: 16 });
+    const got = await rise(box, images, [2, 0], {
+      numMasks: n,
+      gridSize: 3,
+      keepProbability: 0.5,
+      seed: 4,
+      batchSize: 16,
+    });
     const want = tf.tidy(() => {
       const masks = riseMasks(n, [12, 12], 3, 0.5, new Random(4));
       const maps = [0, 1].map((b) => {

@@ -43,7 +43,12 @@ describe('saliency/train-masker on any black box', function () {
   it("trains on a grey model's own layers, lowering the loss, and saves a masker that restores on them", async () => {
     const encoder = encoderFor(grey.model, { kind: 'own' });
     const losses: number[] = [];
-    const { masker } = await trainMasker(grey.blackBox, encoder, { ...FAST, steps: 24 }, { data: tensorTrainingData(images, labels), onStep: (s) => void losses.push(s.loss) });
+    const { masker } = await trainMasker(
+      grey.blackBox,
+      encoder,
+      { ...FAST, steps: 24 },
+      { data: tensorTrainingData(images, labels), onStep: (s) => void losses.push(s.loss) },
+    );
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     expect(mean(losses.slice(-6))).to.be.below(mean(losses.slice(0, 6)));
     expect(losses.every(Number.isFinite)).to.equal(true);
@@ -61,8 +66,15 @@ describe('saliency/train-masker on any black box', function () {
     const encoder = encoderFor(grey.model, { kind: 'own' });
     const wrong = tf.zeros([4, 48, 48, 1]) as tf.Tensor4D;
     let message = '';
-    await trainMasker(grey.blackBox, encoder, { ...FAST, steps: 1 }, { data: tensorTrainingData(wrong, [0, 1, 2, 0]) }).catch((e: Error) => (message = e.message));
-    expect(message).to.equal("training data for positions 0..3 gave images [4, 48, 48, 1] and 4 labels; black box 'tiny-conv' needs [4, 32, 32, C] and 4 labels");
+    await trainMasker(
+      grey.blackBox,
+      encoder,
+      { ...FAST, steps: 1 },
+      { data: tensorTrainingData(wrong, [0, 1, 2, 0]) },
+    ).catch((e: Error) => (message = e.message));
+    expect(message).to.equal(
+      "training data for positions 0..3 gave images [4, 48, 48, 1] and 4 labels; black box 'tiny-conv' needs [4, 32, 32, C] and 4 labels",
+    );
     wrong.dispose();
   });
 });

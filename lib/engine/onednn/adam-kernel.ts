@@ -18,12 +18,21 @@ export function onednnAdamUpdateConfig(backendName: string): tf.KernelConfig {
     backendName,
     kernelFunc: ({ inputs, backend: owner, attrs }) => {
       const { value, gradient, m, v } = adamInputs(inputs);
-      const { learningRate, beta1, beta2, epsilon, correction1, correction2 } = attrs as unknown as AdamUpdateAttrs;
+      const { learningRate, beta1, beta2, epsilon, correction1, correction2 } =
+        attrs as unknown as AdamUpdateAttrs;
       const backend = owner as WasmHeapBackend;
       const outs = [0, 1, 2].map(() => backend.makeOutput([...value.shape], 'float32')); // before the views
       const view = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t);
-      addon.adamUpdate(view(value), view(gradient), view(m), view(v), view(outs[0]), view(outs[1]), view(outs[2]),
-        Float64Array.from([learningRate, beta1, beta2, epsilon, correction1, correction2]));
+      addon.adamUpdate(
+        view(value),
+        view(gradient),
+        view(m),
+        view(v),
+        view(outs[0]),
+        view(outs[1]),
+        view(outs[2]),
+        Float64Array.from([learningRate, beta1, beta2, epsilon, correction1, correction2]),
+      );
       return outs;
     },
   };

@@ -17,7 +17,14 @@ export const ONEDNN_OP = { forward: 0, backwardData: 1, backwardWeights: 2 } as 
 export type OnednnOp = keyof typeof ONEDNN_OP;
 
 /** Activations the addon fuses after a forward convolution, as numbered by it. */
-export const ONEDNN_ACTIVATION = { linear: 0, relu: 1, relu6: 2, leakyrelu: 3, elu: 4, sigmoid: 5 } as const;
+export const ONEDNN_ACTIVATION = {
+  linear: 0,
+  relu: 1,
+  relu6: 2,
+  leakyrelu: 3,
+  elu: 4,
+  sigmoid: 5,
+} as const;
 export type OnednnActivation = keyof typeof ONEDNN_ACTIVATION;
 
 /**
@@ -29,7 +36,15 @@ export type ConvDims = Int32Array;
 
 /** The addon's functions; arrays are NHWC activations and HWIO filters, written in place. */
 export interface OnednnAddon {
-  forward(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, dims: ConvDims, activation: number, alpha: number): void;
+  forward(
+    x: Float32Array,
+    filter: Float32Array,
+    bias: Float32Array | null,
+    y: Float32Array,
+    dims: ConvDims,
+    activation: number,
+    alpha: number,
+  ): void;
   backwardData(dy: Float32Array, filter: Float32Array, dx: Float32Array, dims: ConvDims): void;
   backwardWeights(x: Float32Array, dy: Float32Array, dw: Float32Array, dims: ConvDims): void;
   /** `out[c] = Σ_r x[r·cols + c]` over `rows` rows (float blocks added in double). */
@@ -38,13 +53,27 @@ export interface OnednnAddon {
    * The gradient of a max pool, written into `dx`: x (input), y (its output), dy.
    * @param poolDims n, h, w, c, kh, kw, sh, sw, oh, ow, padTop, padLeft.
    */
-  maxPoolGrad(x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, poolDims: Int32Array): void;
+  maxPoolGrad(
+    x: Float32Array,
+    y: Float32Array,
+    dy: Float32Array,
+    dx: Float32Array,
+    poolDims: Int32Array,
+  ): void;
   /**
    * One Adam step of one variable: reads value, gradient, m, v and writes the new
    * value, m and v (all of one length); `params` = learning rate, β1, β2, ε, 1 − β1^t, 1 − β2^t.
    */
-  adamUpdate(value: Float32Array, gradient: Float32Array, m: Float32Array, v: Float32Array,
-    newValue: Float32Array, newM: Float32Array, newV: Float32Array, params: Float64Array): void;
+  adamUpdate(
+    value: Float32Array,
+    gradient: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    newValue: Float32Array,
+    newM: Float32Array,
+    newV: Float32Array,
+    params: Float64Array,
+  ): void;
   /** oneDNN's implementation for this shape (e.g. `jit:avx512_core`), for benchmarks and logs. */
   implementation(op: number, dims: ConvDims): string;
 }
@@ -59,7 +88,10 @@ export type OnednnAddonBuild = 'release' | 'asan';
 /** The build chosen by `SALIENCY_ADDON_BUILD` (default `release`). */
 export function onednnAddonBuild(): OnednnAddonBuild {
   const build = process.env.SALIENCY_ADDON_BUILD ?? 'release';
-  if (build !== 'release' && build !== 'asan') throw new Error(`SALIENCY_ADDON_BUILD="${build}" is not a build of the addon; use release or asan`);
+  if (build !== 'release' && build !== 'asan')
+    throw new Error(
+      `SALIENCY_ADDON_BUILD="${build}" is not a build of the addon; use release or asan`,
+    );
   return build;
 }
 
@@ -68,7 +100,10 @@ export function onednnAddonBuild(): OnednnAddonBuild {
  * this folder: notebooks import lib/ through the symlink notebooks/lib.
  */
 export function onednnAddonPath(build: OnednnAddonBuild = onednnAddonBuild()): string {
-  return path.resolve(fs.realpathSync(__dirname), `../../../native/build/${build === 'asan' ? 'Debug' : 'Release'}/wasm_heap_kernels.node`);
+  return path.resolve(
+    fs.realpathSync(__dirname),
+    `../../../native/build/${build === 'asan' ? 'Debug' : 'Release'}/wasm_heap_kernels.node`,
+  );
 }
 
 let addon: OnednnAddon | undefined;
@@ -86,9 +121,15 @@ export function loadOnednnAddon(): OnednnAddon {
     addon = require(file) as OnednnAddon;
   } catch (err) {
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    const build = onednnAddonBuild() === 'asan' ? '`bash scripts/setup.sh --sanitize` builds this one' : '`npm run setup` installs it and builds the addon';
-    throw new Error(`the native kernels addon of the onednn engine (${file}) is not available: ${reason}. ` +
-      `It needs the Debian package libdnnl-dev; ${build}.`, { cause: err });
+    const build =
+      onednnAddonBuild() === 'asan'
+        ? '`bash scripts/setup.sh --sanitize` builds this one'
+        : '`npm run setup` installs it and builds the addon';
+    throw new Error(
+      `the native kernels addon of the onednn engine (${file}) is not available: ${reason}. ` +
+        `It needs the Debian package libdnnl-dev; ${build}.`,
+      { cause: err },
+    );
   }
   return addon;
 }

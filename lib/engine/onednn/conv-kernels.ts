@@ -24,39 +24,91 @@ import { ConvDims, loadOnednnAddon, ONEDNN_ACTIVATION, OnednnActivation } from '
 type Info = tf.TensorInfo;
 type Conv2DInfo = tf.backend_util.Conv2DInfo;
 
-
 /** The convolution kernels built here. */
-export type OnednnConvKernel = 'Conv2D' | 'FusedConv2D' | 'Conv2DBackpropInput' | 'Conv2DBackpropFilter';
+export type OnednnConvKernel =
+  'Conv2D' | 'FusedConv2D' | 'Conv2DBackpropInput' | 'Conv2DBackpropFilter';
 
 /** The addon's shape array for a convolution, or undefined when oneDNN should not take it. */
 export function onednnDims(info: Conv2DInfo): ConvDims | undefined {
-  const { batchSize, inHeight, inWidth, inChannels, filterHeight, filterWidth, outChannels, outHeight, outWidth } = info;
-  const { strideHeight, strideWidth, dilationHeight, dilationWidth, effectiveFilterHeight, effectiveFilterWidth, padInfo } = info;
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels,
+    filterHeight,
+    filterWidth,
+    outChannels,
+    outHeight,
+    outWidth,
+  } = info;
+  const {
+    strideHeight,
+    strideWidth,
+    dilationHeight,
+    dilationWidth,
+    effectiveFilterHeight,
+    effectiveFilterWidth,
+    padInfo,
+  } = info;
   if (info.dataFormat !== 'channelsLast') return undefined;
-  const sizes = [batchSize, inHeight, inWidth, inChannels, filterHeight, filterWidth, outChannels, outHeight, outWidth];
+  const sizes = [
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels,
+    filterHeight,
+    filterWidth,
+    outChannels,
+    outHeight,
+    outWidth,
+  ];
   if (sizes.some((s) => !(s > 0))) return undefined;
   const { top, left, bottom, right } = padInfo;
   if ([top, left, bottom, right].some((p) => p < 0)) return undefined;
   // oneDNN derives the output size as floor((in + pads − effective kernel) / stride) + 1.
-  const consistent = (n: number, k: number, s: number, a: number, b: number, out: number) => Math.floor((n + a + b - k) / s) + 1 === out;
-  if (!consistent(inHeight, effectiveFilterHeight, strideHeight, top, bottom, outHeight)) return undefined;
-  if (!consistent(inWidth, effectiveFilterWidth, strideWidth, left, right, outWidth)) return undefined;
-  return Int32Array.from([...sizes, strideHeight, strideWidth, dilationHeight, dilationWidth, top, left, bottom, right]);
+  const consistent = (n: number, k: number, s: number, a: number, b: number, out: number) =>
+    Math.floor((n + a + b - k) / s) + 1 === out;
+  if (!consistent(inHeight, effectiveFilterHeight, strideHeight, top, bottom, outHeight))
+    return undefined;
+  if (!consistent(inWidth, effectiveFilterWidth, strideWidth, left, right, outWidth))
+    return undefined;
+  return Int32Array.from([
+    ...sizes,
+    strideHeight,
+    strideWidth,
+    dilationHeight,
+    dilationWidth,
+    top,
+    left,
+    bottom,
+    right,
+  ]);
 }
 
-const allFloat = (...xs: (Info | undefined)[]) => xs.every((x) => x === undefined || x.dtype === 'float32');
+const allFloat = (...xs: (Info | undefined)[]) =>
+  xs.every((x) => x === undefined || x.dtype === 'float32');
 
 function convolutionKernel(
   kernelName: OnednnConvKernel,
   backendName: string,
   fallback: tf.KernelFunc,
-  run: (args: { inputs: tf.NamedTensorInfoMap; backend: WasmHeapBackend; attrs: tf.NamedAttrMap }) => Info | undefined,
+  run: (args: {
+    inputs: tf.NamedTensorInfoMap;
+    backend: WasmHeapBackend;
+    attrs: tf.NamedAttrMap;
+  }) => Info | undefined,
 ): tf.KernelConfig {
   return {
     kernelName,
     backendName,
     kernelFunc: (args) => {
-      const out = run(args as unknown as { inputs: tf.NamedTensorInfoMap; backend: WasmHeapBackend; attrs: tf.NamedAttrMap });
+      const out = run(
+        args as unknown as {
+          inputs: tf.NamedTensorInfoMap;
+          backend: WasmHeapBackend;
+          attrs: tf.NamedAttrMap;
+        },
+      );
       return out ?? fallback(args);
     },
   };
@@ -66,51 +118,126 @@ function convolutionKernel(
  * Kernel configs of the four convolution kernels; each falls back to `fallbacks[name]`.
  * @throws when the addon cannot load (naming the Debian package to install).
  */
-export function onednnConvKernels(backendName: string, fallbacks: Record<string, tf.KernelFunc>): tf.KernelConfig[] {
+export function onednnConvKernels(
+  backendName: string,
+  fallbacks: Record<string, tf.KernelFunc>,
+): tf.KernelConfig[] {
   const addon = loadOnednnAddon();
 
-  const forward = (fused: boolean) => convolutionKernel(fused ? 'FusedConv2D' : 'Conv2D', backendName, fallbacks[fused ? 'FusedConv2D' : 'Conv2D'],
-    ({ inputs, backend, attrs }) => {
-      const { x, filter, bias, preluActivationWeights } = inputs as Record<string, Info | undefined>;
-      const { strides, pad, dataFormat, dilations, dimRoundingMode, activation = 'linear', leakyreluAlpha } =
-        attrs as unknown as tf.FusedConv2DAttrs;
-      if (!x || !filter || dataFormat === 'NCHW' || !allFloat(x, filter, bias) || preluActivationWeights) return undefined;
-      if (!(activation in ONEDNN_ACTIVATION)) return undefined;
-      const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number],
-        filter.shape as [number, number, number, number], strides, dilations, pad, dimRoundingMode);
-      const dims = onednnDims(info);
-      if (!dims || (bias && tf.util.sizeFromShape(bias.shape) !== info.outChannels)) return undefined;
-      const out = backend.makeOutput(info.outShape, 'float32'); // allocate first: growing the heap detaches older views
-      addon.forward(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(filter), bias ? backend.typedArrayFromHeap(bias) : null,
-        backend.typedArrayFromHeap(out), dims, ONEDNN_ACTIVATION[activation as OnednnActivation], leakyreluAlpha ?? 0.2);
-      return out;
-    });
+  const forward = (fused: boolean) =>
+    convolutionKernel(
+      fused ? 'FusedConv2D' : 'Conv2D',
+      backendName,
+      fallbacks[fused ? 'FusedConv2D' : 'Conv2D'],
+      ({ inputs, backend, attrs }) => {
+        const { x, filter, bias, preluActivationWeights } = inputs as Record<
+          string,
+          Info | undefined
+        >;
+        const {
+          strides,
+          pad,
+          dataFormat,
+          dilations,
+          dimRoundingMode,
+          activation = 'linear',
+          leakyreluAlpha,
+        } = attrs as unknown as tf.FusedConv2DAttrs;
+        if (
+          !x ||
+          !filter ||
+          dataFormat === 'NCHW' ||
+          !allFloat(x, filter, bias) ||
+          preluActivationWeights
+        )
+          return undefined;
+        if (!(activation in ONEDNN_ACTIVATION)) return undefined;
+        const info = tf.backend_util.computeConv2DInfo(
+          x.shape as [number, number, number, number],
+          filter.shape as [number, number, number, number],
+          strides,
+          dilations,
+          pad,
+          dimRoundingMode,
+        );
+        const dims = onednnDims(info);
+        if (!dims || (bias && tf.util.sizeFromShape(bias.shape) !== info.outChannels))
+          return undefined;
+        const out = backend.makeOutput(info.outShape, 'float32'); // allocate first: growing the heap detaches older views
+        addon.forward(
+          backend.typedArrayFromHeap(x),
+          backend.typedArrayFromHeap(filter),
+          bias ? backend.typedArrayFromHeap(bias) : null,
+          backend.typedArrayFromHeap(out),
+          dims,
+          ONEDNN_ACTIVATION[activation as OnednnActivation],
+          leakyreluAlpha ?? 0.2,
+        );
+        return out;
+      },
+    );
 
-  const backwardData = convolutionKernel('Conv2DBackpropInput', backendName, fallbacks.Conv2DBackpropInput,
+  const backwardData = convolutionKernel(
+    'Conv2DBackpropInput',
+    backendName,
+    fallbacks.Conv2DBackpropInput,
     ({ inputs, backend, attrs }) => {
       const { dy, filter } = inputs as { dy: Info; filter: Info };
-      const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
+      const { strides, pad, dataFormat, dimRoundingMode, inputShape } =
+        attrs as unknown as tf.Conv2DBackpropInputAttrs;
       if (dataFormat === 'NCHW' || !allFloat(dy, filter)) return undefined;
-      const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode);
+      const info = tf.backend_util.computeConv2DInfo(
+        inputShape,
+        filter.shape as [number, number, number, number],
+        strides,
+        1,
+        pad,
+        dimRoundingMode,
+      );
       const dims = onednnDims(info);
-      if (!dims || info.outHeight !== dy.shape[1] || info.outWidth !== dy.shape[2]) return undefined;
+      if (!dims || info.outHeight !== dy.shape[1] || info.outWidth !== dy.shape[2])
+        return undefined;
       const dx = backend.makeOutput([...inputShape], 'float32');
-      addon.backwardData(backend.typedArrayFromHeap(dy), backend.typedArrayFromHeap(filter), backend.typedArrayFromHeap(dx), dims);
+      addon.backwardData(
+        backend.typedArrayFromHeap(dy),
+        backend.typedArrayFromHeap(filter),
+        backend.typedArrayFromHeap(dx),
+        dims,
+      );
       return dx;
-    });
+    },
+  );
 
-  const backwardWeights = convolutionKernel('Conv2DBackpropFilter', backendName, fallbacks.Conv2DBackpropFilter,
+  const backwardWeights = convolutionKernel(
+    'Conv2DBackpropFilter',
+    backendName,
+    fallbacks.Conv2DBackpropFilter,
     ({ inputs, backend, attrs }) => {
       const { x, dy } = inputs as { x: Info; dy: Info };
-      const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+      const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
+        attrs as unknown as tf.Conv2DBackpropFilterAttrs;
       if (dataFormat === 'NCHW' || !allFloat(x, dy)) return undefined;
-      const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode);
+      const info = tf.backend_util.computeConv2DInfo(
+        x.shape as [number, number, number, number],
+        filterShape,
+        strides,
+        1,
+        pad,
+        dimRoundingMode,
+      );
       const dims = onednnDims(info);
-      if (!dims || info.outHeight !== dy.shape[1] || info.outWidth !== dy.shape[2]) return undefined;
+      if (!dims || info.outHeight !== dy.shape[1] || info.outWidth !== dy.shape[2])
+        return undefined;
       const dw = backend.makeOutput([...filterShape], 'float32');
-      addon.backwardWeights(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(dy), backend.typedArrayFromHeap(dw), dims);
+      addon.backwardWeights(
+        backend.typedArrayFromHeap(x),
+        backend.typedArrayFromHeap(dy),
+        backend.typedArrayFromHeap(dw),
+        dims,
+      );
       return dw;
-    });
+    },
+  );
 
   return [forward(false), forward(true), backwardData, backwardWeights];
 }

@@ -14,7 +14,15 @@ import { onednnMaxPoolGradConfig } from './max-pool-grad-kernel';
 import { onednnSumConfig } from './sum-kernel';
 
 /** The kernels the onednn engine replaces, in registration order. */
-export const ONEDNN_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Sum', 'MaxPoolGrad', ADAM_UPDATE] as const;
+export const ONEDNN_KERNELS = [
+  'Conv2D',
+  'FusedConv2D',
+  'Conv2DBackpropInput',
+  'Conv2DBackpropFilter',
+  'Sum',
+  'MaxPoolGrad',
+  ADAM_UPDATE,
+] as const;
 
 /** The configs these kernels replaced, per backend, to restore them. */
 const replaced = new Map<string, tf.KernelConfig[]>();
@@ -28,7 +36,10 @@ export function registerOnednnKernels(backendName = 'wasm'): string[] {
   if (replaced.has(backendName)) return [...ONEDNN_KERNELS];
   const originals = ONEDNN_KERNELS.map((name) => {
     const config = tf.getKernel(name, backendName);
-    if (!config) throw new Error(`kernel ${name} is not registered for backend ${backendName}; register the wasm training kernels and the Adam kernel first`);
+    if (!config)
+      throw new Error(
+        `kernel ${name} is not registered for backend ${backendName}; register the wasm training kernels and the Adam kernel first`,
+      );
     return config;
   });
   const fallbacks = Object.fromEntries(originals.map((c) => [c.kernelName, c.kernelFunc]));

@@ -36,7 +36,8 @@ export const MAX_PATCH_VALUES = 1 << 22;
 
 /** Images per matrix product: as many as keep colsᵀ under {@link MAX_PATCH_VALUES} (at least one). */
 export function imagesPerProduct(info: tf.backend_util.Conv2DInfo): number {
-  const perImage = info.filterHeight * info.filterWidth * info.inChannels * info.outHeight * info.outWidth;
+  const perImage =
+    info.filterHeight * info.filterWidth * info.inChannels * info.outHeight * info.outWidth;
   return Math.max(1, Math.min(info.batchSize, Math.floor(MAX_PATCH_VALUES / perImage)));
 }
 
@@ -46,8 +47,24 @@ export function imagesPerProduct(info: tf.backend_util.Conv2DInfo): number {
  * xp[first + b, oh·sh + kh, ow·sw + kw, ci] (0 in the padding). Per tap and
  * output row, the Cin rows are filled from one row of x, which stays in cache.
  */
-function writeTransposedPatches(x: Float32Array, out: Float32Array, info: tf.backend_util.Conv2DInfo, first: number, count: number): void {
-  const { inHeight: h, inWidth: w, inChannels: cin, filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
+function writeTransposedPatches(
+  x: Float32Array,
+  out: Float32Array,
+  info: tf.backend_util.Conv2DInfo,
+  first: number,
+  count: number,
+): void {
+  const {
+    inHeight: h,
+    inWidth: w,
+    inChannels: cin,
+    filterHeight: kh,
+    filterWidth: kw,
+    strideHeight: sh,
+    strideWidth: sw,
+    outHeight: oh,
+    outWidth: ow,
+  } = info;
   const { top, left } = info.padInfo;
   const n = count * oh * ow;
   const step = sw * cin;
@@ -86,7 +103,14 @@ function writeTransposedPatches(x: Float32Array, out: Float32Array, info: tf.bac
  * input divided by the strides ('same' padding, sizes divisible by the strides).
  */
 export function usesPhasePlanes(info: tf.backend_util.Conv2DInfo): boolean {
-  const { inHeight: h, inWidth: w, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
+  const {
+    inHeight: h,
+    inWidth: w,
+    strideHeight: sh,
+    strideWidth: sw,
+    outHeight: oh,
+    outWidth: ow,
+  } = info;
   return h % sh === 0 && w % sw === 0 && oh === h / sh && ow === w / sw;
 }
 
@@ -96,7 +120,14 @@ export function usesPhasePlanes(info: tf.backend_util.Conv2DInfo): boolean {
  * (a single rank-6 one is far slower on wasm); for stride 1, x's channel planes.
  */
 function phasePlanes(calls: KernelCalls, x: Info, info: tf.backend_util.Conv2DInfo): Info {
-  const { batchSize: b, inChannels: cin, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
+  const {
+    batchSize: b,
+    inChannels: cin,
+    strideHeight: sh,
+    strideWidth: sw,
+    outHeight: oh,
+    outWidth: ow,
+  } = info;
   if (sh === 1 && sw === 1) return calls.transpose(x, [3, 0, 1, 2]);
   // [B·OH, sh, OW, sw·Cin] → [sh, B·OH, OW, sw·Cin] = [sh, B·OH·OW, sw, Cin] → [sh, sw, Cin, B·OH·OW]
   const rowsFirst = calls.transpose(calls.reshape(x, [b * oh, sh, ow, sw * cin]), [1, 0, 2, 3]);
@@ -118,8 +149,23 @@ function divide(a: number, s: number): [number, number] {
  * image's border (those that read padding) are zeroed. On the residual net's
  * 3×3 stride-1 convolutions (4×4 to 32×32) 2–3× faster than the pixel loop.
  */
-function writeShiftedPlanes(planes: Float32Array, out: Float32Array, info: tf.backend_util.Conv2DInfo, first: number, count: number): void {
-  const { batchSize, inChannels: cin, filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: h, outWidth: w } = info;
+function writeShiftedPlanes(
+  planes: Float32Array,
+  out: Float32Array,
+  info: tf.backend_util.Conv2DInfo,
+  first: number,
+  count: number,
+): void {
+  const {
+    batchSize,
+    inChannels: cin,
+    filterHeight: kh,
+    filterWidth: kw,
+    strideHeight: sh,
+    strideWidth: sw,
+    outHeight: h,
+    outWidth: w,
+  } = info;
   const { top, left } = info.padInfo;
   const plane = h * w;
   const n = count * plane;
@@ -153,7 +199,14 @@ function writeShiftedPlanes(planes: Float32Array, out: Float32Array, info: tf.ba
   }
 }
 
-function backpropFilter(calls: KernelCalls, backend: WasmHeapBackend, x: Info, dy: Info, info: tf.backend_util.Conv2DInfo, filterShape: number[]): Info {
+function backpropFilter(
+  calls: KernelCalls,
+  backend: WasmHeapBackend,
+  x: Info,
+  dy: Info,
+  info: tf.backend_util.Conv2DInfo,
+  filterShape: number[],
+): Info {
   const { batchSize, outHeight: oh, outWidth: ow, outChannels: cout } = info;
   const fanIn = info.filterHeight * info.filterWidth * info.inChannels;
   const planes = usesPhasePlanes(info) ? phasePlanes(calls, x, info) : undefined;
@@ -165,10 +218,18 @@ function backpropFilter(calls: KernelCalls, backend: WasmHeapBackend, x: Info, d
     const cols = calls.adopt(backend.makeOutput([1, fanIn, n], 'float32'));
     // Views after the allocation, which may grow (and detach) the heap.
     const colsView = backend.typedArrayFromHeap(cols);
-    if (planes) writeShiftedPlanes(backend.typedArrayFromHeap(planes), colsView, info, first, count);
+    if (planes)
+      writeShiftedPlanes(backend.typedArrayFromHeap(planes), colsView, info, first, count);
     else writeTransposedPatches(backend.typedArrayFromHeap(x), colsView, info, first, count);
-    const dyGroup = count === batchSize ? dy : calls.run('Slice', { x: dy }, { begin: [first, 0, 0, 0], size: [count, oh, ow, cout] });
-    const product = calls.run('BatchMatMul', { a: cols, b: calls.reshape(dyGroup, [1, n, cout]) }, { transposeA: false, transposeB: false });
+    const dyGroup =
+      count === batchSize
+        ? dy
+        : calls.run('Slice', { x: dy }, { begin: [first, 0, 0, 0], size: [count, oh, ow, cout] });
+    const product = calls.run(
+      'BatchMatMul',
+      { a: cols, b: calls.reshape(dyGroup, [1, n, cout]) },
+      { transposeA: false, transposeB: false },
+    );
     sum = sum === undefined ? product : calls.run('Add', { a: sum, b: product });
   }
   return calls.reshape(sum!, filterShape);
@@ -180,13 +241,26 @@ export function conv2dBackpropFilterConfig(backendName: string): tf.KernelConfig
     backendName,
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { x, dy } = inputs as { x: Info; dy: Info };
-      const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
-      if (dataFormat === 'NCHW') throw new Error(`Conv2DBackpropFilter on ${backendName}: only NHWC data is supported`);
-      if (x.dtype !== 'float32' || dy.dtype !== 'float32') throw new Error(`Conv2DBackpropFilter on ${backendName}: expected float32 tensors, got ${x.dtype} and ${dy.dtype}`);
+      const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
+        attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+      if (dataFormat === 'NCHW')
+        throw new Error(`Conv2DBackpropFilter on ${backendName}: only NHWC data is supported`);
+      if (x.dtype !== 'float32' || dy.dtype !== 'float32')
+        throw new Error(
+          `Conv2DBackpropFilter on ${backendName}: expected float32 tensors, got ${x.dtype} and ${dy.dtype}`,
+        );
       const info = tf.backend_util.computeConv2DInfo(
-        x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode);
+        x.shape as [number, number, number, number],
+        filterShape,
+        strides,
+        1,
+        pad,
+        dimRoundingMode,
+      );
       const calls = new KernelCalls(backend as tf.KernelBackend, backendName);
-      return calls.finish(backpropFilter(calls, backend as WasmHeapBackend, x, dy, info, filterShape));
+      return calls.finish(
+        backpropFilter(calls, backend as WasmHeapBackend, x, dy, info, filterShape),
+      );
     },
   };
 }

@@ -55,7 +55,13 @@ function phaseAxis(phase: number, stride: number, kernel: number, padBefore: num
  * phase, filter entry (rows.first + sh·a, cols.first + sw·b), goes to
  * (rows.taps − 1 − a, cols.taps − 1 − b) (flipped), with its channel axes swapped.
  */
-function phaseFilter(w: Float32Array, [, kw, cin, cout]: number[], [sh, sw]: number[], rows: PhaseAxis, cols: PhaseAxis): Float32Array {
+function phaseFilter(
+  w: Float32Array,
+  [, kw, cin, cout]: number[],
+  [sh, sw]: number[],
+  rows: PhaseAxis,
+  cols: PhaseAxis,
+): Float32Array {
   const out = new Float32Array(rows.taps * cols.taps * cout * cin);
   for (let a = 0; a < rows.taps; a++) {
     const fh = rows.first + sh * a;
@@ -78,10 +84,31 @@ function phaseFilter(w: Float32Array, [, kw, cin, cout]: number[], [sh, sw]: num
  * 'valid' convolution of dy padded by taps − 1 − shift on top and
  * R + shift − OH below (and likewise for columns). Zeros for a phase without taps.
  */
-function phaseOutput(calls: KernelCalls, dy: Info, weights: Float32Array, info: tf.backend_util.Conv2DInfo, rows: PhaseAxis, cols: PhaseAxis, [r, c]: number[]): Info {
-  const { batchSize: b, inChannels: cin, outChannels: cout, filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+function phaseOutput(
+  calls: KernelCalls,
+  dy: Info,
+  weights: Float32Array,
+  info: tf.backend_util.Conv2DInfo,
+  rows: PhaseAxis,
+  cols: PhaseAxis,
+  [r, c]: number[],
+): Info {
+  const {
+    batchSize: b,
+    inChannels: cin,
+    outChannels: cout,
+    filterHeight: kh,
+    filterWidth: kw,
+    strideHeight: sh,
+    strideWidth: sw,
+  } = info;
   if (rows.taps === 0 || cols.taps === 0) return calls.zeros([b, r, c, cin]);
-  const filter = calls.write(phaseFilter(weights, [kh, kw, cin, cout], [sh, sw], rows, cols), [rows.taps, cols.taps, cout, cin]);
+  const filter = calls.write(phaseFilter(weights, [kh, kw, cin, cout], [sh, sw], rows, cols), [
+    rows.taps,
+    cols.taps,
+    cout,
+    cin,
+  ]);
   const [, oh, ow] = dy.shape;
   return calls.conv2dPadded(dy, filter, [
     [rows.taps - 1 - rows.shift, r + rows.shift - oh],
@@ -89,20 +116,57 @@ function phaseOutput(calls: KernelCalls, dy: Info, weights: Float32Array, info: 
   ]);
 }
 
-function backpropInput(calls: KernelCalls, dy: Info, filter: Info, info: tf.backend_util.Conv2DInfo): Info {
-  const { filterHeight: kh, filterWidth: kw, inHeight: h, inWidth: w, inChannels: cin, batchSize: b, strideHeight: sh, strideWidth: sw } = info;
+function backpropInput(
+  calls: KernelCalls,
+  dy: Info,
+  filter: Info,
+  info: tf.backend_util.Conv2DInfo,
+): Info {
+  const {
+    filterHeight: kh,
+    filterWidth: kw,
+    inHeight: h,
+    inWidth: w,
+    inChannels: cin,
+    batchSize: b,
+    strideHeight: sh,
+    strideWidth: sw,
+  } = info;
   const rowsOf = Array.from({ length: sh }, (_, p) => phaseAxis(p, sh, kh, info.padInfo.top));
   const colsOf = Array.from({ length: sw }, (_, p) => phaseAxis(p, sw, kw, info.padInfo.left));
   const r = Math.ceil(h / sh);
   const c = Math.ceil(w / sw);
   const weights = calls.readFloats(filter);
-  const phases = rowsOf.flatMap((rows) => colsOf.map((cols) => phaseOutput(calls, dy, weights, info, rows, cols, [r, c])));
+  const phases = rowsOf.flatMap((rows) =>
+    colsOf.map((cols) => phaseOutput(calls, dy, weights, info, rows, cols, [r, c])),
+  );
   if (phases.length === 1) return phases[0];
   // [sh, sw, B·R·C, Cin] → [sh, B·R·C, sw, Cin] = [sh, B·R, C·sw·Cin] → [B·R, sh, C·sw·Cin] = [B, R·sh, C·sw, Cin].
-  const stacked = calls.reshape(calls.run('Concat', phases.map((p) => calls.reshape(p, [1, b * r * c * cin])), { axis: 0 }), [sh, sw, b * r * c, cin]);
-  const columnsInterleaved = calls.reshape(calls.transpose(stacked, [0, 2, 1, 3]), [sh, b * r, c * sw * cin]);
-  const interleaved = calls.reshape(calls.transpose(columnsInterleaved, [1, 0, 2]), [b, r * sh, c * sw, cin]);
-  return r * sh === h && c * sw === w ? interleaved : calls.padOrCrop(interleaved, [[0, h - r * sh], [0, w - c * sw]]);
+  const stacked = calls.reshape(
+    calls.run(
+      'Concat',
+      phases.map((p) => calls.reshape(p, [1, b * r * c * cin])),
+      { axis: 0 },
+    ),
+    [sh, sw, b * r * c, cin],
+  );
+  const columnsInterleaved = calls.reshape(calls.transpose(stacked, [0, 2, 1, 3]), [
+    sh,
+    b * r,
+    c * sw * cin,
+  ]);
+  const interleaved = calls.reshape(calls.transpose(columnsInterleaved, [1, 0, 2]), [
+    b,
+    r * sh,
+    c * sw,
+    cin,
+  ]);
+  return r * sh === h && c * sw === w
+    ? interleaved
+    : calls.padOrCrop(interleaved, [
+        [0, h - r * sh],
+        [0, w - c * sw],
+      ]);
 }
 
 export function conv2dBackpropInputConfig(backendName: string): tf.KernelConfig {
@@ -111,10 +175,18 @@ export function conv2dBackpropInputConfig(backendName: string): tf.KernelConfig 
     backendName,
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { dy, filter } = inputs as { dy: Info; filter: Info };
-      const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
-      if (dataFormat === 'NCHW') throw new Error(`Conv2DBackpropInput on ${backendName}: only NHWC data is supported`);
+      const { strides, pad, dataFormat, dimRoundingMode, inputShape } =
+        attrs as unknown as tf.Conv2DBackpropInputAttrs;
+      if (dataFormat === 'NCHW')
+        throw new Error(`Conv2DBackpropInput on ${backendName}: only NHWC data is supported`);
       const info = tf.backend_util.computeConv2DInfo(
-        inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode);
+        inputShape,
+        filter.shape as [number, number, number, number],
+        strides,
+        1,
+        pad,
+        dimRoundingMode,
+      );
       const calls = new KernelCalls(backend as tf.KernelBackend, backendName);
       return calls.finish(backpropInput(calls, dy, filter, info));
     },

@@ -14,9 +14,13 @@ export function cpuFallbackConfig(kernelName: string, backendName: string): tf.K
       const backend = owner as tf.KernelBackend;
       const cpu = tf.engine().findBackend('cpu');
       const cpuKernel = tf.getKernel(kernelName, 'cpu');
-      if (!cpu || !cpuKernel) throw new Error(`${kernelName}: no cpu kernel to fall back on from ${backendName}`);
-      const toCpu = (t: tf.TensorInfo): tf.TensorInfo =>
-        ({ dataId: cpu.write(backend.readSync(t.dataId), t.shape, t.dtype), shape: t.shape, dtype: t.dtype });
+      if (!cpu || !cpuKernel)
+        throw new Error(`${kernelName}: no cpu kernel to fall back on from ${backendName}`);
+      const toCpu = (t: tf.TensorInfo): tf.TensorInfo => ({
+        dataId: cpu.write(backend.readSync(t.dataId), t.shape, t.dtype),
+        shape: t.shape,
+        dtype: t.dtype,
+      });
       const cpuInputs: tf.NamedTensorInfoMap = {};
       for (const [name, t] of Object.entries(inputs)) if (t) cpuInputs[name] = toCpu(t);
       const out = cpuKernel.kernelFunc({ inputs: cpuInputs, backend: cpu, attrs });

@@ -23,9 +23,23 @@ export function depthwiseBackpropInputConfig(backendName: string): tf.KernelConf
         attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
       const filterShape = filter.shape as [number, number, number, number];
       const info = tf.backend_util.computeConv2DInfo(
-        inputShape, filterShape, strides, dilations, pad, dimRoundingMode, true);
+        inputShape,
+        filterShape,
+        strides,
+        dilations,
+        pad,
+        dimRoundingMode,
+        true,
+      );
       const calls = new KernelCalls(backend as tf.KernelBackend, backendName);
-      const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+      const {
+        filterHeight: kh,
+        filterWidth: kw,
+        strideHeight: sh,
+        strideWidth: sw,
+        dilationHeight: dh,
+        dilationWidth: dw,
+      } = info;
       const [b, h, w, cin] = inputShape;
       const m = filterShape[3];
       const dyS = calls.dilateSpatial(dy, [sh, sw]);
@@ -35,12 +49,27 @@ export function depthwiseBackpropInputConfig(backendName: string): tf.KernelConf
         [top, h + (kh - 1) * dh - top - dyS.shape[1]],
         [left, w + (kw - 1) * dw - left - dyS.shape[2]],
       ]);
-      const flipped = calls.reshape(calls.run('Reverse', { x: filter }, { dims: [0, 1] }), [kh, kw, cin * m, 1]);
-      const perChannel = calls.run('DepthwiseConv2dNative', { x: padded, filter: flipped }, {
-        strides: [1, 1], pad: 'valid', dilations: [dh, dw],
-      });
+      const flipped = calls.reshape(calls.run('Reverse', { x: filter }, { dims: [0, 1] }), [
+        kh,
+        kw,
+        cin * m,
+        1,
+      ]);
+      const perChannel = calls.run(
+        'DepthwiseConv2dNative',
+        { x: padded, filter: flipped },
+        {
+          strides: [1, 1],
+          pad: 'valid',
+          dilations: [dh, dw],
+        },
+      );
       if (m === 1) return calls.finish(perChannel);
-      const summed = calls.run('Sum', { x: calls.reshape(perChannel, [b, h, w, cin, m]) }, { axis: [4], keepDims: false });
+      const summed = calls.run(
+        'Sum',
+        { x: calls.reshape(perChannel, [b, h, w, cin, m]) },
+        { axis: [4], keepDims: false },
+      );
       return calls.finish(summed);
     },
   };

@@ -28,10 +28,15 @@ export function gatherV2Config(backendName: string): tf.KernelConfig {
       const inner = x.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
       const picks = backend.readSync(indices.dataId) as Int32Array | Float32Array;
       for (const i of picks) {
-        if (!(Number.isInteger(i) && i >= 0 && i < axisSize)) throw new Error(`GatherV2: index ${i} is not in [0, ${axisSize - 1}] (axis ${axis} of x [${x.shape.join(', ')}])`);
+        if (!(Number.isInteger(i) && i >= 0 && i < axisSize))
+          throw new Error(
+            `GatherV2: index ${i} is not in [0, ${axisSize - 1}] (axis ${axis} of x [${x.shape.join(', ')}])`,
+          );
       }
       const source = backend.readSync(x.dataId) as Values;
-      const out = new (source.constructor as { new (n: number): Values })(outer * picks.length * inner);
+      const out = new (source.constructor as { new (n: number): Values })(
+        outer * picks.length * inner,
+      );
       for (let o = 0; o < outer; o++) {
         for (let j = 0; j < picks.length; j++) {
           const from = (o * axisSize + picks[j]) * inner;

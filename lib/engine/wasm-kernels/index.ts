@@ -62,7 +62,9 @@ function wasmTrainingKernels(backendName: string): tf.KernelConfig[] {
     ...MAT_MUL_KERNELS.map((name) => matMulTransposesConfig(name, backendName)),
     cpuFallbackConfig('UnsortedSegmentSum', backendName),
     cpuFallbackConfig('Einsum', backendName),
-    ...SAME_PADDED_KERNEL_NAMES.map((name) => explicitSamePaddingConfig(name, backendName, ownKernel(name, backendName))),
+    ...SAME_PADDED_KERNEL_NAMES.map((name) =>
+      explicitSamePaddingConfig(name, backendName, ownKernel(name, backendName)),
+    ),
   ];
 }
 
@@ -73,7 +75,8 @@ function wasmTrainingKernels(backendName: string): tf.KernelConfig[] {
 export function registerWasmTrainingKernels(backendName = 'wasm'): string[] {
   const configs = wasmTrainingKernels(backendName);
   for (const config of configs) {
-    if (tf.getKernel(config.kernelName, backendName)) tf.unregisterKernel(config.kernelName, backendName);
+    if (tf.getKernel(config.kernelName, backendName))
+      tf.unregisterKernel(config.kernelName, backendName);
     tf.registerKernel(config);
   }
   return configs.map((c) => c.kernelName);

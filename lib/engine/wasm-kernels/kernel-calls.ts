@@ -19,8 +19,13 @@ export class KernelCalls {
   /** Runs the backend's kernel `name`; the output is freed by {@link finish} unless returned. */
   run(name: string, inputs: Inputs, attrs: Attrs = {}): tf.TensorInfo {
     const kernel = tf.getKernel(name, this.backendName);
-    if (!kernel) throw new Error(`kernel ${name} is not registered for backend ${this.backendName}`);
-    const out = kernel.kernelFunc({ inputs: inputs as tf.NamedTensorInfoMap, backend: this.backend, attrs });
+    if (!kernel)
+      throw new Error(`kernel ${name} is not registered for backend ${this.backendName}`);
+    const out = kernel.kernelFunc({
+      inputs: inputs as tf.NamedTensorInfoMap,
+      backend: this.backend,
+      attrs,
+    });
     const info = Array.isArray(out) ? out[0] : out;
     this.made.push(info);
     return info;
@@ -28,13 +33,18 @@ export class KernelCalls {
 
   /** A float32 tensor's values, copied out of the backend. */
   readFloats(x: tf.TensorInfo): Float32Array {
-    if (x.dtype !== 'float32') throw new Error(`expected a float32 tensor, got ${x.dtype} [${x.shape.join(', ')}]`);
+    if (x.dtype !== 'float32')
+      throw new Error(`expected a float32 tensor, got ${x.dtype} [${x.shape.join(', ')}]`);
     return this.backend.readSync(x.dataId) as Float32Array;
   }
 
   /** A new float32 tensor holding `values`; freed by {@link finish} unless returned. */
   write(values: Float32Array, shape: number[]): tf.TensorInfo {
-    const info = { dataId: this.backend.write(values, shape, 'float32'), shape, dtype: 'float32' as const };
+    const info = {
+      dataId: this.backend.write(values, shape, 'float32'),
+      shape,
+      dtype: 'float32' as const,
+    };
     this.made.push(info);
     return info;
   }
@@ -61,7 +71,12 @@ export class KernelCalls {
     const [[top, bottom], [left, right]] = amounts;
     let out = x;
     if (top > 0 || bottom > 0 || left > 0 || right > 0) {
-      const paddings = [[0, 0], [Math.max(top, 0), Math.max(bottom, 0)], [Math.max(left, 0), Math.max(right, 0)], [0, 0]];
+      const paddings = [
+        [0, 0],
+        [Math.max(top, 0), Math.max(bottom, 0)],
+        [Math.max(left, 0), Math.max(right, 0)],
+        [0, 0],
+      ];
       out = this.run('PadV2', { x: out }, { paddings, constantValue: 0 });
     }
     if (top < 0 || bottom < 0 || left < 0 || right < 0) {
@@ -86,16 +101,36 @@ export class KernelCalls {
    * Where the crop leaves no row or column, every tap reads padding and the
    * result is zeros (XNNPACK refuses an empty input and leaves its output unwritten).
    */
-  conv2dPadded(x: tf.TensorInfo, filter: tf.TensorInfo, amounts: [[number, number], [number, number]]): tf.TensorInfo {
-    const crop = amounts.map((pair) => pair.map((a) => Math.min(a, 0))) as [[number, number], [number, number]];
+  conv2dPadded(
+    x: tf.TensorInfo,
+    filter: tf.TensorInfo,
+    amounts: [[number, number], [number, number]],
+  ): tf.TensorInfo {
+    const crop = amounts.map((pair) => pair.map((a) => Math.min(a, 0))) as [
+      [number, number],
+      [number, number],
+    ];
     const [[top, bottom], [left, right]] = amounts.map((pair) => pair.map((a) => Math.max(a, 0)));
     const [b, h, w] = x.shape;
     const [kh, kw, , cout] = filter.shape;
     if (h + crop[0][0] + crop[0][1] <= 0 || w + crop[1][0] + crop[1][1] <= 0) {
-      return this.zeros([b, h + amounts[0][0] + amounts[0][1] - kh + 1, w + amounts[1][0] + amounts[1][1] - kw + 1, cout]);
+      return this.zeros([
+        b,
+        h + amounts[0][0] + amounts[0][1] - kh + 1,
+        w + amounts[1][0] + amounts[1][1] - kw + 1,
+        cout,
+      ]);
     }
     return this.run('Conv2D', { x: this.padOrCrop(x, crop), filter }, {
-      strides: [1, 1], pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: 'NHWC', dilations: [1, 1],
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dilations: [1, 1],
     } as unknown as Attrs);
   }
 
@@ -108,12 +143,36 @@ export class KernelCalls {
     let out = x;
     if (sh > 1) {
       out = this.reshape(out, [b, h, 1, w * c]);
-      out = this.run('PadV2', { x: out }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0]], constantValue: 0 });
+      out = this.run(
+        'PadV2',
+        { x: out },
+        {
+          paddings: [
+            [0, 0],
+            [0, 0],
+            [0, sh - 1],
+            [0, 0],
+          ],
+          constantValue: 0,
+        },
+      );
       out = this.reshape(out, [b, h * sh, w, c]);
     }
     if (sw > 1) {
       out = this.reshape(out, [b * h * sh, w, 1, c]);
-      out = this.run('PadV2', { x: out }, { paddings: [[0, 0], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
+      out = this.run(
+        'PadV2',
+        { x: out },
+        {
+          paddings: [
+            [0, 0],
+            [0, 0],
+            [0, sw - 1],
+            [0, 0],
+          ],
+          constantValue: 0,
+        },
+      );
       out = this.reshape(out, [b, h * sh, w * sw, c]);
     }
     return out;

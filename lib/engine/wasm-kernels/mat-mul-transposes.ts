@@ -29,7 +29,10 @@ function swapLastTwo(calls: KernelCalls, x: tf.TensorInfo): tf.TensorInfo {
   return calls.transpose(x, perm);
 }
 
-export function matMulTransposesConfig(kernelName: (typeof MAT_MUL_KERNELS)[number], backendName: string): tf.KernelConfig {
+export function matMulTransposesConfig(
+  kernelName: (typeof MAT_MUL_KERNELS)[number],
+  backendName: string,
+): tf.KernelConfig {
   const key = `${backendName}/${kernelName}`;
   if (!originals.has(key)) {
     const own = tf.getKernel(kernelName, backendName);
@@ -44,13 +47,21 @@ export function matMulTransposesConfig(kernelName: (typeof MAT_MUL_KERNELS)[numb
     backendName,
     kernelFunc: (args) => {
       const { inputs, backend, attrs } = args;
-      const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
+      const { transposeA, transposeB } = attrs as unknown as {
+        transposeA: boolean;
+        transposeB: boolean;
+      };
       const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-      if (kernelName === '_FusedMatMul' && (matrices(a) > 1 || matrices(b) > 1)) return fallback(args);
+      if (kernelName === '_FusedMatMul' && (matrices(a) > 1 || matrices(b) > 1))
+        return fallback(args);
       if (!transposeA && !transposeB) return original(args);
       const calls = new KernelCalls(backend as tf.KernelBackend, backendName);
       const result = original({
-        inputs: { ...inputs, a: transposeA ? swapLastTwo(calls, a) : a, b: transposeB ? swapLastTwo(calls, b) : b },
+        inputs: {
+          ...inputs,
+          a: transposeA ? swapLastTwo(calls, a) : a,
+          b: transposeB ? swapLastTwo(calls, b) : b,
+        },
         backend,
         attrs: { ...attrs, transposeA: false, transposeB: false },
       }) as tf.TensorInfo;

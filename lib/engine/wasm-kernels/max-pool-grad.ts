@@ -22,10 +22,28 @@ export function maxPoolGradConfig(backendName: string): tf.KernelConfig {
     backendName,
     kernelFunc: ({ inputs, backend: owner, attrs }) => {
       const backend = owner as tf.KernelBackend;
-      const { dy, input, output } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo; output: tf.TensorInfo };
+      const { dy, input, output } = inputs as {
+        dy: tf.TensorInfo;
+        input: tf.TensorInfo;
+        output: tf.TensorInfo;
+      };
       const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as tf.MaxPoolGradAttrs;
-      const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
-      const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
+      const info = tf.backend_util.computePool2DInfo(
+        input.shape as [number, number, number, number],
+        filterSize,
+        strides,
+        1,
+        pad,
+        dimRoundingMode,
+      );
+      const {
+        filterHeight: kh,
+        filterWidth: kw,
+        strideHeight: sh,
+        strideWidth: sw,
+        outHeight: oh,
+        outWidth: ow,
+      } = info;
       const { top, left } = info.padInfo;
       const [b, h, w, c] = input.shape;
       const x = backend.readSync(input.dataId) as Float32Array;
@@ -60,7 +78,11 @@ export function maxPoolGradConfig(backendName: string): tf.KernelConfig {
           }
         }
       }
-      return { dataId: backend.write(dx, input.shape, 'float32'), shape: input.shape, dtype: 'float32' };
+      return {
+        dataId: backend.write(dx, input.shape, 'float32'),
+        shape: input.shape,
+        dtype: 'float32',
+      };
     },
   };
 }

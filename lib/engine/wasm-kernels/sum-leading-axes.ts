@@ -13,7 +13,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { WasmHeapBackend } from '../wasm-heap';
 
-
 /** Whether `axes` (normalised, any order) are exactly the first `axes.length` axes and leave at least one axis. */
 export function isLeadingAxes(axes: number[], rank: number): boolean {
   const sorted = [...axes].sort((a, b) => a - b);
@@ -30,25 +29,44 @@ interface LeadingAxesSum {
 }
 
 /** The `Sum` call as a {@link LeadingAxesSum}, or undefined when it reduces other axes, is empty or not float32. */
-function leadingAxesSum({ inputs, attrs }: Pick<Parameters<tf.KernelFunc>[0], 'inputs' | 'attrs'>): LeadingAxesSum | undefined {
+function leadingAxesSum({
+  inputs,
+  attrs,
+}: Pick<Parameters<tf.KernelFunc>[0], 'inputs' | 'attrs'>): LeadingAxesSum | undefined {
   const { x } = inputs as { x: tf.TensorInfo };
   const { axis, keepDims } = attrs as unknown as tf.SumAttrs;
   const axes = tf.util.parseAxisParam(axis, x.shape);
-  if (x.dtype !== 'float32' || !isLeadingAxes(axes, x.shape.length) || tf.util.sizeFromShape(x.shape) === 0) return undefined;
+  if (
+    x.dtype !== 'float32' ||
+    !isLeadingAxes(axes, x.shape.length) ||
+    tf.util.sizeFromShape(x.shape) === 0
+  )
+    return undefined;
   const kept = x.shape.slice(axes.length);
   const cols = tf.util.sizeFromShape(kept);
-  return { x, rows: tf.util.sizeFromShape(x.shape) / cols, cols, shape: keepDims ? [...axes.map(() => 1), ...kept] : kept };
+  return {
+    x,
+    rows: tf.util.sizeFromShape(x.shape) / cols,
+    cols,
+    shape: keepDims ? [...axes.map(() => 1), ...kept] : kept,
+  };
 }
 
 /** Writes the sum of the `rows` rows of the `[rows, cols]` matrix `x` into `out` (`cols` values). */
 export type RowSum = (x: Float32Array, out: Float32Array, rows: number, cols: number) => void;
 
 /** {@link RowSum} in JavaScript: accumulated in float64 (a Float32Array would round at every row), four rows per pass over the accumulator. */
-export function sumRowsInJavaScript(x: Float32Array, out: Float32Array, rows: number, cols: number): void {
+export function sumRowsInJavaScript(
+  x: Float32Array,
+  out: Float32Array,
+  rows: number,
+  cols: number,
+): void {
   const acc = new Float64Array(cols);
   let r = 0;
   for (let o = 0; r + 4 <= rows; r += 4, o += 4 * cols) {
-    for (let c = 0, a = o; c < cols; c++, a++) acc[c] += x[a] + x[a + cols] + x[a + 2 * cols] + x[a + 3 * cols];
+    for (let c = 0, a = o; c < cols; c++, a++)
+      acc[c] += x[a] + x[a + cols] + x[a + 2 * cols] + x[a + 3 * cols];
   }
   for (let o = r * cols; r < rows; r++, o += cols) {
     for (let c = 0; c < cols; c++) acc[c] += x[o + c];
@@ -61,7 +79,11 @@ export function sumRowsInJavaScript(x: Float32Array, out: Float32Array, rows: nu
  * JavaScript row sum here, the addon's native one on the onednn engine);
  * any other reduction goes to `fallback`.
  */
-export function sumLeadingAxesConfig(backendName: string, fallback: tf.KernelFunc, sumRows: RowSum = sumRowsInJavaScript): tf.KernelConfig {
+export function sumLeadingAxesConfig(
+  backendName: string,
+  fallback: tf.KernelFunc,
+  sumRows: RowSum = sumRowsInJavaScript,
+): tf.KernelConfig {
   return {
     kernelName: 'Sum',
     backendName,
@@ -70,7 +92,12 @@ export function sumLeadingAxesConfig(backendName: string, fallback: tf.KernelFun
       if (!sum) return fallback(args);
       const backend = args.backend as WasmHeapBackend;
       const out = backend.makeOutput(sum.shape, 'float32'); // allocate first: growing the heap detaches older views
-      sumRows(backend.typedArrayFromHeap(sum.x), backend.typedArrayFromHeap(out), sum.rows, sum.cols);
+      sumRows(
+        backend.typedArrayFromHeap(sum.x),
+        backend.typedArrayFromHeap(out),
+        sum.rows,
+        sum.cols,
+      );
       return out;
     },
   };

@@ -8,9 +8,69 @@ import { onOnednnEngine } from '../../helpers/onednn-engine';
 import { loadOnednnAddon, ONEDNN_OP } from '../../../lib/engine/onednn/addon';
 
 /** n, ih, iw, ci, kh, kw, co, oh, ow, strides, dilations, pads (top, left, bottom, right). */
-const dims = (d: Partial<Record<'n' | 'ih' | 'iw' | 'ci' | 'kh' | 'kw' | 'co' | 'oh' | 'ow' | 'sh' | 'sw' | 'dh' | 'dw' | 'pt' | 'pl' | 'pb' | 'pr', number>> = {}) => {
-  const v = { n: 2, ih: 6, iw: 5, ci: 3, kh: 3, kw: 3, co: 4, oh: 4, ow: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 0, pl: 0, pb: 0, pr: 0, ...d };
-  return Int32Array.from([v.n, v.ih, v.iw, v.ci, v.kh, v.kw, v.co, v.oh, v.ow, v.sh, v.sw, v.dh, v.dw, v.pt, v.pl, v.pb, v.pr]);
+const dims = (
+  d: Partial<
+    Record<
+      | 'n'
+      | 'ih'
+      | 'iw'
+      | 'ci'
+      | 'kh'
+      | 'kw'
+      | 'co'
+      | 'oh'
+      | 'ow'
+      | 'sh'
+      | 'sw'
+      | 'dh'
+      | 'dw'
+      | 'pt'
+      | 'pl'
+      | 'pb'
+      | 'pr',
+      number
+    >
+  > = {},
+) => {
+  const v = {
+    n: 2,
+    ih: 6,
+    iw: 5,
+    ci: 3,
+    kh: 3,
+    kw: 3,
+    co: 4,
+    oh: 4,
+    ow: 3,
+    sh: 1,
+    sw: 1,
+    dh: 1,
+    dw: 1,
+    pt: 0,
+    pl: 0,
+    pb: 0,
+    pr: 0,
+    ...d,
+  };
+  return Int32Array.from([
+    v.n,
+    v.ih,
+    v.iw,
+    v.ci,
+    v.kh,
+    v.kw,
+    v.co,
+    v.oh,
+    v.ow,
+    v.sh,
+    v.sw,
+    v.dh,
+    v.dw,
+    v.pt,
+    v.pl,
+    v.pb,
+    v.pr,
+  ]);
 };
 const f = (n: number) => new Float32Array(n);
 const [X, W, Y] = [2 * 6 * 5 * 3, 3 * 3 * 3 * 4, 2 * 4 * 3 * 4];
@@ -28,52 +88,90 @@ describe('engine/onednn addon: bounds and shape checks', function () {
 
   it('names the kernel, the array and the shapes when an array has the wrong length', () => {
     const addon = loadOnednnAddon();
-    expect(() => addon.forward(f(X), f(W), f(4), f(Y - 1), dims(), 0, 0)).to.throw(/^forward convolution \(.*\): y has 95 values, the shape needs 96$/)
+    expect(() => addon.forward(f(X), f(W), f(4), f(Y - 1), dims(), 0, 0))
+      .to.throw(/^forward convolution \(.*\): y has 95 values, the shape needs 96$/)
       .and.to.match(SHAPES);
-    expect(() => addon.forward(f(X), f(W), f(3), f(Y), dims(), 0, 0)).to.throw(/forward convolution .*: bias has 3 values, the shape needs 4/);
-    expect(() => addon.backwardData(f(Y), f(W), f(X + 1), dims())).to.throw(/convolution backward data .*: dx has 181 values, the shape needs 180/);
-    expect(() => addon.backwardWeights(f(X), f(Y), f(W * 2), dims())).to.throw(/convolution backward weights .*: dw has 216 values, the shape needs 108/);
-    expect(() => addon.forward(f(X), f(W), null, new Float64Array(Y) as unknown as Float32Array, dims(), 0, 0)).to.throw(/y must be a Float32Array/);
+    expect(() => addon.forward(f(X), f(W), f(3), f(Y), dims(), 0, 0)).to.throw(
+      /forward convolution .*: bias has 3 values, the shape needs 4/,
+    );
+    expect(() => addon.backwardData(f(Y), f(W), f(X + 1), dims())).to.throw(
+      /convolution backward data .*: dx has 181 values, the shape needs 180/,
+    );
+    expect(() => addon.backwardWeights(f(X), f(Y), f(W * 2), dims())).to.throw(
+      /convolution backward weights .*: dw has 216 values, the shape needs 108/,
+    );
+    expect(() =>
+      addon.forward(f(X), f(W), null, new Float64Array(Y) as unknown as Float32Array, dims(), 0, 0),
+    ).to.throw(/y must be a Float32Array/);
   });
 
   it('refuses shapes whose output size does not follow, and sizes, strides or pads out of range', () => {
     const addon = loadOnednnAddon();
-    const bad = /forward convolution: the output size does not follow from the input size, kernel, strides, dilations and pads \(x \[2, 6, 5, 3\]/;
+    const bad =
+      /forward convolution: the output size does not follow from the input size, kernel, strides, dilations and pads \(x \[2, 6, 5, 3\]/;
     expect(() => addon.forward(f(X), f(W), null, f(Y), dims({ oh: 5 }), 0, 0)).to.throw(bad);
-    expect(() => addon.forward(f(X), f(W), null, f(Y), dims({ pb: 2 }), 0, 0)).to.throw(/output size does not follow/);
-    expect(() => addon.forward(f(0), f(W), null, f(0), dims({ n: 0 }), 0, 0)).to.throw(/every size must be at least 1/);
-    expect(() => addon.forward(f(X), f(W), null, f(Y), dims({ sh: 0 }), 0, 0)).to.throw(/strides and dilations must be at least 1/);
-    expect(() => addon.forward(f(X), f(W), null, f(Y), dims({ pt: -1, pb: 1 }), 0, 0)).to.throw(/pads must be at least 0/);
-    expect(() => addon.forward(f(X), f(W), null, f(Y), dims({ n: 1 << 30, ih: 1 << 30 }), 0, 0)).to.throw(/output size does not follow|more than 2\^40/);
-    expect(() => addon.forward(f(X), f(W), null, f(Y), dims(), 9, 0)).to.throw(/unknown activation code 9/);
-    expect(() => addon.implementation(ONEDNN_OP.forward, dims({ ow: 1 }))).to.throw(/output size does not follow/);
+    expect(() => addon.forward(f(X), f(W), null, f(Y), dims({ pb: 2 }), 0, 0)).to.throw(
+      /output size does not follow/,
+    );
+    expect(() => addon.forward(f(0), f(W), null, f(0), dims({ n: 0 }), 0, 0)).to.throw(
+      /every size must be at least 1/,
+    );
+    expect(() => addon.forward(f(X), f(W), null, f(Y), dims({ sh: 0 }), 0, 0)).to.throw(
+      /strides and dilations must be at least 1/,
+    );
+    expect(() => addon.forward(f(X), f(W), null, f(Y), dims({ pt: -1, pb: 1 }), 0, 0)).to.throw(
+      /pads must be at least 0/,
+    );
+    expect(() =>
+      addon.forward(f(X), f(W), null, f(Y), dims({ n: 1 << 30, ih: 1 << 30 }), 0, 0),
+    ).to.throw(/output size does not follow|more than 2\^40/);
+    expect(() => addon.forward(f(X), f(W), null, f(Y), dims(), 9, 0)).to.throw(
+      /unknown activation code 9/,
+    );
+    expect(() => addon.implementation(ONEDNN_OP.forward, dims({ ow: 1 }))).to.throw(
+      /output size does not follow/,
+    );
   });
 
   it('refuses an output that shares memory with an input', () => {
     const addon = loadOnednnAddon();
     const heap = new Float32Array(X + Y);
     const x = heap.subarray(0, X);
-    expect(() => addon.forward(x, f(W), null, heap.subarray(X - 1, X - 1 + Y), dims(), 0, 0)).to.throw(/forward convolution .*: output y shares memory with x/);
-    expect(() => addon.forward(x, f(W), null, heap.subarray(X, X + Y), dims(), 0, 0)).not.to.throw();
+    expect(() =>
+      addon.forward(x, f(W), null, heap.subarray(X - 1, X - 1 + Y), dims(), 0, 0),
+    ).to.throw(/forward convolution .*: output y shares memory with x/);
+    expect(() =>
+      addon.forward(x, f(W), null, heap.subarray(X, X + Y), dims(), 0, 0),
+    ).not.to.throw();
     const g = new Float32Array(8);
-    expect(() => addon.sumRows(g, g.subarray(6, 8), 4, 2)).to.throw(/row sum \(rows 4, cols 2\): output out shares memory with x/);
+    expect(() => addon.sumRows(g, g.subarray(6, 8), 4, 2)).to.throw(
+      /row sum \(rows 4, cols 2\): output out shares memory with x/,
+    );
   });
 
-  it('checks the max-pool gradient\'s arrays and window', () => {
+  it("checks the max-pool gradient's arrays and window", () => {
     const addon = loadOnednnAddon();
     // n, h, w, c, kh, kw, sh, sw, oh, ow, top, left
     const pool = (p: number[]) => Int32Array.from(p);
     const ok = pool([1, 4, 4, 2, 2, 2, 2, 2, 2, 2, 0, 0]);
     expect(() => addon.maxPoolGrad(f(32), f(8), f(8), f(32), ok)).not.to.throw();
-    expect(() => addon.maxPoolGrad(f(32), f(8), f(7), f(32), ok)).to.throw(/max-pool gradient \(x \[1, 4, 4, 2\], window 2x2, .*\): dy has 7 values, the shape needs 8/);
-    expect(() => addon.maxPoolGrad(f(32), f(8), f(8), f(32), pool([1, 4, 4, 2, 0, 2, 2, 2, 2, 2, 0, 0]))).to.throw(/window and strides must be at least 1/);
-    expect(() => addon.maxPoolGrad(f(32), f(8), f(8), f(32), pool([1, 4, 4, 2, 2, 2, 2, 2, 2, 2, -1, 0]))).to.throw(/pads must be at least 0/);
+    expect(() => addon.maxPoolGrad(f(32), f(8), f(7), f(32), ok)).to.throw(
+      /max-pool gradient \(x \[1, 4, 4, 2\], window 2x2, .*\): dy has 7 values, the shape needs 8/,
+    );
+    expect(() =>
+      addon.maxPoolGrad(f(32), f(8), f(8), f(32), pool([1, 4, 4, 2, 0, 2, 2, 2, 2, 2, 0, 0])),
+    ).to.throw(/window and strides must be at least 1/);
+    expect(() =>
+      addon.maxPoolGrad(f(32), f(8), f(8), f(32), pool([1, 4, 4, 2, 2, 2, 2, 2, 2, 2, -1, 0])),
+    ).to.throw(/pads must be at least 0/);
   });
 
-  it('reduces strided 1x1 convolutions to unit stride itself (oneDNN\'s own path overruns its workspace)', () => {
+  it("reduces strided 1x1 convolutions to unit stride itself (oneDNN's own path overruns its workspace)", () => {
     const addon = loadOnednnAddon();
     const strided = dims({ ih: 8, iw: 8, ci: 4, kh: 1, kw: 1, co: 8, oh: 4, ow: 4, sh: 2, sw: 2 });
-    expect(addon.implementation(ONEDNN_OP.backwardWeights, strided)).to.match(/^unit stride on the read pixels, /);
+    expect(addon.implementation(ONEDNN_OP.backwardWeights, strided)).to.match(
+      /^unit stride on the read pixels, /,
+    );
     expect(addon.implementation(ONEDNN_OP.backwardWeights, dims())).not.to.match(/unit stride/);
   });
 });

@@ -15,6 +15,8 @@ describe('engine/onednn', function () {
     wasmFuncs.forEach((f, i) => expect(f, ONEDNN_KERNELS[i]).to.not.equal(onednnFuncs[i]));
     await initEngine({ engine: 'onednn' });
     expect(engineInfo().addedKernels).to.include.members([...ONEDNN_KERNELS]);
-    ONEDNN_KERNELS.forEach((k, i) => expect(tf.getKernel(k, 'wasm')!.kernelFunc, k).to.not.equal(wasmFuncs[i]));
+    ONEDNN_KERNELS.forEach((k, i) =>
+      expect(tf.getKernel(k, 'wasm')!.kernelFunc, k).to.not.equal(wasmFuncs[i]),
+    );
   });
 });

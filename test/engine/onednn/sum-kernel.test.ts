@@ -18,7 +18,10 @@ describe('engine/onednn/sum-kernel', function () {
     ];
     for (const c of cases) {
       const x = tf.randomNormal(c.shape, 0, 1, 'float32', 40);
-      expect(await compareWithCpu('Sum', { x }, { axis: c.axis, keepDims: c.keepDims }), JSON.stringify(c)).to.be.below(1e-5);
+      expect(
+        await compareWithCpu('Sum', { x }, { axis: c.axis, keepDims: c.keepDims }),
+        JSON.stringify(c),
+      ).to.be.below(1e-5);
       x.dispose();
     }
   });
@@ -30,6 +33,8 @@ describe('engine/onednn/sum-kernel', function () {
     for (let i = 0; i < 3; i++) tf.sum(x, [0, 1, 2]).dispose();
     expect(tf.memory().numTensors).to.equal(before);
     x.dispose();
-    expect(() => loadOnednnAddon().sumRows(new Float32Array(10), new Float32Array(3), 4, 3)).to.throw(/x has 10 values, the shape needs 12/);
+    expect(() =>
+      loadOnednnAddon().sumRows(new Float32Array(10), new Float32Array(3), 4, 3),
+    ).to.throw(/x has 10 values, the shape needs 12/);
   });
 });
