@@ -27,83 +27,91 @@ export { ENGINE_PREFERENCE, engineInfo, ensureEngine, initEngine } from './engin
 export type { EngineInfo, EngineName, InitEngineOptions } from './engine/backend';
 
 // Black boxes, models and the loader.
-export { acceptedChannels } from './models/black-box';
-export type { BlackBox } from './models/black-box';
-export { ModelBlackBox } from './models/model-black-box';
-export type { ForwardFn, ModelBlackBoxOptions, ModelOutputs } from './models/model-black-box';
-export { describeTfjsModel, tfjsModelBlackBox } from './models/tfjs-model-black-box';
-export type { TfjsModelDescription, TfjsModelOptions } from './models/tfjs-model-black-box';
-export { loadTfjsModel } from './models/load-tfjs-model';
-export type { LoadedTfjsModel, LoadTfjsModelOptions, ModelFormat } from './models/load-tfjs-model';
-export { readModelCard } from './models/model-card';
-export type { ModelCard } from './models/model-card';
-export { addModelFlags, modelOptionsFromFlags, parsePreprocessing } from './models/model-flags';
-export type { ModelFlags, ModelLoadArguments } from './models/model-flags';
-export { readLabelsFile } from './models/class-names';
-export { DECLARED_OUTPUTS } from './models/output-kind';
-export type { DeclaredOutputs } from './models/output-kind';
-export { formatShape, imageInput, modelInputs, modelOutputs } from './models/model-signature';
-export type { ImageInput, TensorSignature } from './models/model-signature';
-export { convertChannels } from './models/channel-conversion';
-export { DEFAULT_PREPROCESSING, preprocess } from './models/input-preprocessing';
-export type { InputPreprocessing } from './models/input-preprocessing';
-export { fileSystemHandler } from './models/file-io-handler';
-export { ARCHITECTURE_NAMES } from './models/architecture';
-export type { ArchitectureConfig, ArchitectureName } from './models/architecture';
-export { buildArchitecture } from './models/architectures';
-export { COMMITTED_BLACK_BOXES, trainBlackBox } from './models/train-black-box';
-export type { TrainBlackBoxConfig, TrainBlackBoxResult } from './models/train-black-box';
+export { acceptedChannels } from './classifiers/black-box';
+export type { BlackBox } from './classifiers/black-box';
+export { ModelBlackBox } from './classifiers/model-black-box';
+export type { ForwardFn, ModelBlackBoxOptions, ModelOutputs } from './classifiers/model-black-box';
+export { describeTfjsModel, tfjsModelBlackBox } from './classifiers/tfjs-model-black-box';
+export type { TfjsModelDescription, TfjsModelOptions } from './classifiers/tfjs-model-black-box';
+export { loadTfjsModel } from './classifiers/load-tfjs-model';
+export type {
+  LoadedTfjsModel,
+  LoadTfjsModelOptions,
+  ModelFormat,
+} from './classifiers/load-tfjs-model';
+export { readModelCard } from './classifiers/model-card';
+export type { ModelCard } from './classifiers/model-card';
+export {
+  addModelFlags,
+  modelOptionsFromFlags,
+  parsePreprocessing,
+} from './classifiers/model-flags';
+export type { ModelFlags, ModelLoadArguments } from './classifiers/model-flags';
+export { readLabelsFile } from './classifiers/class-names';
+export { DECLARED_OUTPUTS } from './classifiers/output-kind';
+export type { DeclaredOutputs } from './classifiers/output-kind';
+export { formatShape, imageInput, modelInputs, modelOutputs } from './classifiers/model-signature';
+export type { ImageInput, TensorSignature } from './classifiers/model-signature';
+export { convertChannels } from './classifiers/channel-conversion';
+export { DEFAULT_PREPROCESSING, preprocess } from './classifiers/input-preprocessing';
+export type { InputPreprocessing } from './classifiers/input-preprocessing';
+export { fileSystemHandler } from './io/file-io-handler';
+export { ARCHITECTURE_NAMES } from './classifiers/architecture';
+export type { ArchitectureConfig, ArchitectureName } from './classifiers/architecture';
+export { buildArchitecture } from './classifiers/architectures';
+export { COMMITTED_BLACK_BOXES, trainBlackBox } from './classifiers/train-black-box';
+export type { TrainBlackBoxConfig, TrainBlackBoxResult } from './classifiers/train-black-box';
 export {
   BLACK_BOXES_DIR,
   loadKitBlackBox,
   loadMaskerFrom,
   loadTrainedMasker,
   MASKERS_DIR,
-} from './saliency/masker-assets';
-export type { LoadedBlackBox, LoadedMasker } from './saliency/masker-assets';
+} from './masker/masker-assets';
+export type { LoadedBlackBox, LoadedMasker } from './masker/masker-assets';
 
 // White boxes, for Grad-CAM.
-export { isWhiteBox } from './saliency/white-box';
-export type { WhiteBox } from './saliency/white-box';
-export { defaultFeatureLayer, layersWhiteBox } from './evaluation/layers-white-box';
-export type { LayersWhiteBoxConfig } from './evaluation/layers-white-box';
-export { graphWhiteBox } from './evaluation/graph-white-box';
-export type { GraphWhiteBoxConfig } from './evaluation/graph-white-box';
-export { modelWhiteBox } from './evaluation/model-white-box';
-export type { ModelWhiteBoxConfig } from './evaluation/model-white-box';
+export { isWhiteBox } from './classifiers/white-box';
+export type { WhiteBox } from './classifiers/white-box';
+export { defaultFeatureLayer, layersWhiteBox } from './classifiers/layers-white-box';
+export type { LayersWhiteBoxConfig } from './classifiers/layers-white-box';
+export { graphWhiteBox } from './classifiers/graph-white-box';
+export type { GraphWhiteBoxConfig } from './classifiers/graph-white-box';
+export { modelWhiteBox } from './classifiers/model-white-box';
+export type { ModelWhiteBoxConfig } from './classifiers/model-white-box';
 
 // Saliency methods: one signature, `(blackBox, images, classes, options) → masks [B, H, W, 1]`.
-export { SALIENCY_METHOD_NAMES, SALIENCY_METHODS } from './saliency/method';
-export type { SaliencyMethod, SaliencyMethodName, SaliencyMethodOptions } from './saliency/method';
-export { gradientSaliency } from './saliency/gradient';
-export type { GradientSaliencyConfig } from './saliency/gradient';
-export { gradCam } from './saliency/grad-cam';
-export { DEFAULT_OCCLUSION_CONFIG, occlusion } from './saliency/occlusion';
-export type { OcclusionConfig } from './saliency/occlusion';
-export { DEFAULT_RISE_CONFIG, rise } from './saliency/rise';
-export type { RiseConfig } from './saliency/rise';
-export { DEFAULT_ITERATIVE_MASK_CONFIG, iterativeMask } from './saliency/iterative-mask';
-export type { IterationInfo, IterativeMaskConfig } from './saliency/iterative-mask';
-export { DEFAULT_MASKER_SALIENCY_CONFIG, maskerSaliency } from './saliency/masker-method';
-export type { MaskerSaliencyConfig } from './saliency/masker-method';
-export { maxBox } from './saliency/max-box';
-export { centreBox, DEFAULT_CENTRE_BOX_CONFIG } from './saliency/centre-box';
-export { normaliseMaps } from './saliency/normalise';
+export { SALIENCY_METHOD_NAMES, SALIENCY_METHODS } from './methods/method';
+export type { SaliencyMethod, SaliencyMethodName, SaliencyMethodOptions } from './methods/method';
+export { gradientSaliency } from './methods/gradient';
+export type { GradientSaliencyConfig } from './methods/gradient';
+export { gradCam } from './methods/grad-cam';
+export { DEFAULT_OCCLUSION_CONFIG, occlusion } from './methods/occlusion';
+export type { OcclusionConfig } from './methods/occlusion';
+export { DEFAULT_RISE_CONFIG, rise } from './methods/rise';
+export type { RiseConfig } from './methods/rise';
+export { DEFAULT_ITERATIVE_MASK_CONFIG, iterativeMask } from './methods/iterative-mask';
+export type { IterationInfo, IterativeMaskConfig } from './methods/iterative-mask';
+export { DEFAULT_MASKER_SALIENCY_CONFIG, maskerSaliency } from './methods/masker-method';
+export type { MaskerSaliencyConfig } from './methods/masker-method';
+export { maxBox } from './methods/max-box';
+export { centreBox, DEFAULT_CENTRE_BOX_CONFIG } from './methods/centre-box';
+export { normaliseMaps } from './methods/normalise';
 
 // The masking model and its training.
 export { DEFAULT_MASKER_CONFIG, Masker } from './masker/masker';
 export type { Encoder, MaskerConfig, MaskerOutput } from './masker/masker';
-export { residualEncoder } from './models/encoder';
-export { DEFAULT_TRAIN_MASKER_CONFIG, parseLambdas, trainMasker } from './saliency/train-masker';
+export { residualEncoder } from './encoders/residual-net-encoder';
+export { DEFAULT_TRAIN_MASKER_CONFIG, parseLambdas, trainMasker } from './masker/train-masker';
 export type {
   TrainMaskerConfig,
   TrainMaskerOptions,
   TrainMaskerResult,
-} from './saliency/train-masker';
+} from './masker/train-masker';
 
 // Explaining a user's model on the user's images (what `explain`, and `--model` in the other commands, run).
-export { DEFAULT_MODEL_METHODS, methodsForModel } from './evaluation/model-methods';
-export type { ModelMethod, ModelMethods, ModelMethodsConfig } from './evaluation/model-methods';
+export { DEFAULT_MODEL_METHODS, methodsForModel } from './methods/model-methods';
+export type { ModelMethod, ModelMethods, ModelMethodsConfig } from './methods/model-methods';
 export { chooseClasses, parseClassChoice } from './explain/class-choice';
 export type { ClassChoice } from './explain/class-choice';
 export { explainImage } from './explain/explain-image';
@@ -117,28 +125,33 @@ export type {
   FolderPlan,
   FolderScores,
 } from './evaluation/folder-evaluation';
-export { folderTrainingData } from './saliency/folder-training-data';
-export { loadEncoder, loadModelMasker, parseEncoderChoice } from './saliency/model-masker';
-export type { EncoderChoice, LoadedEncoder } from './saliency/model-masker';
-export { readTfjsModel } from './models/load-tfjs-model';
-export { modelFingerprint } from './models/model-fingerprint';
+export { folderTrainingData } from './masker/folder-training-data';
+export { loadEncoder, loadModelMasker, parseEncoderChoice } from './masker/model-masker';
+export type { EncoderChoice, LoadedEncoder } from './masker/model-masker';
+export { readTfjsModel } from './classifiers/load-tfjs-model';
+export { modelFingerprint } from './classifiers/model-fingerprint';
 
 // Evidence removal Φ, the objective and its regularisers.
-export { ALTERNATIVE_KINDS, alternativeImages, removeEvidence, upsampleMask } from './evidence';
-export type { AlternativeConfig, AlternativeKind } from './evidence';
+export {
+  ALTERNATIVE_KINDS,
+  alternativeImages,
+  removeEvidence,
+  upsampleMask,
+} from './paper/evidence';
+export type { AlternativeConfig, AlternativeKind } from './paper/evidence';
 export {
   CALIBRATED_LAMBDAS,
   DEFAULT_OBJECTIVE_CONFIG,
   PAPER_LAMBDAS,
   saliencyObjective,
-} from './objective';
+} from './paper/objective';
 export type {
   ObjectiveConfig,
   ObjectiveLambdas,
   ObjectiveResult,
   ObjectiveTerms,
-} from './objective';
-export { averageArea, totalVariation } from './regularisers';
+} from './paper/objective';
+export { averageArea, totalVariation } from './paper/regularisers';
 
 // Metrics.
 export { boxArea, boxesFromMasks, boxIoU } from './metrics/box';
@@ -179,8 +192,8 @@ export type { Raster } from './plot/raster';
 export type { Figure } from './plot/types';
 
 // Results files, errors, seeded randomness.
-export { readJson, RESULTS_DIR, runMetadata, writeJsonAtomic } from './results';
-export { isUserError, UserError } from './user-error';
-export { Random } from './random';
+export { readJson, RESULTS_DIR, runMetadata, writeJsonAtomic } from './io/results';
+export { isUserError, UserError } from './core/user-error';
+export { Random } from './core/random';
 
 startEngine();

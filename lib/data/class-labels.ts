@@ -13,7 +13,7 @@
  *   warning, since nothing says they are the model's classes in its order.
  */
 import * as fs from 'fs';
-import { UserError } from '../user-error';
+import { UserError } from '../core/user-error';
 
 /** The class index of every name a data set may use. */
 export interface ClassLabels {

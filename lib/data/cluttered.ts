@@ -16,7 +16,7 @@
  * grain → clutter fragments (behind) → item(s) (in front).
  */
 import * as tf from '@tensorflow/tfjs';
-import { Random, Seed } from '../random';
+import { Random, Seed } from '../core/random';
 import { Box } from './box';
 import {
   FASHION_MNIST_CLASSES,

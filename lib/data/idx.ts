@@ -7,7 +7,7 @@
  */
 import * as fs from 'fs';
 import * as zlib from 'zlib';
-import { UserError } from '../user-error';
+import { UserError } from '../core/user-error';
 
 /** The value types IDX can hold, by their type byte. */
 export type IdxType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';

@@ -12,7 +12,7 @@
  */
 import sharp from 'sharp';
 import { enlargeBilinear } from '../image/enlarge-bilinear';
-import { UserError } from '../user-error';
+import { UserError } from '../core/user-error';
 import { FitGeometry, ImageFit, fitGeometry } from './image-fit';
 
 /** Channels a model may take: 1 (grey) or 3 (RGB). */

@@ -11,7 +11,7 @@
  * Boxes follow `lib/data/box.ts` (pixels, `x1`/`y1` exclusive) and are mapped
  * by the same scales and offsets as the pixels.
  */
-import { UserError } from '../user-error';
+import { UserError } from '../core/user-error';
 import type { Box } from './box';
 
 /** How an image is fitted to the input size (see the file comment). */

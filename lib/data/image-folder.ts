@@ -32,7 +32,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { UserError } from '../user-error';
+import { UserError } from '../core/user-error';
 import { ClassLabels, modelClassLabels, readClassMap } from './class-labels';
 import { ImageChannels, ImageDecodeError, decodeImage } from './image-decode';
 import { DEFAULT_IMAGE_FIT, FitGeometry, ImageFit, assertImageFit } from './image-fit';

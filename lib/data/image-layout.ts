@@ -20,7 +20,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { glob, isDynamicPattern } from 'tinyglobby';
-import { UserError } from '../user-error';
+import { UserError } from '../core/user-error';
 import {
   ClassLabels,
   describeNames,

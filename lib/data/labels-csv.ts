@@ -11,7 +11,7 @@
  * Fields may be quoted with `"` (a quote inside written `""`); blank lines are
  * skipped; a leading byte-order mark is ignored.
  */
-import { UserError } from '../user-error';
+import { UserError } from '../core/user-error';
 
 /** The conventional file name of the labels CSV inside an image folder. */
 export const LABELS_CSV_NAME = 'labels.csv';

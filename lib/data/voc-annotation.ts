@@ -7,7 +7,7 @@
  * like its pixels (`lib/data/image-fit.ts`). {@link vocXml} writes one.
  */
 import { XMLParser } from 'fast-xml-parser';
-import { UserError } from '../user-error';
+import { UserError } from '../core/user-error';
 import type { Box } from './box';
 import { ClassLabels, unknownClassMessage } from './class-labels';
 import { firstLine } from './image-decode';

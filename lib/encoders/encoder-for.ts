@@ -7,7 +7,7 @@
  * - `'own'`: the black box's own convolutional layers (a tf.LayersModel) or
  *   graph nodes (a tf.GraphModel, e.g. converted with tensorflowjs_converter);
  *   taps found automatically as the last layer/node at each stride 2…32, or named.
- * - `'residual'`: the kit's trained residual net (lib/models/encoder.ts), as
+ * - `'residual'`: the kit's trained residual net (lib/encoders/residual-net-encoder.ts), as
  *   for the committed maskers.
  * - `'features'`: a feature model the user gives, whose outputs are the maps.
  *
@@ -16,7 +16,7 @@
  * ```ts
  * const { blackBox, model } = await loadTfjsModel('my-model/');
  * const encoder = encoderFor(model, { kind: 'own', inputSize: blackBox.inputSize, preprocessing: blackBox.preprocessing });
- * const data = tensorTrainingData(images, labels);   // lib/saliency/masker-training-data.ts; any size and channels
+ * const data = tensorTrainingData(images, labels);   // lib/masker/masker-training-data.ts; any size and channels
  * const { masker } = await trainMasker(blackBox, encoder, { batchSize: 4, masker: { firstUpsamplerChannels: 768, residualBlocks: 3 } }, { data });
  * await masker.save('my-masker/');                    // records the encoder: kind 'own' and its taps
  * const again = await Masker.restore(encoderFor(model, { kind: 'own', inputSize: blackBox.inputSize, preprocessing: blackBox.preprocessing }), 'my-masker/');
@@ -27,8 +27,8 @@
  * rebuilds it, and `Masker.restore` refuses another (naming both).
  */
 import * as tf from '@tensorflow/tfjs';
-import { residualEncoder } from '../models/encoder';
-import { modelInputs } from '../models/model-signature';
+import { residualEncoder } from './residual-net-encoder';
+import { modelInputs } from '../classifiers/model-signature';
 import { featureModelEncoder } from './feature-model-encoder';
 import { graphModelEncoder } from './graph-model-encoder';
 import { layersModelEncoder } from './layers-model-encoder';
@@ -46,7 +46,7 @@ export interface OwnEncoderSpec extends ModelEncoderOptions {
 /** The kit's residual net. */
 export interface ResidualEncoderSpec {
   kind: 'residual';
-  /** The trained residual net (`loadKitBlackBox('residual')`'s model, lib/saliency/masker-assets.ts). */
+  /** The trained residual net (`loadKitBlackBox('residual')`'s model, lib/masker/masker-assets.ts). */
   net: tf.LayersModel;
 }
 

@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { EncoderRecord } from '../masker/masker';
-import { imageInput, modelInputs } from '../models/model-signature';
+import { imageInput, modelInputs } from '../classifiers/model-signature';
 import { ModelEncoder, modelEncoder, ModelEncoderOptions } from './model-encoder';
 import { NodeOutput, selectTaps } from './tap-selection';
 
@@ -79,7 +79,7 @@ function nodesFromInput(nodes: Record<string, GraphNode>, input: string): GraphN
  * Builds the encoder. It borrows `model`'s weights: keep `model` alive while
  * the encoder is used, and dispose `model` (not the encoder) at the end.
  * @param kind recorded with the masker: `'own'` (default) or `'features'` for the feature-model encoder.
- * @throws as lib/models/model-signature.ts's `imageInput` (not one image
+ * @throws as lib/classifiers/model-signature.ts's `imageInput` (not one image
  *   input; an open size without `inputSize`, or one contradicting a fixed
  *   size); naming the model, a graph that fails to run on the probe, and the
  *   tap selection's errors (a missing or non-spatial named tap, no spatial

@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { EncoderRecord } from '../masker/masker';
-import { imageInput } from '../models/model-signature';
+import { imageInput } from '../classifiers/model-signature';
 import { ModelEncoder, modelEncoder, ModelEncoderOptions } from './model-encoder';
 import { NodeOutput, selectTaps } from './tap-selection';
 
@@ -32,7 +32,7 @@ function singleOutput(layer: tf.layers.Layer): tf.SymbolicTensor | null {
  * Builds the encoder. It borrows `model`'s weights: keep `model` alive while
  * the encoder is used, and dispose `model` (not the encoder) at the end.
  * @param kind recorded with the masker: `'own'` (default), `'residual'` or `'features'` for the encoders built on this one.
- * @throws as lib/models/model-signature.ts's `imageInput` (not one image
+ * @throws as lib/classifiers/model-signature.ts's `imageInput` (not one image
  *   input; an open size without `inputSize`, or one contradicting a fixed
  *   size); naming the model, the tap selection's errors (a missing or
  *   non-spatial named tap, no spatial layer at a needed stride).

@@ -6,21 +6,21 @@
  *
  * Images reach the encoder as the masker gets them: `[B, H, W, C]` in [0, 1].
  * Grey images on an RGB model have their channel repeated (and RGB images on
- * a grey model are reduced to luma; lib/models/channel-conversion.ts). A
+ * a grey model are reduced to luma; lib/classifiers/channel-conversion.ts). A
  * GraphModel with a fixed input size takes only that size; other models (a
  * LayersModel's convolutions, a GraphModel whose input has unknown height
  * and width) take any H and W divisible by the coarsest stride.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertRange, assertRank } from '../checks';
-import { channelsAcceptedBy, convertChannels } from '../models/channel-conversion';
+import { assertRange, assertRank } from '../core/checks';
+import { channelsAcceptedBy, convertChannels } from '../classifiers/channel-conversion';
 import type { Encoder, EncoderRecord } from '../masker/masker';
 import {
   checkPreprocessing,
   DEFAULT_PREPROCESSING,
   InputPreprocessing,
   preprocess,
-} from '../models/input-preprocessing';
+} from '../classifiers/input-preprocessing';
 import type { Tap, TapOptions } from './tap-selection';
 
 /** Options of the encoders over a model's own layers or nodes (and over a feature model). */
@@ -29,7 +29,7 @@ export interface ModelEncoderOptions extends TapOptions {
   name?: string;
   /** Mapping from [0, 1] images to the model's input (the black box's own); default the identity. */
   preprocessing?: InputPreprocessing;
-  /** `[H, W]` at which to find the strides when the model's input size is open (required then); must agree with a fixed one (lib/models/model-signature.ts). */
+  /** `[H, W]` at which to find the strides when the model's input size is open (required then); must agree with a fixed one (lib/classifiers/model-signature.ts). */
   inputSize?: readonly [number, number];
   /** Check that images lie in [0, 1] (one read-back per call); default false (the masker checks its images). */
   checkRange?: boolean;

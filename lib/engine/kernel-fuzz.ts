@@ -12,7 +12,7 @@
  * re-run alone with `--seed S --from I --cases 1`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Random } from '../random';
+import { Random } from '../core/random';
 import { ADAM_UPDATE, AdamUpdateAttrs } from './adam-update';
 
 /** The kinds of case, named after the kernels they reach. */

@@ -1,19 +1,19 @@
 /**
  * Reading the results of an ablation sweep of Dabkowski & Gal (2017), "Real
  * Time Image Saliency for Black Box Classifiers" (the alternative image A and
- * the weights λ1..λ4, `ablation.ts`): `experiments/ablate.ts` writes one
+ * the weights λ1..λ4, `ablation.ts`): `experiments/paper/ablate.ts` writes one
  * results file per setting to `<out>/<study>/<setting id>.json` (a
  * `PairResultFile` with the setting it ran under); this module reads a study
  * folder back as one flat row per setting, for tables and figures.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { AlternativeKind } from '../evidence';
-import type { ObjectiveLambdas } from '../objective';
-import { readJson, RESULTS_DIR } from '../results';
+import type { AlternativeKind } from '../paper/evidence';
+import type { ObjectiveLambdas } from '../paper/objective';
+import { readJson, RESULTS_DIR } from '../io/results';
 import type { AblationMethod } from './ablation';
 
-/** Where `experiments/ablate.ts` writes its studies by default: `results/ablations/<study>/`. */
+/** Where `experiments/paper/ablate.ts` writes its studies by default: `results/ablations/<study>/`. */
 export const DEFAULT_ABLATIONS_DIR = path.join(RESULTS_DIR, 'ablations');
 
 /** The setting a results file records (`setting` of the file). */
@@ -101,7 +101,7 @@ function parseRow(json: unknown, file: string): AblationRow {
   const record = json as Record<string, unknown>;
   const raw = record.setting;
   if (raw === null || typeof raw !== 'object')
-    throw new Error(`${file}: no 'setting' (not written by experiments/ablate.ts?)`);
+    throw new Error(`${file}: no 'setting' (not written by experiments/paper/ablate.ts?)`);
   const s = raw as Record<string, unknown>;
   const id = stringAt(s, 'id', `${file}: setting`);
   if (`${id}.json` !== path.basename(file))
@@ -213,7 +213,10 @@ export function readAblationStudy(dir: string): AblationRow[] {
     .map((e) => {
       const file = path.join(dir, e.name);
       return parseRow(
-        readJson<unknown>(file, 'delete it, or run that setting again with experiments/ablate.ts'),
+        readJson<unknown>(
+          file,
+          'delete it, or run that setting again with experiments/paper/ablate.ts',
+        ),
         file,
       );
     })

@@ -12,11 +12,11 @@
  * setting's objective; cheap, no training) or `masker` (a masking model
  * trained with the setting, then evaluated).
  */
-import type { AlternativeKind } from '../evidence';
-import type { ObjectiveLambdas } from '../objective';
-import type { TrainMaskerConfig } from '../saliency/train-masker';
+import type { AlternativeKind } from '../paper/evidence';
+import type { ObjectiveLambdas } from '../paper/objective';
+import type { TrainMaskerConfig } from '../masker/train-masker';
 import type { MethodOptions } from './evaluated-methods';
-import { UserError } from '../user-error';
+import { UserError } from '../core/user-error';
 
 /** How a setting is turned into masks. */
 export type AblationMethod = 'iterative-mask' | 'masker';

@@ -8,13 +8,13 @@
  */
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { readJson, RunMetadata, runMetadata, writeJsonAtomic } from '../results';
+import { readJson, RunMetadata, runMetadata, writeJsonAtomic } from '../io/results';
 import { EvaluationConfig, PairPlan, planPair } from './config';
 import { evaluatePair, EvaluationProgress, PairEvaluation } from './evaluate-pair';
 import { EvaluatedMethodName } from './evaluated-methods';
-import { EvaluationBlackBox, pairFingerprint } from './kit-black-boxes';
+import { EvaluationBlackBox, pairFingerprint } from '../classifiers/kit-black-boxes';
 
-/** Where `experiments/evaluate.ts` writes results by default (relative to the repository). */
+/** Where `experiments/paper/evaluate.ts` writes results by default (relative to the repository). */
 export const DEFAULT_EVALUATION_DIR = path.join('results', 'evaluation');
 
 /** One results file. */

@@ -5,9 +5,9 @@
  * image counts that pair really uses, and a hash of everything that decides
  * its numbers, so a finished results file can be recognised and skipped.
  */
-import { configHash } from '../config-hash';
+import { configHash } from '../core/config-hash';
 import { DEFAULT_ALPHA_GRID } from '../metrics/localisation';
-import { DEFAULT_TRAIN_BLACK_BOX_CONFIG } from '../models/train-black-box';
+import { DEFAULT_TRAIN_BLACK_BOX_CONFIG } from '../classifiers/train-black-box';
 import { EvaluatedMethodName, MethodOptions } from './evaluated-methods';
 
 /** Options of an evaluation; every pair of a run shares them. */

@@ -28,8 +28,8 @@ import { salientRegionMasks } from '../metrics/salient-region';
 import { segmentationIoU } from '../metrics/segmentation';
 import { boxRegions, classSelectivity, meanMaskArea } from '../metrics/selectivity';
 import { Summary, summarise } from '../metrics/summary';
-import { Random } from '../random';
-import type { WhiteBox } from '../saliency/white-box';
+import { Random } from '../core/random';
+import type { WhiteBox } from '../classifiers/white-box';
 import { PairPlan } from './config';
 import {
   MaskRequest,

@@ -1,6 +1,6 @@
 /**
  * The methods an evaluation compares: every saliency method of the registry
- * (`lib/saliency/method.ts`) plus the reference row of Dabkowski & Gal
+ * (`lib/methods/method.ts`) plus the reference row of Dabkowski & Gal
  * (2017), "Real Time Image Saliency for Black Box Classifiers", Table 1:
  * `ground-truth-box`, a pseudo-method whose mask is the requested item's
  * ground-truth box (and nothing for a class absent from the image). It is
@@ -10,15 +10,15 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Box } from '../data/box';
 import { boxRegions } from '../metrics/selectivity';
-import type { BlackBox } from '../models/black-box';
+import type { BlackBox } from '../classifiers/black-box';
 import {
   SALIENCY_METHOD_NAMES,
   SALIENCY_METHODS,
   SaliencyMethod,
   SaliencyMethodName,
   SaliencyMethodOptions,
-} from '../saliency/method';
-import type { WhiteBox } from '../saliency/white-box';
+} from '../methods/method';
+import type { WhiteBox } from '../classifiers/white-box';
 
 /** The reference pseudo-method's name. */
 export const GROUND_TRUTH_BOX = 'ground-truth-box';

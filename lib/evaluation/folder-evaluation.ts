@@ -17,7 +17,7 @@
  */
 import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
-import { configHash } from '../config-hash';
+import { configHash } from '../core/config-hash';
 import type { Box } from '../data/box';
 import type { ImageFolder, SkippedImage } from '../data/image-folder';
 import type { AnnotatedBox } from '../data/voc-annotation';
@@ -26,10 +26,10 @@ import { localise } from '../metrics/localisation';
 import { salientRegionMasks } from '../metrics/salient-region';
 import { meanMaskArea } from '../metrics/selectivity';
 import { Summary, summarise } from '../metrics/summary';
-import type { BlackBox } from '../models/black-box';
-import { UserError } from '../user-error';
+import type { BlackBox } from '../classifiers/black-box';
+import { UserError } from '../core/user-error';
 import { EvaluatedMethodName, methodMasks } from './evaluated-methods';
-import type { ModelMethod } from './model-methods';
+import type { ModelMethod } from '../methods/model-methods';
 
 /** Version of the protocol above; bump it when the numbers change meaning. */
 export const FOLDER_EVALUATION_PROTOCOL_VERSION = 1;

@@ -13,7 +13,7 @@ import * as path from 'path';
 import type { PairResultFile } from './benchmark';
 import { EVALUATED_METHOD_NAMES, GROUND_TRUTH_BOX } from './evaluated-methods';
 import { meanHalfWidth95, proportionHalfWidth95 } from '../metrics/uncertainty';
-import { readJson } from '../results';
+import { readJson } from '../io/results';
 
 /**
  * Published ImageNet localisation errors (%) beside the kit's methods: the
@@ -54,7 +54,7 @@ export function readPairResults(dir: string): PairResultFile[] {
     .map((f) =>
       readJson<Partial<PairResultFile>>(
         path.join(dir, f),
-        'delete it, or evaluate that pair again with experiments/evaluate.ts',
+        'delete it, or evaluate that pair again with experiments/paper/evaluate.ts',
       )!,
     )
     .filter(
@@ -84,7 +84,8 @@ const rate = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : 
  * @param results results files (any subset of methods × black boxes).
  */
 export function renderTable1(results: readonly PairResultFile[]): string {
-  if (results.length === 0) return '_No evaluation results yet: run `experiments/evaluate.ts`._\n';
+  if (results.length === 0)
+    return '_No evaluation results yet: run `experiments/paper/evaluate.ts`._\n';
   const methods = methodOrder(results);
   const boxes = [...new Set(results.map((r) => r.blackBox))].sort();
   const find = (m: string, b: string) => results.find((r) => r.method === m && r.blackBox === b);

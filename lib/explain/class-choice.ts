@@ -4,8 +4,8 @@
  * (`Trouser,Bag`), or by index (`0,2`). Names are matched first, so a model
  * whose classes are named by numbers is read by name.
  */
-import { parsePositiveInteger } from '../cli';
-import { UserError } from '../user-error';
+import { parsePositiveInteger } from '../commands/cli';
+import { UserError } from '../core/user-error';
 
 /** A parsed `--classes` value. */
 export type ClassChoice = { kind: 'top'; k: number } | { kind: 'fixed'; classes: number[] };

@@ -10,11 +10,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Box } from '../data/box';
 import { methodMasks } from '../evaluation/evaluated-methods';
-import type { ModelMethod } from '../evaluation/model-methods';
+import type { ModelMethod } from '../methods/model-methods';
 import { cropMetric, CropMetricResult } from '../metrics/crop-metric';
 import { salientRegionMasks } from '../metrics/salient-region';
 import { meanMaskArea } from '../metrics/selectivity';
-import type { BlackBox } from '../models/black-box';
+import type { BlackBox } from '../classifiers/black-box';
 import { batchRasters, Raster } from '../plot/raster';
 import { ClassChoice, chooseClasses } from './class-choice';
 
@@ -56,7 +56,7 @@ const LISTED_PREDICTIONS = 5;
  * Explains one image.
  * @param image `[1, H, W, C]` in [0, 1], as the black box takes it (not disposed).
  * @param blackBox the model as a black box (probabilities, crop metric).
- * @param methods from `methodsForModel` (lib/evaluation/model-methods.ts); saliency methods, not the ground-truth box.
+ * @param methods from `methodsForModel` (lib/methods/model-methods.ts); saliency methods, not the ground-truth box.
  * @returns plain numbers and rasters; every tensor made here is disposed.
  */
 export async function explainImage(

@@ -1,5 +1,5 @@
 /**
- * The output folder of `explain` (experiments/explain.ts):
+ * The output folder of `explain` (experiments/tools/explain.ts):
  *
  *     <out>/explain.json                  every image's scores, the skipped files, the config, engine and run metadata
  *     <out>/sheets/<path of the image>.png one contact sheet per image (lib/explain/explanation-sheet.ts)
@@ -15,7 +15,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { SkippedImage } from '../data/image-folder';
 import type { AnnotatedBox } from '../data/voc-annotation';
-import { readJson, RunMetadata } from '../results';
+import { readJson, RunMetadata } from '../io/results';
 import type { ClassExplanation, ImageExplanation } from './explain-image';
 
 /** The results file's name in the output folder. */

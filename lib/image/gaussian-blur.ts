@@ -11,7 +11,7 @@
  * clamped and the kernel is never truncated.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertNumber, assertRank } from '../checks';
+import { assertNumber, assertRank } from '../core/checks';
 
 /** Options of {@link gaussianBlur}. */
 export interface GaussianBlurOptions {

@@ -11,7 +11,7 @@
  * true class and down for a fake one (the paper's embedding speed-up).
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertClassIndices, assertRank, assertShape } from '../checks';
+import { assertClassIndices, assertRank, assertShape } from '../core/checks';
 
 /** What {@link featureFilter} returns; the caller disposes both tensors. */
 export interface FeatureFilterResult {

@@ -13,7 +13,7 @@
  * gradients everywhere (at most about 1/(4ε) in size, at C0 = C1 = 0).
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertNumber, assertShape } from '../checks';
+import { assertNumber, assertShape } from '../core/checks';
 
 /** The default ε of {@link maskHead}. */
 export const DEFAULT_MASK_HEAD_EPSILON = 1e-3;

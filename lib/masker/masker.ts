@@ -21,15 +21,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { tfjsSeed } from '../random';
+import { tfjsSeed } from '../core/random';
 import {
   RangeCheckOption,
   assertClassIndices,
   assertNumber,
   assertRange,
   assertRank,
-} from '../checks';
-import { upsampleMask } from '../evidence';
+} from '../core/checks';
+import { upsampleMask } from '../paper/evidence';
 import { featureFilter } from './feature-filter';
 import { DEFAULT_MASK_HEAD_EPSILON, maskHead } from './mask-head';
 import {

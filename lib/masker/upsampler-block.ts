@@ -14,7 +14,7 @@
  * batches on the kit's engines, where batch statistics are noisy.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertShape } from '../checks';
+import { assertShape } from '../core/checks';
 
 /** How the masker creates one named weight; `'glorot'` for kernels, `'zeros'` for biases. */
 export type MakeVariable = (name: string, shape: number[], init: 'glorot' | 'zeros') => tf.Variable;

@@ -7,7 +7,7 @@
  * Boxes follow `lib/data/box.ts`: pixels, origin top-left, `x1`/`y1` exclusive.
  */
 import * as tf from '@tensorflow/tfjs';
-import { RangeCheckOption, assertNumber, assertRange, assertShape } from '../checks';
+import { RangeCheckOption, assertNumber, assertRange, assertShape } from '../core/checks';
 import { Box, tightBox } from '../data/box';
 
 /** Options of {@link boxesFromMasks}. */

@@ -15,9 +15,15 @@
  * salient" answer and is never rewarded; `empty` flags these images.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertClassIndices, assertNumber, assertRange, assertRank, assertShape } from '../checks';
+import {
+  assertClassIndices,
+  assertNumber,
+  assertRange,
+  assertRank,
+  assertShape,
+} from '../core/checks';
 import { Box, cropAndResizeBoxes } from '../data/box';
-import { acceptedChannels, BlackBox } from '../models/black-box';
+import { acceptedChannels, BlackBox } from '../classifiers/black-box';
 import { BoxFromMaskConfig, boxArea, boxesFromMasks } from './box';
 
 /** Options of {@link cropMetric}. */

@@ -14,7 +14,13 @@
  * best-matching one counts.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertBox, assertFinite, assertNonEmptyBatch, assertNumber, assertShape } from '../checks';
+import {
+  assertBox,
+  assertFinite,
+  assertNonEmptyBatch,
+  assertNumber,
+  assertShape,
+} from '../core/checks';
 import { Box, tightBox } from '../data/box';
 import { boxIoU } from './box';
 import {

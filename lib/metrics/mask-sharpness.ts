@@ -14,7 +14,7 @@
  * masker's upsampled mask included, whose soft edges count as undecided).
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertNumber, assertRange, assertShape } from '../checks';
+import { assertNumber, assertRange, assertShape } from '../core/checks';
 
 /** Options of {@link maskSharpness}. */
 export interface MaskSharpnessConfig {

@@ -8,7 +8,7 @@
  * does), which ignores stray specks far from the object.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertNumber, assertShape } from '../checks';
+import { assertNumber, assertShape } from '../core/checks';
 
 /** Which thresholded pixels form the region: `'all'` of them (default) or the `'largest-component'` (8-connected). */
 export type RegionRule = 'all' | 'largest-component';

@@ -11,7 +11,7 @@
  * silhouette. 0 when both are empty.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertFinite, assertShape } from '../checks';
+import { assertFinite, assertShape } from '../core/checks';
 import {
   DEFAULT_SALIENT_REGION_CONFIG,
   SalientRegionConfig,

@@ -13,9 +13,9 @@
  * silhouette), and the mean mask value (AV, `regularisers.ts`) for a fake class.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertBox, assertRange, assertShape } from '../checks';
+import { assertBox, assertRange, assertShape } from '../core/checks';
 import type { Box } from '../data/box';
-import { averageArea } from '../regularisers';
+import { averageArea } from '../paper/regularisers';
 
 /**
  * Rasterises boxes into regions: a pixel is inside a box when its centre is

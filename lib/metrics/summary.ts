@@ -5,7 +5,7 @@
  * median and quantiles resist the heavy tail that p → 0 gives, and a
  * histogram shows the shape.
  */
-import { assertNumber } from '../checks';
+import { assertNumber } from '../core/checks';
 
 /** Options of {@link summarise}. */
 export interface SummaryConfig {

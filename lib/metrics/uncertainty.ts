@@ -4,7 +4,7 @@
  * the slow methods (iterative masks, RISE, occlusion) are scored on tens of
  * images, the fast ones on a thousand.
  */
-import { assertNumber } from '../checks';
+import { assertNumber } from '../core/checks';
 
 /** The standard normal's two-sided 95 % quantile. */
 export const Z95 = 1.959964;

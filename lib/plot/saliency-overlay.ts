@@ -22,7 +22,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import sharp from 'sharp';
-import { assertBox } from '../checks';
+import { assertBox } from '../core/checks';
 import { Box, tightBox } from '../data/box';
 import { SalientRegionConfig, salientRegion } from '../metrics/salient-region';
 import { ColourStops, colourScale } from './colour-scale';

@@ -9,8 +9,8 @@
 // colour plus Gaussian noise (drawn afresh at every call during training).
 // With A = 0 and no smoothness term, a mask can *create* evidence the
 // black box responds to instead of selecting what is there: an adversarial
-// mask. This notebook shows Φ for each A (`lib/evidence.ts`), then lets the
-// iterative mask (`lib/saliency/iterative-mask.ts`) chase a class that is
+// mask. This notebook shows Φ for each A (`lib/paper/evidence.ts`), then lets the
+// iterative mask (`lib/methods/iterative-mask.ts`) chase a class that is
 // *absent* from the image, once with A = 0, λ_tv = 0 and a full-resolution mask,
 // once with the kit's defaults but the paper's printed λ (blur/noise A,
 // `PAPER_LAMBDAS`, a 16×16 mask), so that only A, λ_tv and the mask size differ.
@@ -21,10 +21,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from './lib/engine/backend';
 import { ClutteredFashionMnist } from './lib/data/cluttered';
-import { alternativeImages, AlternativeKind, removeEvidence } from './lib/evidence';
-import { PAPER_LAMBDAS } from './lib/objective';
-import { iterativeMask } from './lib/saliency/iterative-mask';
-import { loadKitBlackBox, LoadedBlackBox } from './lib/saliency/masker-assets';
+import { alternativeImages, AlternativeKind, removeEvidence } from './lib/paper/evidence';
+import { PAPER_LAMBDAS } from './lib/paper/objective';
+import { iterativeMask } from './lib/methods/iterative-mask';
+import { loadKitBlackBox, LoadedBlackBox } from './lib/masker/masker-assets';
 import { imageGridFigure, GridPanel } from './lib/plot/image-grid';
 import { groupedBarFigure } from './lib/plot/grouped-bars';
 import { batchRasters, Raster } from './lib/plot/raster';
@@ -113,7 +113,7 @@ try {
   console.log(`black box: ${BLACK_BOX}`);
 } catch (err) {
   console.log(
-    `${(err as Error).message}\nproduce it with:\n  npx ts-node --transpile-only experiments/train-black-box.ts --arch ${BLACK_BOX}\n(the cells below are skipped)`,
+    `${(err as Error).message}\nproduce it with:\n  npx ts-node --transpile-only experiments/paper/train-black-box.ts --arch ${BLACK_BOX}\n(the cells below are skipped)`,
   );
 }
 //%% code

@@ -9,7 +9,7 @@
 // with the kit's defaults (Adam, a 16×16 mask upsampled to 64×64, a fresh
 // blur-or-noise A per step) and the paper's printed λ (`PAPER_LAMBDAS`,
 // passed explicitly: `iterativeMask` defaults to `CALIBRATED_LAMBDAS`). The `onIteration` callback of
-// `iterativeMask` (`lib/saliency/iterative-mask.ts`) records the loss, its terms
+// `iterativeMask` (`lib/methods/iterative-mask.ts`) records the loss, its terms
 // and snapshots of the masks; the notebook only displays them.
 //
 // `SALIENCY_NOTEBOOK_FAST=1` picks a small configuration (used by CI);
@@ -20,9 +20,9 @@ import { initEngine } from './lib/engine/backend';
 import { ClutteredFashionMnist } from './lib/data/cluttered';
 import { boxesFromMasks } from './lib/metrics/box';
 import { cropMetric } from './lib/metrics/crop-metric';
-import { PAPER_LAMBDAS } from './lib/objective';
-import { iterativeMask } from './lib/saliency/iterative-mask';
-import { loadKitBlackBox, LoadedBlackBox } from './lib/saliency/masker-assets';
+import { PAPER_LAMBDAS } from './lib/paper/objective';
+import { iterativeMask } from './lib/methods/iterative-mask';
+import { loadKitBlackBox, LoadedBlackBox } from './lib/masker/masker-assets';
 import { imageGridFigure, GridPanel, PanelBox } from './lib/plot/image-grid';
 import { lineChartFigure } from './lib/plot/line-chart';
 import { batchRasters, Raster } from './lib/plot/raster';
@@ -60,7 +60,7 @@ try {
   console.log(`black box: ${BLACK_BOX}`);
 } catch (err) {
   console.log(
-    `${(err as Error).message}\nproduce it with:\n  npx ts-node --transpile-only experiments/train-black-box.ts --arch ${BLACK_BOX}\n(the cells below are skipped)`,
+    `${(err as Error).message}\nproduce it with:\n  npx ts-node --transpile-only experiments/paper/train-black-box.ts --arch ${BLACK_BOX}\n(the cells below are skipped)`,
   );
 }
 //%% md

@@ -14,9 +14,9 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from './lib/engine/backend';
 import { ClutteredFashionMnist } from './lib/data/cluttered';
-import { ARCHITECTURE_NAMES } from './lib/models/architecture';
-import { BLACK_BOXES_DIR, loadKitBlackBox } from './lib/saliency/masker-assets';
-import { readJson } from './lib/results';
+import { ARCHITECTURE_NAMES } from './lib/classifiers/architecture';
+import { BLACK_BOXES_DIR, loadKitBlackBox } from './lib/masker/masker-assets';
+import { readJson } from './lib/io/results';
 import { imageGridFigure, GridPanel } from './lib/plot/image-grid';
 import { groupedBarFigure } from './lib/plot/grouped-bars';
 import { batchRasters } from './lib/plot/raster';
@@ -55,7 +55,7 @@ showFigure(
 // ## The black boxes' accuracy
 //
 // Read from `results/black-boxes/<arch>.json`, written by
-// `experiments/train-black-box.ts`: accuracy on the 10,000 cluttered test
+// `experiments/paper/train-black-box.ts`: accuracy on the 10,000 cluttered test
 // images, and on plain Fashion-MNIST test items (centred on black, no clutter).
 //%% code
 interface BlackBoxSummary {
@@ -72,7 +72,7 @@ const summaries = ARCHITECTURE_NAMES.map((arch) =>
 const missing = ARCHITECTURE_NAMES.filter((arch) => !summaries.some((s) => s.arch === arch));
 if (missing.length) {
   console.log(
-    `missing results/black-boxes/{${missing.join(',')}}.json; produce them with:\n  npx ts-node --transpile-only experiments/train-black-box.ts --arch all --jobs 2`,
+    `missing results/black-boxes/{${missing.join(',')}}.json; produce them with:\n  npx ts-node --transpile-only experiments/paper/train-black-box.ts --arch all --jobs 2`,
   );
 }
 if (summaries.length) {
@@ -115,7 +115,7 @@ const available = ARCHITECTURE_NAMES.find((arch) =>
 );
 if (!available) {
   console.log(
-    'no trained black box under results/black-boxes/; train one with:\n  npx ts-node --transpile-only experiments/train-black-box.ts --arch plain',
+    'no trained black box under results/black-boxes/; train one with:\n  npx ts-node --transpile-only experiments/paper/train-black-box.ts --arch plain',
   );
 } else {
   const loaded = await loadKitBlackBox(available);

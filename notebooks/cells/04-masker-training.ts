@@ -6,8 +6,8 @@
 // class (absent from the image) fed 30% of the time so that the mask learns
 // to vanish for it. The kit's normalisation of TV and AV needs its own λ, so a
 // grid of (λ1, λ2) was tried first with iterative masks
-// (`experiments/calibrate-lambdas.ts`); then one masker per black box is
-// trained (`experiments/train-masker.ts`). This notebook reads their results:
+// (`experiments/paper/calibrate-lambdas.ts`); then one masker per black box is
+// trained (`experiments/paper/train-masker.ts`). This notebook reads their results:
 // `results/maskers/calibration.json`, `results/maskers/<black box>.json`, and
 // the saved maskers `results/maskers/<black box>/`.
 //
@@ -18,11 +18,11 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from './lib/engine/backend';
 import { ClutteredFashionMnist } from './lib/data/cluttered';
-import { ARCHITECTURE_NAMES } from './lib/models/architecture';
-import { readJson } from './lib/results';
-import { loadKitBlackBox, loadTrainedMasker, MASKERS_DIR } from './lib/saliency/masker-assets';
-import { maskerSaliency } from './lib/saliency/masker-method';
-import type { LossCurvePoint } from './lib/saliency/train-masker';
+import { ARCHITECTURE_NAMES } from './lib/classifiers/architecture';
+import { readJson } from './lib/io/results';
+import { loadKitBlackBox, loadTrainedMasker, MASKERS_DIR } from './lib/masker/masker-assets';
+import { maskerSaliency } from './lib/methods/masker-method';
+import type { LossCurvePoint } from './lib/masker/train-masker';
 import { gridFromPoints, gridHeatmapFigure } from './lib/plot/grid-heatmap';
 import { imageGridFigure, GridPanel } from './lib/plot/image-grid';
 import { lineChartFigure } from './lib/plot/line-chart';
@@ -50,7 +50,7 @@ interface Calibration {
 const calibration = readJson<Calibration>(path.join(MASKERS_DIR, 'calibration.json'));
 if (!calibration) {
   console.log(
-    'missing results/maskers/calibration.json; produce it with:\n  npx ts-node --transpile-only experiments/calibrate-lambdas.ts',
+    'missing results/maskers/calibration.json; produce it with:\n  npx ts-node --transpile-only experiments/paper/calibrate-lambdas.ts',
   );
 } else {
   console.log(
@@ -95,7 +95,7 @@ const summaries = ARCHITECTURE_NAMES.map((arch) =>
 ).filter((s): s is MaskerSummary => s !== undefined);
 if (!summaries.length)
   console.log(
-    'no results/maskers/<black box>.json yet; produce them with:\n  npx ts-node --transpile-only experiments/train-masker.ts --black-box all',
+    'no results/maskers/<black box>.json yet; produce them with:\n  npx ts-node --transpile-only experiments/paper/train-masker.ts --black-box all',
   );
 for (const s of summaries) {
   const x = s.curve.map((p) => p.step);
@@ -153,7 +153,7 @@ const trained = ARCHITECTURE_NAMES.find((arch) =>
 );
 if (!trained) {
   console.log(
-    'no trained masker under results/maskers/<black box>/ yet; train one with:\n  npx ts-node --transpile-only experiments/train-masker.ts --black-box residual',
+    'no trained masker under results/maskers/<black box>/ yet; train one with:\n  npx ts-node --transpile-only experiments/paper/train-masker.ts --black-box residual',
   );
 } else {
   const n = FAST ? 4 : 8;

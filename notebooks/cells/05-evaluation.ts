@@ -2,7 +2,7 @@
 // # 05 · Evaluation: localisation, the crop metric, selectivity, speed
 //
 // Every saliency method on every black box, on Cluttered Fashion-MNIST test
-// images (`experiments/evaluate.ts`, one results file per pair in
+// images (`experiments/paper/evaluate.ts`, one results file per pair in
 // `results/evaluation/<method>__<black box>.json`):
 //
 // - **localisation error** (Fong & Vedaldi's protocol, as in the paper's
@@ -19,7 +19,7 @@
 //%% code
 import * as fs from 'fs';
 import * as path from 'path';
-import { readJson, RESULTS_DIR } from './lib/results';
+import { readJson, RESULTS_DIR } from './lib/io/results';
 import { quantileBoxFigure } from './lib/plot/distribution';
 import { groupedBarFigure, localisationErrorFigure } from './lib/plot/grouped-bars';
 import { showFigure } from './lib/plot/notebook-display';
@@ -59,7 +59,7 @@ const files = fs.existsSync(dir)
 const pairs = files.map((f) => readJson<PairResult>(path.join(dir, f))!).filter((p) => p?.scores);
 if (!pairs.length) {
   console.log(
-    'no results/evaluation/<method>__<black box>.json yet; produce them with:\n  npx ts-node --transpile-only experiments/evaluate.ts --methods all --black-boxes all --jobs 2',
+    'no results/evaluation/<method>__<black box>.json yet; produce them with:\n  npx ts-node --transpile-only experiments/paper/evaluate.ts --methods all --black-boxes all --jobs 2',
   );
 } else {
   console.log(

@@ -4,7 +4,7 @@
 // Dabkowski & Gal (2017, §4) remove evidence by blending the image with an
 // alternative A (blur, colour + noise, or a random mix of both) and weigh the
 // mask's smoothness (λ1, TV) and area (λ2, AV) against keeping and destroying
-// the class. `experiments/ablate.ts` scores one setting per results file,
+// the class. `experiments/paper/ablate.ts` scores one setting per results file,
 // `results/ablations/<study>/<setting id>.json`, with iterative masks (or
 // trained maskers) on the `residual` black box and the evaluation of notebook 05 (localisation
 // error, crop metric s(a, p), mask area, fake-class mask area):
@@ -28,7 +28,7 @@ import {
   settingLabel,
   varyingParameters,
 } from './lib/evaluation/ablation-results';
-import { AblationSweepSpec, runAblationSweep } from './lib/evaluation/ablation-command';
+import { AblationSweepSpec, runAblationSweep } from './lib/commands/ablation-command';
 import {
   ablationBarsFigure,
   ablationCropMetricFigure,
@@ -115,16 +115,16 @@ if (!lambdaRows.length) {
 // ## Your own sweep
 //
 // Edit the values in the cell below and run it: it runs
-// `experiments/ablate.ts` as a child process into a study of its own,
+// `experiments/paper/ablate.ts` as a child process into a study of its own,
 // `<SALIENCY_ABLATIONS_DIR>/notebook/` (finished settings are skipped, so a
 // rerun only runs the new ones), then draws the same figures for the
 // settings of this sweep. The same
 // sweep from a terminal, e.g. on another black box or sharded over machines:
 //
 // ```bash
-// npx ts-node --transpile-only experiments/ablate.ts --study mine \
+// npx ts-node --transpile-only experiments/paper/ablate.ts --study mine \
 //   --alternatives blur,random-mix --tv 3,10 --area 2,4 --iterations 60 --jobs 2
-// npx ts-node --transpile-only experiments/ablate.ts --help   # every flag (λ3, λ4, --shard i/n, --method masker, …)
+// npx ts-node --transpile-only experiments/paper/ablate.ts --help   # every flag (λ3, λ4, --shard i/n, --method masker, …)
 // ```
 //
 // With `SALIENCY_NOTEBOOK_FAST=1` the cell runs a tiny sweep (2 settings,

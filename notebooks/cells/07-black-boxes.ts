@@ -12,8 +12,8 @@
 // masks on the same six images.
 //
 // Reads `results/black-boxes/<bb>.json` and `<bb>/`
-// (`experiments/train-black-box.ts`) and the maskers `results/maskers/<bb>/`
-// (`experiments/train-masker.ts`), whatever is there now.
+// (`experiments/paper/train-black-box.ts`) and the maskers `results/maskers/<bb>/`
+// (`experiments/paper/train-masker.ts`), whatever is there now.
 // `SALIENCY_NOTEBOOK_FAST=1` scores 6 images instead of 200 (used by CI).
 //%% code
 import * as fs from 'fs';
@@ -21,20 +21,20 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from './lib/engine/backend';
 import { ClutteredFashionMnist } from './lib/data/cluttered';
-import { trainMaskerCommand } from './lib/evaluation/kit-black-boxes';
+import { trainMaskerCommand } from './lib/classifiers/kit-black-boxes';
 import { maskSharpness } from './lib/metrics/mask-sharpness';
 import { meanMaskArea } from './lib/metrics/selectivity';
 import { summarise } from './lib/metrics/summary';
-import type { ArchitectureName } from './lib/models/architecture';
-import { readJson } from './lib/results';
+import type { ArchitectureName } from './lib/classifiers/architecture';
+import { readJson } from './lib/io/results';
 import {
   BLACK_BOXES_DIR,
   loadKitBlackBox,
   loadTrainedMasker,
   MASKERS_DIR,
   trainBlackBoxCommand,
-} from './lib/saliency/masker-assets';
-import { maskerSaliency } from './lib/saliency/masker-method';
+} from './lib/masker/masker-assets';
+import { maskerSaliency } from './lib/methods/masker-method';
 import { groupedBarFigure } from './lib/plot/grouped-bars';
 import { imageGridFigure, GridPanel } from './lib/plot/image-grid';
 import { batchRasters, Raster } from './lib/plot/raster';

@@ -27,9 +27,9 @@
 //
 // ```bash
 // npm run explain -- --model my-model/ --input photos/ --out explained/ --on-bad-image skip
-// npx ts-node --transpile-only experiments/train-masker.ts --model my-model/ --data photos/train --encoder own --steps 2000
+// npx ts-node --transpile-only experiments/paper/train-masker.ts --model my-model/ --data photos/train --encoder own --steps 2000
 // npm run explain -- --model my-model/ --input photos/ --out explained/ --masker results/maskers/models/my-model
-// npx ts-node --transpile-only experiments/evaluate.ts --model my-model/ --data photos/test --masker results/maskers/models/my-model
+// npx ts-node --transpile-only experiments/paper/evaluate.ts --model my-model/ --data photos/test --masker results/maskers/models/my-model
 // ```
 //
 // `SALIENCY_NOTEBOOK_FAST=1` (CI) writes 10 sample images, shows 3, scores 8,

@@ -9,7 +9,7 @@ import {
   readClassMap,
   unknownClassMessage,
 } from '../../lib/data/class-labels';
-import { UserError } from '../../lib/user-error';
+import { UserError } from '../../lib/core/user-error';
 
 describe('data/class-labels', () => {
   it('matches model class names exactly, ignoring case and punctuation, or by index', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { assertImageFit, fitBox, fitGeometry } from '../../lib/data/image-fit';
-import { UserError } from '../../lib/user-error';
+import { UserError } from '../../lib/core/user-error';
 
 describe('data/image-fit', () => {
   it('stretches each axis on its own', () => {

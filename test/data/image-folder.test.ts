@@ -5,7 +5,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { FASHION_MNIST_CLASSES } from '../../lib/data/fashion-mnist';
 import { ImageFolder, ImageFolderConfig, openImageFolder } from '../../lib/data/image-folder';
-import { UserError } from '../../lib/user-error';
+import { UserError } from '../../lib/core/user-error';
 import {
   TinyImageFolder,
   vocXml,

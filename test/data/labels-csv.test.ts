@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { parseLabelsCsv, splitCsvLine } from '../../lib/data/labels-csv';
-import { UserError } from '../../lib/user-error';
+import { UserError } from '../../lib/core/user-error';
 
 describe('data/labels-csv', () => {
   it('splits quoted fields', () => {

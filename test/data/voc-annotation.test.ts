@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readClassMap } from '../../lib/data/class-labels';
 import { fitGeometry } from '../../lib/data/image-fit';
 import { parseVocAnnotation } from '../../lib/data/voc-annotation';
-import { UserError } from '../../lib/user-error';
+import { UserError } from '../../lib/core/user-error';
 import { vocXml } from '../helpers/tiny-image-folder';
 
 describe('data/voc-annotation', () => {

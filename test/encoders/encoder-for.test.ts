@@ -5,8 +5,8 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { encoderFor } from '../../lib/encoders/encoder-for';
 import { featureModelEncoder } from '../../lib/encoders/feature-model-encoder';
-import { fileSystemHandler } from '../../lib/models/file-io-handler';
-import { buildResidualNet } from '../../lib/models/residual-net';
+import { fileSystemHandler } from '../../lib/io/file-io-handler';
+import { buildResidualNet } from '../../lib/classifiers/residual-net';
 import { GraphModelBuilder } from '../helpers/graph-model-builder';
 import { tinyConvClassifier } from '../helpers/tiny-conv-classifier';
 

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { graphModelEncoder } from '../../lib/encoders/graph-model-encoder';
-import { fileSystemHandler } from '../../lib/models/file-io-handler';
+import { fileSystemHandler } from '../../lib/io/file-io-handler';
 import { GraphModelBuilder, GraphTensor } from '../helpers/graph-model-builder';
 import { expectNoLeak } from '../helpers/tiny-black-box';
 

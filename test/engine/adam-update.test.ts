@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_UPDATE, ADAM_UPDATE_BACKENDS, hasAdamUpdate } from '../../lib/engine/adam-update';
-import { BETA_POWER_NAMES, ScheduledAdam } from '../../lib/models/scheduled-adam';
+import { BETA_POWER_NAMES, ScheduledAdam } from '../../lib/classifiers/scheduled-adam';
 import { skipUnlessEngine, WASM_BACKEND_ENGINES } from '../helpers/engine-requirement';
 
 /** A small least-squares problem with two variables; returns the weights after `steps` steps of `optimizer`. */

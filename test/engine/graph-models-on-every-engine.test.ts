@@ -13,7 +13,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { engineInfo, EngineName, ENGINE_PREFERENCE, initEngine } from '../../lib/engine/backend';
-import { loadTfjsModel } from '../../lib/models/load-tfjs-model';
+import { loadTfjsModel } from '../../lib/classifiers/load-tfjs-model';
 import { GraphModelBuilder } from '../helpers/graph-model-builder';
 
 interface GraphCase {

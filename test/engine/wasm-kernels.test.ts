@@ -226,13 +226,11 @@ describe('engine/wasm-kernels', function () {
         { x, dy },
         attrs,
         (cpu) => {
-          const full = tf
-            .engine()
-            .runKernel('DepthwiseConv2dNativeBackpropFilter', cpu, {
-              ...attrs,
-              dilations: [1, 1],
-              filterShape: spreadShape,
-            }) as tf.Tensor4D;
+          const full = tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', cpu, {
+            ...attrs,
+            dilations: [1, 1],
+            filterShape: spreadShape,
+          }) as tf.Tensor4D;
           return tf.stridedSlice(full, [0, 0, 0, 0], spreadShape, [dilation, dilation, 1, 1]);
         },
       );

@@ -9,7 +9,7 @@ import {
   varyingParameters,
 } from '../../lib/evaluation/ablation-results';
 
-/** The fields of a results file of experiments/ablate.ts that the reader needs (the rest of a PairResultFile is ignored). */
+/** The fields of a results file of experiments/paper/ablate.ts that the reader needs (the rest of a PairResultFile is ignored). */
 function resultFile(id: string, alternative: string, tv: number, error: number): object {
   return {
     method: 'iterative-mask',

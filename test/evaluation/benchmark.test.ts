@@ -6,9 +6,9 @@ import * as tf from '@tensorflow/tfjs';
 import { isFinished, PairResultFile, runBenchmark } from '../../lib/evaluation/benchmark';
 import { planPair, resolveEvaluationConfig } from '../../lib/evaluation/config';
 import { EvaluatedMethodName } from '../../lib/evaluation/evaluated-methods';
-import { EvaluationBlackBox, untrainedKitBlackBox } from '../../lib/evaluation/kit-black-boxes';
-import { readJson } from '../../lib/results';
-import { UserError } from '../../lib/user-error';
+import { EvaluationBlackBox, untrainedKitBlackBox } from '../../lib/classifiers/kit-black-boxes';
+import { readJson } from '../../lib/io/results';
+import { UserError } from '../../lib/core/user-error';
 
 describe('evaluation/benchmark', function () {
   this.timeout(60000);

@@ -5,8 +5,8 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { ImageFolder, openImageFolder } from '../../lib/data/image-folder';
 import { evaluateFolderPair, planFolderPair } from '../../lib/evaluation/folder-evaluation';
-import { methodsForModel } from '../../lib/evaluation/model-methods';
-import { LoadedTfjsModel, loadTfjsModel } from '../../lib/models/load-tfjs-model';
+import { methodsForModel } from '../../lib/methods/model-methods';
+import { LoadedTfjsModel, loadTfjsModel } from '../../lib/classifiers/load-tfjs-model';
 import { writeGreyGraphClassifier } from '../helpers/grey-graph-classifier';
 import { TinyImageFolder, writeTinyImageFolder } from '../helpers/tiny-image-folder';
 

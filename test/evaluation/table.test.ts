@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { PairResultFile } from '../../lib/evaluation/benchmark';
 import { readPairResults, renderTable1, replaceBetweenMarkers } from '../../lib/evaluation/table';
-import { writeJsonAtomic } from '../../lib/results';
+import { writeJsonAtomic } from '../../lib/io/results';
 
 /** A results file with only what the table reads filled in. */
 function fakeResult(
@@ -92,7 +92,7 @@ describe('evaluation/table', () => {
     this.timeout(30000);
     const readme = path.join(dir, 'README.md');
     fs.writeFileSync(readme, 'a\n<!-- table1:start -->\n<!-- table1:end -->\nb\n');
-    const script = path.join(__dirname, '..', '..', 'experiments', 'make-table.ts');
+    const script = path.join(__dirname, '..', '..', 'experiments', 'paper', 'make-table.ts');
     execFileSync(
       process.execPath,
       [

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { chooseClasses, listClassNames, parseClassChoice } from '../../lib/explain/class-choice';
-import { UserError } from '../../lib/user-error';
+import { UserError } from '../../lib/core/user-error';
 
 describe('explain/class-choice', () => {
   const names = ['Trouser', 'Bag', 'Sneaker'];

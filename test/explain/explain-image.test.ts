@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import { tightBox } from '../../lib/data/box';
-import type { ModelMethod } from '../../lib/evaluation/model-methods';
+import type { ModelMethod } from '../../lib/methods/model-methods';
 import { explainImage } from '../../lib/explain/explain-image';
 import { explanationSheet } from '../../lib/explain/explanation-sheet';
 import { salientRegion } from '../../lib/metrics/salient-region';

@@ -8,8 +8,8 @@ import {
   sharedFolder,
   sheetPath,
 } from '../../lib/explain/explain-output';
-import { writeJsonAtomic } from '../../lib/results';
-import { UserError } from '../../lib/user-error';
+import { writeJsonAtomic } from '../../lib/io/results';
+import { UserError } from '../../lib/core/user-error';
 
 describe('explain/explain-output', () => {
   let dir: string;

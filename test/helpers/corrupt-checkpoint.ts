@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CorruptCheckpointError } from '../../lib/models/checkpoint-files';
+import { CorruptCheckpointError } from '../../lib/io/checkpoint-files';
 
 /**
  * Copies the checkpoint folder `source` to `<source>-<label>` and lets

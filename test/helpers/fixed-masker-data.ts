@@ -4,7 +4,7 @@
  * label (p mod 4) mod 3.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { MaskerTrainingData } from '../../lib/saliency/masker-training-data';
+import type { MaskerTrainingData } from '../../lib/masker/masker-training-data';
 
 /** Side of the images. */
 export const FIXED_DATA_SIZE = 16;

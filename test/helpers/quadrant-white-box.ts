@@ -4,7 +4,7 @@
  * saliency method must put more mass there than anywhere else.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { WhiteBox } from '../../lib/saliency/white-box';
+import type { WhiteBox } from '../../lib/classifiers/white-box';
 
 /**
  * Two classes. Features A = 2×2 average pooling of the image, `[B, S/2, S/2, 3]`;

@@ -2,7 +2,7 @@
  * Tiny hand-checkable black boxes and numeric helpers for tests.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BlackBox } from '../../lib/models/black-box';
+import type { BlackBox } from '../../lib/classifiers/black-box';
 
 /**
  * A linear softmax classifier f(X) = softmax(vec(X)·W + b) with fixed,

@@ -8,7 +8,7 @@
  * (`[null, null, null, channels]`) unless `fixedInput` is set.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BlackBox } from '../../lib/models/black-box';
+import type { BlackBox } from '../../lib/classifiers/black-box';
 
 /** Channels of the maps at strides 2, 4, 8, 16. */
 export const TINY_CONV_CHANNELS: readonly number[] = [4, 6, 8, 8];

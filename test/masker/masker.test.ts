@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_MASKER_CONFIG, Masker } from '../../lib/masker/masker';
-import { saliencyObjective } from '../../lib/objective';
+import { saliencyObjective } from '../../lib/paper/objective';
 import { expectNoLeak, tinyBlackBox } from '../helpers/tiny-black-box';
 import { tinyEncoder } from '../helpers/tiny-encoder';
 

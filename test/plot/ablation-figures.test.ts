@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { AlternativeKind } from '../../lib/evidence';
+import type { AlternativeKind } from '../../lib/paper/evidence';
 import type { AblationRow } from '../../lib/evaluation/ablation-results';
 import {
   ablationBarsFigure,

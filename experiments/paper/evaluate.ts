@@ -1,0 +1,461 @@
+/**
+ * The evaluation of Dabkowski & Gal (2017), "Real Time Image Saliency for
+ * Black Box Classifiers", §5, on Cluttered Fashion-MNIST: every chosen
+ * saliency method on every chosen black box, one results file per pair in
+ * `--out` (`<method>__<blackbox>.json`). Finished pairs (same config hash)
+ * are skipped unless `--force`, so an interrupted run resumes. With
+ * `--jobs N` the pairs left run as child processes (`--methods m
+ * --black-boxes b`), N at a time; each child runs exactly what that command
+ * would, so the files do not depend on N.
+ *
+ * With `--model` (and the model flags of lib/classifiers/model-flags.ts) and
+ * `--data`, a user's classifier on the user's images instead
+ * (lib/evaluation/folder-evaluation.ts): the crop metric on every image,
+ * localisation on the images with a VOC box of the class explained; one
+ * results file per method, `<out>/<method>__<model>.json`, skipped when
+ * finished in the same way.
+ *
+ * Run: npx ts-node --transpile-only experiments/paper/evaluate.ts --methods all --black-boxes all --jobs 2
+ *      npx ts-node --transpile-only experiments/paper/evaluate.ts --model my-model/ --data photos/ --methods gradient,occlusion
+ */
+import * as path from 'path';
+import * as cliProgress from 'cli-progress';
+import { initEngine } from '../../lib/engine/backend';
+import {
+  DEFAULT_EVALUATION_CONFIG,
+  EvaluationConfig,
+  planPair,
+  resolveEvaluationConfig,
+} from '../../lib/evaluation/config';
+import { isFinished, pairResultPath, runBenchmark } from '../../lib/evaluation/benchmark';
+import {
+  EvaluatedMethodName,
+  EVALUATED_METHOD_NAMES,
+} from '../../lib/evaluation/evaluated-methods';
+import { parseImageLimits, parseMethodOptions } from '../../lib/commands/evaluation-flags';
+import {
+  attachTrainedMasker,
+  EvaluationBlackBox,
+  loadEvaluationBlackBox,
+  pairFingerprint,
+  untrainedKitBlackBox,
+} from '../../lib/classifiers/kit-black-boxes';
+import { ARCHITECTURE_NAMES } from '../../lib/classifiers/architecture';
+import { assertAllSucceeded, runInParallel } from '../../lib/commands/parallel';
+import type { Command } from 'commander';
+import {
+  checkOutputPath,
+  NON_NEGATIVE_NUMBER,
+  NumberRule,
+  parseChoice,
+  parseChoiceList,
+  parseNonNegativeInteger,
+  parseNumber,
+  parsePositiveInteger,
+  program,
+  rejectGiven,
+  runMain,
+} from '../../lib/commands/cli';
+import type { ImageChannels } from '../../lib/data/image-decode';
+import { BAD_IMAGE_POLICIES, openImageFolder } from '../../lib/data/image-folder';
+import { evaluateFolderPair, planFolderPair } from '../../lib/evaluation/folder-evaluation';
+import { DEFAULT_SALIENT_REGION_CONFIG } from '../../lib/metrics/salient-region';
+import { DEFAULT_MODEL_METHODS, methodsForModel } from '../../lib/methods/model-methods';
+import { loadTfjsModel } from '../../lib/classifiers/load-tfjs-model';
+import {
+  addModelFlags,
+  MODEL_DECLARATION_KEYS,
+  ModelFlags,
+  modelOptionsFromFlags,
+} from '../../lib/classifiers/model-flags';
+import { hashFolder } from '../../lib/classifiers/model-fingerprint';
+import { modelRecord } from '../../lib/classifiers/model-record';
+import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../../lib/io/results';
+import { UserError } from '../../lib/core/user-error';
+import { BLACK_BOXES_DIR, MASKERS_DIR } from '../../lib/masker/masker-assets';
+import { checkMaskerFlags, loadModelMasker } from '../../lib/masker/model-masker';
+
+interface Options extends Partial<ModelFlags> {
+  methods: string;
+  blackBoxes: string;
+  images: string;
+  tuneImages: string;
+  pairs: string;
+  limit: string;
+  methodOptions: string;
+  batch: string;
+  speedBatch: string;
+  seed: string;
+  dataSeed: string;
+  blackBoxDir: string;
+  maskerDir: string;
+  untrained?: boolean;
+  force?: boolean;
+  jobs: string;
+  out: string;
+  data?: string;
+  onBadImage: string;
+  alpha: string;
+  masker?: string;
+  featureModel?: string;
+}
+
+const D = DEFAULT_EVALUATION_CONFIG;
+
+/** Flags that choose the kit's black boxes and data, which `--model` replaces. */
+const KIT_ONLY_FLAGS: readonly (keyof Options)[] = [
+  'blackBoxes',
+  'tuneImages',
+  'pairs',
+  'seed',
+  'dataSeed',
+  'blackBoxDir',
+  'maskerDir',
+  'untrained',
+  'speedBatch',
+];
+
+/** The flags, and the parsed command (which tells a value given on the command line from a default). */
+function parseArgs(): { opts: Options; command: Command } {
+  const command = program(
+    'Evaluate saliency methods on the black boxes (localisation, saliency metric, segmentation, selectivity, speed); ' +
+      'with --model and --data, on your own classifier and images (the crop metric on every image, localisation where VOC boxes are given)',
+  );
+  addModelFlags(command, false);
+  command
+    .option(
+      '--data <path>',
+      'with --model: the images, a folder (class sub-folders, a labels.csv, or images directly in it), an image or a glob pattern',
+    )
+    .option(
+      '--on-bad-image <policy>',
+      `with --model: an image the decoder rejects: ${BAD_IMAGE_POLICIES.join(' | ')}`,
+      'fail',
+    )
+    .option(
+      '--masker <dir>',
+      'with --model: a masker trained for the model (experiments/paper/train-masker.ts --model), for the masker method',
+    )
+    .option(
+      '--feature-model <path>',
+      'with --masker: the feature model the masker was trained on, for a masker trained with --encoder <feature model>',
+    )
+    .option(
+      '--alpha <x>',
+      "with --model: the salient region is the pixels above α × the map's mean",
+      String(DEFAULT_SALIENT_REGION_CONFIG.alpha),
+    )
+    .option(
+      '--methods <list>',
+      `comma-separated, or all: ${EVALUATED_METHOD_NAMES.join(', ')} (with --model the default is ${DEFAULT_MODEL_METHODS.join(', ')})`,
+      'all',
+    )
+    .option(
+      '--black-boxes <list>',
+      `comma-separated, or all: ${ARCHITECTURE_NAMES.join(', ')}`,
+      'all',
+    )
+    .option(
+      '--images <n>',
+      'single-item test images (with --model: the first n images of --data)',
+      String(D.images),
+    )
+    .option('--tune-images <n>', 'held-out training images for tuning α', String(D.tuneImages))
+    .option('--pairs <n>', 'two-item test images for class selectivity', String(D.pairImages))
+    .option(
+      '--limit <list>',
+      'per-method caps on every image count, method=n,...',
+      Object.entries(D.imageLimits)
+        .map(([m, n]) => `${m}=${n}`)
+        .join(','),
+    )
+    .option(
+      '--method-options <json>',
+      'options per method, e.g. {"iterative-mask":{"iterations":100}}',
+      '{}',
+    )
+    .option('--batch <n>', 'images per method call', String(D.batchSize))
+    .option('--speed-batch <n>', 'images in the batch timed for masks/s', String(D.speedBatch))
+    .option('--seed <n>', 'seed of the image choice and fake classes', String(D.seed))
+    .option('--data-seed <n>', 'seed of the Cluttered Fashion-MNIST renders', String(D.dataSeed))
+    .option(
+      '--black-box-dir <dir>',
+      'trained black boxes (<dir>/<arch>/model.json)',
+      BLACK_BOXES_DIR,
+    )
+    .option('--masker-dir <dir>', 'trained maskers (<dir>/<arch>/masker.json)', MASKERS_DIR)
+    .option(
+      '--untrained',
+      'use freshly initialised nets instead of trained ones (development only)',
+    )
+    .option('--force', 're-run pairs whose results file exists with the same config')
+    .option('--jobs <n>', 'pairs evaluated in parallel child processes', '1')
+    .option(
+      '--out <dir>',
+      'results folder (with --model: default <this>/models/<model name>)',
+      path.join(RESULTS_DIR, 'evaluation'),
+    )
+    .parse();
+  return { opts: command.opts<Options>(), command };
+}
+
+/** `--tune-images` draws from the held-out training items, so it has an upper bound. */
+const TUNE_IMAGES_RULE: NumberRule = { integer: true, min: 1, max: D.heldOutTrainItems };
+
+function configFrom(opts: Options): EvaluationConfig {
+  return resolveEvaluationConfig({
+    images: parsePositiveInteger(opts.images, '--images'),
+    tuneImages: parseNumber(opts.tuneImages, '--tune-images', TUNE_IMAGES_RULE),
+    pairImages: parsePositiveInteger(opts.pairs, '--pairs'),
+    imageLimits: parseImageLimits(opts.limit),
+    methodOptions: parseMethodOptions(opts.methodOptions),
+    batchSize: parsePositiveInteger(opts.batch, '--batch'),
+    speedBatch: parsePositiveInteger(opts.speedBatch, '--speed-batch'),
+    seed: parseNonNegativeInteger(opts.seed, '--seed'),
+    dataSeed: parseNonNegativeInteger(opts.dataSeed, '--data-seed'),
+  });
+}
+
+/** Slow methods first, so parallel jobs finish together. */
+const COST_ORDER: readonly EvaluatedMethodName[] = ['iterative-mask', 'rise', 'occlusion'];
+const costRank = (m: EvaluatedMethodName) =>
+  COST_ORDER.includes(m) ? COST_ORDER.indexOf(m) : COST_ORDER.length;
+
+/** The arguments of this command with `--methods`, `--black-boxes` and `--jobs` replaced. */
+function childArgs(method: string, blackBox: string): string[] {
+  const args = process.argv.slice(2);
+  const kept: string[] = [];
+  const replaced = ['--methods', '--black-boxes', '--jobs'];
+  for (let i = 0; i < args.length; i++) {
+    if (replaced.includes(args[i])) i++;
+    else if (!replaced.some((f) => args[i].startsWith(`${f}=`))) kept.push(args[i]);
+  }
+  return [...kept, '--methods', method, '--black-boxes', blackBox, '--jobs', '1'];
+}
+
+/**
+ * `--model --data`: every method on the user's classifier and images, one
+ * results file per method, finished ones skipped unless `--force`.
+ */
+async function evaluateModel(opts: Options, command: Command): Promise<void> {
+  rejectGiven(command, KIT_ONLY_FLAGS, "applies to the kit's black boxes, not to --model");
+  const given = (key: keyof Options) => command.getOptionValueSource(key) === 'cli';
+  if (opts.data === undefined)
+    throw new UserError(
+      '--model needs --data: the images to evaluate it on (a folder, an image or a glob pattern)',
+    );
+  const config = configFrom(opts);
+  const { location, options } = modelOptionsFromFlags(opts as ModelFlags);
+  const requested = given('methods')
+    ? parseChoiceList(opts.methods, EVALUATED_METHOD_NAMES, '--methods', true)
+    : undefined;
+  const onBadImage = parseChoice(opts.onBadImage, BAD_IMAGE_POLICIES, '--on-bad-image');
+  const alpha = parseNumber(opts.alpha, '--alpha', NON_NEGATIVE_NUMBER);
+  if (parsePositiveInteger(opts.jobs, '--jobs') !== 1)
+    throw new UserError(
+      "--jobs applies to the kit's black boxes; with --model the methods run in this process",
+    );
+  checkMaskerFlags(opts.masker, opts.featureModel);
+  const info = await initEngine();
+  const loaded = await loadTfjsModel(location, options);
+  const masker =
+    opts.masker === undefined
+      ? undefined
+      : await loadModelMasker(loaded, opts.masker, opts.featureModel).catch((err) => {
+          loaded.dispose();
+          throw err;
+        });
+  try {
+    const { blackBox } = loaded;
+    const out = given('out') ? opts.out : path.join(opts.out, 'models', blackBox.name);
+    checkOutputPath(out, '--out', 'folder');
+    const folder = await openImageFolder({
+      root: opts.data,
+      inputSize: blackBox.inputSize,
+      channels: blackBox.channels as ImageChannels,
+      classNames: blackBox.classNames,
+      onBadImage,
+    });
+    const { methods, notes } = await methodsForModel(loaded, {
+      requested,
+      methodOptions: config.methodOptions,
+      masker: masker?.masker,
+      dropUnavailable: opts.methods.trim() === 'all',
+    });
+    notes.forEach((n) => console.log(`note: ${n}`));
+    const model = modelRecord(loaded);
+    console.log(
+      `engine ${info.engine}; model '${blackBox.name}'; ${folder.length} images in ${opts.data}; ${methods.length} methods → ${path.relative(process.cwd(), out) || '.'}`,
+    );
+    const bar = new cliProgress.SingleBar(
+      {
+        format: '{method} [{bar}] {value}/{total} images | {duration}s',
+        noTTYOutput: true,
+        notTTYSchedule: 20000,
+        barsize: 20,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    for (const method of methods) {
+      const startedAt = new Date();
+      const images = Math.min(config.images, config.imageLimits[method.name] ?? config.images);
+      const settings =
+        (config.methodOptions as Record<string, object | undefined>)[method.name] ?? {};
+      const fingerprint =
+        method.name === 'masker' && opts.masker !== undefined
+          ? `${model.fingerprint}+${hashFolder(opts.masker)}`
+          : model.fingerprint;
+      const plan = planFolderPair(
+        method.name,
+        blackBox.name,
+        fingerprint,
+        folder,
+        { images, alpha, batchSize: config.batchSize },
+        settings,
+      );
+      const file = pairResultPath(out, method.name, blackBox.name);
+      if (!opts.force && isFinished(file, plan)) {
+        console.log(
+          `${method.name}/${blackBox.name}: skipped → ${path.relative(process.cwd(), file)}`,
+        );
+        continue;
+      }
+      bar.start(plan.images, 0, { method: method.name.padEnd(16) });
+      const evaluation = await evaluateFolderPair(plan, method, blackBox, folder, (done) =>
+        bar.update(done),
+      );
+      bar.stop();
+      const { scores, skipped, seconds, tensors } = evaluation;
+      writeJsonAtomic(file, {
+        method: method.name,
+        blackBox: blackBox.name,
+        configHash: plan.configHash,
+        plan,
+        model,
+        data: { input: opts.data, layout: folder.layout, onBadImage },
+        masker:
+          method.name === 'masker'
+            ? { dir: opts.masker, featureModel: opts.featureModel }
+            : undefined,
+        scores,
+        skipped,
+        warnings: [...folder.warnings, ...notes],
+        seconds,
+        tensors,
+        run: runMetadata(startedAt),
+      });
+      const located = scores.localisation
+        ? `, localisation error ${(100 * scores.localisation.error).toFixed(1)} % on ${scores.localisation.images} boxed images`
+        : '';
+      console.log(
+        `${method.name}/${blackBox.name}: crop metric ${scores.saliencyMetric.mean.toFixed(3)} on ${scores.images} images${located} → ${path.relative(process.cwd(), file)}`,
+      );
+      if (tensors.leaked !== 0)
+        throw new Error(`${method.name} on ${blackBox.name} left ${tensors.leaked} tensors behind`);
+    }
+  } finally {
+    masker?.dispose();
+    loaded.dispose();
+  }
+}
+
+async function main(): Promise<void> {
+  const { opts, command } = parseArgs();
+  if (opts.model !== undefined) return evaluateModel(opts, command);
+  rejectGiven(
+    command,
+    [...MODEL_DECLARATION_KEYS, 'data', 'onBadImage', 'alpha', 'masker', 'featureModel'],
+    'applies only with --model',
+  );
+  const config = configFrom(opts);
+  const methods = parseChoiceList(opts.methods, EVALUATED_METHOD_NAMES, '--methods', true).sort(
+    (a, b) => costRank(a) - costRank(b),
+  );
+  const archs = parseChoiceList(opts.blackBoxes, ARCHITECTURE_NAMES, '--black-boxes', true);
+  const jobs = parsePositiveInteger(opts.jobs, '--jobs');
+  checkOutputPath(opts.out, '--out', 'folder');
+  const info = await initEngine();
+  console.log(
+    `engine ${info.engine} (backend ${info.backend}); ${methods.length} methods × ${archs.length} black boxes → ${path.relative(process.cwd(), opts.out) || '.'}`,
+  );
+  const blackBoxes: EvaluationBlackBox[] = [];
+  try {
+    for (const arch of archs)
+      blackBoxes.push(
+        opts.untrained
+          ? untrainedKitBlackBox(arch)
+          : await loadEvaluationBlackBox(arch, opts.blackBoxDir),
+      );
+    if (methods.includes('masker')) {
+      // The trained maskers: required when asked for by name, skipped with a note under `all`.
+      try {
+        for (const bb of blackBoxes)
+          await attachTrainedMasker(bb, opts.maskerDir, opts.blackBoxDir);
+      } catch (err) {
+        if (opts.methods !== 'all') throw err;
+        console.log(`skipping the masker: ${(err as Error).message}`);
+        methods.splice(methods.indexOf('masker'), 1);
+      }
+    }
+
+    if (jobs > 1) {
+      // Parent: skip finished pairs here, run the rest as children.
+      const todo = methods.flatMap((m) => blackBoxes.map((bb) => ({ m, bb })));
+      const left = todo.filter(
+        ({ m, bb }) =>
+          opts.force ||
+          !isFinished(
+            pairResultPath(opts.out, m, bb.name),
+            planPair(m, bb.name, pairFingerprint(bb, m), config),
+          ),
+      );
+      console.log(
+        `${todo.length - left.length} pairs already finished; ${left.length} to run, ${jobs} at a time`,
+      );
+      const runs = left.map(({ m, bb }) => ({
+        label: `${m}/${bb.name}`,
+        script: __filename,
+        args: childArgs(m, bb.name),
+      }));
+      const results = await runInParallel(runs, jobs);
+      results.forEach((r) =>
+        console.log(`${r.label}: exit ${r.exitCode}, ${r.seconds.toFixed(0)} s`),
+      );
+      assertAllSucceeded(results);
+      return;
+    }
+
+    const bar = new cliProgress.SingleBar(
+      {
+        format: '{pair} {stage} [{bar}] {value}/{total} images | {duration}s',
+        noTTYOutput: true,
+        notTTYSchedule: 20000,
+        barsize: 20,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    await runBenchmark(methods, blackBoxes, config, {
+      outDir: opts.out,
+      force: opts.force,
+      onPairStart: (plan) =>
+        bar.start(plan.counts.tune, 0, {
+          pair: `${plan.method}/${plan.blackBox}`.padEnd(28),
+          stage: 'tune',
+        }),
+      onProgress: (_plan, p) => {
+        if (p.done === 0) bar.setTotal(p.total);
+        bar.update(p.done, { stage: p.stage.padEnd(5) });
+      },
+      onPairEnd: (o) => {
+        if (o.status === 'evaluated') bar.stop();
+        console.log(
+          `${o.plan.method}/${o.plan.blackBox}: ${o.status} → ${path.relative(process.cwd(), o.file)}`,
+        );
+      },
+    });
+  } finally {
+    blackBoxes.forEach((bb) => bb.dispose());
+  }
+}
+
+runMain(main);

@@ -1,0 +1,43 @@
+import { expect } from 'chai';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { assertAllSucceeded, runInParallel, withoutFlags } from '../../lib/commands/parallel';
+
+describe('parallel', () => {
+  it('withoutFlags drops the flags and their values in both spellings', () => {
+    expect(
+      withoutFlags(['--arch', 'all', '--epochs', '2', '--jobs=2', '--fresh'], ['--arch', '--jobs']),
+    ).to.deep.equal(['--epochs', '2', '--fresh']);
+  });
+
+  it('runs every child, jobs at a time, and reports each exit code', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parallel-'));
+    const script = path.join(dir, 'child.js');
+    fs.writeFileSync(
+      script,
+      `require('fs').writeFileSync(process.argv[2], 'done'); process.exit(Number(process.argv[3]));`,
+    );
+    const runs = [0, 1, 2].map((i) => ({
+      label: `run${i}`,
+      script,
+      args: [path.join(dir, `out${i}`), i === 1 ? '3' : '0'],
+    }));
+    const results = await runInParallel(runs, 2);
+    expect(results.map((r) => [r.label, r.exitCode])).to.deep.equal([
+      ['run0', 0],
+      ['run1', 3],
+      ['run2', 0],
+    ]);
+    for (let i = 0; i < 3; i++)
+      expect(fs.readFileSync(path.join(dir, `out${i}`), 'utf8')).to.equal('done');
+    expect(() => assertAllSucceeded(results)).to.throw('run1 (exit 3)');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('rejects a job count that is not a positive integer', async () => {
+    let message = '';
+    await runInParallel([], 0).catch((e: Error) => (message = e.message));
+    expect(message).to.contain('--jobs must be an integer >= 1, got 0');
+  });
+});
