@@ -135,18 +135,45 @@ interface Manifest {
  */
 function readManifest(dir: string): Manifest {
   const manifestFile = path.join(dir, MANIFEST);
-  let manifest: Manifest;
+  let text: string;
   try {
-    manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Manifest;
+    text = fs.readFileSync(manifestFile, 'utf8');
   } catch (err) {
     throw new Error(
       `${manifestFile} cannot be read as a masker manifest (${(err as Error).message})`,
       { cause: err },
     );
   }
+  return parseManifest(text, manifestFile);
+}
+
+/**
+ * Parses and checks the format of a masker manifest's text.
+ * @param where the manifest's name in messages.
+ * @throws naming `where` when the text is not JSON or of another format.
+ */
+function parseManifest(text: string, where: string): Manifest {
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(text) as Manifest;
+  } catch (err) {
+    throw new Error(`${where} cannot be read as a masker manifest (${(err as Error).message})`, {
+      cause: err,
+    });
+  }
   if (manifest?.format !== FORMAT)
-    throw new Error(`${manifestFile}: format "${manifest?.format}", expected "${FORMAT}"`);
+    throw new Error(`${where}: format "${manifest?.format}", expected "${FORMAT}"`);
   return manifest;
+}
+
+/** A saved masker's two files in memory (what {@link Masker.save} writes), for {@link Masker.fromSaved}. */
+export interface SavedMasker {
+  /** The text of `masker.json`. */
+  manifest: string;
+  /** The bytes of `masker.weights.bin`. */
+  weights: Uint8Array;
+  /** Names of the two files in messages; default `masker.json` and `masker.weights.bin`. */
+  names?: { manifest: string; weights: string };
 }
 
 /** "own [conv1_relu, conv2_block3_out]", for messages. */
@@ -287,6 +314,26 @@ export class Masker {
   }
 
   /**
+   * Builds a masker from a saved one's files already in memory (fetched by a
+   * browser page, say): its configuration from the manifest, then its weights,
+   * with the checks of {@link load}. Reads no file.
+   * @returns the masker; the caller disposes it (not the encoder).
+   * @throws as {@link load} does, naming the files by `saved.names`.
+   */
+  static fromSaved(encoder: Encoder, saved: SavedMasker): Masker {
+    const names = saved.names ?? { manifest: MANIFEST, weights: WEIGHTS };
+    const manifest = parseManifest(saved.manifest, names.manifest);
+    const masker = Masker.create(encoder, manifest.config);
+    try {
+      masker.assignSaved(manifest, () => saved.weights, names);
+    } catch (err) {
+      masker.dispose();
+      throw err;
+    }
+    return masker;
+  }
+
+  /**
    * Masks for a batch of images, each for its requested class.
    * @param images `[B, H, W, C]` in [0, 1], H and W divisible by the coarsest stride.
    * @param classes the class s per image, `B` indices in [0, numClasses).
@@ -408,9 +455,30 @@ export class Masker {
    *   record); the message names the file.
    */
   async load(dir: string): Promise<void> {
-    const manifestFile = path.join(dir, MANIFEST);
     const weightsFile = path.join(dir, WEIGHTS);
-    const manifest = readManifest(dir);
+    this.assignSaved(
+      readManifest(dir),
+      () => {
+        if (!fs.existsSync(weightsFile)) throw new Error(`${weightsFile} is missing`);
+        return fs.readFileSync(weightsFile);
+      },
+      { manifest: path.join(dir, MANIFEST), weights: weightsFile },
+    );
+  }
+
+  /**
+   * Checks a saved manifest against this masker (encoder record, weight
+   * names and shapes), then reads the weights with `readWeights`, checks
+   * their length and assigns them; nothing is assigned unless every check passes.
+   * @param files the two files' names in messages.
+   */
+  private assignSaved(
+    manifest: Manifest,
+    readWeights: () => Uint8Array,
+    files: { manifest: string; weights: string },
+  ): void {
+    const manifestFile = files.manifest;
+    const weightsFile = files.weights;
     const current = this.encoder.record;
     if (
       manifest.encoder &&
@@ -435,8 +503,7 @@ export class Masker {
           `${manifestFile}: weight ${name} has shape [${shape.join(', ')}], this masker expects [${variable.shape.join(', ')}]`,
         );
     }
-    if (!fs.existsSync(weightsFile)) throw new Error(`${weightsFile} is missing`);
-    const bytes = fs.readFileSync(weightsFile);
+    const bytes = readWeights();
     const floats = manifest.weights.reduce((n, w) => n + w.shape.reduce((m, d) => m * d, 1), 0);
     if (bytes.byteLength !== 4 * floats)
       throw new Error(
