@@ -115,6 +115,25 @@ export interface ClutteredSample {
   items: PlacedItem[];
 }
 
+/** An item the caller places on a scene ({@link ClutteredFashionMnist.scene}). */
+export interface ItemPlacement {
+  /** Index of the source image in the Fashion-MNIST split. */
+  sourceIndex: number;
+  /** Side in pixels the 28×28 item is scaled to. */
+  size: number;
+  /** Top-left corner on the canvas, pixels; the item may reach past any edge (it is clipped). */
+  x: number;
+  y: number;
+}
+
+/** One scene painted by {@link ClutteredFashionMnist.scene}. */
+export interface ClutteredScene {
+  /** `[H, W, 3]` row-major RGB in [0, 1]. */
+  image: Float32Array;
+  /** Per placement, in order: the item's ground truth on the canvas, or `null` when none of its ink falls on it. */
+  items: (PlacedItem | null)[];
+}
+
 /** A batch of generated images; index `b` of every field is the same image. */
 export interface ClutteredBatch {
   /** `[B, H, W, 3]` float32 RGB in [0, 1]; the caller disposes it. */
@@ -302,6 +321,32 @@ export class ClutteredFashionMnist {
   }
 
   /**
+   * Image `index`'s background and clutter with items placed by the caller
+   * instead of its own, painted in order (later ones in front). The frames
+   * of a clip with moving items are scenes of one index: the background,
+   * the clutter and each placement's tint stay the same from frame to frame.
+   * @param placements the items; their tints are drawn in order, so keep
+   *   every item of a clip in the list on every frame, inside the canvas or not.
+   * @throws on an index out of range or a placement that is not integral or
+   *   names no source image.
+   */
+  scene(index: number, placements: readonly ItemPlacement[]): ClutteredScene {
+    placements.forEach((p, k) => {
+      const integral = [p.sourceIndex, p.size, p.x, p.y].every(Number.isInteger);
+      if (!integral || p.size < 1 || p.sourceIndex < 0 || p.sourceIndex >= this.source.count)
+        throw new Error(
+          `scene: placement ${k} ${JSON.stringify(p)} needs integers, size >= 1 and sourceIndex in 0..${this.source.count - 1}`,
+        );
+    });
+    const image = new Float32Array(this.config.size * this.config.size * 3);
+    const { rng, backgroundHue } = this.paintScene(index, image, 0);
+    const items = placements.map((p) =>
+      this.paintItem(rng, p.sourceIndex, p.size, p.x, p.y, backgroundHue, image, 0),
+    );
+    return { image, items };
+  }
+
+  /**
    * Generates images straight into a batch tensor.
    * @param indices data-set indices, each an integer in [0, length); or use {@link ClutteredFashionMnist.range}.
    * @returns a {@link ClutteredBatch}; its `images` tensor `[B, H, W, 3]` is the caller's to dispose.
@@ -346,30 +391,17 @@ export class ClutteredFashionMnist {
    * stream forked from the data-set seed by `index`.
    */
   private render(index: number, out: Float32Array, offset: number): PlacedItem[] {
-    if (!Number.isInteger(index) || index < 0 || index >= this.length) {
-      throw new Error(`image index ${index} is out of range 0..${this.length - 1}`);
-    }
-    const rng = this.root.fork(index);
-    const backgroundHue = rng.uniform();
-    this.paintBackground(rng, backgroundHue, out, offset);
-    this.paintClutter(rng, out, offset);
+    const { rng, backgroundHue } = this.paintScene(index, out, offset);
 
     // The item(s): one at a random place, or two in the two halves of a random split.
     const first = index % this.source.count;
     if (this.config.variant === 'single') {
       const s = rng.int(this.config.itemSize[0], this.config.itemSize[1] + 1);
       const size = this.config.size;
+      const x = rng.int(0, size - s + 1);
+      const y = rng.int(0, size - s + 1);
       return [
-        this.paintItem(
-          rng,
-          first,
-          s,
-          rng.int(0, size - s + 1),
-          rng.int(0, size - s + 1),
-          backgroundHue,
-          out,
-          offset,
-        ),
+        this.inked(this.paintItem(rng, first, s, x, y, backgroundHue, out, offset), first, s),
       ];
     }
     const otherLabels = [...this.byLabel.keys()].filter(
@@ -387,8 +419,42 @@ export class ClutteredFashionMnist {
       const along = lower ? rng.int(0, half - s + 1) : rng.int(half, this.config.size - s + 1);
       const across = rng.int(0, this.config.size - s + 1);
       const [x, y] = sideBySide ? [along, across] : [across, along];
-      return this.paintItem(rng, sourceIndex, s, x, y, backgroundHue, out, offset);
+      return this.inked(
+        this.paintItem(rng, sourceIndex, s, x, y, backgroundHue, out, offset),
+        sourceIndex,
+        s,
+      );
     });
+  }
+
+  /**
+   * Paints image `index`'s background and clutter into `out` at `offset`;
+   * returns the image's random stream (forked from the data-set seed by
+   * `index`), positioned for its items, and the background hue.
+   */
+  private paintScene(
+    index: number,
+    out: Float32Array,
+    offset: number,
+  ): { rng: Random; backgroundHue: number } {
+    if (!Number.isInteger(index) || index < 0 || index >= this.length) {
+      throw new Error(`image index ${index} is out of range 0..${this.length - 1}`);
+    }
+    const rng = this.root.fork(index);
+    const backgroundHue = rng.uniform();
+    this.paintBackground(rng, backgroundHue, out, offset);
+    this.paintClutter(rng, out, offset);
+    return { rng, backgroundHue };
+  }
+
+  /** The item a generated image must have: throws when it left no ink. */
+  private inked(item: PlacedItem | null, sourceIndex: number, s: number): PlacedItem {
+    if (item === null) {
+      throw new Error(
+        `Fashion-MNIST ${this.config.split} item ${sourceIndex} left no ink at ${s}×${s} px (inkThreshold ${this.config.inkThreshold})`,
+      );
+    }
+    return item;
   }
 
   /**
@@ -504,7 +570,7 @@ export class ClutteredFashionMnist {
   /**
    * Draws a whole item scaled to `s`×`s` at `(x, y)`, fully opaque, in a
    * bright saturated tint whose hue sits away from the background's, and
-   * returns its ground truth.
+   * returns its ground truth, or `null` when none of its ink falls on the canvas.
    */
   private paintItem(
     rng: Random,
@@ -515,7 +581,7 @@ export class ClutteredFashionMnist {
     backgroundHue: number,
     out: Float32Array,
     offset: number,
-  ): PlacedItem {
+  ): PlacedItem | null {
     const side = FASHION_MNIST_SIDE;
     const size = this.config.size;
     const silhouette = new Uint8Array(size * size);
@@ -542,11 +608,7 @@ export class ClutteredFashionMnist {
       offset,
       silhouette,
     );
-    if (box === null) {
-      throw new Error(
-        `Fashion-MNIST ${this.config.split} item ${sourceIndex} left no ink at ${s}×${s} px (inkThreshold ${this.config.inkThreshold})`,
-      );
-    }
+    if (box === null) return null;
     return { label: this.source.labels[sourceIndex], sourceIndex, box, silhouette };
   }
 
