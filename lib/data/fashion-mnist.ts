@@ -8,23 +8,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { readIdx } from './idx';
+import { FASHION_MNIST_CLASSES } from './fashion-mnist-classes';
+
+export { FASHION_MNIST_CLASSES };
 
 /** The two official splits. */
 export type FashionMnistSplit = 'train' | 'test';
-
-/** The class names, in label order (label `k` is `FASHION_MNIST_CLASSES[k]`). */
-export const FASHION_MNIST_CLASSES: readonly string[] = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-];
 
 /** Where the Debian package installs the files. */
 export const DEFAULT_FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
