@@ -68,9 +68,14 @@ export function runMetadata(startedAt = new Date()): RunMetadata {
 
 /** Writes `value` as pretty JSON to `file` atomically, creating folders as needed. */
 export function writeJsonAtomic(file: string, value: unknown): void {
+  writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n');
+}
+
+/** Writes `data` to `file` atomically (a temporary sibling, then a rename), creating folders as needed. */
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+  fs.writeFileSync(tmp, data);
   fs.renameSync(tmp, file);
 }
 

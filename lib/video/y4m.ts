@@ -66,8 +66,7 @@ export function writeY4m(
     throw new Error(`writeY4m: fps must be an integer >= 1, got ${fps}`);
   const w = width * scale;
   const h = height * scale;
-  if (w % 2 || h % 2)
-    throw new Error(`writeY4m: a 4:2:0 frame needs an even size, got ${w}×${h}`);
+  if (w % 2 || h % 2) throw new Error(`writeY4m: a 4:2:0 frame needs an even size, got ${w}×${h}`);
   const header = new TextEncoder().encode(`${MAGIC} W${w} H${h} F${fps}:1 Ip A1:1 C420jpeg\n`);
   const frameHeader = new TextEncoder().encode(`${FRAME}\n`);
   const lumaSize = w * h;
@@ -161,7 +160,8 @@ export function readY4m(bytes: Uint8Array, scale = 1): RgbClip {
   while (at < bytes.length) {
     const end = lineEnd(bytes, at, `header of frame ${frames.length}`);
     const tag = new TextDecoder().decode(bytes.subarray(at, Math.min(end, at + FRAME.length)));
-    if (tag !== FRAME) throw new Error(`YUV4MPEG2 frame ${frames.length} does not start with FRAME`);
+    if (tag !== FRAME)
+      throw new Error(`YUV4MPEG2 frame ${frames.length} does not start with FRAME`);
     const luma = end + 1;
     const u = luma + lumaSize;
     const v = u + chromaSize;

@@ -1,0 +1,100 @@
+/**
+ * Builds the browser page (web/): bundles web/src/main.ts with esbuild and
+ * copies the page, its style sheet and the wasm backend's binaries into
+ * web/dist/ (ignored by git), which lib/web/web-server.ts serves.
+ *
+ * The page imports the kit's browser-safe modules. Two of them import Node's
+ * `fs` and `path` for functions the page never calls (Masker.save/load, which
+ * the page replaces with Masker.fromSaved); those two built-ins resolve to an
+ * empty module for exactly those importers, and any other Node import in the
+ * page's graph fails the build, naming the importer.
+ */
+import * as fs from 'fs';
+import { builtinModules } from 'module';
+import * as path from 'path';
+import * as esbuild from 'esbuild';
+
+/** The page's source folder. */
+export const WEB_DIR = path.resolve(__dirname, '..', '..', 'web');
+/** Where the built page goes. */
+export const WEB_DIST_DIR = path.join(WEB_DIR, 'dist');
+/** Where the page looks for its generated clip (`clip/clip.json` under the served root). */
+export const WEB_CLIP_DIR = path.join(WEB_DIST_DIR, 'clip');
+/** Served path of the wasm backend's binaries. */
+export const WASM_PATH = 'wasm/';
+
+/** Node built-ins the page's graph may import, and the only modules allowed to import them. */
+const STUBBED_NODE_IMPORTS: Readonly<Record<string, readonly string[]>> = {
+  fs: ['lib/masker/masker.ts'],
+  path: ['lib/masker/masker.ts'],
+};
+
+const ROOT = path.resolve(WEB_DIR, '..');
+
+/** esbuild plugin: the allowed Node built-ins become empty modules; any other is an error. */
+const nodeImports: esbuild.Plugin = {
+  name: 'node-imports',
+  setup(build) {
+    const builtins = new Set(builtinModules);
+    build.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      if (!builtins.has(name)) return undefined;
+      const importer = path.relative(ROOT, args.importer);
+      if (STUBBED_NODE_IMPORTS[name]?.includes(importer))
+        return { path: name, namespace: 'node-stub' };
+      return {
+        errors: [
+          { text: `${importer} imports Node's '${name}', which the browser page cannot load` },
+        ],
+      };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'node-stub' }, () => ({
+      contents: 'export {};',
+      loader: 'js',
+    }));
+  },
+};
+
+/** What {@link buildWeb} wrote. */
+export interface WebBuild {
+  outdir: string;
+  /** Size of the bundled script, bytes. */
+  bundleBytes: number;
+  /** Seconds the build took. */
+  seconds: number;
+}
+
+/**
+ * Builds the page into `outdir` (default web/dist/), leaving a clip folder there as it is.
+ * @throws esbuild's errors, naming the file and line.
+ */
+export async function buildWeb(outdir = WEB_DIST_DIR): Promise<WebBuild> {
+  const start = performance.now();
+  fs.mkdirSync(outdir, { recursive: true });
+  const bundle = path.join(outdir, 'main.js');
+  await esbuild.build({
+    entryPoints: [path.join(WEB_DIR, 'src', 'main.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'chrome113',
+    outfile: bundle,
+    sourcemap: true,
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    plugins: [nodeImports],
+  });
+  for (const file of ['index.html', 'style.css'])
+    fs.copyFileSync(path.join(WEB_DIR, file), path.join(outdir, file));
+  const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+  fs.mkdirSync(path.join(outdir, WASM_PATH), { recursive: true });
+  for (const file of fs.readdirSync(path.join(wasmDir, 'dist')).filter((f) => f.endsWith('.wasm')))
+    fs.copyFileSync(path.join(wasmDir, 'dist', file), path.join(outdir, WASM_PATH, file));
+  return {
+    outdir,
+    bundleBytes: fs.statSync(bundle).size,
+    seconds: (performance.now() - start) / 1000,
+  };
+}
