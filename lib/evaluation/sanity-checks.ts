@@ -93,7 +93,7 @@ export interface SimilaritySummary {
   images: number;
   spearman: { mean: number; halfWidth95: number };
   ssim: { mean: number; halfWidth95: number };
-  /** Share of image pairs where a map was constant (ρ reported as 0). */
+  /** Share of image pairs where a map was constant (ρ by the convention of lib/metrics/map-similarity.ts). */
   constantShare: number;
 }
 

@@ -4,8 +4,10 @@
  *
  * - Spearman's rank correlation of the pixel values (ties get their mean
  *   rank): 1 when the maps order the pixels the same way. A map that is
- *   constant over the image orders nothing; its correlation with any map is
- *   reported as 0 and flagged, since Pearson's formula would divide by 0.
+ *   constant over the image orders nothing, and Pearson's formula would
+ *   divide by 0: two constant maps are reported as ρ = 1 (neither orders the
+ *   pixels, so nothing changed), one constant map against a varying one as
+ *   ρ = 0 (no shared ordering); both cases are flagged.
  * - SSIM, the structural similarity of Wang et al. (2004), computed by the
  *   `ssim.js` package with the original algorithm (11×11 Gaussian window,
  *   σ = 1.5, k1 = 0.01, k2 = 0.03, no downsampling) on the maps as 8-bit
@@ -34,9 +36,9 @@ export function meanRanks(values: ArrayLike<number>): Float64Array {
 
 /** Spearman's rank correlation, with the constant-map convention of the file comment. */
 export interface RankCorrelation {
-  /** ρ in [−1, 1]; 0 when either map is constant. */
+  /** ρ in [−1, 1]; 1 when both maps are constant, 0 when one is. */
   rho: number;
-  /** True when either map is constant (ρ is then the convention's 0). */
+  /** True when either map is constant (ρ is then the convention's 1 or 0). */
   constant: boolean;
 }
 
@@ -68,6 +70,7 @@ export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): RankCorrel
     va += (ra[i] - mean) ** 2;
     vb += (rb[i] - mean) ** 2;
   }
+  if (va === 0 && vb === 0) return { rho: 1, constant: true };
   if (va === 0 || vb === 0) return { rho: 0, constant: true };
   return { rho: cov / Math.sqrt(va * vb), constant: false };
 }
@@ -111,7 +114,7 @@ export function mapSsim(
 export interface MapSimilarity {
   /** Spearman's ρ per image. */
   spearman: number[];
-  /** True where either map is constant (ρ reported as 0). */
+  /** True where either map is constant (ρ by the convention of the file comment). */
   constant: boolean[];
   /** SSIM per image. */
   ssim: number[];

@@ -9,12 +9,13 @@ describe('metrics/map-similarity', () => {
     expect(Array.from(meanRanks([3, 1, 3, 2]))).to.deep.equal([3.5, 1, 3.5, 2]);
   });
 
-  it('computes Spearman ρ: 1, −1, a hand-checked value, and 0 for a constant map', () => {
+  it('computes Spearman ρ: 1, −1, a hand-checked value, and the constant-map conventions', () => {
     expect(spearman([1, 2, 3, 4], [10, 20, 30, 400]).rho).to.be.closeTo(1, 1e-12);
     expect(spearman([1, 2, 3, 4], [4, 3, 2, 1]).rho).to.be.closeTo(-1, 1e-12);
     // Ranks (1, 2, 3, 4) and (2, 1, 4, 3): Σd² = 4, ρ = 1 − 6·4 / (4·15) = 0.6.
     expect(spearman([1, 2, 3, 4], [2, 1, 4, 3]).rho).to.be.closeTo(0.6, 1e-12);
     expect(spearman([1, 2, 3], [5, 5, 5])).to.deep.equal({ rho: 0, constant: true });
+    expect(spearman([0, 0, 0], [5, 5, 5])).to.deep.equal({ rho: 1, constant: true });
     expect(() => spearman([1, 2], [1])).to.throw(/same length/);
     expect(() => spearman([1, NaN], [1, 2])).to.throw(/a\[1\] must be finite/);
   });
