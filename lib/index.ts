@@ -61,14 +61,10 @@ export type { ArchitectureConfig, ArchitectureName } from './classifiers/archite
 export { buildArchitecture } from './classifiers/architectures';
 export { COMMITTED_BLACK_BOXES, trainBlackBox } from './classifiers/train-black-box';
 export type { TrainBlackBoxConfig, TrainBlackBoxResult } from './classifiers/train-black-box';
-export {
-  BLACK_BOXES_DIR,
-  loadKitBlackBox,
-  loadMaskerFrom,
-  loadTrainedMasker,
-  MASKERS_DIR,
-} from './masker/masker-assets';
-export type { LoadedBlackBox, LoadedMasker } from './masker/masker-assets';
+export { BLACK_BOXES_DIR, loadKitBlackBox } from './classifiers/kit-black-boxes';
+export type { LoadedBlackBox } from './classifiers/kit-black-boxes';
+export { loadMaskerFrom, loadTrainedMasker, MASKERS_DIR } from './masker/masker-assets';
+export type { LoadedMasker } from './masker/masker-assets';
 
 // White boxes, for Grad-CAM.
 export { isWhiteBox } from './classifiers/white-box';
@@ -81,8 +77,27 @@ export { modelWhiteBox } from './classifiers/model-white-box';
 export type { ModelWhiteBoxConfig } from './classifiers/model-white-box';
 
 // Saliency methods: one signature, `(blackBox, images, classes, options) → masks [B, H, W, 1]`.
-export { SALIENCY_METHOD_NAMES, SALIENCY_METHODS } from './methods/method';
-export type { SaliencyMethod, SaliencyMethodName, SaliencyMethodOptions } from './methods/method';
+// Every method is registered by name; register your own and every command, table and notebook lists it.
+export {
+  evaluatedMethodNames,
+  methodMasks,
+  methodSpec,
+  prepareMethods,
+  registeredMethods,
+  registerMethod,
+  saliencyMethodNames,
+  unregisterMethod,
+} from './methods/registry';
+export type { MethodResources } from './methods/registry';
+export type {
+  MaskRequest,
+  MethodOptions,
+  MethodSpec,
+  MethodTraits,
+  PreparedMethod,
+  PrepareContext,
+  SaliencyMethod,
+} from './methods/method';
 export { gradientSaliency } from './methods/gradient';
 export type { GradientSaliencyConfig } from './methods/gradient';
 export { gradCam } from './methods/grad-cam';

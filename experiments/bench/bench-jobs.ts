@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { initEngine } from '../../lib/engine/backend';
-import { EVALUATED_METHOD_NAMES } from '../../lib/evaluation/evaluated-methods';
+import { evaluatedMethodNames } from '../../lib/methods/registry';
 import { ARCHITECTURE_NAMES } from '../../lib/classifiers/architecture';
 import { assertAllSucceeded, runInParallel } from '../../lib/commands/parallel';
 import { readJson, RESULTS_DIR, runMetadata, writeJsonAtomic } from '../../lib/io/results';
@@ -52,7 +52,7 @@ async function main() {
     .option('--out <file>', 'results file', path.join(RESULTS_DIR, 'bench-jobs.json'))
     .parse()
     .opts<Options>();
-  const methods = parseChoiceList(opts.methods, EVALUATED_METHOD_NAMES, '--methods').join(',');
+  const methods = parseChoiceList(opts.methods, evaluatedMethodNames(), '--methods').join(',');
   const blackBoxes = parseChoiceList(opts.blackBoxes, ARCHITECTURE_NAMES, '--black-boxes').join(
     ',',
   );

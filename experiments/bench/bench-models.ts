@@ -21,11 +21,8 @@ import { buildArchitecture } from '../../lib/classifiers/architectures';
 import { logitsModel } from '../../lib/classifiers/architecture';
 import { modelCost } from '../../lib/classifiers/model-cost';
 import { residualEncoder } from '../../lib/encoders/residual-net-encoder';
-import {
-  ENCODER_BLACK_BOX,
-  loadKitBlackBox,
-  loadTrainedMasker,
-} from '../../lib/masker/masker-assets';
+import { ENCODER_BLACK_BOX, loadTrainedMasker } from '../../lib/masker/masker-assets';
+import { loadKitBlackBox } from '../../lib/classifiers/kit-black-boxes';
 import { trainMasker } from '../../lib/masker/train-masker';
 import { ScheduledAdam } from '../../lib/classifiers/scheduled-adam';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../../lib/io/results';

@@ -25,7 +25,8 @@ import { ARCHITECTURE_NAMES } from '../../lib/classifiers/architecture';
 import { timeTensorWork } from '../../lib/engine/timing';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../../lib/io/results';
 import { DEFAULT_ITERATIVE_MASK_CONFIG, iterativeMask } from '../../lib/methods/iterative-mask';
-import { loadKitBlackBox, loadTrainedMasker } from '../../lib/masker/masker-assets';
+import { loadTrainedMasker } from '../../lib/masker/masker-assets';
+import { loadKitBlackBox } from '../../lib/classifiers/kit-black-boxes';
 import {
   checkMaskerFlags,
   loadModelMasker,

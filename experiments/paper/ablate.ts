@@ -6,7 +6,7 @@
  * `<out>/<study>/<setting id>.json` (one file per setting, atomically).
  * Finished settings are skipped, so a rerun resumes; `--shard i/n` runs every
  * n-th setting starting at i, for spreading one sweep over machines (Slurm
- * arrays, Kubernetes indexed jobs, GNU parallel); `--jobs N` runs settings as
+ * arrays: experiments/tools/submit.ts; Kubernetes indexed jobs, GNU parallel); `--jobs N` runs settings as
  * N parallel processes here.
  *
  * `--method iterative-mask` optimises masks per image with each setting's
@@ -29,18 +29,25 @@ import {
   expandGrid,
   iterativeMaskOptions,
   maskerTrainingOverrides,
-  parseShard,
   settingId,
-  shardItems,
 } from '../../lib/evaluation/ablation';
+import {
+  addShardFlags,
+  parseShard,
+  printUnitCount,
+  ShardFlags,
+  shardItems,
+} from '../../lib/commands/shard';
 import { DEFAULT_ABLATIONS_DIR } from '../../lib/evaluation/ablation-results';
 import { isFinished, runBenchmark } from '../../lib/evaluation/benchmark';
-import { EvaluationConfig, planPair, resolveEvaluationConfig } from '../../lib/evaluation/config';
 import {
-  attachTrainedMasker,
-  loadEvaluationBlackBox,
+  EvaluationConfig,
   pairFingerprint,
-} from '../../lib/classifiers/kit-black-boxes';
+  planPair,
+  resolveEvaluationConfig,
+} from '../../lib/evaluation/config';
+import { MethodResources, prepareMethods } from '../../lib/methods/registry';
+import { loadEvaluationBlackBox } from '../../lib/classifiers/kit-black-boxes';
 import { ArchitectureName, ARCHITECTURE_NAMES } from '../../lib/classifiers/architecture';
 import { residualEncoder } from '../../lib/encoders/residual-net-encoder';
 import { CALIBRATED_LAMBDAS } from '../../lib/paper/objective';
@@ -58,7 +65,8 @@ import {
 } from '../../lib/commands/cli';
 import { readJson, runMetadata, writeJsonAtomic } from '../../lib/io/results';
 import { UserError } from '../../lib/core/user-error';
-import { ENCODER_BLACK_BOX, loadKitBlackBox } from '../../lib/masker/masker-assets';
+import { ENCODER_BLACK_BOX } from '../../lib/masker/masker-assets';
+import { loadKitBlackBox } from '../../lib/classifiers/kit-black-boxes';
 import {
   DEFAULT_TRAIN_MASKER_CONFIG,
   trainingConfigKey,
@@ -66,7 +74,7 @@ import {
   TrainMaskerConfig,
 } from '../../lib/masker/train-masker';
 
-interface Options {
+interface Options extends ShardFlags {
   study: string;
   method: string;
   blackBox: string;
@@ -81,7 +89,6 @@ interface Options {
   images: string;
   tuneImages: string;
   pairs: string;
-  shard: string;
   jobs: string;
   only?: string;
   force?: boolean;
@@ -91,8 +98,11 @@ interface Options {
 const L = CALIBRATED_LAMBDAS;
 
 function parseArgs(): Options {
-  return program(
-    "Sweep A, λ and the fake-class probability; score every setting with the kit's evaluation",
+  return addShardFlags(
+    program(
+      "Sweep A, λ and the fake-class probability; score every setting with the kit's evaluation",
+    ),
+    'settings',
   )
     .requiredOption('--study <name>', 'sweep name: results go to <out>/<name>/')
     .option('--method <m>', ABLATION_METHODS.join(' | '), 'iterative-mask')
@@ -112,7 +122,6 @@ function parseArgs(): Options {
     .option('--images <n>', 'single-item test images scored', '24')
     .option('--tune-images <n>', 'held-out training images for tuning α', '24')
     .option('--pairs <n>', 'two-item test images (class selectivity)', '12')
-    .option('--shard <i/n>', 'run every n-th setting starting at i (0-based)', '0/1')
     .option('--jobs <n>', 'settings run in parallel processes', '1')
     .option('--only <id>', 'run the one setting with this id (what --jobs children get)')
     .option('--force', 're-run finished settings')
@@ -249,8 +258,13 @@ async function runSetting(sweep: Sweep, id: string, setting: AblationSetting): P
   const maskersDir =
     sweep.method === 'masker' ? await trainSettingMasker(sweep, id, setting) : undefined;
   const bb = await loadEvaluationBlackBox(sweep.blackBox);
+  const resources = new Map<string, MethodResources>();
   try {
-    if (maskersDir) await attachTrainedMasker(bb, maskersDir);
+    if (maskersDir)
+      resources.set(
+        bb.name,
+        await prepareMethods(['masker'], { blackBoxName: bb.name, maskersDir }),
+      );
     // What the setting really varied: iterative masks have no fake classes.
     const recorded =
       sweep.method === 'masker'
@@ -266,9 +280,11 @@ async function runSetting(sweep: Sweep, id: string, setting: AblationSetting): P
       force: sweep.force,
       resultPath: () => resultFile(sweep, id),
       setting: recorded,
+      resources,
       onPairEnd: (o) => console.log(`${id}: ${o.status} → ${path.relative(process.cwd(), o.file)}`),
     });
   } finally {
+    resources.forEach((r) => r.dispose());
     bb.dispose();
   }
 }
@@ -284,7 +300,7 @@ async function finishedIterative(sweep: Sweep): Promise<Set<string>> {
         planPair(
           sweep.method,
           bb.name,
-          pairFingerprint(bb, sweep.method),
+          pairFingerprint(bb.fingerprint),
           settingEvaluation(sweep, setting),
         ),
       ),
@@ -301,6 +317,7 @@ async function main(): Promise<void> {
   checkOutputPath(opts.out, '--out', 'folder');
   const shard = parseShard(opts.shard);
   const jobs = parsePositiveInteger(opts.jobs, '--jobs');
+  if (opts.countUnits) return printUnitCount(sweep.settings.length, sweep.dir);
   await initEngine();
   if (opts.only !== undefined) {
     const one = sweep.settings.find((s) => s.id === opts.only);

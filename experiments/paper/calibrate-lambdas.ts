@@ -27,7 +27,7 @@ import { ObjectiveLambdas, PAPER_LAMBDAS } from '../../lib/paper/objective';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../../lib/io/results';
 import { classProbability } from '../../lib/methods/inputs';
 import { iterativeMask } from '../../lib/methods/iterative-mask';
-import { loadKitBlackBox } from '../../lib/masker/masker-assets';
+import { loadKitBlackBox } from '../../lib/classifiers/kit-black-boxes';
 import {
   checkOutputPath,
   FRACTION,

@@ -29,12 +29,8 @@ import { ARCHITECTURE_NAMES } from '../../lib/classifiers/architecture';
 import { DEFAULT_TRAIN_BLACK_BOX_CONFIG } from '../../lib/classifiers/train-black-box';
 import { Random } from '../../lib/core/random';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../../lib/io/results';
-import {
-  BLACK_BOXES_DIR,
-  loadKitBlackBox,
-  loadTrainedMasker,
-  MASKERS_DIR,
-} from '../../lib/masker/masker-assets';
+import { loadTrainedMasker, MASKERS_DIR } from '../../lib/masker/masker-assets';
+import { BLACK_BOXES_DIR, loadKitBlackBox } from '../../lib/classifiers/kit-black-boxes';
 import { maskerSaliency } from '../../lib/methods/masker-method';
 import {
   checkOutputPath,

@@ -23,25 +23,35 @@ import * as cliProgress from 'cli-progress';
 import { initEngine } from '../../lib/engine/backend';
 import {
   DEFAULT_EVALUATION_CONFIG,
+  defaultImageLimits,
   EvaluationConfig,
+  pairFingerprint,
   planPair,
   resolveEvaluationConfig,
 } from '../../lib/evaluation/config';
-import { isFinished, pairResultPath, runBenchmark } from '../../lib/evaluation/benchmark';
 import {
-  EvaluatedMethodName,
-  EVALUATED_METHOD_NAMES,
-} from '../../lib/evaluation/evaluated-methods';
+  BenchmarkOptions,
+  isFinished,
+  pairResultPath,
+  runBenchmark,
+} from '../../lib/evaluation/benchmark';
+import { evaluatedMethodNames, MethodResources, prepareMethods } from '../../lib/methods/registry';
 import { parseImageLimits, parseMethodOptions } from '../../lib/commands/evaluation-flags';
 import {
-  attachTrainedMasker,
   EvaluationBlackBox,
   loadEvaluationBlackBox,
-  pairFingerprint,
   untrainedKitBlackBox,
 } from '../../lib/classifiers/kit-black-boxes';
+import { addRegisterFlag, loadMethodModules } from '../../lib/commands/method-modules';
 import { ARCHITECTURE_NAMES } from '../../lib/classifiers/architecture';
-import { assertAllSucceeded, runInParallel } from '../../lib/commands/parallel';
+import { assertAllSucceeded, runInParallel, withoutFlags } from '../../lib/commands/parallel';
+import {
+  addShardFlags,
+  parseShard,
+  printUnitCount,
+  ShardFlags,
+  shardItems,
+} from '../../lib/commands/shard';
 import type { Command } from 'commander';
 import {
   checkOutputPath,
@@ -72,10 +82,11 @@ import { hashFolder } from '../../lib/classifiers/model-fingerprint';
 import { modelRecord } from '../../lib/classifiers/model-record';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../../lib/io/results';
 import { UserError } from '../../lib/core/user-error';
-import { BLACK_BOXES_DIR, MASKERS_DIR } from '../../lib/masker/masker-assets';
+import { MASKERS_DIR } from '../../lib/masker/masker-assets';
+import { BLACK_BOXES_DIR } from '../../lib/classifiers/kit-black-boxes';
 import { checkMaskerFlags, loadModelMasker } from '../../lib/masker/model-masker';
 
-interface Options extends Partial<ModelFlags> {
+interface Options extends Partial<ModelFlags>, ShardFlags {
   methods: string;
   blackBoxes: string;
   images: string;
@@ -98,6 +109,7 @@ interface Options extends Partial<ModelFlags> {
   alpha: string;
   masker?: string;
   featureModel?: string;
+  register?: string;
 }
 
 const D = DEFAULT_EVALUATION_CONFIG;
@@ -113,6 +125,8 @@ const KIT_ONLY_FLAGS: readonly (keyof Options)[] = [
   'maskerDir',
   'untrained',
   'speedBatch',
+  'shard',
+  'countUnits',
 ];
 
 /** The flags, and the parsed command (which tells a value given on the command line from a default). */
@@ -122,6 +136,7 @@ function parseArgs(): { opts: Options; command: Command } {
       'with --model and --data, on your own classifier and images (the crop metric on every image, localisation where VOC boxes are given)',
   );
   addModelFlags(command, false);
+  addRegisterFlag(command);
   command
     .option(
       '--data <path>',
@@ -147,7 +162,7 @@ function parseArgs(): { opts: Options; command: Command } {
     )
     .option(
       '--methods <list>',
-      `comma-separated, or all: ${EVALUATED_METHOD_NAMES.join(', ')} (with --model the default is ${DEFAULT_MODEL_METHODS.join(', ')})`,
+      `comma-separated, or all: ${evaluatedMethodNames().join(', ')} (with --model the default is ${DEFAULT_MODEL_METHODS.join(', ')})`,
       'all',
     )
     .option(
@@ -165,7 +180,7 @@ function parseArgs(): { opts: Options; command: Command } {
     .option(
       '--limit <list>',
       'per-method caps on every image count, method=n,...',
-      Object.entries(D.imageLimits)
+      Object.entries(defaultImageLimits())
         .map(([m, n]) => `${m}=${n}`)
         .join(','),
     )
@@ -194,8 +209,8 @@ function parseArgs(): { opts: Options; command: Command } {
       '--out <dir>',
       'results folder (with --model: default <this>/models/<model name>)',
       path.join(RESULTS_DIR, 'evaluation'),
-    )
-    .parse();
+    );
+  addShardFlags(command, 'method × black-box pairs').parse();
   return { opts: command.opts<Options>(), command };
 }
 
@@ -217,19 +232,18 @@ function configFrom(opts: Options): EvaluationConfig {
 }
 
 /** Slow methods first, so parallel jobs finish together. */
-const COST_ORDER: readonly EvaluatedMethodName[] = ['iterative-mask', 'rise', 'occlusion'];
-const costRank = (m: EvaluatedMethodName) =>
+const COST_ORDER: readonly string[] = ['iterative-mask', 'rise', 'occlusion'];
+const costRank = (m: string) =>
   COST_ORDER.includes(m) ? COST_ORDER.indexOf(m) : COST_ORDER.length;
 
-/** The arguments of this command with `--methods`, `--black-boxes` and `--jobs` replaced. */
+/** The arguments of this command for one pair: `--methods`, `--black-boxes` and `--jobs` replaced, no `--shard`. */
 function childArgs(method: string, blackBox: string): string[] {
-  const args = process.argv.slice(2);
-  const kept: string[] = [];
-  const replaced = ['--methods', '--black-boxes', '--jobs'];
-  for (let i = 0; i < args.length; i++) {
-    if (replaced.includes(args[i])) i++;
-    else if (!replaced.some((f) => args[i].startsWith(`${f}=`))) kept.push(args[i]);
-  }
+  const kept = withoutFlags(process.argv.slice(2), [
+    '--methods',
+    '--black-boxes',
+    '--jobs',
+    '--shard',
+  ]);
   return [...kept, '--methods', method, '--black-boxes', blackBox, '--jobs', '1'];
 }
 
@@ -247,7 +261,7 @@ async function evaluateModel(opts: Options, command: Command): Promise<void> {
   const config = configFrom(opts);
   const { location, options } = modelOptionsFromFlags(opts as ModelFlags);
   const requested = given('methods')
-    ? parseChoiceList(opts.methods, EVALUATED_METHOD_NAMES, '--methods', true)
+    ? parseChoiceList(opts.methods, evaluatedMethodNames(), '--methods', true)
     : undefined;
   const onBadImage = parseChoice(opts.onBadImage, BAD_IMAGE_POLICIES, '--on-bad-image');
   const alpha = parseNumber(opts.alpha, '--alpha', NON_NEGATIVE_NUMBER);
@@ -361,6 +375,7 @@ async function evaluateModel(opts: Options, command: Command): Promise<void> {
 
 async function main(): Promise<void> {
   const { opts, command } = parseArgs();
+  loadMethodModules(opts.register);
   if (opts.model !== undefined) return evaluateModel(opts, command);
   rejectGiven(
     command,
@@ -368,45 +383,59 @@ async function main(): Promise<void> {
     'applies only with --model',
   );
   const config = configFrom(opts);
-  const methods = parseChoiceList(opts.methods, EVALUATED_METHOD_NAMES, '--methods', true).sort(
+  const methods = parseChoiceList(opts.methods, evaluatedMethodNames(), '--methods', true).sort(
     (a, b) => costRank(a) - costRank(b),
   );
   const archs = parseChoiceList(opts.blackBoxes, ARCHITECTURE_NAMES, '--black-boxes', true);
   const jobs = parsePositiveInteger(opts.jobs, '--jobs');
+  // The units a shard takes from: every pair asked for, before an absent masker drops out.
+  const pairs = methods.flatMap((m) => archs.map((arch) => ({ m, arch })));
+  if (opts.countUnits) return printUnitCount(pairs.length, opts.out);
+  const mine = shardItems(pairs, parseShard(opts.shard));
+  const isMine = (m: string, arch: string) => mine.some((p) => p.m === m && p.arch === arch);
   checkOutputPath(opts.out, '--out', 'folder');
   const info = await initEngine();
   console.log(
     `engine ${info.engine} (backend ${info.backend}); ${methods.length} methods × ${archs.length} black boxes → ${path.relative(process.cwd(), opts.out) || '.'}`,
   );
   const blackBoxes: EvaluationBlackBox[] = [];
+  const resources = new Map<string, MethodResources>();
   try {
-    for (const arch of archs)
+    for (const arch of archs.filter((a) => mine.some((p) => p.arch === a)))
       blackBoxes.push(
         opts.untrained
           ? untrainedKitBlackBox(arch)
           : await loadEvaluationBlackBox(arch, opts.blackBoxDir),
       );
-    if (methods.includes('masker')) {
-      // The trained maskers: required when asked for by name, skipped with a note under `all`.
-      try {
-        for (const bb of blackBoxes)
-          await attachTrainedMasker(bb, opts.maskerDir, opts.blackBoxDir);
-      } catch (err) {
-        if (opts.methods !== 'all') throw err;
-        console.log(`skipping the masker: ${(err as Error).message}`);
-        methods.splice(methods.indexOf('masker'), 1);
+    // What the methods load per black box (the trained maskers): required when
+    // asked for by name, a method that cannot load skipped with a note under `all`.
+    for (const bb of blackBoxes) {
+      const context = {
+        blackBoxName: bb.name,
+        maskersDir: opts.maskerDir,
+        blackBoxesDir: opts.blackBoxDir,
+      };
+      const prepared = await prepareMethods(methods, context, opts.methods === 'all');
+      resources.set(bb.name, prepared);
+      for (const { name, reason } of prepared.unavailable) {
+        console.log(`skipping ${name}: ${reason}`);
+        methods.splice(methods.indexOf(name), 1);
       }
     }
+    const fingerprint = (bb: EvaluationBlackBox, m: string) =>
+      pairFingerprint(bb.fingerprint, resources.get(bb.name)?.fingerprints[m]);
 
     if (jobs > 1) {
       // Parent: skip finished pairs here, run the rest as children.
-      const todo = methods.flatMap((m) => blackBoxes.map((bb) => ({ m, bb })));
+      const todo = methods.flatMap((m) =>
+        blackBoxes.filter((bb) => isMine(m, bb.name)).map((bb) => ({ m, bb })),
+      );
       const left = todo.filter(
         ({ m, bb }) =>
           opts.force ||
           !isFinished(
             pairResultPath(opts.out, m, bb.name),
-            planPair(m, bb.name, pairFingerprint(bb, m), config),
+            planPair(m, bb.name, fingerprint(bb, m), config),
           ),
       );
       console.log(
@@ -434,7 +463,7 @@ async function main(): Promise<void> {
       },
       cliProgress.Presets.shades_classic,
     );
-    await runBenchmark(methods, blackBoxes, config, {
+    const benchmark: Partial<BenchmarkOptions> = {
       outDir: opts.out,
       force: opts.force,
       onPairStart: (plan) =>
@@ -446,14 +475,23 @@ async function main(): Promise<void> {
         if (p.done === 0) bar.setTotal(p.total);
         bar.update(p.done, { stage: p.stage.padEnd(5) });
       },
+      resources,
       onPairEnd: (o) => {
         if (o.status === 'evaluated') bar.stop();
         console.log(
           `${o.plan.method}/${o.plan.blackBox}: ${o.status} → ${path.relative(process.cwd(), o.file)}`,
         );
       },
-    });
+    };
+    for (const bb of blackBoxes)
+      await runBenchmark(
+        methods.filter((m) => isMine(m, bb.name)),
+        [bb],
+        config,
+        benchmark,
+      );
   } finally {
+    resources.forEach((r) => r.dispose());
     blackBoxes.forEach((bb) => bb.dispose());
   }
 }

@@ -23,16 +23,13 @@ import * as path from 'path';
 import { ClutteredFashionMnist } from '../../lib/data/cluttered';
 import { initEngine } from '../../lib/engine/backend';
 import {
-  EVALUATED_METHOD_NAMES,
-  GROUND_TRUTH_BOX,
   mergeMethodOptions,
   MethodOptions,
-} from '../../lib/evaluation/evaluated-methods';
-import {
-  attachTrainedMasker,
-  EvaluationBlackBox,
-  loadEvaluationBlackBox,
-} from '../../lib/classifiers/kit-black-boxes';
+  MethodResources,
+  prepareMethods,
+  saliencyMethodNames,
+} from '../../lib/methods/registry';
+import { EvaluationBlackBox, loadEvaluationBlackBox } from '../../lib/classifiers/kit-black-boxes';
 import { maskFigure } from '../../lib/plot/mask-figure';
 import { ARCHITECTURE_NAMES } from '../../lib/classifiers/architecture';
 import { CALIBRATED_LAMBDAS } from '../../lib/paper/objective';
@@ -118,24 +115,23 @@ async function main(): Promise<void> {
       script: script('train-black-box.ts'),
       args: ['--arch', 'all', ...jobs],
     });
-    if (EVALUATED_METHOD_NAMES.includes('masker')) {
-      seconds.trainMaskers = await runStep({
-        label: 'train maskers',
-        script: script('train-masker.ts'),
-        args: ['--black-box', 'all', ...jobs],
-      });
-    }
+    seconds.trainMaskers = await runStep({
+      label: 'train maskers',
+      script: script('train-masker.ts'),
+      args: ['--black-box', 'all', ...jobs],
+    });
   }
 
   // 2. Figures (this process), one per black box; every weight file is loaded first, so a missing one stops the run before any work.
   const info = await initEngine();
   const figureStart = performance.now();
-  const methods = EVALUATED_METHOD_NAMES.filter((m) => m !== GROUND_TRUTH_BOX);
+  const methods = saliencyMethodNames();
   const blackBoxes: EvaluationBlackBox[] = [];
+  const resources = new Map<string, MethodResources>();
   try {
     for (const arch of ARCHITECTURE_NAMES) {
       blackBoxes.push(await loadEvaluationBlackBox(arch));
-      if (methods.includes('masker')) await attachTrainedMasker(blackBoxes[blackBoxes.length - 1]);
+      resources.set(arch, await prepareMethods(methods, { blackBoxName: arch }));
     }
     const test = new ClutteredFashionMnist({ split: 'test' });
     const batch = test.batch(0, FIGURE_IMAGES);
@@ -148,7 +144,7 @@ async function main(): Promise<void> {
             mergeMethodOptions(
               m,
               FAST_METHOD_OPTIONS[m as keyof MethodOptions] ?? {},
-              bb.runtimeOptions,
+              resources.get(bb.name)?.options ?? {},
             ),
           ),
         ) as MethodOptions;
@@ -160,6 +156,7 @@ async function main(): Promise<void> {
       batch.images.dispose();
     }
   } finally {
+    resources.forEach((r) => r.dispose());
     blackBoxes.forEach((bb) => bb.dispose());
   }
   seconds.figures = (performance.now() - figureStart) / 1000;

@@ -56,11 +56,13 @@ import {
 } from '../../lib/classifiers/model-flags';
 import { writeContactSheet } from '../../lib/plot/contact-sheet';
 import { runMetadata, writeJsonAtomic } from '../../lib/io/results';
-import { SALIENCY_METHOD_NAMES } from '../../lib/methods/method';
+import { addRegisterFlag, loadMethodModules } from '../../lib/commands/method-modules';
+import { saliencyMethodNames } from '../../lib/methods/registry';
 import { checkMaskerFlags, loadModelMasker } from '../../lib/masker/model-masker';
 import { UserError } from '../../lib/core/user-error';
 
 interface Options extends ModelFlags {
+  register?: string;
   input: string;
   out: string;
   methods?: string;
@@ -85,6 +87,7 @@ function parseArgs(): Options {
       'Images already explained with the same settings are skipped unless --force.',
   );
   addModelFlags(command);
+  addRegisterFlag(command);
   return command
     .requiredOption(
       '--input <path>',
@@ -93,7 +96,7 @@ function parseArgs(): Options {
     .requiredOption('--out <dir>', `output folder: sheets/<image>.png and ${EXPLAIN_RESULTS_FILE}`)
     .option(
       '--methods <list>',
-      `comma-separated, from ${SALIENCY_METHOD_NAMES.join(', ')} (default: ${DEFAULT_MODEL_METHODS.join(', ')}, and masker with --masker; grad-cam left out with a note when the model has no spatial feature map)`,
+      `comma-separated, from ${saliencyMethodNames().join(', ')} (default: ${DEFAULT_MODEL_METHODS.join(', ')}, and masker with --masker; grad-cam left out with a note when the model has no spatial feature map)`,
     )
     .option(
       '--masker <dir>',
@@ -184,11 +187,12 @@ async function explainEntry(
 async function main(): Promise<void> {
   const startedAt = new Date();
   const opts = parseArgs();
+  loadMethodModules(opts.register);
   const { location, options } = modelOptionsFromFlags(opts);
   const requested =
     opts.methods === undefined
       ? undefined
-      : parseChoiceList(opts.methods, SALIENCY_METHOD_NAMES, '--methods');
+      : parseChoiceList(opts.methods, saliencyMethodNames(), '--methods');
   const methodOptions = parseMethodOptions(opts.methodOptions);
   const onBadImage = parseChoice(opts.onBadImage, BAD_IMAGE_POLICIES, '--on-bad-image');
   const layout = parseChoice(opts.layout, ['auto', ...IMAGE_LAYOUTS] as const, '--layout');

@@ -3,8 +3,7 @@
  * (`results/black-boxes/<arch>/model.json`, written by
  * `experiments/paper/train-black-box.ts`), opened as white boxes so that Grad-CAM
  * can run on them too, with a fingerprint of their weights so that a results
- * file made with other weights is not mistaken for a finished one, and the
- * masking model trained for each (`results/maskers/<arch>/`).
+ * file made with other weights is not mistaken for a finished one.
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
@@ -13,20 +12,65 @@ import { FASHION_MNIST_CLASSES } from '../data/fashion-mnist';
 import { ArchitectureConfig, ArchitectureName } from './architecture';
 import { buildArchitecture } from './architectures';
 import { MODEL_JSON, WEIGHTS_BIN } from '../io/file-io-handler';
-import { hashFiles, hashFolder } from './model-fingerprint';
+import { hashFiles } from './model-fingerprint';
 import { tfjsModelBlackBox } from './tfjs-model-black-box';
-import {
-  BLACK_BOXES_DIR,
-  loadKitBlackBox,
-  loadTrainedMasker,
-  MASKERS_DIR,
-} from '../masker/masker-assets';
+import * as tf from '@tensorflow/tfjs';
+import { ensureEngine } from '../engine/backend';
+import { fileSystemHandler } from '../io/file-io-handler';
+import { RESULTS_DIR } from '../io/results';
+import type { ModelBlackBox } from './model-black-box';
 import type { WhiteBox } from './white-box';
-import { EvaluatedMethodName, MethodOptions } from '../evaluation/evaluated-methods';
 import { layersWhiteBox } from './layers-white-box';
 import { UserError } from '../core/user-error';
 
-/** A black box ready for evaluation; `dispose()` frees its weights (and its masker's). */
+/** Folder of the trained black boxes, one sub-folder per architecture. */
+export const BLACK_BOXES_DIR = path.join(RESULTS_DIR, 'black-boxes');
+
+/** A trained black box and the LayersModel behind it; `dispose()` frees the model. */
+export interface LoadedBlackBox {
+  blackBox: ModelBlackBox;
+  model: tf.LayersModel;
+  dispose(): void;
+}
+
+/**
+ * Loads one of the kit's trained black boxes (Fashion-MNIST class names,
+ * inputs checked to lie in [0, 1] only when `checkRange` is set). The one
+ * loader of the kit's nets: {@link loadEvaluationBlackBox} wraps it.
+ * Starts the engine first when none is running.
+ * @param name `plain`, `inception` or `residual` (any folder under `dir`).
+ * @param dir default {@link BLACK_BOXES_DIR}.
+ * @throws naming the missing file and the command that makes it.
+ */
+export async function loadKitBlackBox(
+  name: string,
+  dir = BLACK_BOXES_DIR,
+  checkRange = false,
+): Promise<LoadedBlackBox> {
+  await ensureEngine();
+  const folder = path.join(dir, name);
+  const missing = [MODEL_JSON, WEIGHTS_BIN]
+    .map((f) => path.join(folder, f))
+    .find((f) => !fs.existsSync(f));
+  if (missing)
+    throw new UserError(
+      `black box '${name}': ${path.relative(process.cwd(), missing)} is missing; make it with: ${trainBlackBoxCommand(name)}`,
+    );
+  const model = await tf.loadLayersModel(fileSystemHandler(folder));
+  const blackBox = tfjsModelBlackBox(model, {
+    name,
+    classNames: FASHION_MNIST_CLASSES,
+    checkRange,
+  });
+  return { blackBox, model, dispose: () => model.dispose() };
+}
+
+/** The command that trains one of the kit's black boxes, for error messages. */
+export function trainBlackBoxCommand(arch: string): string {
+  return `npx ts-node --transpile-only experiments/paper/train-black-box.ts --arch ${arch}`;
+}
+
+/** A black box ready for evaluation; `dispose()` frees its weights. */
 export interface EvaluationBlackBox {
   /** The architecture name, used in results file names. */
   name: string;
@@ -34,20 +78,7 @@ export interface EvaluationBlackBox {
   whiteBox: WhiteBox;
   /** 16 hex digits identifying the weights (part of every results file's config hash). */
   fingerprint: string;
-  /**
-   * Method options that are objects rather than settings (the trained masker),
-   * merged into a method's options at call time and never hashed; default none.
-   */
-  runtimeOptions: MethodOptions;
-  /** Fingerprints of weights a method brings along (the masker's), hashed into that method's plans. */
-  methodFingerprints: Partial<Record<EvaluatedMethodName, string>>;
   dispose(): void;
-}
-
-/** The weights fingerprint of one (method, black box) pair: the black box's, plus the method's own weights if any. */
-export function pairFingerprint(bb: EvaluationBlackBox, method: EvaluatedMethodName): string {
-  const own = bb.methodFingerprints[method];
-  return own === undefined ? bb.fingerprint : `${bb.fingerprint}+${own}`;
 }
 
 /**
@@ -65,8 +96,6 @@ export async function loadEvaluationBlackBox(
     name: arch,
     whiteBox: layersWhiteBox(loaded.model, loaded.blackBox),
     fingerprint,
-    runtimeOptions: {},
-    methodFingerprints: {},
     dispose: () => loaded.dispose(),
   };
 }
@@ -95,44 +124,6 @@ export function untrainedKitBlackBox(
     name: arch,
     whiteBox: layersWhiteBox(model, blackBox),
     fingerprint,
-    runtimeOptions: {},
-    methodFingerprints: {},
     dispose: () => model.dispose(),
   };
-}
-
-/** The command that trains the masker of one black box, for error messages. */
-export function trainMaskerCommand(arch: string): string {
-  return `npx ts-node --transpile-only experiments/paper/train-masker.ts --black-box ${arch}`;
-}
-
-/**
- * Loads the masker trained for `bb` (`<maskersDir>/<name>/`, written by
- * `experiments/paper/train-masker.ts`) and attaches it: the `masker` method then
- * runs that masker, its weights are part of the masker pair's fingerprint,
- * and `bb.dispose()` frees it too. Loading it here, before any pair starts,
- * keeps its weights out of the per-pair tensor count.
- * @returns `bb`, changed in place.
- * @throws naming the missing file and the command that makes it.
- */
-export async function attachTrainedMasker(
-  bb: EvaluationBlackBox,
-  maskersDir: string = MASKERS_DIR,
-  blackBoxesDir: string = BLACK_BOXES_DIR,
-): Promise<EvaluationBlackBox> {
-  const dir = path.join(maskersDir, bb.name);
-  const manifest = path.join(dir, 'masker.json');
-  if (!fs.existsSync(manifest))
-    throw new UserError(
-      `masker of '${bb.name}': ${path.relative(process.cwd(), manifest)} is missing; make it with: ${trainMaskerCommand(bb.name)}`,
-    );
-  const loaded = await loadTrainedMasker(bb.name, maskersDir, blackBoxesDir);
-  const dispose = bb.dispose;
-  bb.runtimeOptions = { ...bb.runtimeOptions, masker: { masker: loaded.masker } };
-  bb.methodFingerprints = { ...bb.methodFingerprints, masker: hashFolder(dir) };
-  bb.dispose = () => {
-    loaded.dispose();
-    dispose();
-  };
-  return bb;
 }

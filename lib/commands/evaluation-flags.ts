@@ -5,10 +5,10 @@
  * Each parser throws a UserError naming the flag, the value and what is expected.
  */
 import { parseChoice, parsePositiveInteger } from './cli';
-import { SALIENCY_METHOD_NAMES } from '../methods/method';
+import { saliencyMethodNames } from '../methods/registry';
 import { UserError } from '../core/user-error';
 import type { EvaluationConfig } from '../evaluation/config';
-import { EVALUATED_METHOD_NAMES, MethodOptions } from '../evaluation/evaluated-methods';
+import { evaluatedMethodNames, MethodOptions } from '../methods/registry';
 
 /** `--limit`: comma-separated `method=n` with n >= 1, each method once; an empty value caps nothing. */
 export function parseImageLimits(value: string): EvaluationConfig['imageLimits'] {
@@ -19,7 +19,7 @@ export function parseImageLimits(value: string): EvaluationConfig['imageLimits']
       throw new UserError(
         `--limit must be a comma-separated list of method=n, got '${value}' ('${entry}' has no '=')`,
       );
-    const method = parseChoice(match[1].trim(), EVALUATED_METHOD_NAMES, '--limit method');
+    const method = parseChoice(match[1].trim(), evaluatedMethodNames(), '--limit method');
     return [method, parsePositiveInteger(match[2], `--limit ${method}`)] as const;
   });
   const repeated = entries.find(([m], i) => entries.findIndex(([other]) => other === m) !== i);
@@ -48,7 +48,7 @@ export function parseMethodOptions(value: string): MethodOptions {
       `--method-options must be a JSON object keyed by method name, got '${value}'`,
     );
   for (const [method, options] of Object.entries(parsed)) {
-    parseChoice(method, SALIENCY_METHOD_NAMES, '--method-options key');
+    parseChoice(method, saliencyMethodNames(), '--method-options key');
     if (!isObject(options))
       throw new UserError(
         `--method-options must give each method a JSON object of options, got ${JSON.stringify(options)} for '${method}'`,

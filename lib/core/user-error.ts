@@ -7,8 +7,8 @@
 
 /** A mistake in what the user gave; its message names the flag or file, the value and what is expected. */
 export class UserError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'UserError';
   }
 }

@@ -15,8 +15,7 @@
 import type { AlternativeKind } from '../paper/evidence';
 import type { ObjectiveLambdas } from '../paper/objective';
 import type { TrainMaskerConfig } from '../masker/train-masker';
-import type { MethodOptions } from './evaluated-methods';
-import { UserError } from '../core/user-error';
+import type { MethodOptions } from '../methods/registry';
 
 /** How a setting is turned into masks. */
 export type AblationMethod = 'iterative-mask' | 'masker';
@@ -86,31 +85,6 @@ export function settingId(setting: AblationSetting, method: AblationMethod): str
   const { tv, area, destroy, destroyPower } = setting.lambdas;
   const base = `A-${setting.alternative}_tv-${tv}_area-${area}_destroy-${destroy}_power-${destroyPower}`;
   return method === 'masker' ? `${base}_fake-${setting.fakeClassProbability}` : base;
-}
-
-/** Part `index` of `count` (0-based), as given by `--shard index/count`. */
-export interface Shard {
-  index: number;
-  count: number;
-}
-
-/**
- * Reads `i/n` with 0 ≤ i < n (0-based, like Kubernetes' JOB_COMPLETION_INDEX;
- * with 1-based Slurm array ids pass `$((SLURM_ARRAY_TASK_ID - 1))/n`).
- * @throws naming the accepted form.
- */
-export function parseShard(spec: string): Shard {
-  const match = /^(\d+)\/(\d+)$/.exec(spec.trim());
-  const index = match ? Number(match[1]) : NaN;
-  const count = match ? Number(match[2]) : NaN;
-  if (!match || count < 1 || index >= count)
-    throw new UserError(`--shard must look like i/n with 0 <= i < n, got '${spec}'`);
-  return { index, count };
-}
-
-/** The items of one shard: positions p with p mod n = i (round robin, so shards of a sorted grid get similar work). */
-export function shardItems<T>(items: readonly T[], shard: Shard): T[] {
-  return items.filter((_, p) => p % shard.count === shard.index);
 }
 
 /** Method options that make the evaluation's iterative masks optimise the setting's objective. */

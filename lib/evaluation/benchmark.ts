@@ -9,10 +9,10 @@
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { readJson, RunMetadata, runMetadata, writeJsonAtomic } from '../io/results';
-import { EvaluationConfig, PairPlan, planPair } from './config';
+import { EvaluationConfig, PairPlan, pairFingerprint, planPair } from './config';
 import { evaluatePair, EvaluationProgress, PairEvaluation } from './evaluate-pair';
-import { EvaluatedMethodName } from './evaluated-methods';
-import { EvaluationBlackBox, pairFingerprint } from '../classifiers/kit-black-boxes';
+import type { EvaluationBlackBox } from '../classifiers/kit-black-boxes';
+import { MethodResources, NO_METHOD_RESOURCES } from '../methods/registry';
 
 /** Where `experiments/paper/evaluate.ts` writes results by default (relative to the repository). */
 export const DEFAULT_EVALUATION_DIR = path.join('results', 'evaluation');
@@ -21,7 +21,7 @@ export const DEFAULT_EVALUATION_DIR = path.join('results', 'evaluation');
 export interface PairResultFile extends PairEvaluation {
   /** The ablation setting the pair was run under (ablation sweeps only). */
   setting?: object;
-  method: EvaluatedMethodName;
+  method: string;
   blackBox: string;
   /** Copied from `plan.configHash`: what a re-run compares. */
   configHash: string;
@@ -44,7 +44,7 @@ export interface BenchmarkOptions {
   /** Re-run pairs whose file is already there with the same config hash; default false. */
   force: boolean;
   /** The results file of a pair; default {@link pairResultPath} in `outDir`. */
-  resultPath?: (method: EvaluatedMethodName, blackBox: string) => string;
+  resultPath?: (method: string, blackBox: string) => string;
   /** Called when a pair starts (after the skip check). */
   onPairStart?: (plan: PairPlan) => void;
   /** Called after every batch of a pair. */
@@ -53,6 +53,8 @@ export interface BenchmarkOptions {
   onPairEnd?: (outcome: PairOutcome) => void;
   /** Written into every results file as `setting` (ablation sweeps); default none. */
   setting?: object;
+  /** What the methods loaded for each black box, by its name (`prepareMethods`: the trained masker); default none. */
+  resources?: ReadonlyMap<string, MethodResources>;
 }
 
 /** The defaults of {@link BenchmarkOptions}. */
@@ -90,7 +92,7 @@ export function isFinished(file: string, plan: Pick<PairPlan, 'configHash'>): bo
  *   (the count is in the file), and on the first failing pair.
  */
 export async function runBenchmark(
-  methods: readonly EvaluatedMethodName[],
+  methods: readonly string[],
   blackBoxes: readonly EvaluationBlackBox[],
   config: EvaluationConfig,
   options: Partial<BenchmarkOptions> = {},
@@ -98,9 +100,11 @@ export async function runBenchmark(
   const opts: BenchmarkOptions = { ...DEFAULT_BENCHMARK_OPTIONS, ...options };
   const outcomes: PairOutcome[] = [];
   for (const bb of blackBoxes) {
+    const resources = opts.resources?.get(bb.name) ?? NO_METHOD_RESOURCES;
     for (const method of methods) {
       const startedAt = new Date();
-      const plan = planPair(method, bb.name, pairFingerprint(bb, method), config);
+      const fingerprint = pairFingerprint(bb.fingerprint, resources.fingerprints[method]);
+      const plan = planPair(method, bb.name, fingerprint, config);
       const file = opts.resultPath
         ? opts.resultPath(method, bb.name)
         : pairResultPath(opts.outDir, method, bb.name);
@@ -110,7 +114,7 @@ export async function runBenchmark(
         continue;
       }
       opts.onPairStart?.(plan);
-      const evaluation = await evaluatePair(plan, bb.whiteBox, bb.runtimeOptions, (p) =>
+      const evaluation = await evaluatePair(plan, bb.whiteBox, resources.options, (p) =>
         opts.onProgress?.(plan, p),
       );
       const result: PairResultFile = {

@@ -8,7 +8,7 @@
 import { configHash } from '../core/config-hash';
 import { DEFAULT_ALPHA_GRID } from '../metrics/localisation';
 import { DEFAULT_TRAIN_BLACK_BOX_CONFIG } from '../classifiers/train-black-box';
-import { EvaluatedMethodName, MethodOptions } from './evaluated-methods';
+import { MethodOptions, registeredMethods } from '../methods/registry';
 
 /** Options of an evaluation; every pair of a run shares them. */
 export interface EvaluationConfig {
@@ -25,9 +25,9 @@ export interface EvaluationConfig {
   pairImages: number;
   /**
    * Per-method cap on every image count above (slow methods); default
-   * {@link DEFAULT_IMAGE_LIMITS}. The counts used are recorded in each results file.
+   * {@link defaultImageLimits}. The counts used are recorded in each results file.
    */
-  imageLimits: Partial<Record<EvaluatedMethodName, number>>;
+  imageLimits: Partial<Record<string, number>>;
   /** Options passed to the methods; default none (each method's own defaults). */
   methodOptions: MethodOptions;
   /** Images per method call; default 50. */
@@ -48,31 +48,36 @@ export interface EvaluationConfig {
   heldOutTrainItems: number;
 }
 
-/** Default caps of the slow methods (the paper ran iterative masks on fewer images too). */
-export const DEFAULT_IMAGE_LIMITS: Readonly<Partial<Record<EvaluatedMethodName, number>>> =
-  Object.freeze({ 'iterative-mask': 100, rise: 200, occlusion: 500 });
+/** The caps the registered methods declare (`MethodSpec.imageLimit`: the costly ones; the paper ran iterative masks on fewer images too). */
+export function defaultImageLimits(): Record<string, number> {
+  return Object.fromEntries(
+    registeredMethods().flatMap((m) =>
+      m.imageLimit === undefined ? [] : [[m.name, m.imageLimit]],
+    ),
+  );
+}
 
-/** The defaults of {@link EvaluationConfig}. */
-export const DEFAULT_EVALUATION_CONFIG: Readonly<EvaluationConfig> = Object.freeze({
-  images: 1000,
-  tuneImages: 1000,
-  pairImages: 200,
-  imageLimits: DEFAULT_IMAGE_LIMITS,
-  methodOptions: {},
-  batchSize: 50,
-  speedBatch: 16,
-  dataSeed: 0,
-  seed: 0,
-  alphas: DEFAULT_ALPHA_GRID,
-  heldOutTrainItems: DEFAULT_TRAIN_BLACK_BOX_CONFIG.validationSize,
-});
+/** The defaults of {@link EvaluationConfig} but `imageLimits`, which defaults to {@link defaultImageLimits} of the methods registered when the configuration is resolved. */
+export const DEFAULT_EVALUATION_CONFIG: Readonly<Omit<EvaluationConfig, 'imageLimits'>> =
+  Object.freeze({
+    images: 1000,
+    tuneImages: 1000,
+    pairImages: 200,
+    methodOptions: {},
+    batchSize: 50,
+    speedBatch: 16,
+    dataSeed: 0,
+    seed: 0,
+    alphas: DEFAULT_ALPHA_GRID,
+    heldOutTrainItems: DEFAULT_TRAIN_BLACK_BOX_CONFIG.validationSize,
+  });
 
 /** Version of the protocol implemented by `evaluate-pair.ts`; bump it when the numbers it computes change meaning. */
 export const EVALUATION_PROTOCOL_VERSION = 1;
 
 /** Everything that decides one pair's numbers (hashed into {@link PairPlan.configHash}). */
 export interface PairPlan {
-  method: EvaluatedMethodName;
+  method: string;
   blackBox: string;
   /** Fingerprint of the black box's weights. */
   blackBoxFingerprint: string;
@@ -92,7 +97,11 @@ export interface PairPlan {
 
 /** Fills in defaults and checks every count; throws naming the bad field. */
 export function resolveEvaluationConfig(config: Partial<EvaluationConfig> = {}): EvaluationConfig {
-  const cfg: EvaluationConfig = { ...DEFAULT_EVALUATION_CONFIG, ...config };
+  const cfg: EvaluationConfig = {
+    ...DEFAULT_EVALUATION_CONFIG,
+    imageLimits: defaultImageLimits(),
+    ...config,
+  };
   const positive = (v: number, what: string) => {
     if (!(Number.isInteger(v) && v >= 1))
       throw new Error(`${what} must be a positive integer, got ${v}`);
@@ -115,9 +124,16 @@ export function resolveEvaluationConfig(config: Partial<EvaluationConfig> = {}):
   return cfg;
 }
 
+/** The weights fingerprint of one (method, black box) pair: the black box's, plus the method's own weights if any. */
+export function pairFingerprint(blackBoxFingerprint: string, methodFingerprint?: string): string {
+  return methodFingerprint === undefined
+    ? blackBoxFingerprint
+    : `${blackBoxFingerprint}+${methodFingerprint}`;
+}
+
 /** The plan of one pair under a resolved configuration. */
 export function planPair(
-  method: EvaluatedMethodName,
+  method: string,
   blackBox: string,
   blackBoxFingerprint: string,
   config: EvaluationConfig,

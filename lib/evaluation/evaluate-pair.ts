@@ -37,8 +37,8 @@ import {
   MethodOptions,
   MethodTraits,
   methodMasks,
-  methodTraits,
-} from './evaluated-methods';
+  methodSpec,
+} from '../methods/registry';
 
 /** The stages of {@link evaluatePair}, in order. */
 export type EvaluationStage = 'tune' | 'test' | 'pairs' | 'speed';
@@ -333,7 +333,7 @@ export async function evaluatePair(
   onProgress({ stage: 'speed', done: counts.speed, total: counts.speed });
   lap('speed');
 
-  const traits = methodTraits(plan.method);
+  const traits = methodSpec(plan.method).traits;
   const note = traits.perImageNormalised
     ? 'maps are rescaled per image, so an absent class still gets a full-strength map: the fake-class area measures the normalisation, not the method'
     : traits.classBlind

@@ -28,7 +28,7 @@ import { meanMaskArea } from '../metrics/selectivity';
 import { Summary, summarise } from '../metrics/summary';
 import type { BlackBox } from '../classifiers/black-box';
 import { UserError } from '../core/user-error';
-import { EvaluatedMethodName, methodMasks } from './evaluated-methods';
+import { methodMasks } from '../methods/registry';
 import type { ModelMethod } from '../methods/model-methods';
 
 /** Version of the protocol above; bump it when the numbers change meaning. */
@@ -46,7 +46,7 @@ export interface FolderEvaluationConfig {
 
 /** Everything that decides one method's numbers on a folder (hashed into {@link FolderPlan.configHash}). */
 export interface FolderPlan {
-  method: EvaluatedMethodName;
+  method: string;
   /** The model's name, used in the results file's name. */
   model: string;
   /** Fingerprint of the model's weights, and of the method's own (a masker's) after a `+`. */
@@ -68,7 +68,7 @@ export interface FolderPlan {
  * @param fingerprint the model's weights fingerprint, with the method's own appended (`+…`) when it has weights.
  */
 export function planFolderPair(
-  method: EvaluatedMethodName,
+  method: string,
   model: string,
   fingerprint: string,
   folder: ImageFolder,

@@ -11,7 +11,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { PairResultFile } from './benchmark';
-import { EVALUATED_METHOD_NAMES, GROUND_TRUTH_BOX } from './evaluated-methods';
+import { evaluatedMethodNames } from '../methods/registry';
 import { meanHalfWidth95, proportionHalfWidth95 } from '../metrics/uncertainty';
 import { readJson } from '../io/results';
 
@@ -62,12 +62,11 @@ export function readPairResults(dir: string): PairResultFile[] {
     );
 }
 
-/** Rows in registry order, unknown methods after, the ground-truth box last. */
+/** Rows in registry order (reference rows last), methods not registered in this process after. */
 function methodOrder(results: readonly PairResultFile[]): string[] {
   const present = [...new Set(results.map((r) => r.method as string))];
-  const known = (EVALUATED_METHOD_NAMES as readonly string[]).filter((m) => m !== GROUND_TRUTH_BOX);
-  const rank = (m: string) =>
-    m === GROUND_TRUTH_BOX ? Infinity : known.includes(m) ? known.indexOf(m) : known.length;
+  const known = evaluatedMethodNames();
+  const rank = (m: string) => (known.includes(m) ? known.indexOf(m) : known.length);
   return present.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
 }
 

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Box } from '../data/box';
-import { methodMasks } from '../evaluation/evaluated-methods';
+import { methodMasks } from '../methods/registry';
 import type { ModelMethod } from '../methods/model-methods';
 import { cropMetric, CropMetricResult } from '../metrics/crop-metric';
 import { salientRegionMasks } from '../metrics/salient-region';

@@ -1,74 +1,21 @@
 /**
  * The trained pieces masker training and the masker method read from
- * `results/`: the kit's black boxes (`results/black-boxes/<name>/model.json`),
- * the frozen encoder over the trained `residual` net (Dabkowski & Gal 2017,
+ * `results/`: the frozen encoder over the trained `residual` net (Dabkowski & Gal 2017,
  * §4.1: one encoder for every black box explained, as their ResNet-50
  * features explain AlexNet and GoogLeNet too), and the trained maskers
  * (`results/maskers/<black box>/`, written by `Masker.save`).
  */
-import * as fs from 'fs';
 import * as path from 'path';
-import * as tf from '@tensorflow/tfjs';
-import { FASHION_MNIST_CLASSES } from '../data/fashion-mnist';
-import { ensureEngine } from '../engine/backend';
 import { EncoderRecord, Masker } from './masker';
 import { residualEncoder } from '../encoders/residual-net-encoder';
-import { fileSystemHandler, MODEL_JSON, WEIGHTS_BIN } from '../io/file-io-handler';
-import type { ModelBlackBox } from '../classifiers/model-black-box';
-import { tfjsModelBlackBox } from '../classifiers/tfjs-model-black-box';
+import { BLACK_BOXES_DIR, loadKitBlackBox } from '../classifiers/kit-black-boxes';
 import { readJson, RESULTS_DIR } from '../io/results';
 import { UserError } from '../core/user-error';
 
-/** Folder of the trained black boxes, one sub-folder per architecture. */
-export const BLACK_BOXES_DIR = path.join(RESULTS_DIR, 'black-boxes');
 /** Folder of the trained maskers, one sub-folder per black box. */
 export const MASKERS_DIR = path.join(RESULTS_DIR, 'maskers');
 /** The black box whose trained net is the masker's encoder. */
 export const ENCODER_BLACK_BOX = 'residual';
-
-/** A trained black box and the LayersModel behind it; `dispose()` frees the model. */
-export interface LoadedBlackBox {
-  blackBox: ModelBlackBox;
-  model: tf.LayersModel;
-  dispose(): void;
-}
-
-/**
- * Loads one of the kit's trained black boxes (Fashion-MNIST class names,
- * inputs checked to lie in [0, 1] only when `checkRange` is set). The one
- * loader of the kit's nets: the evaluation wraps it (lib/classifiers/kit-black-boxes.ts).
- * Starts the engine first when none is running.
- * @param name `plain`, `inception` or `residual` (any folder under `dir`).
- * @param dir default {@link BLACK_BOXES_DIR}.
- * @throws naming the missing file and the command that makes it.
- */
-export async function loadKitBlackBox(
-  name: string,
-  dir = BLACK_BOXES_DIR,
-  checkRange = false,
-): Promise<LoadedBlackBox> {
-  await ensureEngine();
-  const folder = path.join(dir, name);
-  const missing = [MODEL_JSON, WEIGHTS_BIN]
-    .map((f) => path.join(folder, f))
-    .find((f) => !fs.existsSync(f));
-  if (missing)
-    throw new UserError(
-      `black box '${name}': ${path.relative(process.cwd(), missing)} is missing; make it with: ${trainBlackBoxCommand(name)}`,
-    );
-  const model = await tf.loadLayersModel(fileSystemHandler(folder));
-  const blackBox = tfjsModelBlackBox(model, {
-    name,
-    classNames: FASHION_MNIST_CLASSES,
-    checkRange,
-  });
-  return { blackBox, model, dispose: () => model.dispose() };
-}
-
-/** The command that trains one of the kit's black boxes, for error messages. */
-export function trainBlackBoxCommand(arch: string): string {
-  return `npx ts-node --transpile-only experiments/paper/train-black-box.ts --arch ${arch}`;
-}
 
 /** A trained masker with the model its encoder borrows; `dispose()` frees both. */
 export interface LoadedMasker {

@@ -19,13 +19,8 @@ import { Masker, savedEncoderRecord } from './masker';
 import { resolveModelJsonPath } from '../io/file-io-handler';
 import { LoadedTfjsModel, readTfjsModel } from '../classifiers/load-tfjs-model';
 import { UserError } from '../core/user-error';
-import {
-  BLACK_BOXES_DIR,
-  ENCODER_BLACK_BOX,
-  LoadedMasker,
-  loadKitBlackBox,
-  MASKERS_DIR,
-} from './masker-assets';
+import { ENCODER_BLACK_BOX, LoadedMasker, MASKERS_DIR } from './masker-assets';
+import { BLACK_BOXES_DIR, loadKitBlackBox } from '../classifiers/kit-black-boxes';
 
 /** Where the commands put the maskers of users' models by default (`train-masker --model`, `select-masker --model`), one sub-folder per model. */
 export const MODEL_MASKERS_DIR = path.join(MASKERS_DIR, 'models');

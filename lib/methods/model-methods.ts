@@ -9,21 +9,17 @@
 import type { Masker } from '../masker/masker';
 import type { BlackBox } from '../classifiers/black-box';
 import type { LoadedTfjsModel } from '../classifiers/load-tfjs-model';
-import type { SaliencyMethodName } from './method';
+
 import { UserError } from '../core/user-error';
-import type { EvaluatedMethodName, MethodOptions } from '../evaluation/evaluated-methods';
+import type { MethodOptions } from '../methods/registry';
 import { modelWhiteBox } from '../classifiers/model-white-box';
 
 /** Run without asking: fast methods (one or a few passes of the model per image); the masker joins them when one is given. */
-export const DEFAULT_MODEL_METHODS: readonly SaliencyMethodName[] = [
-  'gradient',
-  'grad-cam',
-  'occlusion',
-];
+export const DEFAULT_MODEL_METHODS: readonly string[] = ['gradient', 'grad-cam', 'occlusion'];
 
 /** A method ready to run: the black box it is called with and its options. */
 export interface ModelMethod {
-  name: EvaluatedMethodName;
+  name: string;
   /** The model as a black box, or as a white box for Grad-CAM. */
   blackBox: BlackBox;
   options: MethodOptions;
@@ -39,7 +35,7 @@ export interface ModelMethods {
 /** Options of {@link methodsForModel}. */
 export interface ModelMethodsConfig {
   /** The methods asked for by name (`--methods`); default {@link DEFAULT_MODEL_METHODS}, plus `masker` when a masker is given. */
-  requested?: readonly EvaluatedMethodName[];
+  requested?: readonly string[];
   /** A masker trained for the model (kept alive and disposed by the caller). */
   masker?: Masker;
   /** Options per method (`--method-options`). */

@@ -9,7 +9,7 @@
 import sharp from 'sharp';
 import type { ClutteredBatch } from '../data/cluttered';
 import type { WhiteBox } from '../classifiers/white-box';
-import { EvaluatedMethodName, MethodOptions, methodMasks } from '../evaluation/evaluated-methods';
+import { MethodOptions, methodMasks } from '../methods/registry';
 
 /** Options of {@link maskFigure}. */
 export interface MaskFigureConfig {
@@ -110,7 +110,7 @@ const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 export async function maskFigure(
   blackBox: WhiteBox,
   batch: ClutteredBatch,
-  methods: readonly EvaluatedMethodName[],
+  methods: readonly string[],
   methodOptions: MethodOptions = {},
   config: Partial<MaskFigureConfig> = {},
 ): Promise<Buffer> {

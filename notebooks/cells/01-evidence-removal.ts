@@ -24,7 +24,7 @@ import { ClutteredFashionMnist } from './lib/data/cluttered';
 import { alternativeImages, AlternativeKind, removeEvidence } from './lib/paper/evidence';
 import { PAPER_LAMBDAS } from './lib/paper/objective';
 import { iterativeMask } from './lib/methods/iterative-mask';
-import { loadKitBlackBox, LoadedBlackBox } from './lib/masker/masker-assets';
+import { loadKitBlackBox, LoadedBlackBox } from './lib/classifiers/kit-black-boxes';
 import { imageGridFigure, GridPanel } from './lib/plot/image-grid';
 import { groupedBarFigure } from './lib/plot/grouped-bars';
 import { batchRasters, Raster } from './lib/plot/raster';

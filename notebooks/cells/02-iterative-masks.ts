@@ -22,7 +22,7 @@ import { boxesFromMasks } from './lib/metrics/box';
 import { cropMetric } from './lib/metrics/crop-metric';
 import { PAPER_LAMBDAS } from './lib/paper/objective';
 import { iterativeMask } from './lib/methods/iterative-mask';
-import { loadKitBlackBox, LoadedBlackBox } from './lib/masker/masker-assets';
+import { loadKitBlackBox, LoadedBlackBox } from './lib/classifiers/kit-black-boxes';
 import { imageGridFigure, GridPanel, PanelBox } from './lib/plot/image-grid';
 import { lineChartFigure } from './lib/plot/line-chart';
 import { batchRasters, Raster } from './lib/plot/raster';

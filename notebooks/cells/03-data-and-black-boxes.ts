@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initEngine } from './lib/engine/backend';
 import { ClutteredFashionMnist } from './lib/data/cluttered';
 import { ARCHITECTURE_NAMES } from './lib/classifiers/architecture';
-import { BLACK_BOXES_DIR, loadKitBlackBox } from './lib/masker/masker-assets';
+import { BLACK_BOXES_DIR, loadKitBlackBox } from './lib/classifiers/kit-black-boxes';
 import { readJson } from './lib/io/results';
 import { imageGridFigure, GridPanel } from './lib/plot/image-grid';
 import { groupedBarFigure } from './lib/plot/grouped-bars';

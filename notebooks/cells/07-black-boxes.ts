@@ -21,19 +21,18 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from './lib/engine/backend';
 import { ClutteredFashionMnist } from './lib/data/cluttered';
-import { trainMaskerCommand } from './lib/classifiers/kit-black-boxes';
+import { trainMaskerCommand } from './lib/methods/builtin-methods';
 import { maskSharpness } from './lib/metrics/mask-sharpness';
 import { meanMaskArea } from './lib/metrics/selectivity';
 import { summarise } from './lib/metrics/summary';
 import type { ArchitectureName } from './lib/classifiers/architecture';
 import { readJson } from './lib/io/results';
+import { loadTrainedMasker, MASKERS_DIR } from './lib/masker/masker-assets';
 import {
   BLACK_BOXES_DIR,
   loadKitBlackBox,
-  loadTrainedMasker,
-  MASKERS_DIR,
   trainBlackBoxCommand,
-} from './lib/masker/masker-assets';
+} from './lib/classifiers/kit-black-boxes';
 import { maskerSaliency } from './lib/methods/masker-method';
 import { groupedBarFigure } from './lib/plot/grouped-bars';
 import { imageGridFigure, GridPanel } from './lib/plot/image-grid';

@@ -64,7 +64,7 @@ describe('cli: commands stopped by user errors', function () {
     const { status, stderr } = outcomes.truncatedResult;
     expect(status).to.equal(2);
     expect(stderr).to.match(
-      /^error: \S+corrupt\/gradient__plain\.json is not valid JSON \(.+\); delete it, or evaluate that pair again with experiments\/evaluate\.ts\n$/,
+      /^error: \S+corrupt\/gradient__plain\.json is not valid JSON \(.+\); delete it, or evaluate that pair again with experiments\/paper\/evaluate\.ts\n$/,
     );
     expect(fs.existsSync(path.join(dir, 'corrupt', 'table.md'))).to.equal(false);
   });

@@ -127,7 +127,7 @@ describe('evaluation/ablation-results', () => {
     delete file.setting;
     write(`${id}.json`, file);
     expect(() => readAblationStudy(dir)).to.throw(
-      /no 'setting' \(not written by experiments\/ablate\.ts\?\)/,
+      /no 'setting' \(not written by experiments\/paper\/ablate\.ts\?\)/,
     );
     write(`${id}.json`, resultFile('other-id', 'blur', 3, 0));
     expect(() => readAblationStudy(dir)).to.throw(

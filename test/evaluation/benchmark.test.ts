@@ -5,14 +5,14 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { isFinished, PairResultFile, runBenchmark } from '../../lib/evaluation/benchmark';
 import { planPair, resolveEvaluationConfig } from '../../lib/evaluation/config';
-import { EvaluatedMethodName } from '../../lib/evaluation/evaluated-methods';
+
 import { EvaluationBlackBox, untrainedKitBlackBox } from '../../lib/classifiers/kit-black-boxes';
 import { readJson } from '../../lib/io/results';
 import { UserError } from '../../lib/core/user-error';
 
 describe('evaluation/benchmark', function () {
   this.timeout(60000);
-  const methods: EvaluatedMethodName[] = ['max-box', 'gradient', 'ground-truth-box'];
+  const methods: string[] = ['max-box', 'gradient', 'ground-truth-box'];
   const tiny = {
     images: 8,
     tuneImages: 8,

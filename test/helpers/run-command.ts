@@ -1,10 +1,11 @@
 /**
  * The kit's commands run as a user runs them, for the tests of their exit
- * codes, messages and files: `experiments/<command>.ts` in a child process
+ * codes, messages and files: `experiments/<group>/<command>.ts` in a child process
  * (`node -r ts-node/register/transpile-only`) from the repository root, on
  * the engine this process runs (passed as SALIENCY_BACKEND).
  */
 import { execFile } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { engineInfo } from '../../lib/engine/backend';
 
@@ -18,9 +19,19 @@ export interface CommandOutcome {
   stderr: string;
 }
 
-/** Runs `experiments/<command>.ts` with `args`; resolves with its exit code and output (never rejects). */
+/** The script of a command: `experiments/<paper | bench | tools>/<command>.ts`. */
+function commandScript(command: string): string {
+  const groups = fs.readdirSync(path.join(ROOT, 'experiments'));
+  const found = groups
+    .map((group) => path.join(ROOT, 'experiments', group, `${command}.ts`))
+    .find((file) => fs.existsSync(file));
+  if (!found) throw new Error(`no command '${command}' in experiments/{${groups.join(',')}}`);
+  return found;
+}
+
+/** Runs a command's script with `args`; resolves with its exit code and output (never rejects). */
 export function runCommand(command: string, args: readonly string[]): Promise<CommandOutcome> {
-  const script = path.join(ROOT, 'experiments', `${command}.ts`);
+  const script = commandScript(command);
   const env = { ...process.env, SALIENCY_BACKEND: engineInfo().engine };
   return new Promise((resolve) => {
     execFile(

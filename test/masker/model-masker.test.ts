@@ -87,7 +87,7 @@ describe('masker/model-masker', () => {
   it('names the folder without a masker, and a feature-model masker reloaded without its model', async () => {
     await expectUserError(
       loadModelMasker(conv, path.join(dir, 'empty')),
-      /^--masker .*empty: no masker saved there \(.*\); train one with experiments\/train-masker\.ts --model$/,
+      /^--masker .*empty: no masker saved there \(.*\); train one with experiments\/paper\/train-masker\.ts --model$/,
     );
     const features = path.join(dir, 'features-masker');
     fs.mkdirSync(features);

@@ -1,19 +1,14 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import type { BlackBox } from '../../lib/classifiers/black-box';
-import {
-  SALIENCY_METHODS,
-  SALIENCY_METHOD_NAMES,
-  SaliencyMethod,
-  SaliencyMethodName,
-} from '../../lib/methods/method';
+import { methodSpec, saliencyMethodNames } from '../../lib/methods/registry';
 import { quadrantImages, quadrantMeans, quadrantWhiteBox } from '../helpers/quadrant-white-box';
 import { tinyBlackBox } from '../helpers/tiny-black-box';
 import { tinyEncoder } from '../helpers/tiny-encoder';
 import { Masker } from '../../lib/masker/masker';
 
 /** Fast options per method for 16×16 images (defaults elsewhere). */
-const FAST: { [K in SaliencyMethodName]?: object } = {
+const FAST: { [K in string]?: object } = {
   rise: { numMasks: 200 },
   'iterative-mask': {
     iterations: 40,
@@ -23,16 +18,12 @@ const FAST: { [K in SaliencyMethodName]?: object } = {
 
 /** Runs a method by name with its fast options plus `options`. */
 const run = (
-  name: SaliencyMethodName,
+  name: string,
   blackBox: BlackBox,
   images: tf.Tensor4D,
   classes: number[],
   options: object = {},
-) =>
-  (SALIENCY_METHODS[name] as SaliencyMethod<object>)(blackBox, images, classes, {
-    ...FAST[name],
-    ...options,
-  });
+) => methodSpec(name).run(blackBox, { images, classes }, { ...FAST[name], ...options });
 
 /** Expects a promise to reject with a message matching `pattern`. */
 async function expectRejects(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
@@ -43,10 +34,10 @@ async function expectRejects(promise: Promise<unknown>, pattern: RegExp): Promis
 }
 
 /** Methods that need no trained model; the trained masker has its own tests (train-masker.test.ts). */
-const UNTRAINED_METHODS = SALIENCY_METHOD_NAMES.filter((n) => n !== 'masker');
+const UNTRAINED_METHODS = saliencyMethodNames().filter((n) => n !== 'masker');
 
 /** The exported function behind each registry name, which starts every message of the method. */
-const FUNCTION_NAMES: { readonly [K in SaliencyMethodName]: string } = {
+const FUNCTION_NAMES: { readonly [K in string]: string } = {
   'max-box': 'maxBox',
   'centre-box': 'centreBox',
   gradient: 'gradientSaliency',
@@ -64,7 +55,7 @@ describe('methods/method registry', () => {
   after(() => images.dispose());
 
   it('lists every method under its name', () => {
-    expect(SALIENCY_METHOD_NAMES).to.deep.equal([
+    expect(saliencyMethodNames()).to.deep.equal([
       'max-box',
       'centre-box',
       'gradient',
@@ -74,7 +65,7 @@ describe('methods/method registry', () => {
       'iterative-mask',
       'masker',
     ]);
-    for (const name of SALIENCY_METHOD_NAMES) expect(SALIENCY_METHODS[name]).to.be.a('function');
+    for (const name of saliencyMethodNames()) expect(methodSpec(name).run).to.be.a('function');
   });
 
   for (const name of UNTRAINED_METHODS) {
@@ -142,7 +133,7 @@ describe('methods/method registry', () => {
 
   it('grad-cam rejects a black box that is not a white box', async () => {
     const linear = tinyBlackBox(16, 16, 3, 2);
-    await expectRejects(SALIENCY_METHODS['grad-cam'](linear, images, [0, 0]), /needs a white box/);
+    await expectRejects(run('grad-cam', linear, images, [0, 0]), /needs a white box/);
     linear.dispose();
   });
 
