@@ -16,14 +16,15 @@ import { ensureEngine } from '../engine/backend';
 import { assertNumber } from '../core/checks';
 import type { Masker } from '../masker/masker';
 import type { BlackBox } from '../classifiers/black-box';
-import { LoadedMasker, loadMaskerFrom, MASKERS_DIR } from '../masker/masker-assets';
+import { loadMaskerFrom, MASKERS_DIR } from '../masker/masker-assets';
 import { checkSaliencyInputs, emptyMaps } from './inputs';
 
 /** Options of {@link maskerSaliency}. */
 export interface MaskerSaliencyConfig {
   /**
    * The trained masker to run (kept alive and not disposed here). Default: the
-   * masker saved in `path`, loaded once per process and cached.
+   * masker saved in `path`, loaded for this call and disposed after it (pass
+   * a loaded masker to run many batches).
    */
   masker?: Masker;
   /** Folder of a saved masker; default `results/maskers/<blackBox.name>/`. Ignored when `masker` is given. */
@@ -36,9 +37,6 @@ export interface MaskerSaliencyConfig {
 export const DEFAULT_MASKER_SALIENCY_CONFIG: Readonly<MaskerSaliencyConfig> = Object.freeze({
   batchSize: 32,
 });
-
-/** Maskers loaded from disk, by folder: loading re-reads the encoder too, so it happens once. */
-const loaded = new Map<string, Promise<LoadedMasker>>();
 
 /**
  * Masks from the trained masker.
@@ -64,20 +62,17 @@ export async function maskerSaliency(
     'maskerSaliency: batchSize',
     'an integer >= 1',
   );
-  let masker = cfg.masker;
-  if (!masker) {
-    const dir = path.resolve(cfg.path ?? path.join(MASKERS_DIR, blackBox.name));
-    if (!loaded.has(dir)) {
-      loaded.set(
-        dir,
-        loadMaskerFrom(dir).catch((err) => {
-          loaded.delete(dir);
-          throw err;
-        }),
-      );
+  if (!cfg.masker) {
+    const loaded = await loadMaskerFrom(
+      path.resolve(cfg.path ?? path.join(MASKERS_DIR, blackBox.name)),
+    );
+    try {
+      return await maskerSaliency(blackBox, images, classes, { ...cfg, masker: loaded.masker });
+    } finally {
+      loaded.dispose();
     }
-    masker = (await (loaded.get(dir) as Promise<LoadedMasker>)).masker;
   }
+  const masker = cfg.masker;
   if (masker.config.numClasses !== blackBox.classNames.length) {
     throw new Error(
       `maskerSaliency: the masker has ${masker.config.numClasses} classes but black box "${blackBox.name}" has ${blackBox.classNames.length}`,
