@@ -10,6 +10,9 @@
  *
  * Steps 1 and 2 run `--jobs` children at a time and skip what is finished,
  * so an interrupted run resumes (training from its checkpoints).
+ * With `--shard i/n` (one task of a job array, experiments/tools/submit.ts)
+ * steps 1 and 2 run for that shard's candidates only, and step 3 is left to
+ * a run without `--shard` once every shard has finished.
  *
  * With `--model` (and the model flags of lib/classifiers/model-flags.ts), `--data`
  * and `--tune-data`: the masker of a user's classifier, trained on `--data`
@@ -26,6 +29,13 @@ import * as path from 'path';
 import { initEngine } from '../../lib/engine/backend';
 import { ARCHITECTURE_NAMES } from '../../lib/classifiers/architecture';
 import { assertAllSucceeded, ChildRun, runInParallel } from '../../lib/commands/parallel';
+import {
+  addShardFlags,
+  parseShard,
+  printUnitCount,
+  ShardFlags,
+  shardItems,
+} from '../../lib/commands/shard';
 import { readJson, RESULTS_DIR, runMetadata, writeJsonAtomic } from '../../lib/io/results';
 import type { PairResultFile } from '../../lib/evaluation/benchmark';
 import { bestOnCropMetric, bestOnTuning } from '../../lib/masker/masker-selection';
@@ -57,7 +67,7 @@ import {
 } from '../../lib/masker/model-masker';
 import { UserError } from '../../lib/core/user-error';
 
-interface Options extends Partial<ModelFlags> {
+interface Options extends Partial<ModelFlags>, ShardFlags {
   blackBox: string;
   seeds: string;
   trainArgs: string;
@@ -82,7 +92,11 @@ const split = (s: string) => s.split(/\s+/).filter(Boolean);
  * scores each on `--tune-data`, installs the best.
  */
 async function selectForModel(opts: Options, command: Command, startedAt: Date): Promise<void> {
-  rejectGiven(command, ['blackBox'], "applies to the kit's black boxes, not to --model");
+  rejectGiven(
+    command,
+    ['blackBox', 'shard', 'countUnits'],
+    "applies to the kit's black boxes, not to --model",
+  );
   if (opts.data === undefined || opts.tuneData === undefined) {
     throw new UserError(
       '--model needs --data (the images to train on) and --tune-data (held-out images to choose the seed on, none of them in --data)',
@@ -211,7 +225,7 @@ async function main(): Promise<void> {
     'Train the masker with several seeds and keep the best on held-out images; with --model, --data and --tune-data for your own classifier',
   ).option('--black-box <name>', `${ARCHITECTURE_NAMES.join(' | ')} | all`, 'all');
   addModelFlags(command, false);
-  const opts = command
+  command
     .option('--data <path>', 'with --model: the images to train on (see train-masker.ts --data)')
     .option(
       '--tune-data <path>',
@@ -240,7 +254,8 @@ async function main(): Promise<void> {
       `where the chosen masker goes (with --model: default ${path.relative(process.cwd(), MODEL_MASKERS_DIR)})`,
       path.join(RESULTS_DIR, 'maskers'),
     )
-    .option('--jobs <n>', 'parallel processes', '1')
+    .option('--jobs <n>', 'parallel processes', '1');
+  const opts = addShardFlags(command, 'black-box × seed candidates (steps 1 and 2)')
     .parse()
     .opts<Options>();
   if (opts.model !== undefined) return selectForModel(opts, command, startedAt);
@@ -259,11 +274,14 @@ async function main(): Promise<void> {
   const candidates = blackBoxes.flatMap((bb) =>
     seeds.map((seed) => ({ bb, seed, dir: path.join(opts.work, bb, `seed-${seed}`) })),
   );
+  if (opts.countUnits) return printUnitCount(candidates.length, opts.work);
+  const shard = parseShard(opts.shard);
+  const mine = shardItems(candidates, shard);
   const trained = (c: (typeof candidates)[number]) => path.join(c.dir, `${c.bb}.json`);
   const scored = (c: (typeof candidates)[number]) =>
     path.join(c.dir, 'eval', `masker__${c.bb}.json`);
 
-  const train: ChildRun[] = candidates
+  const train: ChildRun[] = mine
     .filter((c) => !fs.existsSync(trained(c)))
     .map((c) => ({
       label: `${c.bb}/seed-${c.seed}`,
@@ -281,7 +299,7 @@ async function main(): Promise<void> {
       ],
     }));
   assertAllSucceeded(await runInParallel(train, jobs));
-  const evaluate: ChildRun[] = candidates.map((c) => ({
+  const evaluate: ChildRun[] = mine.map((c) => ({
     label: `${c.bb}/seed-${c.seed}`,
     script: path.join(__dirname, 'evaluate.ts'),
     args: [
@@ -297,6 +315,12 @@ async function main(): Promise<void> {
     ],
   }));
   assertAllSucceeded(await runInParallel(evaluate, jobs));
+  if (shard.count > 1) {
+    console.log(
+      `shard ${shard.index}/${shard.count}: ${mine.length} candidates trained and scored; the choice is left to a run without --shard`,
+    );
+    return;
+  }
 
   for (const bb of blackBoxes) {
     const scores = candidates

@@ -26,6 +26,13 @@ import {
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../../lib/io/results';
 import { assertAllSucceeded, runInParallel, withoutFlags } from '../../lib/commands/parallel';
 import {
+  addShardFlags,
+  parseShard,
+  printUnitCount,
+  ShardFlags,
+  shardItems,
+} from '../../lib/commands/shard';
+import {
   checkOutputPath,
   FRACTION,
   NumberRule,
@@ -39,7 +46,7 @@ import {
 } from '../../lib/commands/cli';
 import { UserError } from '../../lib/core/user-error';
 
-interface Options {
+interface Options extends ShardFlags {
   arch: string;
   epochs?: string;
   batch: string;
@@ -66,7 +73,10 @@ const committed = (field: 'epochs' | 'cropResize') =>
     .join(', ');
 
 function parseArgs(): Options {
-  return program('Train the black-box classifiers on Cluttered Fashion-MNIST')
+  return addShardFlags(
+    program('Train the black-box classifiers on Cluttered Fashion-MNIST'),
+    'architectures',
+  )
     .option('--arch <name>', `${ARCHITECTURE_NAMES.join(' | ')} | all`, 'all')
     .option(
       '--epochs <n>',
@@ -139,10 +149,10 @@ function checkpointTiming(opts: Options): { everySteps?: number; everySeconds: n
   };
 }
 
-/** Runs each architecture as `--arch <name>` in a child process, `jobs` at a time. */
-async function runAll(jobs: number): Promise<void> {
-  const args = withoutFlags(process.argv.slice(2), ['--arch', '--jobs']);
-  const runs = ARCHITECTURE_NAMES.map((arch) => ({
+/** Runs each of the architectures as `--arch <name>` in a child process, `jobs` at a time. */
+async function runAll(archs: readonly ArchitectureName[], jobs: number): Promise<void> {
+  const args = withoutFlags(process.argv.slice(2), ['--arch', '--jobs', '--shard']);
+  const runs = archs.map((arch) => ({
     label: arch,
     script: __filename,
     args: [...args, '--arch', arch],
@@ -251,8 +261,11 @@ async function main(): Promise<void> {
   const timing = checkpointTiming(opts);
   checkOutputPath(opts.out, '--out', 'folder');
   checkOutputPath(opts.checkpoints, '--checkpoints', 'folder');
-  if (arch === 'all') return runAll(parsePositiveInteger(opts.jobs, '--jobs'));
-  await trainOne(arch, opts, settings, timing);
+  const archs = arch === 'all' ? ARCHITECTURE_NAMES : [arch];
+  if (opts.countUnits) return printUnitCount(archs.length, opts.out);
+  const mine = shardItems(archs, parseShard(opts.shard));
+  if (arch === 'all') return runAll(mine, parsePositiveInteger(opts.jobs, '--jobs'));
+  if (mine.length) await trainOne(arch, opts, settings, timing);
 }
 
 runMain(main);

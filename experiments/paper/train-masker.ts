@@ -28,8 +28,15 @@ import * as path from 'path';
 import * as cliProgress from 'cli-progress';
 import { initEngine } from '../../lib/engine/backend';
 import { ALTERNATIVE_KINDS } from '../../lib/paper/evidence';
-import { ARCHITECTURE_NAMES } from '../../lib/classifiers/architecture';
-import { assertAllSucceeded, runInParallel } from '../../lib/commands/parallel';
+import { ArchitectureName, ARCHITECTURE_NAMES } from '../../lib/classifiers/architecture';
+import { assertAllSucceeded, runInParallel, withoutFlags } from '../../lib/commands/parallel';
+import {
+  addShardFlags,
+  parseShard,
+  printUnitCount,
+  ShardFlags,
+  shardItems,
+} from '../../lib/commands/shard';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../../lib/io/results';
 import { ENCODER_BLACK_BOX, loadKitBlackBox } from '../../lib/masker/masker-assets';
 import {
@@ -76,7 +83,7 @@ import {
 } from '../../lib/commands/cli';
 import type { Command } from 'commander';
 
-interface Options extends Partial<ModelFlags> {
+interface Options extends Partial<ModelFlags>, ShardFlags {
   data?: string;
   onBadImage: string;
   encoder: string;
@@ -188,8 +195,8 @@ function parseArgs(): { opts: Options; command: Command } {
       'also checkpoint when this many seconds have passed since the last one',
       '120',
     )
-    .option('--fresh', 'ignore existing checkpoints and start over')
-    .parse();
+    .option('--fresh', 'ignore existing checkpoints and start over');
+  addShardFlags(command, 'black boxes').parse();
   return { opts: command.opts<Options>(), command };
 }
 
@@ -227,16 +234,10 @@ function checkpointTiming(opts: Options): { everySteps: number; everySeconds: nu
   };
 }
 
-/** Runs each black box as `--black-box <name>` in a child process, `jobs` at a time. */
-async function runAll(jobs: number): Promise<void> {
-  const args = process.argv.slice(2);
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--black-box' || args[i] === '--jobs') i++;
-    else if (!args[i].startsWith('--black-box=') && !args[i].startsWith('--jobs='))
-      rest.push(args[i]);
-  }
-  const runs = ARCHITECTURE_NAMES.map((name) => ({
+/** Runs each of the black boxes as `--black-box <name>` in a child process, `jobs` at a time. */
+async function runAll(names: readonly ArchitectureName[], jobs: number): Promise<void> {
+  const rest = withoutFlags(process.argv.slice(2), ['--black-box', '--jobs', '--shard']);
+  const runs = names.map((name) => ({
     label: name,
     script: __filename,
     args: [...rest, '--black-box', name],
@@ -364,7 +365,11 @@ async function trainForModel(
   timing: ReturnType<typeof checkpointTiming>,
 ): Promise<void> {
   const startedAt = new Date();
-  rejectGiven(command, ['blackBox', 'jobs'], "applies to the kit's black boxes, not to --model");
+  rejectGiven(
+    command,
+    ['blackBox', 'jobs', 'shard', 'countUnits'],
+    "applies to the kit's black boxes, not to --model",
+  );
   if (opts.data === undefined)
     throw new UserError(
       '--model needs --data: the images to train its masker on (a folder, an image or a glob pattern)',
@@ -426,8 +431,11 @@ async function main(): Promise<void> {
     'applies only with --model',
   );
   const blackBox = parseChoice(opts.blackBox, [...ARCHITECTURE_NAMES, 'all'], '--black-box');
-  if (blackBox === 'all') return runAll(parsePositiveInteger(opts.jobs, '--jobs'));
-  await trainOne(blackBox, opts, config, timing);
+  const names = blackBox === 'all' ? ARCHITECTURE_NAMES : [blackBox];
+  if (opts.countUnits) return printUnitCount(names.length, opts.out);
+  const mine = shardItems(names, parseShard(opts.shard));
+  if (blackBox === 'all') return runAll(mine, parsePositiveInteger(opts.jobs, '--jobs'));
+  if (mine.length) await trainOne(blackBox, opts, config, timing);
 }
 
 runMain(main);

@@ -3,9 +3,7 @@ import {
   AblationGrid,
   expandGrid,
   iterativeMaskOptions,
-  parseShard,
   settingId,
-  shardItems,
 } from '../../lib/evaluation/ablation';
 
 const GRID: AblationGrid = {
@@ -52,20 +50,6 @@ describe('ablation sweeps', () => {
     expect(() => expandGrid({ ...GRID, fakeClassProbability: [1] })).to.throw(
       /fake-class probability must lie in \[0, 1\), got 1/,
     );
-  });
-
-  it('split a sweep into shards that together hold every setting exactly once', () => {
-    const items = Array.from({ length: 11 }, (_, i) => i);
-    const shards = [0, 1, 2].map((index) => shardItems(items, { index, count: 3 }));
-    expect(shards[0]).to.deep.equal([0, 3, 6, 9]);
-    expect(shards.flat().sort((a, b) => a - b)).to.deep.equal(items);
-    expect(shardItems(items, parseShard('0/1'))).to.deep.equal(items);
-  });
-
-  it('read --shard i/n (0-based) and name a bad one', () => {
-    expect(parseShard('2/4')).to.deep.equal({ index: 2, count: 4 });
-    for (const bad of ['4/4', '1', 'a/b', '0/0', '-1/3'])
-      expect(() => parseShard(bad)).to.throw(/--shard must look like i\/n with 0 <= i < n/);
   });
 
   it("give iterative masks the setting's objective", () => {
