@@ -1,5 +1,5 @@
 /**
- * Writes a preview of the Cluttered Fashion-MNIST data set (DESIGN.md §3) to
+ * Writes a preview of the Cluttered Fashion-MNIST data set (docs/design.md §3) to
  * results/figures/cluttered-samples.png: a 4×4 grid of single-item images and
  * a row of two-item images, each enlarged, with ground-truth boxes in white
  * (first item) and black (second item) and the class names printed below.

@@ -1,6 +1,6 @@
 /**
  * The one black-box interface every saliency method and metric talks to
- * (DESIGN.md §4). A black box is any image classifier: the kit's own nets,
+ * (docs/design.md §4). A black box is any image classifier: the kit's own nets,
  * a loaded TF.js model, or a tiny hand-checkable model in a test.
  */
 import * as tf from '@tensorflow/tfjs';

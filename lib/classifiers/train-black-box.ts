@@ -1,6 +1,6 @@
 /**
  * Trains one of the kit's black-box architectures on Cluttered Fashion-MNIST
- * (DESIGN.md §3): Adam with a cosine learning-rate decay, softmax
+ * (docs/design.md §3): Adam with a cosine learning-rate decay, softmax
  * cross-entropy on the logits, no dropout and no batch normalisation, so a run
  * is a pure function of its configuration.
  *

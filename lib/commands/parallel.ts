@@ -1,6 +1,6 @@
 /**
  * Independent runs as parallel processes. The wasm backend uses one core per
- * Node process (DESIGN.md §2), so commands offer `--jobs N` to spread their
+ * Node process (docs/design.md §2), so commands offer `--jobs N` to spread their
  * independent runs (architectures, black boxes, sweep configurations) over
  * the machine's cores. Each child runs exactly the command a user would type
  * for that one run, so results do not depend on the number of jobs.

@@ -1,5 +1,5 @@
 /**
- * Cluttered Fashion-MNIST, the kit's default saliency benchmark (DESIGN.md §3),
+ * Cluttered Fashion-MNIST, the kit's default saliency benchmark (docs/design.md §3),
  * in the spirit of Cluttered MNIST (Jaderberg et al., "Spatial Transformer
  * Networks", 2015): a colour canvas with a textured background, clutter made
  * of small dim fragments of other Fashion-MNIST items, and one tinted, scaled

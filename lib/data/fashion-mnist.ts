@@ -2,7 +2,7 @@
  * Fashion-MNIST (Xiao, Rasul & Vollgraf 2017, arXiv 1708.07747): 70,000 grey
  * 28×28 images of clothing in 10 classes, 60,000 for training and 10,000 for
  * testing. The kit reads the IDX files that the Debian package
- * `dataset-fashion-mnist` installs (DESIGN.md §2); nothing is downloaded.
+ * `dataset-fashion-mnist` installs (docs/design.md §2); nothing is downloaded.
  */
 import * as fs from 'fs';
 import * as path from 'path';

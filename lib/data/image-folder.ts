@@ -1,5 +1,5 @@
 /**
- * A user's own images for explaining their own classifier (DESIGN.md §3, the
+ * A user's own images for explaining their own classifier (docs/design.md §3, the
  * path beside the embedded data set): a folder of class sub-folders, a flat
  * folder with a labels CSV, or unlabelled images (a folder, one file, or a
  * glob pattern); the layout is detected or forced (`lib/data/image-layout.ts`).

@@ -1,7 +1,7 @@
 /**
  * The one place where the kit chooses its TensorFlow.js backend.
  *
- * Order of preference (DESIGN.md §2):
+ * Order of preference (docs/design.md §2):
  *   1. `@tensorflow/tfjs-node-gpu` (CUDA libtensorflow), if it is installed and loads;
  *   2. `@tensorflow/tfjs-node` (CPU libtensorflow);
  *   3. `onednn`: the wasm backend with its convolutions and their gradients run

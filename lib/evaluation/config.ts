@@ -15,14 +15,18 @@ export interface EvaluationConfig {
   /** Single-item test images scored (localisation, crop metric, segmentation, area); default 1000. */
   images: number;
   /**
-   * Held-out training images on which α is tuned; default 1000. With 200 (the
-   * evaluation of commit c062537), the best of 41 α values scored 74.5 % on
-   * its own images for the residual masker against 60.8 % on the test images:
-   * a small sample maximised over the grid.
+   * Held-out training images on which α is tuned; default 1000 (a small
+   * sample maximised over the α grid overfits it: docs/design.md §6).
    */
   tuneImages: number;
   /** Two-item test images for class selectivity; default 200. */
   pairImages: number;
+  /**
+   * Single-item test images (the first ones scored) that also get deletion
+   * and insertion curves, 68 black-box passes each; default 1000, never more
+   * than the test images.
+   */
+  curveImages: number;
   /**
    * Per-method cap on every image count above (slow methods); default
    * {@link defaultImageLimits}. The counts used are recorded in each results file.
@@ -63,6 +67,7 @@ export const DEFAULT_EVALUATION_CONFIG: Readonly<Omit<EvaluationConfig, 'imageLi
     images: 1000,
     tuneImages: 1000,
     pairImages: 200,
+    curveImages: 1000,
     methodOptions: {},
     batchSize: 50,
     speedBatch: 16,
@@ -73,7 +78,7 @@ export const DEFAULT_EVALUATION_CONFIG: Readonly<Omit<EvaluationConfig, 'imageLi
   });
 
 /** Version of the protocol implemented by `evaluate-pair.ts`; bump it when the numbers it computes change meaning. */
-export const EVALUATION_PROTOCOL_VERSION = 1;
+export const EVALUATION_PROTOCOL_VERSION = 2;
 
 /** Everything that decides one pair's numbers (hashed into {@link PairPlan.configHash}). */
 export interface PairPlan {
@@ -82,7 +87,7 @@ export interface PairPlan {
   /** Fingerprint of the black box's weights. */
   blackBoxFingerprint: string;
   /** The image counts after the method's cap. */
-  counts: { tune: number; test: number; pairs: number; speed: number };
+  counts: { tune: number; test: number; pairs: number; curves: number; speed: number };
   /** The method's own options (empty: its defaults). */
   methodOptions: object;
   batchSize: number;
@@ -109,6 +114,7 @@ export function resolveEvaluationConfig(config: Partial<EvaluationConfig> = {}):
   positive(cfg.images, 'images');
   positive(cfg.tuneImages, 'tuneImages');
   positive(cfg.pairImages, 'pairImages');
+  positive(cfg.curveImages, 'curveImages');
   positive(cfg.batchSize, 'batchSize');
   positive(cfg.speedBatch, 'speedBatch');
   positive(cfg.heldOutTrainItems, 'heldOutTrainItems');
@@ -147,6 +153,7 @@ export function planPair(
       tune: cap(config.tuneImages),
       test: cap(config.images),
       pairs: cap(config.pairImages),
+      curves: Math.min(cap(config.curveImages), cap(config.images)),
       speed: Math.min(cap(config.images), config.speedBatch),
     },
     methodOptions:

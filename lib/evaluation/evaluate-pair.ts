@@ -1,7 +1,7 @@
 /**
  * The evaluation of one saliency method on one black box, after Dabkowski &
  * Gal (2017), "Real Time Image Saliency for Black Box Classifiers", §5, on
- * Cluttered Fashion-MNIST (DESIGN.md §3). Stages, in order:
+ * Cluttered Fashion-MNIST (docs/design.md §3). Stages, in order:
  *
  * 1. `tune`: maps of held-out training images (train items the black boxes
  *    never saw); α of the localisation rule "map > α × mean" is picked on
@@ -9,11 +9,13 @@
  * 2. `test`: maps of single-item test images for their true class, scored at
  *    the tuned α: localisation (tightest box, IoU ≥ 0.5), segmentation IoU
  *    against the item's silhouette, the paper's crop metric s(a, p) on the
- *    tightest box around the same salient region, and the mean mask value.
+ *    tightest box around the same salient region, and the mean mask value;
+ *    the pointing game, and on the first `counts.curves` images deletion and
+ *    insertion curves with both alternative images (literature-scores.ts).
  * 3. `pairs`: two-item test images; maps for each item's class score class
  *    selectivity (share of mask mass in the requested item's box vs the
- *    other's), and a map for a random class absent from the image gives the
- *    fake-class mask area.
+ *    other's) and the pointing game on the requested item, and a map for a
+ *    random class absent from the image gives the fake-class mask area.
  * 4. `speed`: after the stages above have warmed the kernels up, one timed
  *    call on a single image (latency) and one on a batch (masks/s).
  *
@@ -31,6 +33,7 @@ import { Summary, summarise } from '../metrics/summary';
 import { Random } from '../core/random';
 import type { WhiteBox } from '../classifiers/white-box';
 import { PairPlan } from './config';
+import { LiteratureScoreResult, LiteratureScores } from './literature-scores';
 import {
   MaskRequest,
   mergeMethodOptions,
@@ -74,6 +77,8 @@ export interface PairScores {
   segmentation: { meanIoU: number };
   /** Mean mask value on the single-item test images (AV of the paper). */
   meanMaskArea: number;
+  /** The distribution of the mask area (mean mask value per image) on the single-item test images, histogram over [0, 1]. */
+  maskArea: Summary;
   /** Class selectivity on two-item images. */
   selectivity: {
     /** Mean share of mask mass inside the requested item's box (want high). */
@@ -85,6 +90,14 @@ export interface PairScores {
     /** Mean mask value for a random class absent from the image (want ≈ 0). */
     fakeClassMeanArea: number;
   } & MethodTraits & { note: string };
+  /** Pointing game on single- and two-item images (lib/evaluation/literature-scores.ts). */
+  pointingGame: LiteratureScoreResult['pointingGame'];
+  /** Deletion AUC per alternative image, on the first `counts.curves` test images (lower is better). */
+  deletionAuc: LiteratureScoreResult['deletionAuc'];
+  /** Insertion AUC per alternative image, on the same images (higher is better). */
+  insertionAuc: LiteratureScoreResult['insertionAuc'];
+  /** Mean deletion and insertion curves, for plotting. */
+  curves: LiteratureScoreResult['curves'];
   speed: {
     /** Masks per second on a batch of `batchSize` images. */
     masksPerSecond: number;
@@ -238,6 +251,7 @@ export async function evaluatePair(
     probability: [] as number[],
     empty: [] as boolean[],
   };
+  const literature = new LiteratureScores(counts.curves);
   await inBatches(test, testIndices, batchSize, 'test', onProgress, async (batch) => {
     const classes = Array.from(batch.labels);
     await withMasks(
@@ -251,6 +265,7 @@ export async function evaluatePair(
         acc.iou.push(...located.iou);
         acc.segmentation.push(...segmentationIoU(masks, batch.silhouettes, { alpha }));
         acc.area.push(...meanMaskArea(masks));
+        literature.addTest(blackBox, batch.images, masks, classes, batch.boxes);
         const regions = salientRegionMasks(masks, { alpha });
         try {
           const crop = cropMetric(blackBox, batch.images, regions, classes);
@@ -288,6 +303,11 @@ export async function evaluatePair(
         boxes: mine.map((it) => it.box),
       };
       await withMasks(plan, blackBox, options, request, (masks) => {
+        literature.addPairs(
+          masks,
+          request.boxes,
+          others.map((it) => it.box),
+        );
         const s = classSelectivity(
           masks,
           boxRegions(request.boxes, h, w),
@@ -357,6 +377,7 @@ export async function evaluatePair(
       },
       segmentation: { meanIoU: mean(acc.segmentation) },
       meanMaskArea: mean(acc.area),
+      maskArea: summarise(acc.area, { range: [0, 1] }),
       selectivity: {
         requestedMass: mean(sel.requested),
         otherMass: mean(sel.other),
@@ -365,6 +386,7 @@ export async function evaluatePair(
         ...traits,
         note,
       },
+      ...literature.result(),
       speed: {
         masksPerSecond: counts.speed / batchSeconds,
         batchSize: counts.speed,

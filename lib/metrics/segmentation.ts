@@ -1,7 +1,7 @@
 /**
  * Segmentation quality of saliency maps against pixel silhouettes (the
  * Cluttered Fashion-MNIST generator knows each item's exact silhouette,
- * DESIGN.md §3). Dabkowski & Gal (2017), "Real Time Image Saliency for Black
+ * docs/design.md §3). Dabkowski & Gal (2017), "Real Time Image Saliency for Black
  * Box Classifiers", score boxes only; this is the pixel-level counterpart:
  *
  *     IoU = |R ∩ S| / |R ∪ S|,

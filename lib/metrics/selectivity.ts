@@ -5,7 +5,7 @@
  * of different classes, the mask for one class should cover that item and
  * leave the other alone, and the mask for a class absent from the image
  * should vanish. Measured here on the two-item Cluttered Fashion-MNIST
- * variant (DESIGN.md §3):
+ * variant (docs/design.md §3):
  *
  *     mass inside R = Σ_ij M_ij·R_ij / Σ_ij M_ij     (0 for an all-zero mask),
  *

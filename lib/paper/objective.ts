@@ -59,18 +59,8 @@ export const PAPER_LAMBDAS: Readonly<ObjectiveLambdas> = Object.freeze({
  * from {@link PAPER_LAMBDAS}). The default of masker training and of
  * `iterativeMask`.
  *
- * First chosen by `experiments/paper/calibrate-lambdas.ts --iterations 120 --tv 1,10
- * --area 0.5,1,2,4` (results/maskers/calibration.json, on an earlier residual
- * net): iterative masks on 32 training images for their true class. Mean mask
- * area fell with λ2 — 0.636 at the paper's 10⁻³, then 0.53 / 0.45 / 0.32 /
- * 0.22 at λ2 = 0.5 / 1 / 2 / 4 — while the class probability with the mask
- * kept stayed at 0.61–0.65; λ2 = 4 brought the area to the box fraction.
- * Raised to λ2 = 8 after the λ1 × λ2 ablation (`npm run ablation:lambda`:
- * λ2 = 8 halved mask and absent-class areas and gave the lowest localisation
- * error) and two masker runs (`results/evaluation/masker-area-8/`): on the
- * residual net λ2 = 8 removed a comb-shaped appendix the λ2 = 4 masker drew
- * beside every item (localisation error 73 → 58 %), on inception it brought
- * the absent-class area from 0.087 to 0.019.
+ * How λ2 = 8 was chosen (a calibration grid, the λ ablation and two masker
+ * runs): docs/design.md §6.
  */
 export const CALIBRATED_LAMBDAS: Readonly<ObjectiveLambdas> = Object.freeze({
   tv: 10,

@@ -1,7 +1,7 @@
 /**
  * A grid of images, each optionally with a saliency mask drawn over it as a
  * semi-transparent heat map and with boxes outlined on top: the ground-truth
- * box and the box a method predicts (DESIGN.md §1, localisation). A panel
+ * box and the box a method predicts (docs/design.md §1, localisation). A panel
  * may also hold a mask alone (masks over iterations, say).
  *
  * Coordinates: pixel (col, row) of the image has its centre at data

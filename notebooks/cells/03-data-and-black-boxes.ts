@@ -2,7 +2,7 @@
 // # 03 · Cluttered Fashion-MNIST and the three black boxes
 //
 // ImageNet is out of reach here, so the kit's default benchmark places real
-// Fashion-MNIST items on 64×64 textured, cluttered canvases (DESIGN.md §3).
+// Fashion-MNIST items on 64×64 textured, cluttered canvases (docs/design.md §3).
 // Each image knows its item's exact box and silhouette: the ground truth for
 // localisation. The three black boxes (`plain`, `inception`, `residual`) play
 // the roles of the paper's AlexNet, GoogLeNet and ResNet-50.

@@ -1,5 +1,5 @@
 /**
- * Training kernels for the wasm backend (DESIGN.md §2). wasm has fast forward
+ * Training kernels for the wasm backend (docs/design.md §2). wasm has fast forward
  * convolutions (XNNPACK) but lacks the filter gradients and the depthwise
  * gradients, and its own `Conv2DBackpropInput` is much slower than its
  * `Conv2D`. Each kernel here is expressed through wasm's forward kernels:
