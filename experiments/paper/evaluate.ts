@@ -92,6 +92,7 @@ interface Options extends Partial<ModelFlags>, ShardFlags {
   images: string;
   tuneImages: string;
   pairs: string;
+  curveImages: string;
   limit: string;
   methodOptions: string;
   batch: string;
@@ -119,6 +120,7 @@ const KIT_ONLY_FLAGS: readonly (keyof Options)[] = [
   'blackBoxes',
   'tuneImages',
   'pairs',
+  'curveImages',
   'seed',
   'dataSeed',
   'blackBoxDir',
@@ -178,6 +180,11 @@ function parseArgs(): { opts: Options; command: Command } {
     .option('--tune-images <n>', 'held-out training images for tuning α', String(D.tuneImages))
     .option('--pairs <n>', 'two-item test images for class selectivity', String(D.pairImages))
     .option(
+      '--curve-images <n>',
+      'test images that also get deletion and insertion curves (at most --images)',
+      String(D.curveImages),
+    )
+    .option(
       '--limit <list>',
       'per-method caps on every image count, method=n,...',
       Object.entries(defaultImageLimits())
@@ -222,6 +229,7 @@ function configFrom(opts: Options): EvaluationConfig {
     images: parsePositiveInteger(opts.images, '--images'),
     tuneImages: parseNumber(opts.tuneImages, '--tune-images', TUNE_IMAGES_RULE),
     pairImages: parsePositiveInteger(opts.pairs, '--pairs'),
+    curveImages: parsePositiveInteger(opts.curveImages, '--curve-images'),
     imageLimits: parseImageLimits(opts.limit),
     methodOptions: parseMethodOptions(opts.methodOptions),
     batchSize: parsePositiveInteger(opts.batch, '--batch'),

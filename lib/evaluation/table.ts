@@ -3,7 +3,8 @@
  * Saliency for Black Box Classifiers": one row per method, per black box the
  * localisation error and the saliency metric's mean (each ± the half-width of
  * its 95 % interval), the metric's median, segmentation IoU, mean mask area
- * and masks/s, read from the results files of
+ * and masks/s, then class selectivity and the measures of the wider
+ * literature (pointing game, deletion and insertion AUC), read from the results files of
  * `runBenchmark`, as Markdown; with the published ImageNet localisation
  * errors beside it for orientation (a different data set and different
  * black boxes: the numbers are not comparable, only the ordering is of interest).
@@ -155,13 +156,42 @@ export function renderTable1(results: readonly PairResultFile[]): string {
     lines.push(`| ${m} | ${cells.join(' | ')} |`);
   }
 
-  // 3. Notes: counts, α, engine.
+  // 3. The measures of the wider saliency literature.
+  lines.push(
+    '',
+    "Measures of the saliency literature: pointing game (hit %: the map's maximum within 15 px at 224 of the item's box; on two-item images, of the requested item), deletion AUC (lower is better) and insertion AUC (higher is better) of the class probability, removed pixels replaced by the blurred image or by 0:",
+    '',
+  );
+  const perLit = ['point %', 'point pairs %', 'del. blur', 'del. 0', 'ins. blur', 'ins. 0'];
+  lines.push(`| method | ${boxes.flatMap((b) => perLit.map((c) => `${b}: ${c}`)).join(' | ')} |`);
+  lines.push(`|---|${boxes.flatMap(() => perLit.map(() => '---:')).join('|')}|`);
+  for (const m of methods) {
+    const cells = boxes.flatMap((b) => {
+      const s = find(m, b)?.scores;
+      if (!s?.pointingGame) return perLit.map(() => '');
+      const pct = (r: { rate: number; halfWidth95: number }) =>
+        withInterval(100 * r.rate, 100 * r.halfWidth95, 1);
+      const auc = (a: { mean: number; halfWidth95: number }) =>
+        withInterval(a.mean, a.halfWidth95, 3);
+      return [
+        pct(s.pointingGame),
+        pct(s.pointingGame.pairs.requested),
+        auc(s.deletionAuc.blur),
+        auc(s.deletionAuc.constant),
+        auc(s.insertionAuc.blur),
+        auc(s.insertionAuc.constant),
+      ];
+    });
+    lines.push(`| ${m} | ${cells.join(' | ')} |`);
+  }
+
+  // 4. Notes: counts, α, engine.
   // One count per method, or one per black box where they differ (e.g. slow methods capped harder on some).
   const counts = methods
     .map((m) => {
       const perBox = boxes.flatMap((b) => {
         const c = find(m, b)?.plan.counts;
-        return c ? [{ b, text: `${c.test}/${c.tune}/${c.pairs}` }] : [];
+        return c ? [{ b, text: `${c.test}/${c.tune}/${c.pairs}/${c.curves ?? 0}` }] : [];
       });
       const distinct = new Set(perBox.map((p) => p.text));
       return distinct.size === 1
@@ -201,7 +231,7 @@ export function renderTable1(results: readonly PairResultFile[]): string {
       '"±": half-width of the 95 % interval (Agresti–Coull for the error rate, normal for the mean of s) over the test images scored. ' +
       '"area" is the mean mask value on single-item test images. Published numbers are ImageNet (other data, other black boxes): for orientation only.',
     '',
-    `Images per method (test/tune/pairs): ${counts}.`,
+    `Images per method (test/tune/pairs/curves): ${counts}.`,
     '',
     `Tuned α (${boxes.join('/')}): ${alphas}.`,
     '',

@@ -17,6 +17,7 @@ describe('evaluation/benchmark', function () {
     images: 8,
     tuneImages: 8,
     pairImages: 8,
+    curveImages: 6,
     batchSize: 4,
     speedBatch: 4,
     alphas: [0, 0.5, 1, 2],
@@ -50,13 +51,20 @@ describe('evaluation/benchmark', function () {
     expect(r.method).to.equal('gradient');
     expect(r.blackBox).to.equal('plain');
     expect(r.configHash).to.match(/^[0-9a-f]{16}$/);
-    expect(r.plan.counts).to.deep.equal({ tune: 8, test: 8, pairs: 8, speed: 4 });
+    expect(r.plan.counts).to.deep.equal({ tune: 8, test: 8, pairs: 8, curves: 6, speed: 4 });
     expect(r.scores.tuning.curve.map((p) => p.alpha)).to.deep.equal([0, 0.5, 1, 2]);
     expect(r.scores.localisation.error).to.be.within(0, 1);
     expect(r.scores.saliencyMetric.count).to.equal(8);
     expect(r.scores.saliencyMetric.histogram.counts.reduce((s, c) => s + c, 0)).to.equal(8);
     expect(r.scores.segmentation.meanIoU).to.be.within(0, 1);
     expect(r.scores.selectivity.perImageNormalised).to.equal(true);
+    expect(r.scores.maskArea.count).to.equal(8);
+    expect(r.scores.maskArea.histogram.edges[20]).to.equal(1);
+    expect(r.scores.pointingGame.images).to.equal(8);
+    expect(r.scores.pointingGame.pairs.requested.images).to.equal(16);
+    expect(r.scores.deletionAuc.images).to.equal(6);
+    expect(r.scores.insertionAuc.blur.mean).to.be.within(0, 1);
+    expect(r.scores.curves.deletion.constant).to.have.length(r.scores.curves.steps + 1);
     expect(r.scores.speed.masksPerSecond).to.be.above(0);
     expect(r.scores.speed.latencyMs).to.be.above(0);
     expect(r.tensors.leaked).to.equal(0);
@@ -73,9 +81,14 @@ describe('evaluation/benchmark', function () {
     expect(r.scores.selectivity.requestedMass).to.be.closeTo(1, 1e-6);
     expect(r.scores.selectivity.otherMass).to.equal(0);
     expect(r.scores.selectivity.fakeClassMeanArea).to.equal(0);
+    expect(r.scores.pointingGame.rate).to.equal(1);
+    expect(r.scores.pointingGame.pairs.requested.rate).to.equal(1);
+    expect(r.scores.pointingGame.pairs.other.rate).to.equal(0);
     const max = readJson<PairResultFile>(path.join(dir, 'max-box__plain.json')) as PairResultFile;
     expect(max.scores.meanMaskArea).to.equal(1);
     expect(max.scores.saliencyMetric.meanArea).to.equal(1);
+    // A constant map points nowhere.
+    expect(max.scores.pointingGame.rate).to.equal(0);
   });
 
   it('skips finished pairs, re-runs them with force or a changed configuration', async () => {
@@ -124,6 +137,7 @@ describe('evaluation/benchmark', function () {
       tune: 3,
       test: 3,
       pairs: 3,
+      curves: 3,
       speed: 3,
     });
     expect(planPair('rise', 'plain', 'a', cfg).configHash).to.not.equal(

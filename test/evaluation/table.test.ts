@@ -19,7 +19,7 @@ function fakeResult(
     blackBox,
     configHash: '0123456789abcdef',
     plan: {
-      counts: { test: 10, tune: 5, pairs: 4, speed: 2 },
+      counts: { test: 10, tune: 5, pairs: 4, curves: 3, speed: 2 },
       methodOptions: method === 'gradient' ? {} : { x: 1 },
     },
     run: { backend: 'wasm', cores: 2, cpu: 'test cpu' },
@@ -36,6 +36,23 @@ function fakeResult(
         perImageNormalised: method === 'gradient',
       },
       speed: { masksPerSecond },
+      ...(method === 'gradient'
+        ? {
+            pointingGame: {
+              rate: 0.8,
+              halfWidth95: 0.2,
+              pairs: { requested: { rate: 0.5, halfWidth95: 0.25 } },
+            },
+            deletionAuc: {
+              blur: { mean: 0.2, halfWidth95: 0.05 },
+              constant: { mean: 0.1, halfWidth95: NaN },
+            },
+            insertionAuc: {
+              blur: { mean: 0.6, halfWidth95: 0.05 },
+              constant: { mean: 0.4, halfWidth95: 0.01 },
+            },
+          }
+        : {}),
     },
   } as unknown as PairResultFile;
 }
@@ -73,7 +90,12 @@ describe('evaluation/table', () => {
     );
     expect(md).to.contain('| _Guided BP_ |');
     expect(md).to.contain('| gradient | 0.700 | 0.100 | 0.300 | 0.050\\* |');
-    expect(md).to.contain('gradient 10/5/4');
+    expect(md).to.contain('gradient 10/5/4/3');
+    // The literature's measures; a results file without them (ground-truth-box here) leaves its cells empty.
+    expect(md).to.contain(
+      '| gradient | 80.0 ± 20.0 | 50.0 ± 25.0 | 0.200 ± 0.050 | 0.100 | 0.600 ± 0.050 | 0.400 ± 0.010 |',
+    );
+    expect(md).to.contain('| ground-truth-box |  |  |  |  |  |  |');
     expect(md).to.contain('Method options (others at their defaults): ground-truth-box {"x":1}.');
   });
 
