@@ -3,11 +3,13 @@
  * copies the page, its style sheet and the wasm backend's binaries into
  * web/dist/ (ignored by git), which lib/web/web-server.ts serves.
  *
- * The page imports the kit's browser-safe modules. Two of them import Node's
+ * The page imports the kit's browser-safe modules. Some of them import Node's
  * `fs` and `path` for functions the page never calls (Masker.save/load, which
- * the page replaces with Masker.fromSaved); those two built-ins resolve to an
- * empty module for exactly those importers, and any other Node import in the
- * page's graph fails the build, naming the importer.
+ * the page replaces with Masker.fromSaved, and the atomic file writer they
+ * use): those two built-ins resolve to an empty module, and the build lists
+ * which kit files imported them. Any other Node import in the page's graph
+ * fails the build, naming the importer (packages from node_modules bring their
+ * own browser replacements, which esbuild applies).
  */
 import * as fs from 'fs';
 import { builtinModules } from 'module';
@@ -23,37 +25,40 @@ export const WEB_CLIP_DIR = path.join(WEB_DIST_DIR, 'clip');
 /** Served path of the wasm backend's binaries. */
 export const WASM_PATH = 'wasm/';
 
-/** Node built-ins the page's graph may import, and the only modules allowed to import them. */
-const STUBBED_NODE_IMPORTS: Readonly<Record<string, readonly string[]>> = {
-  fs: ['lib/masker/masker.ts'],
-  path: ['lib/masker/masker.ts'],
-};
+/** Node built-ins that become empty modules in the page: kit files use them only in functions the page does not call. */
+const STUBBED_NODE_IMPORTS: readonly string[] = ['fs', 'path'];
 
 const ROOT = path.resolve(WEB_DIR, '..');
 
-/** esbuild plugin: the allowed Node built-ins become empty modules; any other is an error. */
-const nodeImports: esbuild.Plugin = {
-  name: 'node-imports',
-  setup(build) {
-    const builtins = new Set(builtinModules);
-    build.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
-      const name = args.path.replace(/^node:/, '');
-      if (!builtins.has(name)) return undefined;
-      const importer = path.relative(ROOT, args.importer);
-      if (STUBBED_NODE_IMPORTS[name]?.includes(importer))
-        return { path: name, namespace: 'node-stub' };
-      return {
-        errors: [
-          { text: `${importer} imports Node's '${name}', which the browser page cannot load` },
-        ],
-      };
-    });
-    build.onLoad({ filter: /.*/, namespace: 'node-stub' }, () => ({
-      contents: 'export {};',
-      loader: 'js',
-    }));
-  },
-};
+/** esbuild plugin: the stubbed Node built-ins become empty modules (importers noted in `stubbed`); any other is an error. */
+function nodeImports(stubbed: Set<string>): esbuild.Plugin {
+  return {
+    name: 'node-imports',
+    setup(build) {
+      const builtins = new Set(builtinModules);
+      build.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
+        const name = args.path.replace(/^node:/, '');
+        if (!builtins.has(name)) return undefined;
+        const importer = path.relative(ROOT, args.importer);
+        // Packages declare their own browser replacements (package.json "browser"); esbuild applies them.
+        if (importer.startsWith('node_modules')) return undefined;
+        if (STUBBED_NODE_IMPORTS.includes(name)) {
+          stubbed.add(importer);
+          return { path: name, namespace: 'node-stub' };
+        }
+        return {
+          errors: [
+            { text: `${importer} imports Node's '${name}', which the browser page cannot load` },
+          ],
+        };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'node-stub' }, () => ({
+        contents: 'export {};',
+        loader: 'js',
+      }));
+    },
+  };
+}
 
 /** What {@link buildWeb} wrote. */
 export interface WebBuild {
@@ -62,6 +67,8 @@ export interface WebBuild {
   bundleBytes: number;
   /** Seconds the build took. */
   seconds: number;
+  /** Kit files whose `fs` or `path` imports became empty modules. */
+  stubbedNodeImporters: string[];
 }
 
 /**
@@ -72,6 +79,7 @@ export async function buildWeb(outdir = WEB_DIST_DIR): Promise<WebBuild> {
   const start = performance.now();
   fs.mkdirSync(outdir, { recursive: true });
   const bundle = path.join(outdir, 'main.js');
+  const stubbed = new Set<string>();
   await esbuild.build({
     entryPoints: [path.join(WEB_DIR, 'src', 'main.ts')],
     bundle: true,
@@ -84,7 +92,7 @@ export async function buildWeb(outdir = WEB_DIST_DIR): Promise<WebBuild> {
     legalComments: 'none',
     logLevel: 'silent',
     define: { 'process.env.NODE_ENV': '"production"' },
-    plugins: [nodeImports],
+    plugins: [nodeImports(stubbed)],
   });
   for (const file of ['index.html', 'style.css'])
     fs.copyFileSync(path.join(WEB_DIR, file), path.join(outdir, file));
@@ -96,5 +104,6 @@ export async function buildWeb(outdir = WEB_DIST_DIR): Promise<WebBuild> {
     outdir,
     bundleBytes: fs.statSync(bundle).size,
     seconds: (performance.now() - start) / 1000,
+    stubbedNodeImporters: [...stubbed].sort(),
   };
 }

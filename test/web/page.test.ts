@@ -1,0 +1,194 @@
+import { expect } from 'chai';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { Browser, Page } from 'playwright-core';
+import { ClutteredFashionMnist } from '../../lib/data/cluttered';
+import { findChromium } from '../../lib/plot/png-export';
+import { CLIP_Y4M, writeClipFiles } from '../../lib/video/clip-files';
+import { movingClip, MovingClip } from '../../lib/video/moving-clip';
+import { nodeReference, ReferenceExplanation } from '../../lib/web/node-reference';
+import { launchPageBrowser } from '../../lib/web/page-browser';
+import { buildWeb } from '../../lib/web/web-build';
+import { serveWeb, WebServer } from '../../lib/web/web-server';
+
+/** What the page's `window.saliencyPage` answers (web/src/main.ts). */
+interface PageStatus {
+  backend?: string;
+  backendDetails?: string;
+  source?: string;
+  crossOriginIsolated: boolean;
+  messages: { level: string; text: string }[];
+  numTensors: number;
+  stats: { frames: number; localisation: { frames: number } };
+}
+/** The methods of the page's `window.saliencyPage` the tests call, by name. */
+interface PageApi {
+  status(): PageStatus;
+  waitFrames(n: number): PageStatus['stats'];
+  explainClipFrame(index: number, cls: number): ReferenceExplanation;
+}
+
+/** Calls a method of the page's `window.saliencyPage` and awaits its result. */
+function call<K extends keyof PageApi>(
+  page: Page,
+  name: K,
+  ...args: Parameters<PageApi[K]>
+): Promise<ReturnType<PageApi[K]>> {
+  return page.evaluate(
+    ({ name, args }) => {
+      const api = (
+        globalThis as unknown as { saliencyPage: Record<string, (...a: unknown[]) => unknown> }
+      ).saliencyPage;
+      return api[name](...args);
+    },
+    { name, args: args as unknown[] },
+  ) as Promise<ReturnType<PageApi[K]>>;
+}
+
+function maxAbsDiff(a: readonly number[], b: readonly number[]): number {
+  expect(a.length).to.equal(b.length);
+  return a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+}
+
+describe('web page: real-time saliency in headless Chromium (SwiftShader, no GPU)', function () {
+  this.timeout(240000);
+  let dir = '';
+  let clip: MovingClip;
+  let server: WebServer;
+  let browser: Browser;
+  let gpuBrowser: Browser;
+  /** A frame with a whole item, and the item's class. */
+  let frame = 0;
+  let cls = 0;
+  let reference: ReferenceExplanation;
+  /** Requests the pages made to anything but the local server. */
+  const outside: string[] = [];
+
+  before(async function () {
+    if (!findChromium()) this.skip(); // the Debian package chromium (scripts/setup.sh installs it)
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'web-page-'));
+    await buildWeb(dir);
+    clip = movingClip(new ClutteredFashionMnist({ split: 'test' }), {
+      items: 2,
+      framesPerItem: 16,
+      gapFrames: 2,
+      seed: 1,
+    });
+    writeClipFiles(path.join(dir, 'clip'), clip);
+    frame = clip.truth.frames.findIndex((f) => f.items[0]?.whole);
+    cls = clip.truth.frames[frame].items[0].label;
+    reference = await nodeReference(path.join(dir, 'clip'), frame, 'plain', cls);
+    server = await serveWeb({ root: dir });
+    browser = await launchPageBrowser({ webgpu: false, deniedCamera: true });
+    gpuBrowser = await launchPageBrowser({
+      webgpu: true,
+      fakeCamera: path.join(dir, 'clip', CLIP_Y4M),
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await gpuBrowser?.close();
+    await server?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Opens the page with `query`, refusing every request that leaves the local server. */
+  async function open(on: Browser, query: string): Promise<Page> {
+    const page = await on.newPage();
+    await page.route('**/*', (route) => {
+      if (route.request().url().startsWith(server.url)) return route.continue();
+      outside.push(route.request().url());
+      return route.abort();
+    });
+    await page.goto(`${server.url}?${query}`);
+    await page.waitForFunction('window.saliencyPage?.ready !== undefined');
+    await page.evaluate('window.saliencyPage.ready');
+    return page;
+  }
+
+  const status = (page: Page) => call(page, 'status');
+  const errors = (s: PageStatus) => s.messages.filter((m) => m.level !== 'info');
+
+  it("loads offline, plays the generated clip on wasm without leaking, and gives the Node masker's mask within 1e-3", async () => {
+    const page = await open(browser, 'backend=wasm&step=1');
+    const first = await call(page, 'waitFrames', 6);
+    expect(first.frames).to.be.at.least(6);
+    const s = await status(page);
+    expect(errors(s)).to.deep.equal([]);
+    expect(s.backend).to.equal('wasm');
+    expect(s.crossOriginIsolated).to.equal(true);
+    expect(s.backendDetails).to.match(/SIMD on/);
+    expect(s.stats.localisation.frames).to.be.greaterThan(0);
+    // Tensors in use stay flat from frame to frame.
+    const before = (await status(page)).numTensors;
+    await call(page, 'waitFrames', 12);
+    expect((await status(page)).numTensors).to.equal(before);
+    const got = await call(page, 'explainClipFrame', frame, cls);
+    expect(maxAbsDiff(got.mask, reference.mask)).to.be.lessThan(1e-3);
+    expect(maxAbsDiff(got.probabilities, reference.probabilities)).to.be.lessThan(1e-3);
+    expect(outside).to.deep.equal([]);
+    await page.close();
+  });
+
+  it("gives the Node masker's mask and probabilities for a fixed frame on WebGL and WebGPU within 1e-2", async () => {
+    const onBackend = async (backend: string) => {
+      const page = await open(
+        backend === 'webgpu' ? gpuBrowser : browser,
+        `backend=${backend}&play=0`,
+      );
+      const s = await status(page);
+      expect(s.backend, JSON.stringify(s.messages)).to.equal(backend);
+      const got = await call(page, 'explainClipFrame', frame, cls);
+      await page.close();
+      return got;
+    };
+    // Both at once: SwiftShader compiles each backend's shaders on the CPU.
+    const results = await Promise.all(['webgl', 'webgpu'].map(onBackend));
+    for (const got of results) {
+      expect(maxAbsDiff(got.mask, reference.mask)).to.be.lessThan(1e-2);
+      expect(maxAbsDiff(got.probabilities, reference.probabilities)).to.be.lessThan(1e-2);
+    }
+  });
+
+  it("plays Chromium's fake camera fed by the generated .y4m", async () => {
+    const page = await open(gpuBrowser, 'backend=wasm&source=camera');
+    await call(page, 'waitFrames', 4);
+    const s = await status(page);
+    expect(s.source).to.match(/^camera/);
+    expect(errors(s)).to.deep.equal([]);
+    await page.close();
+  });
+
+  it('names the cause and the fall-back of every bad input, never leaving a blank page', async () => {
+    const page = await open(browser, 'backend=webgpu&source=camera&blackBox=nope&play=0');
+    const s = await status(page);
+    const texts = s.messages.map((m) => m.text);
+    const expectLine = (pattern: RegExp) =>
+      expect(
+        texts.some((t) => pattern.test(t)),
+        `${pattern} in ${JSON.stringify(texts)}`,
+      ).to.equal(true);
+    expectLine(/^backend webgpu did not start: .+; falling back to webgl$/);
+    expectLine(
+      /^the camera cannot be used: access to the camera was denied; falling back to the generated clip$/,
+    );
+    expectLine(
+      /^black box 'nope' could not be loaded from .+; falling back to the 'plain' black box$/,
+    );
+    expect([s.backend, s.source]).to.deep.equal(['webgl', 'generated clip (36 frames)']);
+    await page.setInputFiles('#file', {
+      name: 'not-a-video.webm',
+      mimeType: 'video/webm',
+      buffer: Buffer.from('this is not a video'),
+    });
+    await page.waitForFunction(`window.saliencyPage.status().messages.length > ${texts.length}`);
+    const last = (await status(page)).messages.at(-1)!;
+    expect(last.text).to.match(
+      /^not-a-video\.webm cannot be played: .+; staying with generated clip/,
+    );
+    expect(await page.locator('#messages li.error, #messages li.warn').count()).to.equal(4);
+    await page.close();
+  });
+});

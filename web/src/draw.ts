@@ -1,0 +1,94 @@
+/**
+ * Drawing one explained frame: the frame (its central square, as the models
+ * see it), the mask as a colour overlay (the kit's mask colour scale,
+ * lib/plot/image-grid.ts), the salient box (red) and, for the generated
+ * clip, the true box (green, dashed).
+ */
+import type { Box } from '../../lib/data/box';
+import { colourScale } from '../../lib/plot/colour-scale';
+import { MASK_COLOR_SCALE } from '../../lib/plot/image-grid';
+
+/** RGBA bytes of 256 mask levels. */
+const LUT: Uint8ClampedArray = (() => {
+  const scale = colourScale(MASK_COLOR_SCALE);
+  const lut = new Uint8ClampedArray(256 * 4);
+  for (let i = 0; i < 256; i++) {
+    const [r, g, b, a] = scale(i / 255);
+    lut.set([r, g, b, a * 255], i * 4);
+  }
+  return lut;
+})();
+
+/** Scratch canvases: the frame at its own size, and the mask at the model's side. */
+const frameCanvas = document.createElement('canvas');
+const maskCanvas = document.createElement('canvas');
+
+/** The frame's central square as [x, y, side] in its own pixels. */
+function centralSquare(width: number, height: number): [number, number, number] {
+  const s = Math.min(width, height);
+  return [(width - s) >> 1, (height - s) >> 1, s];
+}
+
+/** Draws `pixels`' central square over the whole of `ctx`'s canvas. */
+function drawFrame(ctx: CanvasRenderingContext2D, pixels: ImageData | HTMLVideoElement): void {
+  let source: CanvasImageSource = pixels as HTMLVideoElement;
+  if (pixels instanceof ImageData) {
+    if (frameCanvas.width !== pixels.width || frameCanvas.height !== pixels.height)
+      [frameCanvas.width, frameCanvas.height] = [pixels.width, pixels.height];
+    frameCanvas.getContext('2d')!.putImageData(pixels, 0, 0);
+    source = frameCanvas;
+  }
+  const [w, h] =
+    pixels instanceof ImageData
+      ? [pixels.width, pixels.height]
+      : [pixels.videoWidth, pixels.videoHeight];
+  const [x, y, s] = centralSquare(w, h);
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(source, x, y, s, s, 0, 0, ctx.canvas.width, ctx.canvas.height);
+}
+
+/** Draws a mask (`side × side`, values in [0, 1]) as a colour overlay. */
+function drawMask(ctx: CanvasRenderingContext2D, mask: Float32Array, side: number): void {
+  if (maskCanvas.width !== side) [maskCanvas.width, maskCanvas.height] = [side, side];
+  const image = new ImageData(side, side);
+  for (let p = 0; p < mask.length; p++) {
+    const level = Math.max(0, Math.min(255, Math.round(mask[p] * 255))) * 4;
+    image.data.set(LUT.subarray(level, level + 4), p * 4);
+  }
+  maskCanvas.getContext('2d')!.putImageData(image, 0, 0);
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(maskCanvas, 0, 0, ctx.canvas.width, ctx.canvas.height);
+}
+
+/** Outlines a box given in the model's pixels. */
+function drawBox(
+  ctx: CanvasRenderingContext2D,
+  box: Box,
+  side: number,
+  colour: string,
+  dashed: boolean,
+): void {
+  const k = ctx.canvas.width / side;
+  ctx.save();
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = Math.max(2, ctx.canvas.width / 150);
+  ctx.setLineDash(dashed ? [6, 4] : []);
+  ctx.strokeRect(box.x0 * k, box.y0 * k, (box.x1 - box.x0) * k, (box.y1 - box.y0) * k);
+  ctx.restore();
+}
+
+/** One view: frame, mask overlay, salient box and true boxes. */
+export function drawExplained(
+  canvas: HTMLCanvasElement,
+  pixels: ImageData | HTMLVideoElement,
+  mask: Float32Array,
+  side: number,
+  salientBox: Box | null,
+  trueBoxes: readonly Box[],
+): void {
+  const ctx = canvas.getContext('2d')!;
+  drawFrame(ctx, pixels);
+  drawMask(ctx, mask, side);
+  trueBoxes.forEach((box) => drawBox(ctx, box, side, '#32cd32', true));
+  if (salientBox) drawBox(ctx, salientBox, side, '#ff1e1e', false);
+}

@@ -1,0 +1,69 @@
+/**
+ * One frame through the models: the black box's class probabilities, then
+ * the masker's masks for the classes asked for (chosen once the
+ * probabilities are known), all of them in one masker call. The two
+ * read-backs are what the page draws: the probabilities and the masks.
+ * Every tensor made here is disposed here.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { frameToInput } from '../../lib/video/frame-input';
+import type { PageModels } from './models';
+
+/** What the page draws for one frame (plain arrays). */
+export interface FrameExplanation {
+  /** The black box's probability per class. */
+  probabilities: Float32Array;
+  /** Class indices by probability, highest first. */
+  ranked: number[];
+  /** The classes explained, in the order of `masks`. */
+  classes: number[];
+  /** One `side × side` mask per class in `classes`, row-major, concatenated. */
+  masks: Float32Array;
+  side: number;
+  /** Milliseconds from the frame to the probabilities on the page (input, black box, read-back). */
+  blackBoxMs: number;
+  /** Milliseconds from the masker's call to its masks on the page. */
+  maskerMs: number;
+}
+
+/**
+ * @param pixels the frame (anything `tf.browser.fromPixels` reads).
+ * @param classesFor picks the classes to explain from the ranking.
+ */
+export async function explainFrame(
+  models: PageModels,
+  pixels: ImageData | HTMLVideoElement,
+  classesFor: (ranked: number[]) => number[],
+): Promise<FrameExplanation> {
+  const start = performance.now();
+  const { side } = models;
+  const input = tf.tidy(() => frameToInput(tf.browser.fromPixels(pixels, 3), side));
+  try {
+    const probsTensor = tf.tidy(() => (models.blackBox.predict(input) as tf.Tensor).reshape([-1]));
+    const probabilities = (await probsTensor.data()) as Float32Array;
+    probsTensor.dispose();
+    const ranked = Array.from(probabilities.keys()).sort(
+      (a, b) => probabilities[b] - probabilities[a],
+    );
+    const classes = classesFor(ranked);
+    const maskerStart = performance.now();
+    const maskTensor = tf.tidy(() => {
+      const batch = tf.tile(input, [classes.length, 1, 1, 1]);
+      return models.masker.predict(batch, classes, { checkRange: false }).mask;
+    });
+    const masks = (await maskTensor.data()) as Float32Array;
+    maskTensor.dispose();
+    const end = performance.now();
+    return {
+      probabilities,
+      ranked,
+      classes,
+      masks,
+      side,
+      blackBoxMs: maskerStart - start,
+      maskerMs: end - maskerStart,
+    };
+  } finally {
+    input.dispose();
+  }
+}

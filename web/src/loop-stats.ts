@@ -1,0 +1,124 @@
+/**
+ * What the page measures per explained frame: time, the masker's and the
+ * black box's share, and on the generated clip whether the salient box
+ * localises the item (IoU with its true box ≥ 0.5, the protocol of
+ * lib/metrics/localisation.ts) and whether the top class is the item's.
+ */
+import type { Box } from '../../lib/data/box';
+import { boxIoU } from '../../lib/metrics/box';
+import type { ClipItemTruth } from '../../lib/video/moving-clip';
+import type { FrameExplanation } from './explain-frame';
+
+/** IoU at which a salient box counts as localising the item. */
+export const LOCALISED_IOU = 0.5;
+
+interface Record {
+  at: number;
+  maskerMs: number;
+  blackBoxMs: number;
+}
+
+/** Shares over the clip frames that show an item (all of them, and those showing it whole). */
+export interface LocalisationShares {
+  /** Frames with an item on the canvas. */
+  frames: number;
+  /** Of those, the share whose salient box has IoU ≥ 0.5 with the item's true box. */
+  localised: number;
+  /** Of those, the share whose top class is the item's. */
+  classified: number;
+  /** The same over the frames where the item is whole (not cut by an edge). */
+  wholeFrames: number;
+  wholeLocalised: number;
+  wholeClassified: number;
+}
+
+/** Summary since the last reset. */
+export interface LoopSummary {
+  frames: number;
+  seconds: number;
+  framesPerSecond: number;
+  maskerMs: number;
+  blackBoxMs: number;
+  localisation: LocalisationShares;
+}
+
+export class LoopStats {
+  private start = performance.now();
+  private records: Record[] = [];
+  private counts = {
+    frames: 0,
+    localised: 0,
+    classified: 0,
+    whole: 0,
+    wholeLocalised: 0,
+    wholeClassified: 0,
+  };
+
+  reset(): void {
+    this.start = performance.now();
+    this.records = [];
+    this.counts = {
+      frames: 0,
+      localised: 0,
+      classified: 0,
+      whole: 0,
+      wholeLocalised: 0,
+      wholeClassified: 0,
+    };
+  }
+
+  /** Records one frame: its timings, and against the truth (clip frames) its box and top class. */
+  record(ex: FrameExplanation, box: Box | null, truth: readonly ClipItemTruth[] | undefined): void {
+    this.records.push({ at: performance.now(), maskerMs: ex.maskerMs, blackBoxMs: ex.blackBoxMs });
+    if (!truth?.length) return;
+    const iou = box ? Math.max(...truth.map((t) => boxIoU(box, t.box))) : 0;
+    const localised = iou >= LOCALISED_IOU ? 1 : 0;
+    const classified = truth.some((t) => t.label === ex.ranked[0]) ? 1 : 0;
+    const c = this.counts;
+    c.frames++;
+    c.localised += localised;
+    c.classified += classified;
+    if (truth.every((t) => t.whole)) {
+      c.whole++;
+      c.wholeLocalised += localised;
+      c.wholeClassified += classified;
+    }
+  }
+
+  private summarise(records: Record[], since: number): LoopSummary {
+    const seconds = (performance.now() - since) / 1000;
+    const mean = (key: 'maskerMs' | 'blackBoxMs') =>
+      records.length ? records.reduce((s, r) => s + r[key], 0) / records.length : NaN;
+    const c = this.counts;
+    const share = (n: number, d: number) => (d ? n / d : NaN);
+    return {
+      frames: records.length,
+      seconds,
+      framesPerSecond: records.length / seconds,
+      maskerMs: mean('maskerMs'),
+      blackBoxMs: mean('blackBoxMs'),
+      localisation: {
+        frames: c.frames,
+        localised: share(c.localised, c.frames),
+        classified: share(c.classified, c.frames),
+        wholeFrames: c.whole,
+        wholeLocalised: share(c.wholeLocalised, c.whole),
+        wholeClassified: share(c.wholeClassified, c.whole),
+      },
+    };
+  }
+
+  /** Everything since the last reset. */
+  summary(): LoopSummary {
+    return this.summarise(this.records, this.start);
+  }
+
+  /** The last second (for the page's speed line). */
+  recent(): Pick<LoopSummary, 'framesPerSecond' | 'maskerMs' | 'blackBoxMs'> {
+    const since = Math.max(this.start, performance.now() - 1000);
+    return this.summarise(
+      this.records.filter((r) => r.at >= since),
+      since,
+    );
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The page's models, fetched over HTTP from the committed results (served
+ * under `results/` by lib/web/web-server.ts): a trained black box
+ * (`results/black-boxes/<name>/`), the residual net whose layers are the
+ * masker's encoder, the masker trained for that black box
+ * (`results/maskers/<name>/`) and the localisation threshold α the evaluation
+ * tuned for it (`results/evaluation/masker__<name>.json`).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { residualEncoder } from '../../lib/encoders/residual-net-encoder';
+import { Masker } from '../../lib/masker/masker';
+
+/** The kit's black boxes with a committed masker. */
+export const BLACK_BOXES = ['plain', 'inception', 'residual'] as const;
+
+/** The net whose layers the committed maskers' encoder taps (lib/masker/masker-assets.ts `ENCODER_BLACK_BOX`). */
+const ENCODER_NET = 'residual';
+
+/** Loaded models; `dispose()` frees all of them. */
+export interface PageModels {
+  name: string;
+  blackBox: tf.LayersModel;
+  masker: Masker;
+  /** Input side of the black box and the masker. */
+  side: number;
+  /** The salient region is the pixels above α × the mask's mean (the evaluation's tuned α). */
+  alpha: number;
+  dispose(): void;
+}
+
+/** Fetches a file or throws naming the address and the HTTP status. */
+async function fetchOk(url: string): Promise<Response> {
+  const res = await fetch(url).catch((err: Error) => {
+    throw new Error(`${url} could not be fetched (${err.message})`);
+  });
+  if (!res.ok) throw new Error(`${url} answered ${res.status} ${res.statusText}`);
+  return res;
+}
+
+/** Loads a LayersModel, naming what it is in the error. */
+async function loadModel(url: string, what: string): Promise<tf.LayersModel> {
+  try {
+    return await tf.loadLayersModel(url);
+  } catch (err) {
+    throw new Error(`${what} could not be loaded from ${url}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+}
+
+/**
+ * Loads the models for one black box.
+ * @param report called with a line when something optional is missing (α) and what is used instead.
+ * @throws naming the address that failed and why.
+ */
+export async function loadModels(
+  name: string,
+  report: (message: string) => void,
+  base = 'results/',
+): Promise<PageModels> {
+  const blackBox = await loadModel(`${base}black-boxes/${name}/model.json`, `black box '${name}'`);
+  let encoderNet: tf.LayersModel | undefined;
+  try {
+    encoderNet = await loadModel(
+      `${base}black-boxes/${ENCODER_NET}/model.json`,
+      `the masker's encoder (the '${ENCODER_NET}' net)`,
+    );
+    const dir = `${base}maskers/${name}/`;
+    const [manifest, weights] = await Promise.all([
+      fetchOk(`${dir}masker.json`).then((r) => r.text()),
+      fetchOk(`${dir}masker.weights.bin`).then((r) => r.arrayBuffer()),
+    ]);
+    const masker = Masker.fromSaved(residualEncoder(encoderNet), {
+      manifest,
+      weights: new Uint8Array(weights),
+      names: { manifest: `${dir}masker.json`, weights: `${dir}masker.weights.bin` },
+    });
+    const side = blackBox.inputs[0].shape[1] ?? 64;
+    const alpha = await tunedAlpha(`${base}evaluation/masker__${name}.json`, report);
+    const net = encoderNet;
+    return {
+      name,
+      blackBox,
+      masker,
+      side,
+      alpha,
+      dispose: () => {
+        masker.dispose();
+        net.dispose();
+        blackBox.dispose();
+      },
+    };
+  } catch (err) {
+    encoderNet?.dispose();
+    blackBox.dispose();
+    throw err;
+  }
+}
+
+/** The evaluation's α for the masker, or 1 (the protocol's default) with a report when it cannot be read. */
+async function tunedAlpha(url: string, report: (message: string) => void): Promise<number> {
+  try {
+    const json = (await (await fetchOk(url)).json()) as {
+      scores?: { localisation?: { alpha?: number } };
+    };
+    const alpha = json.scores?.localisation?.alpha;
+    if (typeof alpha !== 'number' || !(alpha >= 0)) throw new Error('it records no α');
+    return alpha;
+  } catch (err) {
+    report(`no tuned α from ${url} (${(err as Error).message}): the salient box uses α = 1`);
+    return 1;
+  }
+}
