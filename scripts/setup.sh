@@ -35,7 +35,8 @@ fi
 # jupyter-*: headless notebook runs (nbconvert) and the interactive front end
 # chromium: headless PNG export of the Plotly figures (lib/plot/png-export.ts)
 # libdnnl-dev: oneDNN, for the native convolution kernels of the onednn engine (native/)
-DEB_PACKAGES=(dataset-fashion-mnist jupyter-nbconvert python3-nbclient python3-ipykernel jupyter-client jupyter-notebook chromium libdnnl-dev)
+# slurm*, munge: the single-node Slurm cluster the tests of experiments/tools/submit.ts start
+DEB_PACKAGES=(dataset-fashion-mnist jupyter-nbconvert python3-nbclient python3-ipykernel jupyter-client jupyter-notebook chromium libdnnl-dev slurmctld slurmd slurm-client munge)
 missing=()
 for pkg in "${DEB_PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

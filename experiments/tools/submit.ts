@@ -62,7 +62,6 @@ import {
 } from '../../lib/commands/cli';
 import { parseUnitCount, UnitCount } from '../../lib/commands/shard';
 import { UserError } from '../../lib/core/user-error';
-import { RESULTS_DIR } from '../../lib/io/results';
 
 interface Options extends TaskResourceFlags {
   tasks?: string;
@@ -78,6 +77,8 @@ interface Options extends TaskResourceFlags {
 
 /** The repository root: the scripts of the kit's commands are found from it. */
 const ROOT = path.resolve(__dirname, '..', '..');
+/** The kit's results folder (lib/io/results.ts RESULTS_DIR, not imported: it loads the engine, which submit does not need). */
+const RESULTS = path.join(ROOT, 'results');
 
 function parseArgs(): { opts: Options; name: string; args: string[] } {
   const command = program(
@@ -94,7 +95,7 @@ function parseArgs(): { opts: Options; name: string; args: string[] } {
     .option('--tasks <n>', 'array tasks (default: one per unit of work; never more)')
     .option('--max-running <n>', 'most tasks running at once (sbatch --array=…%n)')
     .option('--name <name>', 'job name, which also names the logs (default: the command)')
-    .option('--logs <dir>', 'folder of the scripts and logs', path.join(RESULTS_DIR, 'slurm'))
+    .option('--logs <dir>', 'folder of the scripts and logs', path.join(RESULTS, 'slurm'))
     .option(
       '--merge <command>',
       "a merge step instead of the command's own, e.g. 'figures --only ablation-lambda' (repeatable)",
@@ -179,6 +180,10 @@ async function main(): Promise<void> {
   if (opts.skipMerge && opts.merge.length)
     throw new UserError('--skip-merge and --merge exclude each other: give one of them');
   const merges = opts.merge.map((line) => parseMergeCommand(line, ROOT));
+  if (!opts.dryRun) {
+    requireSlurmCommands();
+    if (resources.partition !== undefined) checkPartition(resources.partition);
+  }
 
   const plan = countUnits(fanOut.script, args);
   if (plan.units === 0) throw new UserError(`${name} with these flags has no units of work to run`);
@@ -217,8 +222,6 @@ async function main(): Promise<void> {
     return;
   }
 
-  requireSlurmCommands();
-  if (resources.partition !== undefined) checkPartition(resources.partition);
   fs.mkdirSync(logDir, { recursive: true });
   const marker = writeSharedMarker(plan.results);
   const text = scripts(marker);

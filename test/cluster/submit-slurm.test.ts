@@ -131,23 +131,50 @@ describe('submit on a real Slurm cluster (experiments/tools/submit.ts)', functio
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('runs a sweep as a job array with the results of the same sweep run here', async () => {
-    const sweep = ['--study', 'tv', '--tv', '1,2', ...SWEEP];
+  it('runs a sweep as a job array, a task requeued mid-run resuming, with the results of the sweep run here', async () => {
+    const sweep = ['--study', 'tv', '--tv', '1,2,3,4', ...SWEEP];
     const local = await kit('paper/ablate.ts', [...sweep, '--out', path.join(tmp, 'local')]);
     expect(local.code, local.stderr).to.equal(0);
-    const run = await submit(['ablate', ...sweep, '--out', path.join(tmp, 'slurm')]);
-    expect(run.code, run.stderr).to.equal(0);
-    expect(run.stdout).to.match(/2 units of work in 2 array tasks/);
-    const id = /submitted job array (\d+)/.exec(run.stdout)![1];
-    expect(run.stdout).to.contain(`all 2 tasks of job ${id} succeeded`);
     const slurmDir = path.join(tmp, 'slurm', 'tv');
-    expect(Object.keys(scoresIn(slurmDir))).to.have.length(2);
+    let jobId = '';
+    let requeued = false;
+    const log = (task: number) => path.join(tmp, 'logs', `ablate-${jobId}_${task}.log`);
+    const logged = (pattern: RegExp) =>
+      fs.existsSync(log(0)) && pattern.test(fs.readFileSync(log(0), 'utf8'));
+    // Task 0 holds settings 0 and 2: once it has written one, requeue it and let it start
+    // again at once (Slurm holds a requeued job back for two minutes otherwise).
+    const watch = setInterval(() => {
+      if (jobId === '' || !logged(/: evaluated/) || logged(/run 1/)) return;
+      try {
+        if (!requeued) cluster.client('scontrol', ['requeue', `${jobId}_0`]);
+        requeued = true;
+        cluster.client('scontrol', ['update', `JobId=${jobId}_0`, 'StartTime=now']);
+      } catch {
+        // the task is between states: the next tick tries again
+      }
+    }, 300);
+    const run = await submit(
+      ['ablate', ...sweep, '--out', path.join(tmp, 'slurm')],
+      ['--tasks', '2'],
+      (out) => (jobId = /submitted job array (\d+)/.exec(out)?.[1] ?? ''),
+    );
+    clearInterval(watch);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stdout).to.match(/4 units of work in 2 array tasks/);
+    expect(run.stdout).to.contain(`all 2 tasks of job ${jobId} succeeded`);
+    expect(Object.keys(scoresIn(slurmDir))).to.have.length(4);
     expect(scoresIn(slurmDir)).to.deep.equal(scoresIn(path.join(tmp, 'local', 'tv')));
-    // Each task ran its shard, logged to its own file; the marker is gone.
-    for (const task of [0, 1])
-      expect(fs.readFileSync(path.join(tmp, 'logs', `ablate-${id}_${task}.log`), 'utf8')).to.match(
-        new RegExp(`shard ${task}/2 holds 1`),
-      );
+    // Each task ran its shard and logged to its own file; task 0 ran twice, and its
+    // second run skipped the setting the first had written.
+    expect(requeued, 'task 0 was requeued').to.equal(true);
+    expect(fs.readFileSync(log(1), 'utf8')).to.match(/shard 1\/2 holds 2, 0 finished/);
+    const task0 = fs.readFileSync(log(0), 'utf8');
+    expect(task0)
+      .to.match(/run 0/)
+      .and.match(/shard 0\/2 holds 2, 0 finished/);
+    expect(task0)
+      .to.match(/run 1/)
+      .and.match(/shard 0\/2 holds 2, 1 finished, 1 to run/);
     expect(fs.readdirSync(slurmDir).filter((f) => f.startsWith('.slurm-shared'))).to.deep.equal([]);
   });
 
@@ -165,44 +192,6 @@ describe('submit on a real Slurm cluster (experiments/tools/submit.ts)', functio
       withoutSpeed(fs.readFileSync(path.join(dir, 'table.md'), 'utf8'));
     expect(table(slurmDir)).to.contain('| centre-box |').and.contain('| gradient |');
     expect(table(slurmDir)).to.equal(table(localDir));
-  });
-
-  it('resumes a task requeued mid-run and finishes it', async () => {
-    const dir = path.join(tmp, 'requeue');
-    let jobId = '';
-    let requeued: string | undefined;
-    const firstFile = () =>
-      fs.existsSync(path.join(dir, 'tv')) &&
-      fs.readdirSync(path.join(dir, 'tv')).some((f) => f.endsWith('.json'));
-    const log = () => path.join(tmp, 'logs', `ablate-${jobId}_0.log`);
-    const restarted = () => fs.existsSync(log()) && /run 1/.test(fs.readFileSync(log(), 'utf8'));
-    const watch = setInterval(() => {
-      if (jobId === '' || !firstFile() || restarted()) return;
-      try {
-        // One setting is written: requeue the task once, and let it start again at once
-        // (Slurm holds a requeued job back for two minutes otherwise).
-        if (requeued === undefined) cluster.client('scontrol', ['requeue', `${jobId}_0`]);
-        requeued = jobId;
-        cluster.client('scontrol', ['update', `JobId=${jobId}_0`, 'StartTime=now']);
-      } catch {
-        // the task is between states: the next tick tries again
-      }
-    }, 500);
-    const run = await submit(
-      ['ablate', '--study', 'tv', '--tv', '1,2,3,4', ...SWEEP, '--out', dir],
-      ['--tasks', '1'],
-      (out) => (jobId = /submitted job array (\d+)/.exec(out)?.[1] ?? ''),
-    );
-    clearInterval(watch);
-    expect(run.code, run.stderr).to.equal(0);
-    expect(requeued, 'the task was requeued').to.equal(jobId);
-    const text = fs.readFileSync(log(), 'utf8');
-    expect(text).to.match(/run 0/).and.match(/run 1/);
-    // The second run skipped what the first had written.
-    expect(text).to.match(/shard 0\/1 holds 4, [123] finished/);
-    expect(fs.readdirSync(path.join(dir, 'tv')).filter((f) => f.endsWith('.json'))).to.have.length(
-      4,
-    );
   });
 
   it('names a failed task with its log, and cancels the merge job', async () => {
