@@ -1,20 +1,48 @@
 import { expect } from 'chai';
-import * as fs from 'fs';
+import { execFile } from 'child_process';
 import * as path from 'path';
 import {
   FAN_OUT_COMMANDS,
   fanOutCommand,
   parseMergeCommand,
 } from '../../lib/cluster/fan-out-commands';
+import { parseUnitCount, UnitCount } from '../../lib/commands/shard';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+const TS_NODE = require.resolve('ts-node/dist/bin');
 
 describe('fan-out commands and merge steps (lib/cluster/fan-out-commands.ts)', () => {
-  it('name scripts of the kit that take --shard and --count-units', () => {
-    for (const [name, c] of Object.entries(FAN_OUT_COMMANDS)) {
-      const text = fs.readFileSync(path.join(ROOT, c.script), 'utf8');
-      expect(text, name).to.contain('addShardFlags(').and.contain('printUnitCount(');
-    }
+  it('count the units of each command: settings, pairs, candidates, black boxes', async function () {
+    this.timeout(120000);
+    const flags: Record<string, string[]> = {
+      ablate: ['--study', 's', '--tv', '1,2,3', '--area', '4,8', '--out', '/tmp/kit-units'],
+      evaluate: ['--methods', 'gradient,occlusion', '--black-boxes', 'all', '--out', 'r/e'],
+      'select-masker': ['--seeds', '0,1', '--work', '/tmp/kit-units/w'],
+      'train-masker': ['--black-box', 'plain', '--out', '/tmp/kit-units/m'],
+      'train-black-box': ['--out', '/tmp/kit-units/b'],
+    };
+    const expected: Record<string, UnitCount> = {
+      ablate: { units: 6, results: '/tmp/kit-units/s' },
+      evaluate: { units: 6, results: path.join(ROOT, 'r/e') },
+      'select-masker': { units: 6, results: '/tmp/kit-units/w' },
+      'train-masker': { units: 1, results: '/tmp/kit-units/m' },
+      'train-black-box': { units: 3, results: '/tmp/kit-units/b' },
+    };
+    expect(Object.keys(flags)).to.deep.equal(Object.keys(FAN_OUT_COMMANDS));
+    const counts = await Promise.all(
+      Object.entries(FAN_OUT_COMMANDS).map(
+        ([name, c]) =>
+          new Promise<[string, UnitCount]>((resolve, reject) =>
+            execFile(
+              process.execPath,
+              [TS_NODE, '--transpile-only', c.script, ...flags[name], '--count-units'],
+              { cwd: ROOT },
+              (err, stdout) => (err ? reject(err) : resolve([name, parseUnitCount(stdout)])),
+            ),
+          ),
+      ),
+    );
+    expect(Object.fromEntries(counts)).to.deep.equal(expected);
   });
 
   it('merge an evaluation with make-table, and a selection with the command itself', () => {
