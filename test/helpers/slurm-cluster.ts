@@ -29,6 +29,7 @@ export interface SlurmCluster {
   unsharedDir?: string;
   /** Runs a Slurm client command against this cluster; returns its stdout. */
   client: (command: string, args: string[]) => string;
+  /** Shuts the daemons down and deletes the folder (once; also when the process exits). */
   stop: () => void;
 }
 
@@ -116,7 +117,10 @@ export function startSlurmCluster(): SlurmCluster {
     ].join('\n'),
   );
   const env = { ...process.env, SLURM_CONF: conf };
+  let stopped = false;
   const stop = () => {
+    if (stopped) return;
+    stopped = true;
     spawnSync('scontrol', ['shutdown'], { env });
     const munged = pidOf(at('munge', 'munged.pid'));
     if (munged > 0 && alive(munged)) process.kill(munged, 'SIGTERM');
@@ -132,6 +136,8 @@ export function startSlurmCluster(): SlurmCluster {
     }
     fs.rmSync(dir, { recursive: true, force: true });
   };
+  // Daemons outlive their starter: stop them even when the tests end without their after hook.
+  process.once('exit', stop);
   try {
     run('munged', [
       '--force',
