@@ -39,6 +39,7 @@ import {
   program,
   runMain,
 } from '../../lib/commands/cli';
+import { mean } from '../../lib/metrics/summary';
 
 interface Options {
   blackBox: string;
@@ -50,7 +51,6 @@ interface Options {
   out: string;
 }
 
-const mean = (v: readonly number[]) => v.reduce((s, x) => s + x, 0) / v.length;
 
 async function main(): Promise<void> {
   const opts = program(

@@ -40,6 +40,7 @@ import {
   program,
   runMain,
 } from '../../lib/commands/cli';
+import { mean } from '../../lib/metrics/summary';
 
 interface Options {
   blackBox: string;
@@ -57,7 +58,6 @@ const FIGURE_IMAGES = 8;
 const HELD_OUT_START = DEFAULT_TRAIN_BLACK_BOX_CONFIG.trainSize;
 const ZOOM = 2;
 const GAP = 4;
-const mean = (v: readonly number[]) => v.reduce((s, x) => s + x, 0) / v.length;
 
 /** A uniformly drawn class other than `label`. */
 function fakeClass(rng: Random, label: number, numClasses: number): number {

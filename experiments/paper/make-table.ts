@@ -20,6 +20,7 @@ import {
 import { RESULTS_DIR } from '../../lib/io/results';
 import { parseFile, parseFolder, program, runMain } from '../../lib/commands/cli';
 import { UserError } from '../../lib/core/user-error';
+import { writeFileAtomic } from '../../lib/io/atomic-file';
 
 interface Options {
   dir: string;
@@ -52,9 +53,7 @@ function main(): void {
     );
   const table = renderTable1(results);
   console.log(table);
-  const tmp = path.join(dir, `table.md.${process.pid}.tmp`);
-  fs.writeFileSync(tmp, table);
-  fs.renameSync(tmp, path.join(dir, 'table.md'));
+  writeFileAtomic(path.join(dir, 'table.md'), table);
   console.log(`wrote ${path.relative(process.cwd(), path.join(dir, 'table.md'))}`);
   if (readme) {
     const replaced = replaceBetweenMarkers(fs.readFileSync(readme, 'utf8'), table);
@@ -63,7 +62,7 @@ function main(): void {
         `${readme} has no ${TABLE_MARKERS.start} … ${TABLE_MARKERS.end} markers; left unchanged (add them where the table should go)`,
       );
     } else {
-      fs.writeFileSync(readme, replaced);
+      writeFileAtomic(readme, replaced);
       console.log(`updated the table in ${readme}`);
     }
   }

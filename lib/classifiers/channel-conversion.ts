@@ -5,11 +5,8 @@
  * tf ops, so gradients flow through them to the images.
  */
 import * as tf from '@tensorflow/tfjs';
+import { LUMA_WEIGHTS } from '../image/luma';
 
-/** ITU-R BT.601 luma weights of R, G and B. */
-export const LUMA_WEIGHTS: readonly [number, number, number] = Object.freeze([
-  0.299, 0.587, 0.114,
-]) as readonly [number, number, number];
 
 /** The channel counts converted into each other: grey (1) and RGB (3). */
 export const CONVERTIBLE_CHANNELS: readonly number[] = Object.freeze([1, 3]);

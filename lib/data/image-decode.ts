@@ -12,14 +12,13 @@
  */
 import sharp from 'sharp';
 import { enlargeBilinear } from '../image/enlarge-bilinear';
+import { LUMA_WEIGHTS } from '../image/luma';
 import { UserError } from '../core/user-error';
 import { FitGeometry, ImageFit, fitGeometry } from './image-fit';
 
 /** Channels a model may take: 1 (grey) or 3 (RGB). */
 export type ImageChannels = 1 | 3;
 
-/** BT.601 luma weights of R, G and B. */
-export const LUMA_WEIGHTS: readonly [number, number, number] = [0.299, 0.587, 0.114];
 
 /** A decoded image. */
 export interface DecodedImage {

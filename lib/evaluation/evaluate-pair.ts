@@ -29,7 +29,7 @@ import { localise, tuneAlpha, TuneAlphaResult } from '../metrics/localisation';
 import { salientRegionMasks } from '../metrics/salient-region';
 import { segmentationIoU } from '../metrics/segmentation';
 import { boxRegions, classSelectivity, meanMaskArea } from '../metrics/selectivity';
-import { Summary, summarise } from '../metrics/summary';
+import { Summary, summarise, mean } from '../metrics/summary';
 import { Random } from '../core/random';
 import type { WhiteBox } from '../classifiers/white-box';
 import { PairPlan } from './config';
@@ -123,7 +123,6 @@ function pickIndices(count: number, start: number, pool: number, rng: Random): n
   return Array.from(rng.permutation(pool).subarray(0, count), (i) => start + i);
 }
 
-const mean = (values: readonly number[]) => values.reduce((s, v) => s + v, 0) / values.length;
 
 /** Computes a batch's masks for a request, runs `use` on them, and disposes them. */
 async function withMasks<T>(

@@ -25,7 +25,7 @@ import { cropMetric, CropMetricResult } from '../metrics/crop-metric';
 import { localise } from '../metrics/localisation';
 import { salientRegionMasks } from '../metrics/salient-region';
 import { meanMaskArea } from '../metrics/selectivity';
-import { Summary, summarise } from '../metrics/summary';
+import { Summary, summarise, mean } from '../metrics/summary';
 import type { BlackBox } from '../classifiers/black-box';
 import { UserError } from '../core/user-error';
 import { methodMasks } from '../methods/registry';
@@ -137,8 +137,6 @@ export interface FolderPairEvaluation {
   tensors: { start: number; end: number; leaked: number };
 }
 
-const mean = (values: readonly number[]) =>
-  values.length === 0 ? NaN : values.reduce((s, v) => s + v, 0) / values.length;
 
 /** The ground-truth boxes of `label` among an image's boxes; every box when the annotations carry no class index. */
 function boxesOfClass(boxes: readonly AnnotatedBox[], label: number): Box[] {

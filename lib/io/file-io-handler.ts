@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../core/user-error';
+import { writeFileAtomic } from './atomic-file';
 
 /** File name of the topology + manifest file. */
 export const MODEL_JSON = 'model.json';
@@ -26,12 +27,6 @@ export function resolveModelJsonPath(location: string): string {
 function readFileNamed(file: string, what: string): Buffer {
   if (!fs.existsSync(file)) throw new UserError(`${what} not found: ${file}`);
   return fs.readFileSync(file);
-}
-
-function writeAtomic(file: string, data: string | Uint8Array): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
 }
 
 /** Parses `model.json`; throws naming the file when it is missing or not a model. */
@@ -102,8 +97,8 @@ export function fileSystemHandler(location: string): tf.io.IOHandler {
       if (artifacts.trainingConfig) json.trainingConfig = artifacts.trainingConfig;
       if (artifacts.userDefinedMetadata) json.userDefinedMetadata = artifacts.userDefinedMetadata;
       // Weights first: model.json only ever names a complete weights file.
-      writeAtomic(path.join(dir, WEIGHTS_BIN), new Uint8Array(weightData));
-      writeAtomic(modelJsonPath, JSON.stringify(json));
+      writeFileAtomic(path.join(dir, WEIGHTS_BIN), new Uint8Array(weightData));
+      writeFileAtomic(modelJsonPath, JSON.stringify(json));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
   };

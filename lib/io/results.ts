@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { engineInfo } from '../engine/backend';
 import { UserError } from '../core/user-error';
+import { writeFileAtomic } from './atomic-file';
 
 /** Who, where and with what a result was produced. */
 export interface RunMetadata {
@@ -71,13 +72,6 @@ export function writeJsonAtomic(file: string, value: unknown): void {
   writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n');
 }
 
-/** Writes `data` to `file` atomically (a temporary sibling, then a rename), creating folders as needed. */
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
-}
 
 /**
  * Reads a JSON file written by {@link writeJsonAtomic}; undefined when absent.

@@ -17,6 +17,7 @@ import { assertRank } from '../core/checks';
 import { ClutteredFashionMnist, DEFAULT_CLUTTERED_SIZE } from '../data/cluttered';
 import { loadFashionMnist } from '../data/fashion-mnist';
 import { convertChannels } from '../classifiers/channel-conversion';
+import { DEFAULT_TRAIN_BLACK_BOX_CONFIG } from '../classifiers/train-black-box';
 
 /** One batch of training images (disposed by the trainer) and their true classes. */
 export interface MaskerTrainingBatch {
@@ -35,8 +36,8 @@ export interface TrainingImageShape {
   channels: number;
 }
 
-/** Fashion-MNIST train items kept out of masker training: the black boxes' validation items (the split's last 5,000). */
-const HELD_OUT_TRAIN_ITEMS = 5000;
+/** Fashion-MNIST train items kept out of masker training: the black boxes' validation items (the split's last ones). */
+const HELD_OUT_TRAIN_ITEMS = DEFAULT_TRAIN_BLACK_BOX_CONFIG.validationSize;
 
 /**
  * The kit's training stream: Cluttered Fashion-MNIST renders of the first

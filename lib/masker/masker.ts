@@ -39,6 +39,7 @@ import {
   createUpsamplerBlock,
   upsamplerBlock,
 } from './upsampler-block';
+import { writeFileAtomic } from '../io/atomic-file';
 
 /** One encoder output: its stride (input size / map size) and channel count. */
 export interface EncoderScale {
@@ -190,13 +191,6 @@ function describeRecord(record: EncoderRecord | undefined): string {
  */
 export function savedEncoderRecord(dir: string): EncoderRecord | undefined {
   return readManifest(dir).encoder;
-}
-
-/** Writes a file atomically: a temporary sibling first, then a rename. */
-function writeAtomic(file: string, data: string | Uint8Array): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
 }
 
 /** The U-Net masker. Create it with {@link Masker.create}; call `dispose()` to free its weights. */
@@ -441,8 +435,8 @@ export class Masker {
       flat.set(p, offset);
       offset += p.length;
     }
-    writeAtomic(path.join(dir, WEIGHTS), new Uint8Array(flat.buffer));
-    writeAtomic(path.join(dir, MANIFEST), JSON.stringify(manifest, null, 2));
+    writeFileAtomic(path.join(dir, WEIGHTS), new Uint8Array(flat.buffer));
+    writeFileAtomic(path.join(dir, MANIFEST), JSON.stringify(manifest, null, 2));
   }
 
   /**

@@ -44,6 +44,7 @@ import { loadMaskerCheckpoint, saveMaskerCheckpoint } from './masker-checkpoint'
 import { clutteredTrainingData, MaskerTrainingData } from './masker-training-data';
 import { decimalNumber } from '../commands/cli';
 import { UserError } from '../core/user-error';
+import { mean } from '../metrics/summary';
 
 /** Size of the masker trained by default: small enough for ≥ 100 masks/s at 64×64 on one wasm core. */
 export const DEFAULT_TRAINED_MASKER_SIZE: Readonly<Partial<Omit<MaskerConfig, 'numClasses'>>> =
@@ -264,8 +265,6 @@ function meanWhere(values: ArrayLike<number>, keep: readonly boolean[]): number 
   return n > 0 ? sum / n : null;
 }
 
-const mean = (values: ArrayLike<number>) =>
-  Array.from(values).reduce((s, v) => s + v, 0) / values.length;
 
 /** Averages stats into one curve point (nullable fields over the steps that had them). */
 function averagePoints(points: readonly MaskerStepStats[]): LossCurvePoint {

@@ -7,6 +7,13 @@
  */
 import { assertNumber } from '../core/checks';
 
+/** The arithmetic mean; NaN for no values. */
+export function mean(values: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i];
+  return values.length === 0 ? NaN : sum / values.length;
+}
+
 /** Options of {@link summarise}. */
 export interface SummaryConfig {
   /** Quantile levels in [0, 1]; default 0.05, 0.25, 0.5, 0.75, 0.95. */

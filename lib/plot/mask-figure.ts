@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import type { ClutteredBatch } from '../data/cluttered';
 import type { WhiteBox } from '../classifiers/white-box';
 import { MethodOptions, methodMasks } from '../methods/registry';
+import { escapeSvgText } from './svg-text';
 
 /** Options of {@link maskFigure}. */
 export interface MaskFigureConfig {
@@ -99,7 +100,6 @@ export function renderGrid(
 }
 
 /** Escapes text for SVG. */
-const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
  * Computes every method's maps for a batch and draws the figure.
@@ -133,13 +133,13 @@ export async function maskFigure(
   const labels = rows
     .map(
       (row, r) =>
-        `<text x="6" y="${r * cellH + cellH / 2 + 5}" font-family="sans-serif" font-size="13" fill="#000">${xml(row.label)}</text>`,
+        `<text x="6" y="${r * cellH + cellH / 2 + 5}" font-family="sans-serif" font-size="13" fill="#000">${escapeSvgText(row.label)}</text>`,
     )
     .join('');
   const classLabels = classes
     .map(
       (c, i) =>
-        `<text x="${cfg.labelWidth + i * (w * cfg.scale + cfg.gap) + 3}" y="13" font-family="sans-serif" font-size="11" fill="#fff">${xml(blackBox.classNames[c])}</text>`,
+        `<text x="${cfg.labelWidth + i * (w * cfg.scale + cfg.gap) + 3}" y="13" font-family="sans-serif" font-size="11" fill="#fff">${escapeSvgText(blackBox.classNames[c])}</text>`,
     )
     .join('');
   const svg = Buffer.from(

@@ -4,7 +4,8 @@
  * ground truth per frame, naming the video file and its scale).
  */
 import * as path from 'path';
-import { writeFileAtomic, writeJsonAtomic } from '../io/results';
+import { writeFileAtomic } from '../io/atomic-file';
+import { writeJsonAtomic } from '../io/results';
 import type { ClipTruth, MovingClip } from './moving-clip';
 import { writeY4m } from './y4m';
 

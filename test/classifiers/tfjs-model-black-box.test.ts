@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { LUMA_WEIGHTS } from '../../lib/classifiers/channel-conversion';
+import { LUMA_WEIGHTS } from '../../lib/image/luma';
 import {
   describeTfjsModel,
   tfjsModelBlackBox,

@@ -47,18 +47,8 @@ const brightness: MethodSpec = {
 describe('methods/registry', () => {
   afterEach(() => unregisterMethod('brightness'));
 
-  it('lists the kit’s methods with the reference row last', () => {
-    expect(saliencyMethodNames()).to.deep.equal([
-      'max-box',
-      'centre-box',
-      'gradient',
-      'occlusion',
-      'rise',
-      'grad-cam',
-      'iterative-mask',
-      'masker',
-    ]);
-    expect(evaluatedMethodNames().at(-1)).to.equal('ground-truth-box');
+  it('lists the reference row after the saliency methods', () => {
+    expect(evaluatedMethodNames()).to.deep.equal([...saliencyMethodNames(), 'ground-truth-box']);
     expect(methodSpec('grad-cam').traits.needsWhiteBox).to.equal(true);
   });
 
