@@ -38,7 +38,8 @@ import {
   shardItems,
 } from '../../lib/commands/shard';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../../lib/io/results';
-import { ENCODER_BLACK_BOX, loadKitBlackBox } from '../../lib/masker/masker-assets';
+import { ENCODER_BLACK_BOX } from '../../lib/masker/masker-assets';
+import { loadKitBlackBox } from '../../lib/classifiers/kit-black-boxes';
 import {
   DEFAULT_TRAIN_MASKER_CONFIG,
   LEARNING_RATE_SCHEDULES,
