@@ -51,7 +51,7 @@ import { Masker } from '../../lib/masker/masker';
 import { trainMasker } from '../../lib/masker/train-masker';
 import { residualEncoder } from '../../lib/encoders/residual-net-encoder';
 import { methodSpec, saliencyMethodNames } from '../../lib/methods/registry';
-import { proportionHalfWidth95, meanHalfWidth95 } from '../../lib/metrics/uncertainty';
+import { meanInterval, rateInterval } from '../../lib/metrics/interval-summaries';
 import { boxArea } from '../../lib/metrics/box';
 import { pointingTolerance } from '../../lib/metrics/pointing-game';
 
@@ -141,18 +141,13 @@ async function blackBoxFor(
   return { loaded: await loadKitBlackBox(name, dir), training, settings };
 }
 
-/** Mean, 95 % half-width and count of a list of shares or flags. */
+/** Mean (or rate), 95 % half-width and count of a list of shares or flags. */
 function summary(values: readonly number[] | readonly boolean[]) {
-  const xs = values.map(Number);
-  const n = xs.length;
-  const mean = xs.reduce((s, v) => s + v, 0) / n;
-  const std = Math.sqrt(xs.reduce((s, v) => s + (v - mean) ** 2, 0) / n);
-  const flags = typeof values[0] === 'boolean';
-  return {
-    mean,
-    halfWidth95: flags ? proportionHalfWidth95(mean, n) : meanHalfWidth95(std, n),
-    count: n,
-  };
+  if (typeof values[0] === 'boolean') {
+    const r = rateInterval(values as boolean[]);
+    return { mean: r.rate, halfWidth95: r.halfWidth95, count: r.images };
+  }
+  return { ...meanInterval(values as number[]), count: values.length };
 }
 
 function summariseAttribution(a: CueAttribution) {

@@ -21,23 +21,21 @@ import {
   REMOVAL_KINDS,
 } from '../metrics/deletion-insertion';
 import { pointingGame, pointingTolerance } from '../metrics/pointing-game';
-import { meanHalfWidth95, proportionHalfWidth95 } from '../metrics/uncertainty';
+import {
+  MeanInterval,
+  meanInterval,
+  RateInterval,
+  rateInterval,
+} from '../metrics/interval-summaries';
 
 /** Curve steps of the evaluation's deletion and insertion curves (17 points). */
 export const EVALUATION_CURVE_STEPS = 16;
 
 /** A rate with its 95 % interval half-width and count. */
-export interface RateScore {
-  rate: number;
-  halfWidth95: number;
-  images: number;
-}
+export type RateScore = RateInterval;
 
 /** A mean with its 95 % interval half-width. */
-export interface MeanScore {
-  mean: number;
-  halfWidth95: number;
-}
+export type MeanScore = MeanInterval;
 
 /** The pointing game's scores. */
 export interface PointingGameScores extends RateScore {
@@ -64,18 +62,6 @@ export interface LiteratureScoreResult {
   insertionAuc: AucScores;
   curves: MeanCurves;
 }
-
-const rate = (flags: readonly boolean[]): RateScore => {
-  const r = flags.filter(Boolean).length / flags.length;
-  return { rate: r, halfWidth95: proportionHalfWidth95(r, flags.length), images: flags.length };
-};
-
-const meanScore = (values: readonly number[]): MeanScore => {
-  const n = values.length;
-  const mean = values.reduce((s, v) => s + v, 0) / n;
-  const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / n);
-  return { mean, halfWidth95: meanHalfWidth95(std, n) };
-};
 
 const meanCurve = (curves: readonly number[][]): number[] =>
   curves[0].map((_, t) => curves.reduce((s, c) => s + c[t], 0) / curves.length);
@@ -156,16 +142,16 @@ export class LiteratureScores {
       );
     const auc = (curves: PerKind<number[][]>): AucScores => ({
       ...(Object.fromEntries(
-        REMOVAL_KINDS.map((k) => [k, meanScore(curves[k].map(curveAuc))]),
+        REMOVAL_KINDS.map((k) => [k, meanInterval(curves[k].map(curveAuc))]),
       ) as PerKind<MeanScore>),
       images: curves.blur.length,
       steps: this.steps,
     });
     return {
       pointingGame: {
-        ...rate(this.hits),
+        ...rateInterval(this.hits),
         tolerancePx: this.tolerance,
-        pairs: { requested: rate(this.pairRequested), other: rate(this.pairOther) },
+        pairs: { requested: rateInterval(this.pairRequested), other: rateInterval(this.pairOther) },
       },
       deletionAuc: auc(this.deletion),
       insertionAuc: auc(this.insertion),

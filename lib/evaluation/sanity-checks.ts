@@ -19,7 +19,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Random } from '../core/random';
 import { mapSimilarity } from '../metrics/map-similarity';
-import { meanHalfWidth95 } from '../metrics/uncertainty';
+import { MeanInterval, meanInterval } from '../metrics/interval-summaries';
 
 /**
  * The net's weighted blocks, input side first: layers with trainable weights
@@ -80,19 +80,11 @@ export function randomiseLayers(model: tf.LayersModel, layers: readonly string[]
   }
 }
 
-/** Mean and 95 % half-width of a list. */
-function meanAndHalfWidth(values: readonly number[]) {
-  const n = values.length;
-  const mean = values.reduce((s, v) => s + v, 0) / n;
-  const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / n);
-  return { mean, halfWidth95: meanHalfWidth95(std, n) };
-}
-
 /** How alike two sets of maps of the same images are (plain numbers). */
 export interface SimilaritySummary {
   images: number;
-  spearman: { mean: number; halfWidth95: number };
-  ssim: { mean: number; halfWidth95: number };
+  spearman: MeanInterval;
+  ssim: MeanInterval;
   /** Share of image pairs where a map was constant (ρ by the convention of lib/metrics/map-similarity.ts). */
   constantShare: number;
 }
@@ -105,8 +97,8 @@ export function summariseSimilarity(a: tf.Tensor4D, b: tf.Tensor4D): SimilarityS
   const s = mapSimilarity(a, b);
   return {
     images: s.spearman.length,
-    spearman: meanAndHalfWidth(s.spearman),
-    ssim: meanAndHalfWidth(s.ssim),
+    spearman: meanInterval(s.spearman),
+    ssim: meanInterval(s.ssim),
     constantShare: s.constant.filter(Boolean).length / s.constant.length,
   };
 }
