@@ -7,7 +7,7 @@ import { ClutteredFashionMnist } from '../../lib/data/cluttered';
 import { findChromium } from '../../lib/plot/png-export';
 import { CLIP_Y4M, writeClipFiles } from '../../lib/video/clip-files';
 import { movingClip, MovingClip } from '../../lib/video/moving-clip';
-import { nodeReference, ReferenceExplanation } from '../../lib/web/node-reference';
+import { NodeReference, ReferenceExplanation } from '../../lib/web/node-reference';
 import { launchPageBrowser } from '../../lib/web/page-browser';
 import { buildWeb } from '../../lib/web/web-build';
 import { serveWeb, WebServer } from '../../lib/web/web-server';
@@ -78,7 +78,9 @@ describe('web page: real-time saliency in headless Chromium (SwiftShader, no GPU
     writeClipFiles(path.join(dir, 'clip'), clip);
     frame = clip.truth.frames.findIndex((f) => f.items[0]?.whole);
     cls = clip.truth.frames[frame].items[0].label;
-    reference = await nodeReference(path.join(dir, 'clip'), frame, 'plain', cls);
+    const node = await NodeReference.load(path.join(dir, 'clip'), 'plain');
+    reference = node.explain(frame, cls);
+    node.dispose();
     server = await serveWeb({ root: dir });
     browser = await launchPageBrowser({ webgpu: false, deniedCamera: true });
     gpuBrowser = await launchPageBrowser({

@@ -113,12 +113,17 @@ export class LoopStats {
     return this.summarise(this.records, this.start);
   }
 
-  /** The last second (for the page's speed line). */
+  /** The last second (for the page's speed line); everything since the reset when the last second had no frame (paused). */
   recent(): Pick<LoopSummary, 'framesPerSecond' | 'maskerMs' | 'blackBoxMs'> {
     const since = Math.max(this.start, performance.now() - 1000);
-    return this.summarise(
-      this.records.filter((r) => r.at >= since),
-      since,
-    );
+    const last = this.records.filter((r) => r.at >= since);
+    if (last.length === 0 && this.records.length > 0) {
+      const end = this.records[this.records.length - 1].at;
+      return {
+        ...this.summarise(this.records, this.start),
+        framesPerSecond: this.records.length / ((end - this.start) / 1000),
+      };
+    }
+    return this.summarise(last, since);
   }
 }

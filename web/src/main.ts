@@ -82,7 +82,25 @@ function meanOf(values: ArrayLike<number>): number {
 
 let lastText = 0;
 
-/** Draws a frame's explanation; returns the salient box of the chosen class. */
+/**
+ * A mask with no pixel above this is near empty (the class is absent): the
+ * page draws no salient box on it, though the localisation protocol still
+ * counts the box it finds (all pixels above α × a tiny mean).
+ */
+const EMPTY_MASK_MAX = 0.5;
+
+function maxOf(values: ArrayLike<number>): number {
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) max = Math.max(max, values[i]);
+  return max;
+}
+
+/** The salient box of a mask to draw: the protocol's, or none on a near-empty mask. */
+function boxToDraw(mask: Float32Array, side: number, alpha: number): Box | null {
+  return maxOf(mask) < EMPTY_MASK_MAX ? null : localisationBox(mask, side, side, { alpha });
+}
+
+/** Draws a frame's explanation; returns the salient box of the chosen class (the protocol's). */
 function render(frame: Frame, ex: FrameExplanation, alpha: number): Box | null {
   const main = ex.classes[0];
   const mask = maskOf(ex, main);
@@ -93,7 +111,7 @@ function render(frame: Frame, ex: FrameExplanation, alpha: number): Box | null {
     frame.pixels,
     mask,
     ex.side,
-    box,
+    maxOf(mask) < EMPTY_MASK_MAX ? null : box,
     truth.map((t) => t.box),
   );
   const panel = $('top3');
@@ -101,14 +119,7 @@ function render(frame: Frame, ex: FrameExplanation, alpha: number): Box | null {
   if (settings.top3) {
     ex.ranked.slice(0, 3).forEach((cls, k) => {
       const m = maskOf(ex, cls);
-      drawExplained(
-        $(`top3-${k}`),
-        frame.pixels,
-        m,
-        ex.side,
-        localisationBox(m, ex.side, ex.side, { alpha }),
-        [],
-      );
+      drawExplained($(`top3-${k}`), frame.pixels, m, ex.side, boxToDraw(m, ex.side, alpha), []);
     });
   }
   const now = performance.now();
@@ -134,11 +145,15 @@ function writeText(frame: Frame, ex: FrameExplanation, box: Box | null, mask: Fl
   $('caption').textContent =
     `frame ${frame.index} · mask of ${name(main)} (${how}, p = ${ex.probabilities[main].toFixed(2)})` +
     ` · mask area ${(100 * meanOf(mask)).toFixed(0)}%` +
-    (box ? ` · salient box ${box.x1 - box.x0}×${box.y1 - box.y0}` : ' · no salient region') +
+    (maxOf(mask) < EMPTY_MASK_MAX
+      ? ' · mask near empty'
+      : box
+        ? ` · salient box ${box.x1 - box.x0}×${box.y1 - box.y0}`
+        : ' · no salient region') +
     truthText;
   ex.ranked.slice(0, 3).forEach((cls, k) => {
     $(`top3-${k}-caption`).textContent =
-      `${name(cls)} p = ${ex.probabilities[cls].toFixed(2)}, area ${(100 * meanOf(maskOf(ex, cls))).toFixed(0)}%`;
+      `${name(cls)} p = ${ex.probabilities[cls].toFixed(2)}, mask area ${(100 * meanOf(maskOf(ex, cls))).toFixed(1)}%`;
   });
   $('probs').replaceChildren(
     ...ex.ranked.slice(0, 5).map((c) => {
@@ -343,6 +358,15 @@ const api = {
     const frame = await clipFrame(index);
     const ex = await explainFrame(models, frame.pixels, () => [cls]);
     return { probabilities: Array.from(ex.probabilities), mask: Array.from(ex.masks) };
+  },
+  /** Pauses the loop and shows clip frame `index` as the loop would (for screenshots). */
+  async showClipFrame(index: number) {
+    if (!models) throw new Error('no models loaded');
+    setPaused(true);
+    const frame = await clipFrame(index);
+    const ex = await explainFrame(models, frame.pixels, classesFor);
+    lastText = 0;
+    render(frame, ex, models.alpha);
   },
   /** Milliseconds per masker call with its read-back, over `calls` calls on one clip frame. */
   async maskerMs(calls: number) {
