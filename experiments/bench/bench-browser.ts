@@ -48,6 +48,8 @@ interface Row {
   /** The same masker call on the kit's Node engine, timed right after the page's. */
   nodeMaskerMsPerFrame: number;
   blackBoxMsPerFrame: number;
+  /** Drawing the frame, masks, boxes and (a few times a second) the text. */
+  drawMsPerFrame: number;
   maxAbsDiffVsNode: number;
   localisation: unknown;
 }
@@ -92,17 +94,15 @@ async function main(): Promise<void> {
   try {
     const browser = await launchPageBrowser({ webgpu: true });
     browsers.push(browser);
-    const runs: { backend: string; top3: boolean; frames: number; threads?: number }[] = [
+    const runs: { backend: string; top3: boolean; frames: number }[] = [
       { backend: 'wasm', top3: false, frames: clip.frames.length },
       { backend: 'wasm', top3: true, frames: clip.frames.length },
-      { backend: 'wasm', top3: false, frames: clip.frames.length, threads: 2 },
       { backend: 'webgl', top3: false, frames: gpuFrames },
       { backend: 'webgpu', top3: false, frames: gpuFrames },
     ];
     for (const run of runs) {
       const page = await browser.newPage({ viewport: { width: 1000, height: 820 } });
-      const threads = run.threads ? `&threads=${run.threads}` : '';
-      const query = `backend=${run.backend}&blackBox=${BLACK_BOX}&top3=${run.top3 ? 1 : 0}&step=1&play=0${threads}`;
+      const query = `backend=${run.backend}&blackBox=${BLACK_BOX}&top3=${run.top3 ? 1 : 0}&step=1&play=0`;
       await page.goto(`${server.url}?${query}`);
       await page.waitForFunction('window.saliencyPage?.ready !== undefined');
       await page.evaluate('window.saliencyPage.ready');
@@ -128,6 +128,7 @@ async function main(): Promise<void> {
         frames: number;
         framesPerSecond: number;
         blackBoxMs: number;
+        drawMs: number;
         localisation: unknown;
       }>(page, 'waitFrames', run.frames, 3600000);
       await call(page, 'pause', true);
@@ -140,6 +141,7 @@ async function main(): Promise<void> {
         maskerMsPerFrame,
         nodeMaskerMsPerFrame,
         blackBoxMsPerFrame: summary.blackBoxMs,
+        drawMsPerFrame: summary.drawMs,
         maxAbsDiffVsNode,
         localisation: summary.localisation,
       });

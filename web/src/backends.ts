@@ -3,11 +3,12 @@
  * threads where the page is cross-origin isolated), the first that starts and
  * computes a test sum correctly. A backend asked for by name that does not
  * start falls back along the same order; every fall-back is reported with its
- * cause. The pure-JS `cpu` backend is the last resort.
+ * cause. The threaded wasm build runs where the page is cross-origin isolated,
+ * with tfjs's pool of half the cores (at most 4). The pure-JS `cpu` backend is the last resort.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 /** The backends the page offers, in order of preference. */
 export const BACKENDS = ['webgpu', 'webgl', 'wasm'] as const;
@@ -61,15 +62,13 @@ async function describe(name: BackendName): Promise<string> {
 }
 
 /** Tries one backend; throws why it did not start. */
-async function tryBackend(name: BackendName, wasmThreads?: number): Promise<void> {
+async function tryBackend(name: BackendName): Promise<void> {
   if (name === 'webgpu') {
     const problem = await webgpuProblem();
     if (problem) throw new Error(problem);
   }
   if (name === 'wasm' && !wasmPathSet) {
     setWasmPaths(WASM_PATH);
-    // tfjs's default is half the cores, at most 4; threads need cross-origin isolation.
-    if (wasmThreads) setThreadsCount(wasmThreads);
     wasmPathSet = true;
   }
   const ok = await tf.setBackend(name).catch((err: Error) => {
@@ -84,13 +83,11 @@ async function tryBackend(name: BackendName, wasmThreads?: number): Promise<void
  * Starts a backend.
  * @param wanted a backend by name, or `auto` for the first of {@link BACKENDS} that starts.
  * @param report called with one line per backend that did not start: its cause and the next one tried.
- * @param wasmThreads threads of the wasm backend, set before it first starts; default tfjs's own.
  * @throws when none starts, `cpu` included.
  */
 export async function startBackend(
   wanted: BackendName | 'auto',
   report: (message: string) => void,
-  wasmThreads?: number,
 ): Promise<BackendInfo> {
   const order: BackendName[] =
     wanted === 'auto'
@@ -99,7 +96,7 @@ export async function startBackend(
   for (let i = 0; i < order.length; i++) {
     const name = order[i];
     try {
-      await tryBackend(name, wasmThreads);
+      await tryBackend(name);
       return { name, details: await describe(name) };
     } catch (err) {
       const next = order[i + 1];

@@ -16,6 +16,7 @@ interface Record {
   at: number;
   maskerMs: number;
   blackBoxMs: number;
+  drawMs: number;
 }
 
 /** Shares over the clip frames that show an item (all of them, and those showing it whole). */
@@ -39,6 +40,8 @@ export interface LoopSummary {
   framesPerSecond: number;
   maskerMs: number;
   blackBoxMs: number;
+  /** Milliseconds drawing a frame (canvases and, a few times a second, the text). */
+  drawMs: number;
   localisation: LocalisationShares;
 }
 
@@ -67,9 +70,19 @@ export class LoopStats {
     };
   }
 
-  /** Records one frame: its timings, and against the truth (clip frames) its box and top class. */
-  record(ex: FrameExplanation, box: Box | null, truth: readonly ClipItemTruth[] | undefined): void {
-    this.records.push({ at: performance.now(), maskerMs: ex.maskerMs, blackBoxMs: ex.blackBoxMs });
+  /** Records one frame: its timings (`drawMs`: drawing it and its captions), and against the truth (clip frames) its box and top class. */
+  record(
+    ex: FrameExplanation,
+    box: Box | null,
+    truth: readonly ClipItemTruth[] | undefined,
+    drawMs: number,
+  ): void {
+    this.records.push({
+      at: performance.now(),
+      maskerMs: ex.maskerMs,
+      blackBoxMs: ex.blackBoxMs,
+      drawMs,
+    });
     if (!truth?.length) return;
     const iou = box ? Math.max(...truth.map((t) => boxIoU(box, t.box))) : 0;
     const localised = iou >= LOCALISED_IOU ? 1 : 0;
@@ -87,7 +100,7 @@ export class LoopStats {
 
   private summarise(records: Record[], since: number): LoopSummary {
     const seconds = (performance.now() - since) / 1000;
-    const mean = (key: 'maskerMs' | 'blackBoxMs') =>
+    const mean = (key: 'maskerMs' | 'blackBoxMs' | 'drawMs') =>
       records.length ? records.reduce((s, r) => s + r[key], 0) / records.length : NaN;
     const c = this.counts;
     const share = (n: number, d: number) => (d ? n / d : NaN);
@@ -97,6 +110,7 @@ export class LoopStats {
       framesPerSecond: records.length / seconds,
       maskerMs: mean('maskerMs'),
       blackBoxMs: mean('blackBoxMs'),
+      drawMs: mean('drawMs'),
       localisation: {
         frames: c.frames,
         localised: share(c.localised, c.frames),

@@ -9,7 +9,7 @@
  * Settings come from the controls and, for a first load, from the address:
  * `?backend=webgpu|webgl|wasm|auto&source=clip|camera&blackBox=plain&class=auto|0..9&top3=1&step=0`
  * (`step=1`: every clip frame once, in order, as fast as the loop runs;
- * `play=0`: start paused; `threads=N`: wasm threads).
+ * `play=0`: start paused).
  * `window.saliencyPage` exposes the state and a few measurements for the
  * tests and the benchmark (test/web/, experiments/bench/bench-browser.ts).
  */
@@ -49,8 +49,6 @@ const settings = {
   choice: params.get('class') ?? 'auto',
   top3: params.get('top3') !== '0',
   step: params.get('step') === '1',
-  /** Threads of the wasm backend (`threads=N`); default tfjs's. */
-  wasmThreads: Number(params.get('threads')) || undefined,
 };
 
 let backend: BackendInfo | undefined;
@@ -192,8 +190,9 @@ async function loop(gen: number): Promise<void> {
     }
     const ex = await explainFrame(models, frame.pixels, classesFor);
     if (gen !== generation) break;
+    const drawStart = performance.now();
     const box = render(frame, ex, models.alpha);
-    stats.record(ex, box, frame.truth);
+    stats.record(ex, box, frame.truth, performance.now() - drawStart);
     await yieldToBrowser();
   }
 }
@@ -216,7 +215,7 @@ async function useBackend(name: BackendName | 'auto'): Promise<void> {
   await stopLoop();
   models?.dispose();
   models = undefined;
-  backend = await startBackend(name, (m) => report('warn', m), settings.wasmThreads);
+  backend = await startBackend(name, (m) => report('warn', m));
   $<HTMLSelectElement>('backend').value = backend.name === 'cpu' ? 'auto' : backend.name;
   $('backend-info').textContent = backend.details;
   report('info', `backend: ${backend.details}`);
