@@ -328,9 +328,12 @@ export class Masker {
   }
 
   /**
-   * Masks for a batch of images, each for its requested class.
+   * Masks for a batch of images, each for its requested class; or for one
+   * image and several classes, the encoder run once for all of them (the
+   * paper's point that one pass explains any class).
    * @param images `[B, H, W, C]` in [0, 1], H and W divisible by the coarsest stride.
-   * @param classes the class s per image, `B` indices in [0, numClasses).
+   * @param classes the class s per image, `B` indices in [0, numClasses); or,
+   *   when B is 1, any number K of classes: the outputs then hold K masks.
    * @param options `checkRange` (default true): check that the images lie in
    *   [0, 1], one small read-back; a training loop that checked its images once skips it.
    * @returns mask, low-resolution mask and gates; the caller disposes them.
@@ -346,9 +349,11 @@ export class Masker {
     assertRank(images, 4, 'Masker.predict: images');
     const [b, h, w] = images.shape;
     const shape = `[${images.shape.join(', ')}]`;
-    if (classes.length !== b)
+    // One image for several classes: its encoder maps are shared by all of them.
+    const shareImage = b === 1 && classes.length > 1;
+    if (classes.length !== b && !shareImage)
       throw new Error(
-        `Masker.predict: classes has ${classes.length} entries but images ${shape} hold ${b}`,
+        `Masker.predict: classes has ${classes.length} entries but images ${shape} hold ${b} (one class per image, or any number for a single image)`,
       );
     assertClassIndices(classes, this.config.numClasses, 'Masker.predict: class index');
     const { scales } = this.encoder;
@@ -381,15 +386,18 @@ export class Masker {
             `encoder map ${i} has shape [${map.shape.join(', ')}], declared [${want.join(', ')}]`,
           );
       });
+      const shared = shareImage ? maps.map((m) => tf.tile(m, [classes.length, 1, 1, 1])) : maps;
       // 2. Class-selective feature filter at the coarsest scale.
       const { filtered, gates } = featureFilter(
-        maps[maps.length - 1],
+        shared[shared.length - 1],
         this.embeddings as tf.Tensor2D,
         classes,
       );
       // 3. Upsampler blocks back to the mask stride.
       let x = filtered;
-      this.blocks.forEach((block, k) => (x = upsamplerBlock(block, x, maps[this.skipIndices[k]])));
+      this.blocks.forEach(
+        (block, k) => (x = upsamplerBlock(block, x, shared[this.skipIndices[k]])),
+      );
       // 4. Two channels, mask head, upsampling to the input size.
       const channels = tf.fused.conv2d({
         x,

@@ -1,7 +1,8 @@
 /**
  * One frame through the models: the black box's class probabilities, then
  * the masker's masks for the classes asked for (chosen once the
- * probabilities are known), all of them in one masker call. The two
+ * probabilities are known), all of them in one masker call that encodes the
+ * frame once. The two
  * read-backs are what the page draws: the probabilities and the masks.
  * Every tensor made here is disposed here.
  */
@@ -47,10 +48,10 @@ export async function explainFrame(
     );
     const classes = classesFor(ranked);
     const maskerStart = performance.now();
-    const maskTensor = tf.tidy(() => {
-      const batch = tf.tile(input, [classes.length, 1, 1, 1]);
-      return models.masker.predict(batch, classes, { checkRange: false }).mask;
-    });
+    // One image, several classes: the masker encodes the frame once for all of them.
+    const maskTensor = tf.tidy(
+      () => models.masker.predict(input, classes, { checkRange: false }).mask,
+    );
     const masks = (await maskTensor.data()) as Float32Array;
     maskTensor.dispose();
     const end = performance.now();
