@@ -40,6 +40,7 @@ import { PlantedBiasData, streamIndex, STREAM_TRAIN_ITEMS } from '../../lib/data
 import { initEngine } from '../../lib/engine/backend';
 import {
   biasedClassIndices,
+  cueBoxWithinTolerance,
   CueAttribution,
   cueReliance,
   methodCueAttribution,
@@ -54,6 +55,7 @@ import { methodSpec, saliencyMethodNames } from '../../lib/methods/registry';
 import { meanInterval, rateInterval } from '../../lib/metrics/interval-summaries';
 import { boxArea } from '../../lib/metrics/box';
 import { pointingTolerance } from '../../lib/metrics/pointing-game';
+import { boxRegions } from '../../lib/metrics/selectivity';
 
 interface Options {
   steps: string;
@@ -64,6 +66,7 @@ interface Options {
   relianceImages: string;
   methods?: string;
   control: boolean;
+  controlMasker: boolean;
   seed: string;
   out: string;
 }
@@ -82,6 +85,7 @@ function parseArgs(): Options {
     .option('--reliance-images <n>', 'test images for the reliance measures', '2000')
     .option('--methods <list>', 'comma-separated method names (default: every saliency method)')
     .option('--no-control', 'skip the control black box trained without the cue')
+    .option('--no-control-masker', 'skip training a masker against the control black box')
     .option('--seed <n>', 'seed of weights and the cue draw', '0')
     .option('--out <dir>', 'output folder', path.join(RESULTS_DIR, 'bias'))
     .parse()
@@ -152,8 +156,11 @@ function summary(values: readonly number[] | readonly boolean[]) {
 
 function summariseAttribution(a: CueAttribution) {
   const mostOnCue = a.cueMass.map((m) => m > 0.5);
+  const mostNearCue = a.cueMassWithinTolerance.map((m) => m > 0.5);
   return {
     cueMass: summary(a.cueMass),
+    cueMassWithinTolerance: summary(a.cueMassWithinTolerance),
+    mostMassWithinToleranceOfCue: summary(mostNearCue),
     itemMass: summary(a.itemMass),
     maxOnCue: summary(a.maxOnCue),
     maxOnItem: summary(a.maxOnItem),
@@ -217,6 +224,7 @@ async function main(): Promise<void> {
   const maskers: Record<string, { masker: Masker }> = {};
   for (const [k, bb] of Object.entries(boxes)) {
     if (!methods.includes('masker')) break;
+    if (k === 'control' && !opts.controlMasker) continue;
     const dir = path.join(opts.out, 'maskers', k);
     const recordFile = path.join(opts.out, `masker-${k}.json`);
     const settings = { steps: maskerSteps, seed, blackBox: bb.settings };
@@ -266,6 +274,7 @@ async function main(): Promise<void> {
     const result: Record<string, unknown> = {};
     const t0 = performance.now();
     for (const [k, bb] of Object.entries(boxes)) {
+      if (method === 'masker' && !maskers[k]) continue;
       const whiteBox = layersWhiteBox(bb.loaded.model, bb.loaded.blackBox);
       const options = {
         ...COMMITTED_METHOD_OPTIONS,
@@ -286,6 +295,11 @@ async function main(): Promise<void> {
       cueBoxAreaShare: boxArea(data.cue.box) / (h * w),
       pointingTolerancePx: pointingTolerance(h, w),
       mostMassOnCueMeans: 'share of images whose map puts more than half its mass on the cue box',
+      cueMassWithinToleranceMeans:
+        'share of map mass inside the cue box grown by the pointing tolerance on every side',
+      toleranceBoxAreaShare:
+        boxRegions([cueBoxWithinTolerance(data.cue, h, w)], h, w).reduce((s, v) => s + v, 0) /
+        (h * w),
       ...result,
       seconds: (performance.now() - t0) / 1000,
       run: runMetadata(startedAt),

@@ -18,7 +18,7 @@ import type { BlackBox } from '../classifiers/black-box';
 import type { Box } from '../data/box';
 import { ClutteredFashionMnist } from '../data/cluttered';
 import { PlantedBiasData, PlantedCueConfig } from '../data/planted-bias';
-import { pointingGame } from '../metrics/pointing-game';
+import { pointingGame, pointingTolerance } from '../metrics/pointing-game';
 import { boxRegions, massInside } from '../metrics/selectivity';
 import { methodMasks } from '../methods/registry';
 import type { MethodOptions } from '../methods/method';
@@ -99,12 +99,20 @@ export function cueReliance(
 export interface CueAttribution {
   /** Share of map mass inside the cue's box. */
   cueMass: number[];
+  /** Share of map mass inside the cue's box grown by the pointing tolerance on every side (the region the pointing game accepts). */
+  cueMassWithinTolerance: number[];
   /** Share of map mass inside the item's box. */
   itemMass: number[];
   /** The map's maximum is within the pointing tolerance of the cue's box. */
   maxOnCue: boolean[];
   /** The map's maximum is within the pointing tolerance of the item's box. */
   maxOnItem: boolean[];
+}
+
+/** The cue's box grown by the pointing tolerance of an `height`×`width` image on every side. */
+export function cueBoxWithinTolerance(cue: PlantedCueConfig, height: number, width: number): Box {
+  const t = pointingTolerance(height, width);
+  return { x0: cue.box.x0 - t, y0: cue.box.y0 - t, x1: cue.box.x1 + t, y1: cue.box.y1 + t };
 }
 
 /**
@@ -120,8 +128,10 @@ export function cueAttribution(
 ): CueAttribution {
   const [b, h, w] = masks.shape;
   const cueBoxes = new Array(b).fill(cue.box);
+  const grown = cueBoxWithinTolerance(cue, h, w);
   return {
     cueMass: massInside(masks, boxRegions(cueBoxes, h, w)),
+    cueMassWithinTolerance: massInside(masks, boxRegions(new Array(b).fill(grown), h, w)),
     itemMass: massInside(masks, boxRegions(itemBoxes, h, w)),
     maxOnCue: pointingGame(masks, cueBoxes).hit,
     maxOnItem: pointingGame(masks, itemBoxes).hit,
@@ -162,7 +172,13 @@ export async function methodCueAttribution(
   indices: readonly number[],
   batchSize = 25,
 ): Promise<CueAttribution> {
-  const out: CueAttribution = { cueMass: [], itemMass: [], maxOnCue: [], maxOnItem: [] };
+  const out: CueAttribution = {
+    cueMass: [],
+    cueMassWithinTolerance: [],
+    itemMass: [],
+    maxOnCue: [],
+    maxOnItem: [],
+  };
   for (let start = 0; start < indices.length; start += batchSize) {
     const batch = data.batch(indices.slice(start, start + batchSize));
     try {
@@ -179,6 +195,7 @@ export async function methodCueAttribution(
       try {
         const a = cueAttribution(masks, data.cue, batch.boxes);
         out.cueMass.push(...a.cueMass);
+        out.cueMassWithinTolerance.push(...a.cueMassWithinTolerance);
         out.itemMass.push(...a.itemMass);
         out.maxOnCue.push(...a.maxOnCue);
         out.maxOnItem.push(...a.maxOnItem);

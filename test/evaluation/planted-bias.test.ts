@@ -45,6 +45,7 @@ describe('evaluation/planted-bias', () => {
     const item = { x0: 28, y0: 28, x1: 44, y1: 44 };
     const a = cueAttribution(masks, DEFAULT_PLANTED_CUE, [item, item]);
     expect(a.cueMass).to.deep.equal([1, 0]);
+    expect(a.cueMassWithinTolerance).to.deep.equal([1, 0]);
     expect(a.itemMass).to.deep.equal([0, 1]);
     expect(a.maxOnCue).to.deep.equal([true, false]);
     expect(a.maxOnItem).to.deep.equal([false, true]);
