@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { ClutteredFashionMnist } from '../../lib/data/cluttered';
-import { findChromium } from '../../lib/plot/png-export';
+import { CHROMIUM_PACKAGE, findChromium } from '../../lib/plot/png-export';
 import { CLIP_Y4M, writeClipFiles } from '../../lib/video/clip-files';
 import { movingClip, MovingClip } from '../../lib/video/moving-clip';
 import { NodeReference, ReferenceExplanation } from '../../lib/web/node-reference';
@@ -66,7 +66,12 @@ describe('web page: real-time saliency in headless Chromium (SwiftShader, no GPU
   const outside: string[] = [];
 
   before(async function () {
-    if (!findChromium()) this.skip(); // the Debian package chromium (scripts/setup.sh installs it)
+    if (!findChromium()) {
+      console.log(
+        `    skipped: headless Chromium not found (Debian package '${CHROMIUM_PACKAGE}')`,
+      );
+      this.skip();
+    }
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'web-page-'));
     await buildWeb(dir);
     clip = movingClip(new ClutteredFashionMnist({ split: 'test' }), {
