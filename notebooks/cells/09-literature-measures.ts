@@ -237,4 +237,4 @@ if (cascade.length)
     ),
   );
 //%% code
-loaded?.dispose();
+if (loaded) loaded.dispose();

@@ -109,19 +109,28 @@ console.table(
 // ## Where each method's map falls
 //
 // On test shirts with the cue painted, maps for `Shirt`: the share of the
-// map's mass inside the cue's box (36 pixels, 0.9 % of the image) and inside
-// the item's box, and how often the map's maximum is on the cue.
+// map's mass inside the cue's box (36 pixels, 0.9 % of the image), inside
+// that box grown by the pointing tolerance (4.3 px each side) and inside the
+// item's box, and how often the map's maximum is on the cue.
 //%% code
 interface Share {
   mean: number;
   halfWidth95: number;
   count: number;
 }
+type Measure =
+  | 'cueMass'
+  | 'cueMassWithinTolerance'
+  | 'itemMass'
+  | 'maxOnCue'
+  | 'maxOnItem'
+  | 'mostMassOnCue'
+  | 'mostMassWithinToleranceOfCue';
 interface BiasFile {
   method: string;
   images: number;
-  biased: Record<'cueMass' | 'itemMass' | 'maxOnCue' | 'maxOnItem' | 'mostMassOnCue', Share>;
-  control?: Record<'cueMass' | 'itemMass' | 'maxOnCue' | 'maxOnItem' | 'mostMassOnCue', Share>;
+  biased: Record<Measure, Share>;
+  control?: Record<Measure, Share>;
 }
 const biasFiles = fs.existsSync(BIAS_DIR)
   ? fs
@@ -139,10 +148,12 @@ console.table(
     images: b.images,
     'cue mass (biased)': r3(b.biased.cueMass.mean),
     'cue mass (control)': b.control ? r3(b.control.cueMass.mean) : '',
+    'cue ± 4.3 px mass (biased)': r3(b.biased.cueMassWithinTolerance.mean),
     'item mass (biased)': r3(b.biased.itemMass.mean),
     'max on cue % (biased)': pct(b.biased.maxOnCue.mean),
     'max on cue % (control)': b.control ? pct(b.control.maxOnCue.mean) : '',
     'most mass on cue % (biased)': pct(b.biased.mostMassOnCue.mean),
+    'most mass on cue ± 4.3 px % (biased)': pct(b.biased.mostMassWithinToleranceOfCue.mean),
   })),
 );
 if (biasFiles.length)
