@@ -1,6 +1,7 @@
 /**
- * Running an iterative-mask ablation sweep (Dabkowski & Gal 2017: the
- * alternative image A and the weights λ1, λ2) from a program or a notebook:
+ * Running an ablation sweep (Dabkowski & Gal 2017: the alternative image A,
+ * the weights λ1..λ4 and, for trained maskers, the fake-class probability)
+ * from a program or a notebook:
  * the sweep's values become the flags of `experiments/paper/ablate.ts`, which runs
  * as a child process exactly as a user would type it (so its results files
  * are the command's, resumable and skipped when finished), and the sweep's
@@ -12,11 +13,14 @@ import type { AlternativeKind } from '../paper/evidence';
 import type { ArchitectureName } from '../classifiers/architecture';
 import { CALIBRATED_LAMBDAS } from '../paper/objective';
 import { assertAllSucceeded, runInParallel } from './parallel';
-import { expandGrid, settingId } from '../evaluation/ablation';
+import { AblationGrid, AblationMethod, expandGrid, settingId } from '../evaluation/ablation';
+import { DEFAULT_TRAIN_MASKER_CONFIG } from '../masker/train-masker';
 import { AblationRow, readAblationStudy } from '../evaluation/ablation-results';
 
-/** An iterative-mask sweep over A × λ1 × λ2, with λ3 and λ4 at `CALIBRATED_LAMBDAS`. */
+/** A sweep over A × λ1 × λ2 × λ3 × λ4 (× the fake-class probability for maskers). */
 export interface AblationSweepSpec {
+  /** Iterative masks per image, or one masker trained per setting; default iterative masks. */
+  method?: AblationMethod;
   /** Study name: results go to `<out>/<study>/<setting id>.json`. */
   study: string;
   /** Results folder (e.g. `DEFAULT_ABLATIONS_DIR` of `ablation-results.ts`, or a temporary folder). */
@@ -29,8 +33,16 @@ export interface AblationSweepSpec {
   tv: readonly number[];
   /** Values of λ2 (area). */
   area: readonly number[];
-  /** Optimisation steps per image. */
+  /** Values of λ3 (destroyer weight); default `CALIBRATED_LAMBDAS.destroy`. */
+  destroy?: readonly number[];
+  /** Values of λ4 (destroyer power); default `CALIBRATED_LAMBDAS.destroyPower`. */
+  destroyPower?: readonly number[];
+  /** Values of the fake-class probability (maskers only); default the masker training default. */
+  fakeClassProbability?: readonly number[];
+  /** Optimisation steps per image (iterative masks). */
   iterations: number;
+  /** Training steps per masker (maskers only); default the command's. */
+  steps?: number;
   /** Single-item test images scored. */
   images: number;
   /** Held-out training images for tuning the localisation threshold α. */
@@ -46,27 +58,52 @@ export function ablateScript(): string {
   return path.resolve(fs.realpathSync(__dirname), '..', '..', 'experiments', 'paper', 'ablate.ts');
 }
 
+/** λ3, λ4 and the fake-class probability of a sweep, defaults filled in. */
+function sweepGrid(spec: AblationSweepSpec): AblationGrid {
+  return {
+    alternatives: spec.alternatives,
+    tv: spec.tv,
+    area: spec.area,
+    destroy: spec.destroy ?? [CALIBRATED_LAMBDAS.destroy],
+    destroyPower: spec.destroyPower ?? [CALIBRATED_LAMBDAS.destroyPower],
+    fakeClassProbability: spec.fakeClassProbability ?? [
+      DEFAULT_TRAIN_MASKER_CONFIG.fakeClassProbability,
+    ],
+  };
+}
+
 /** The command-line arguments of `experiments/paper/ablate.ts` for a sweep. */
 export function ablateArgs(spec: AblationSweepSpec): string[] {
+  const grid = sweepGrid(spec);
+  const method = spec.method ?? 'iterative-mask';
+  const masker =
+    method === 'masker'
+      ? [
+          '--fake-prob',
+          grid.fakeClassProbability.join(','),
+          ...(spec.steps === undefined ? [] : ['--steps', String(spec.steps)]),
+        ]
+      : [];
   return [
     '--study',
     spec.study,
     '--out',
     spec.out,
     '--method',
-    'iterative-mask',
+    method,
     '--black-box',
     spec.blackBox,
     '--alternatives',
-    spec.alternatives.join(','),
+    grid.alternatives.join(','),
     '--tv',
-    spec.tv.join(','),
+    grid.tv.join(','),
     '--area',
-    spec.area.join(','),
+    grid.area.join(','),
     '--destroy',
-    String(CALIBRATED_LAMBDAS.destroy),
+    grid.destroy.join(','),
     '--power',
-    String(CALIBRATED_LAMBDAS.destroyPower),
+    grid.destroyPower.join(','),
+    ...masker,
     '--iterations',
     String(spec.iterations),
     '--images',
@@ -82,16 +119,7 @@ export function ablateArgs(spec: AblationSweepSpec): string[] {
 
 /** The ids of the sweep's settings, i.e. the names of its results files (`ablation.ts` settingId). */
 export function sweepSettingIds(spec: AblationSweepSpec): string[] {
-  const settings = expandGrid({
-    alternatives: spec.alternatives,
-    tv: spec.tv,
-    area: spec.area,
-    destroy: [CALIBRATED_LAMBDAS.destroy],
-    destroyPower: [CALIBRATED_LAMBDAS.destroyPower],
-    // Not part of an iterative-mask setting's id.
-    fakeClassProbability: [0],
-  });
-  return settings.map((s) => settingId(s, 'iterative-mask'));
+  return expandGrid(sweepGrid(spec)).map((s) => settingId(s, spec.method ?? 'iterative-mask'));
 }
 
 /**

@@ -159,7 +159,7 @@ export type SettingParameter =
   | 'steps';
 
 /** Short names of the parameters, as in the paper (λ1 = TV, λ2 = area, λ3 = destroyed-image probability, λ4 its power). */
-const PARAMETER_NAMES: Readonly<Record<SettingParameter, string>> = {
+export const PARAMETER_NAMES: Readonly<Record<SettingParameter, string>> = {
   alternative: 'A',
   tv: 'λ1',
   area: 'λ2',
@@ -171,7 +171,7 @@ const PARAMETER_NAMES: Readonly<Record<SettingParameter, string>> = {
 };
 
 /** A parameter's value in a setting (undefined when the method does not record it). */
-function parameterValue(
+export function parameterValue(
   setting: RecordedSetting,
   parameter: SettingParameter,
 ): string | number | undefined {

@@ -2,7 +2,8 @@
  * Figures of an ablation sweep (Dabkowski & Gal 2017, the choice of A and of
  * λ1..λ4), from the rows of `lib/evaluation/ablation-results.ts`: the scores
  * of every setting as grouped bars, the crop metric's distribution per
- * setting as box plots, and one score over the (λ1, λ2) grid as a heat map.
+ * setting as box plots, one score over the (λ1, λ2) grid as a heat map, and
+ * one score against one λ as curves.
  * Settings are labelled by the parameters that vary over the rows (e.g.
  * `'A blur'` in a sweep of A).
  */
@@ -10,9 +11,13 @@ import {
   ABLATION_METRICS,
   AblationMetric,
   AblationRow,
+  PARAMETER_NAMES,
+  parameterValue,
+  SettingParameter,
   settingLabel,
   varyingParameters,
 } from '../evaluation/ablation-results';
+import { LineChartConfig, lineChartFigure, LineSeries } from './line-chart';
 import { QuantileBoxConfig, quantileBoxFigure, quantileBoxFromSummary } from './distribution';
 import { gridFromPoints, gridHeatmapFigure, GridHeatmapConfig } from './grid-heatmap';
 import { groupedBarFigure, GroupedBarConfig } from './grouped-bars';
@@ -98,4 +103,47 @@ export function lambdaHeatmapFigure(
     'λ2 (area weight)',
   );
   return gridHeatmapFigure(grid, { metric: label, ...config });
+}
+
+/**
+ * One metric against one numeric parameter (a λ, the fake-class probability),
+ * one curve per combination of the other parameters that vary.
+ * @throws when the parameter does not vary over the rows or is not numeric.
+ */
+export function ablationCurveFigure(
+  rows: readonly AblationRow[],
+  parameter: SettingParameter,
+  metric: AblationMetric,
+  config: Partial<LineChartConfig> = {},
+): Figure {
+  const values = rows.map((r) => parameterValue(r.setting, parameter));
+  if (new Set(values).size < 2 || values.some((v) => typeof v !== 'number'))
+    throw new Error(
+      `a curve over ${PARAMETER_NAMES[parameter]} needs rows with at least two numeric values of it`,
+    );
+  const others = varyingParameters(rows).filter((p) => p !== parameter);
+  const curves = new Map<string, AblationRow[]>();
+  for (const r of rows) {
+    const name = others.length ? settingLabel(r.setting, others) : 'all settings';
+    curves.set(name, [...(curves.get(name) ?? []), r]);
+  }
+  const { label, read } = ABLATION_METRICS[metric];
+  const series: LineSeries[] = [...curves].map(([name, members]) => {
+    const sorted = [...members].sort(
+      (a, b) =>
+        (parameterValue(a.setting, parameter) as number) -
+        (parameterValue(b.setting, parameter) as number),
+    );
+    return {
+      name,
+      x: sorted.map((r) => parameterValue(r.setting, parameter) as number),
+      y: sorted.map(read),
+    };
+  });
+  return lineChartFigure(series, {
+    xTitle: PARAMETER_NAMES[parameter],
+    yTitle: label,
+    markers: true,
+    ...config,
+  });
 }

@@ -23,6 +23,8 @@ export interface LineChartConfig {
   yTitle: string;
   /** Logarithmic y axis; default false. */
   logY: boolean;
+  /** A marker at every point (for curves of a few points); default false. */
+  markers: boolean;
   /** Figure size in pixels; default 720 × 400. */
   width: number;
   height: number;
@@ -35,6 +37,7 @@ export const DEFAULT_LINE_CHART_CONFIG: Readonly<LineChartConfig> = Object.freez
   xTitle: 'iteration',
   yTitle: 'loss',
   logY: false,
+  markers: false,
   width: 720,
   height: 400,
 });
@@ -53,7 +56,7 @@ export function lineChartFigure(
       throw new Error(`series "${s.name}": x has ${s.x.length} values but y has ${s.y.length}`);
     return {
       type: 'scatter',
-      mode: 'lines',
+      mode: cfg.markers ? 'lines+markers' : 'lines',
       name: s.name,
       x: s.x ? [...s.x] : s.y.map((_, i) => i),
       y: [...s.y],

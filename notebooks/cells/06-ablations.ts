@@ -1,5 +1,5 @@
 //%% md
-// # 06 · Ablations: the alternative image A and the weights λ1, λ2
+// # 06 · Ablations: the alternative image A and the weights λ1..λ4
 //
 // Dabkowski & Gal (2017, §4) remove evidence by blending the image with an
 // alternative A (blur, colour + noise, or a random mix of both) and weigh the
@@ -32,6 +32,7 @@ import { AblationSweepSpec, runAblationSweep } from './lib/commands/ablation-com
 import {
   ablationBarsFigure,
   ablationCropMetricFigure,
+  ablationCurveFigure,
   lambdaHeatmapFigure,
 } from './lib/plot/ablation-figures';
 import { showFigure } from './lib/plot/notebook-display';
@@ -114,49 +115,61 @@ if (!lambdaRows.length) {
 //%% md
 // ## Your own sweep
 //
-// Edit the values in the cell below and run it: it runs
-// `experiments/paper/ablate.ts` as a child process into a study of its own,
-// `<SALIENCY_ABLATIONS_DIR>/notebook/` (finished settings are skipped, so a
-// rerun only runs the new ones), then draws the same figures for the
-// settings of this sweep. The same
+// Edit the grid in the cell below and run it: any of A, λ1 (TV), λ2 (area),
+// λ3 (destroyer weight) and λ4 (its power), with iterative masks or, with
+// `method: 'masker'`, one masker trained per setting (then also the fake-class
+// probability). It runs `experiments/paper/ablate.ts` as a child process into a
+// study of its own, `<SALIENCY_ABLATIONS_DIR>/notebook/` (finished settings
+// are skipped, so a rerun only runs the new ones), then draws the same
+// figures for this sweep's settings and each score against λ2. The same
 // sweep from a terminal, e.g. on another black box or sharded over machines:
 //
 // ```bash
 // npx ts-node --transpile-only experiments/paper/ablate.ts --study mine \
-//   --alternatives blur,random-mix --tv 3,10 --area 2,4 --iterations 60 --jobs 2
-// npx ts-node --transpile-only experiments/paper/ablate.ts --help   # every flag (λ3, λ4, --shard i/n, --method masker, …)
+//   --alternatives blur,random-mix --tv 3,10 --area 2,8 --destroy 5 --power 0.3 --iterations 60 --jobs 2
+// npx ts-node --transpile-only experiments/paper/ablate.ts --help   # every flag (--shard i/n, --method masker, --fake-prob, …)
 // ```
 //
-// With `SALIENCY_NOTEBOOK_FAST=1` the cell runs a tiny sweep (2 settings,
-// 4 images, 3 iterations) in a temporary folder it deletes afterwards.
+// With `SALIENCY_NOTEBOOK_FAST=1` (CI) your grid runs as written but cheaply
+// (3 iterations or 20 training steps, 4 images) in a temporary folder that
+// is deleted afterwards; the cell prints which configuration ran.
 //%% code
+// Your sweep: edit these values.
+const mySweep: AblationSweepSpec = {
+  study: 'notebook',
+  out: ABLATIONS,
+  blackBox: 'residual',
+  method: 'iterative-mask', // or 'masker': one masker trained per setting
+  alternatives: ['random-mix'],
+  tv: [3, 10], // λ1
+  area: [2, 8], // λ2
+  destroy: [5], // λ3
+  destroyPower: [0.3], // λ4
+  fakeClassProbability: [0.3], // maskers only
+  iterations: 60, // iterative masks: steps per image
+  steps: 300, // maskers: training steps
+  images: 24,
+  tuneImages: 24,
+  pairs: 12,
+  jobs: 2,
+};
 const sweep: AblationSweepSpec = FAST
   ? {
-      study: 'notebook',
+      ...mySweep,
       out: fs.mkdtempSync(path.join(os.tmpdir(), 'saliency-ablation-')),
-      blackBox: 'residual',
-      alternatives: ['blur'],
-      tv: [3, 10],
-      area: [4],
       iterations: 3,
+      steps: 20,
       images: 4,
       tuneImages: 4,
       pairs: 2,
       jobs: 1,
     }
-  : {
-      study: 'notebook',
-      out: ABLATIONS,
-      blackBox: 'residual',
-      alternatives: ['blur', 'random-mix'],
-      tv: [3, 10],
-      area: [2, 4],
-      iterations: 60,
-      images: 24,
-      tuneImages: 24,
-      pairs: 12,
-      jobs: 2,
-    };
+  : mySweep;
+const cost =
+  sweep.method === 'masker' ? `${sweep.steps} training steps` : `${sweep.iterations} iterations`;
+console.log(
+  `${FAST ? 'fast' : 'full'} configuration: ${sweep.method} on ${sweep.blackBox}, ${cost}, ${sweep.images} test images → ${path.join(sweep.out, sweep.study)}`,
+);
 try {
   const started = performance.now();
   const rows = await runAblationSweep(sweep);
@@ -164,18 +177,10 @@ try {
   table(rows);
   showFigure(ablationBarsFigure(rows, undefined, { title: `Your sweep (${sweep.blackBox})` }));
   showFigure(ablationCropMetricFigure(rows, { title: 'Crop metric per setting' }));
-  if (sweep.tv.length * sweep.area.length > 1) {
-    for (const alternative of sweep.alternatives) {
-      const mine = rows.filter((r) => r.setting.alternative === alternative);
+  if (new Set(rows.map((r) => r.setting.lambdas.area)).size > 1) {
+    for (const metric of ['localisationError', 'meanCropMetric', 'meanMaskArea'] as const) {
       showFigure(
-        lambdaHeatmapFigure(mine, 'localisationError', {
-          title: `Localisation error over (λ1, λ2), A = ${alternative}`,
-        }),
-      );
-      showFigure(
-        lambdaHeatmapFigure(mine, 'meanMaskArea', {
-          title: `Mean mask area over (λ1, λ2), A = ${alternative}`,
-        }),
+        ablationCurveFigure(rows, 'area', metric, { title: `Against λ2 (${sweep.blackBox})` }),
       );
     }
   }

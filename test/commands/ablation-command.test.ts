@@ -64,6 +64,30 @@ describe('commands/ablation-command', () => {
     ]);
   });
 
+  it('sweeps λ3, λ4 and the fake-class probability of trained maskers', () => {
+    const masker: AblationSweepSpec = {
+      ...spec,
+      method: 'masker',
+      alternatives: ['random-mix'],
+      tv: [10],
+      destroy: [2, 5],
+      destroyPower: [0.3, 1],
+      fakeClassProbability: [0, 0.3],
+      steps: 50,
+    };
+    const args = ablateArgs(masker);
+    const flag = (name: string) => args[args.indexOf(name) + 1];
+    expect([flag('--method'), flag('--destroy'), flag('--power')]).to.deep.equal([
+      'masker',
+      '2,5',
+      '0.3,1',
+    ]);
+    expect([flag('--fake-prob'), flag('--steps')]).to.deep.equal(['0,0.3', '50']);
+    const ids = sweepSettingIds(masker);
+    expect(ids).to.have.length(8);
+    expect(ids[0]).to.equal('A-random-mix_tv-10_area-4_destroy-2_power-0.3_fake-0');
+  });
+
   it('finds the command', () => {
     expect(fs.existsSync(ablateScript())).to.equal(true);
   });

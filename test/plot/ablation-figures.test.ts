@@ -4,9 +4,10 @@ import type { AblationRow } from '../../lib/evaluation/ablation-results';
 import {
   ablationBarsFigure,
   ablationCropMetricFigure,
+  ablationCurveFigure,
   lambdaHeatmapFigure,
 } from '../../lib/plot/ablation-figures';
-import type { BarTrace, BoxTrace, HeatmapTrace } from '../../lib/plot/types';
+import type { BarTrace, BoxTrace, HeatmapTrace, ScatterTrace } from '../../lib/plot/types';
 
 const LEVELS = [0.05, 0.25, 0.5, 0.75, 0.95];
 
@@ -84,5 +85,19 @@ describe('plot/ablation figures', () => {
     expect(() =>
       lambdaHeatmapFigure([row('blur', 3, 2, 0), row('noise', 3, 2, 0)], 'meanMaskArea'),
     ).to.throw(/alternative vary: filter the rows first/);
+  });
+
+  it('curves: a score against one λ, one curve per value of what else varies', () => {
+    const rows = [row('blur', 3, 8, 0.3), row('blur', 3, 2, 0.1), row('blur', 10, 2, 0.2)];
+    const fig = ablationCurveFigure(rows, 'area', 'localisationError');
+    const curves = fig.data as ScatterTrace[];
+    expect(curves.map((c) => [c.name, c.x, c.y, c.mode])).to.deep.equal([
+      ['λ1 3', [2, 8], [0.1, 0.3], 'lines+markers'],
+      ['λ1 10', [2], [0.2], 'lines+markers'],
+    ]);
+    expect(fig.layout.xaxis?.title?.text).to.equal('λ2');
+    expect(() => ablationCurveFigure(rows, 'destroy', 'meanMaskArea')).to.throw(
+      /needs rows with at least two numeric values/,
+    );
   });
 });
