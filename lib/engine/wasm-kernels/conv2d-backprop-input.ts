@@ -16,18 +16,14 @@
  * one-phase case: one convolution and nothing else. dy's padding is the
  * convolution's own (no copy); only a negative amount (a crop) is a `Slice`.
  *
- * Measured on wasm, batch 32, against the previous formulation (all phases in
- * one convolution over a common window of taps, 16/9 of the multiply-adds for
- * 3×3 at stride 2, interleaved by one transpose; ms, the other core busy):
- * 3×3×24→48 /2 on 32×32: 10.5 → 8.6; 3×3×48→96 /2 on 16×16: 11.5 → 7.9;
- * 3×3×96→192 /2 on 8×8: 11.5 → 5.6. Stacking the phases along the channel
- * axis instead costs a JavaScript copy per pixel (wasm's `Concat`), and one
- * rank-6 transpose instead of the two took 12–42 ms.
+ * Separate phases beat one convolution over a common window of taps (which
+ * does 16/9 of the multiply-adds for 3×3 at stride 2); stacking the phases
+ * along the channel axis instead would cost a JavaScript copy per pixel
+ * (wasm's `Concat`), and one rank-6 transpose was slower than the two.
  *
  * Each phase's filter is written in JavaScript in one pass over the small
  * filter: built from wasm's StridedSlice, Reverse, Transpose and PadV2 it cost
- * more than the convolution (3×3×64→128 at stride 2, batch 64 on 8×8: 75 → 41
- * ms per call, busy machine).
+ * more than the convolution. The measurements: docs/engines.md, *Why each kernel*.
  */
 import * as tf from '@tensorflow/tfjs';
 import { KernelCalls } from './kernel-calls';

@@ -1,7 +1,7 @@
 /**
  * `GatherV2` for the wasm backend. wasm's own kernel is far below memory
- * speed: picking 32 of 64 images of 64×64×3 took 320 ms there (tf.profile,
- * busy machine), more than a training step's convolutions. This kernel copies
+ * speed: picking half of a batch of images took longer than a training
+ * step's convolutions (docs/engines.md, *Why each kernel*). This kernel copies
  * every gathered slice as one block (`TypedArray.set`), which costs about one
  * memory copy of the output. `batchDims > 0` (not used by the kit) takes the
  * cpu backend's kernel.

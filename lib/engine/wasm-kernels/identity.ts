@@ -1,9 +1,9 @@
 /**
  * `Identity` for the wasm backend without a copy. wasm's own kernel copies
  * the tensor; tfjs-core and tfjs-layers call it many times per step (gradient
- * bookkeeping, layer outputs), and in a masker training step those copies took
- * 6 % of the kernel time (42 ms of 733, 15 calls on the 32×64×64×3 images
- * alone; `tf.profile`, busy machine). Tensors are immutable and variables are
+ * bookkeeping, layer outputs), and in a masker training step those copies were
+ * a visible share of the kernel time (docs/engines.md, *Why each kernel*).
+ * Tensors are immutable and variables are
  * reassigned, never written in place, so the output shares the input's data
  * and counts one more reference to it, as wasm's own `Reshape` and the cpu
  * backend's `Identity` do.

@@ -1,9 +1,8 @@
 /**
  * `BatchMatMul` and `_FusedMatMul` on wasm with transposed operands. wasm's
- * kernels read a transposed operand in place, 8–15× slower than multiplying
- * untransposed matrices: 64×4096 by 4096×256 took 17 ms plain and 224–249 ms
- * with either operand transposed, while transposing the operand first costs
- * 0.3–16 ms (busy machine). Every dense layer's gradient multiplies by a
+ * kernels read a transposed operand in place, an order of magnitude slower
+ * than multiplying untransposed matrices, while transposing the operand first
+ * is cheap (docs/engines.md, *Why each kernel*). Every dense layer's gradient multiplies by a
  * transposed matrix (dW = xᵀ·dy, dx = dy·Wᵀ), so this wrapper transposes the
  * operand with wasm's `Transpose` and calls wasm's own kernel untransposed.
  *
