@@ -141,7 +141,7 @@ async function blackBoxFor(
     lastLoss: fit.record[fit.record.length - 1].loss,
     curve: fit.record.filter((s) => s.step % 25 === 0),
   };
-  writeJsonAtomic(recordFile, { settings, training });
+  writeJsonAtomic(recordFile, { settings, training, run: runMetadata() });
   return { loaded: await loadKitBlackBox(name, dir), training, settings };
 }
 
