@@ -127,17 +127,16 @@ export class LoopStats {
     return this.summarise(this.records, this.start);
   }
 
-  /** The last second (for the page's speed line); everything since the reset when the last second had no frame (paused). */
+  /** The last 30 frames (for the page's speed line; while paused, the last 30 before the pause). */
   recent(): Pick<LoopSummary, 'framesPerSecond' | 'maskerMs' | 'blackBoxMs'> {
-    const since = Math.max(this.start, performance.now() - 1000);
-    const last = this.records.filter((r) => r.at >= since);
-    if (last.length === 0 && this.records.length > 0) {
-      const end = this.records[this.records.length - 1].at;
-      return {
-        ...this.summarise(this.records, this.start),
-        framesPerSecond: this.records.length / ((end - this.start) / 1000),
-      };
-    }
-    return this.summarise(last, since);
+    const tail = this.records.slice(-30);
+    const mean = (key: 'maskerMs' | 'blackBoxMs') =>
+      tail.reduce((sum, r) => sum + r[key], 0) / tail.length;
+    const span = tail.length > 1 ? (tail[tail.length - 1].at - tail[0].at) / 1000 : NaN;
+    return {
+      framesPerSecond: (tail.length - 1) / span,
+      maskerMs: mean('maskerMs'),
+      blackBoxMs: mean('blackBoxMs'),
+    };
   }
 }
