@@ -201,6 +201,8 @@ export { imageGridFigure } from './plot/image-grid';
 export type { GridPanel, PanelBox } from './plot/image-grid';
 export { lineChartFigure } from './plot/line-chart';
 export { showFigure } from './plot/notebook-display';
+export { notebookSetup } from './plot/notebook-setup';
+export type { NotebookSetup } from './plot/notebook-setup';
 export { PngExporter } from './plot/png-export';
 export { batchRasters } from './plot/raster';
 export type { Raster } from './plot/raster';

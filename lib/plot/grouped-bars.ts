@@ -32,6 +32,9 @@ export interface GroupedBarConfig {
   title?: string;
 }
 
+/** Above this many bars their labels are drawn vertically. */
+const CROWDED_BARS = 12;
+
 /** The defaults of {@link GroupedBarConfig}. */
 export const DEFAULT_GROUPED_BAR_CONFIG: Readonly<GroupedBarConfig> = Object.freeze({
   valueTitle: 'value',
@@ -43,7 +46,8 @@ export const DEFAULT_GROUPED_BAR_CONFIG: Readonly<GroupedBarConfig> = Object.fre
 /**
  * One `bar` trace per group (in order of first appearance), each with a bar
  * per category (in order of first appearance; 0-height and unlabelled where
- * a group lacks that category), labels printed outside the bars, `barmode: 'group'`.
+ * a group lacks that category), labels printed outside the bars (never
+ * clipped; vertical when there are more than 12 bars), `barmode: 'group'`.
  * @throws when a category × group pair appears twice.
  */
 export function groupedBarFigure(
@@ -60,6 +64,8 @@ export function groupedBarFigure(
       throw new Error(`category "${v.category}" × group "${v.group}" appears twice`);
     table.set(key, v.value);
   }
+  // Side-by-side labels of narrow bars run into each other: stand them up.
+  const crowded = categories.length * groups.length > CROWDED_BARS;
   const data: BarTrace[] = groups.map((group) => {
     const ys = categories.map((c) => table.get(JSON.stringify([c, group])));
     return {
@@ -69,6 +75,8 @@ export function groupedBarFigure(
       y: ys.map((y) => y ?? 0),
       text: ys.map((y) => (y === undefined ? '' : y.toFixed(cfg.decimals))),
       textposition: 'outside',
+      cliponaxis: false,
+      ...(crowded ? { textangle: -90, textfont: { size: 10 } } : {}),
     };
   });
   return {

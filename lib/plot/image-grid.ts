@@ -94,6 +94,23 @@ function axisNames(k: number): {
   };
 }
 
+/** Pixels per character of a panel title (12 px sans-serif, generous) and per line. */
+const TITLE_CHAR_WIDTH = 7;
+const TITLE_LINE_HEIGHT = 15;
+
+/** A title broken at spaces into lines that fit `width` pixels (a word longer than a line keeps its own line). */
+export function wrapTitle(title: string, width: number): string[] {
+  const perLine = Math.max(1, Math.floor(width / TITLE_CHAR_WIDTH));
+  const lines: string[] = [];
+  for (const word of title.split(' ')) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && last.length + 1 + word.length <= perLine)
+      lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
 /**
  * Builds a grid of images with mask overlays and boxes.
  * @returns one `image` trace per image and one `heatmap` trace per mask
@@ -106,7 +123,16 @@ export function imageGridFigure(
   panels: readonly GridPanel[],
   config: Partial<ImageGridConfig> = {},
 ): Figure {
-  const cfg: ImageGridConfig = { ...DEFAULT_IMAGE_GRID_CONFIG, ...config };
+  const given: ImageGridConfig = { ...DEFAULT_IMAGE_GRID_CONFIG, ...config };
+  const titles = panels.map((p) =>
+    p.title === undefined ? undefined : wrapTitle(p.title, given.panelSize),
+  );
+  const titleLines = Math.max(0, ...titles.map((t) => t?.length ?? 0));
+  // Long titles wrap onto more lines, and the title band grows to hold them.
+  const cfg: ImageGridConfig =
+    titleLines > 1
+      ? { ...given, titleHeight: Math.max(given.titleHeight, titleLines * TITLE_LINE_HEIGHT + 5) }
+      : given;
   if (!Number.isInteger(cfg.columns) || cfg.columns < 1)
     throw new Error(`columns must be an integer >= 1, got ${cfg.columns}`);
   const columns = Math.max(1, Math.min(cfg.columns, panels.length));
@@ -192,9 +218,10 @@ export function imageGridFigure(
         },
       });
     }
-    if (panel.title !== undefined) {
+    const title = titles[k];
+    if (title !== undefined) {
       annotations.push({
-        text: panel.title,
+        text: title.join('<br>'),
         xref: 'paper',
         yref: 'paper',
         x: (xDomain[0] + xDomain[1]) / 2,

@@ -72,6 +72,11 @@ export interface BarTrace extends TraceBase {
   y: number[];
   text?: string[];
   textposition?: 'auto' | 'outside' | 'inside' | 'none';
+  /** Rotation of the bar labels in degrees (-90: vertical). */
+  textangle?: number;
+  textfont?: { size?: number };
+  /** false: labels above the value axis's range are drawn, not clipped. */
+  cliponaxis?: boolean;
   marker?: { color?: string };
 }
 

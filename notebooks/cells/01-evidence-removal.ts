@@ -19,7 +19,7 @@
 // `SALIENCY_NOTEBOOK_BLACK_BOX` picks the black box (default `plain`).
 //%% code
 import * as tf from '@tensorflow/tfjs';
-import { initEngine } from './lib/engine/backend';
+import { notebookSetup } from './lib/plot/notebook-setup';
 import { ClutteredFashionMnist } from './lib/data/cluttered';
 import { alternativeImages, AlternativeKind, removeEvidence } from './lib/paper/evidence';
 import { PAPER_LAMBDAS } from './lib/paper/objective';
@@ -30,14 +30,10 @@ import { groupedBarFigure } from './lib/plot/grouped-bars';
 import { batchRasters, Raster } from './lib/plot/raster';
 import { showFigure } from './lib/plot/notebook-display';
 
-const FAST = process.env.SALIENCY_NOTEBOOK_FAST === '1';
-const BLACK_BOX = process.env.SALIENCY_NOTEBOOK_BLACK_BOX ?? 'plain';
+const { fast: FAST, blackBox: BLACK_BOX } = await notebookSetup('plain');
 const IMAGES = FAST ? 2 : 4;
 const ITERATIONS = FAST ? 100 : 300;
-const engine = await initEngine();
-console.log(
-  `engine ${engine.engine}; fast configuration: ${FAST} (${IMAGES} images, ${ITERATIONS} iterations)`,
-);
+console.log(`${IMAGES} images, ${ITERATIONS} iterations`);
 //%% md
 // ## Φ with each alternative image
 //

@@ -16,7 +16,7 @@
 // `SALIENCY_NOTEBOOK_BLACK_BOX` picks the black box (default `plain`).
 //%% code
 import * as tf from '@tensorflow/tfjs';
-import { initEngine } from './lib/engine/backend';
+import { notebookSetup } from './lib/plot/notebook-setup';
 import { ClutteredFashionMnist } from './lib/data/cluttered';
 import { boxesFromMasks } from './lib/metrics/box';
 import { cropMetric } from './lib/metrics/crop-metric';
@@ -28,14 +28,10 @@ import { lineChartFigure } from './lib/plot/line-chart';
 import { batchRasters, Raster } from './lib/plot/raster';
 import { showFigure } from './lib/plot/notebook-display';
 
-const FAST = process.env.SALIENCY_NOTEBOOK_FAST === '1';
-const BLACK_BOX = process.env.SALIENCY_NOTEBOOK_BLACK_BOX ?? 'plain';
+const { fast: FAST, blackBox: BLACK_BOX } = await notebookSetup('plain');
 const IMAGES = FAST ? 2 : 4;
 const ITERATIONS = FAST ? 60 : 300;
-const engine = await initEngine();
-console.log(
-  `engine ${engine.engine}; fast configuration: ${FAST} (${IMAGES} images, ${ITERATIONS} iterations)`,
-);
+console.log(`${IMAGES} images, ${ITERATIONS} iterations`);
 //%% md
 // ## The images and the black box
 //%% code

@@ -12,7 +12,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { initEngine } from './lib/engine/backend';
+import { notebookSetup } from './lib/plot/notebook-setup';
 import { ClutteredFashionMnist } from './lib/data/cluttered';
 import { ARCHITECTURE_NAMES } from './lib/classifiers/architecture';
 import { BLACK_BOXES_DIR, loadKitBlackBox } from './lib/classifiers/kit-black-boxes';
@@ -22,9 +22,7 @@ import { groupedBarFigure } from './lib/plot/grouped-bars';
 import { batchRasters } from './lib/plot/raster';
 import { showFigure } from './lib/plot/notebook-display';
 
-const FAST = process.env.SALIENCY_NOTEBOOK_FAST === '1';
-const engine = await initEngine();
-console.log(`engine ${engine.engine}; fast configuration: ${FAST}`);
+const { fast: FAST } = await notebookSetup();
 //%% md
 // ## Samples
 //

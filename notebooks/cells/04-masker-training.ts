@@ -16,7 +16,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { initEngine } from './lib/engine/backend';
+import { notebookSetup } from './lib/plot/notebook-setup';
 import { ClutteredFashionMnist } from './lib/data/cluttered';
 import { ARCHITECTURE_NAMES } from './lib/classifiers/architecture';
 import { readJson } from './lib/io/results';
@@ -31,9 +31,7 @@ import { batchRasters } from './lib/plot/raster';
 import { showFigure } from './lib/plot/notebook-display';
 import { CALIBRATED_LAMBDAS } from './lib/paper/objective';
 
-const FAST = process.env.SALIENCY_NOTEBOOK_FAST === '1';
-const engine = await initEngine();
-console.log(`engine ${engine.engine}; fast configuration: ${FAST}`);
+const { fast: FAST } = await notebookSetup();
 //%% md
 // ## Calibrating λ1 (TV) and λ2 (area)
 //

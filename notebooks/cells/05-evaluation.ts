@@ -23,6 +23,7 @@ import { readJson, RESULTS_DIR } from './lib/io/results';
 import { quantileBoxFigure } from './lib/plot/distribution';
 import { groupedBarFigure, localisationErrorFigure } from './lib/plot/grouped-bars';
 import { showFigure } from './lib/plot/notebook-display';
+import { evaluatedMethodNames } from './lib/methods/registry';
 
 const FAST = process.env.SALIENCY_NOTEBOOK_FAST === '1';
 console.log(`fast configuration: ${FAST}`);
@@ -56,7 +57,13 @@ const files = fs.existsSync(dir)
       .filter((f) => /^.+__.+\.json$/.test(f))
       .sort()
   : [];
-const pairs = files.map((f) => readJson<PairResult>(path.join(dir, f))!).filter((p) => p?.scores);
+// Methods in the registry's order (a method registered in this kernel session included), the reference row last.
+const order = evaluatedMethodNames();
+const rank = (m: string) => (order.includes(m) ? order.indexOf(m) : order.length);
+const pairs = files
+  .map((f) => readJson<PairResult>(path.join(dir, f))!)
+  .filter((p) => p?.scores)
+  .sort((a, b) => rank(a.method) - rank(b.method) || a.blackBox.localeCompare(b.blackBox));
 if (!pairs.length) {
   console.log(
     'no results/evaluation/<method>__<black box>.json yet; produce them with:\n  npx ts-node --transpile-only experiments/paper/evaluate.ts --methods all --black-boxes all --jobs 2',

@@ -19,7 +19,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { initEngine } from './lib/engine/backend';
+import { notebookSetup } from './lib/plot/notebook-setup';
 import { ClutteredFashionMnist } from './lib/data/cluttered';
 import { trainMaskerCommand } from './lib/methods/builtin-methods';
 import { maskSharpness } from './lib/metrics/mask-sharpness';
@@ -39,9 +39,7 @@ import { imageGridFigure, GridPanel } from './lib/plot/image-grid';
 import { batchRasters, Raster } from './lib/plot/raster';
 import { showFigure } from './lib/plot/notebook-display';
 
-const FAST = process.env.SALIENCY_NOTEBOOK_FAST === '1';
-const engine = await initEngine();
-console.log(`engine ${engine.engine}; fast configuration: ${FAST}`);
+const { fast: FAST } = await notebookSetup();
 // In the paper's order: AlexNet, GoogLeNet, ResNet-50.
 const BLACK_BOXES: readonly ArchitectureName[] = ['plain', 'inception', 'residual'];
 const SHOWN = 6;

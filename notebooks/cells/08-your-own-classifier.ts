@@ -50,8 +50,6 @@ import {
   contactSheetPng,
   DEFAULT_TRAIN_MASKER_CONFIG,
   distributionFigure,
-  engineInfo,
-  ensureEngine,
   evaluateFolderPair,
   explainImage,
   explanationSheet,
@@ -62,6 +60,7 @@ import {
   formatShape,
   methodsForModel,
   modelFingerprint,
+  notebookSetup,
   openImageFolder,
   parseEncoderChoice,
   planFolderPair,
@@ -78,15 +77,13 @@ const MODEL = 'results/black-boxes/residual/model.json';
 // null: a few Cluttered Fashion-MNIST test images (class sub-folders, VOC boxes), written to a temporary folder.
 const IMAGES: string | null = null;
 
-const FAST = process.env.SALIENCY_NOTEBOOK_FAST === '1';
+const { fast: FAST } = await notebookSetup();
 const KIT_BLACK_BOX = 'results/black-boxes/residual/model.json';
 const SAMPLES_PER_CLASS = FAST ? 1 : 5;
 const SHOWN = FAST ? 3 : 6;
 const SCORED = FAST ? 8 : 200;
 const MASKER_STEPS = FAST ? 10 : 300;
 const ITERATIONS = FAST ? 20 : 300;
-await ensureEngine();
-console.log(`engine ${engineInfo().engine}; fast configuration: ${FAST}`);
 
 /** Writes Cluttered Fashion-MNIST test images as PNGs into class sub-folders, each with a VOC box of its item. */
 async function writeSampleFolder(root: string, perClass: number): Promise<void> {

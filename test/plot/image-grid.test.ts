@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { imageGridFigure, MASK_COLOR_SCALE } from '../../lib/plot/image-grid';
+import { imageGridFigure, wrapTitle, MASK_COLOR_SCALE } from '../../lib/plot/image-grid';
 import { batchRasters, rgbRows, valueRows } from '../../lib/plot/raster';
 import type { HeatmapTrace, ImageTrace } from '../../lib/plot/types';
 
@@ -139,5 +139,19 @@ describe('plot/imageGridFigure', () => {
   it('rejects an empty panel and a multi-channel mask', () => {
     expect(() => imageGridFigure([{ title: 'nothing' }])).to.throw(/panel 0 has neither/);
     expect(() => imageGridFigure([{ image, mask: image }])).to.throw(/1 channel, got 3/);
+  });
+
+  it('wraps a title wider than its panel and makes room for its lines', () => {
+    expect(wrapTitle('Ankle boot → Ankle boot (0.99)', 100)).to.deep.equal([
+      'Ankle boot →',
+      'Ankle boot',
+      '(0.99)',
+    ]);
+    const fig = imageGridFigure([{ mask, title: 'Ankle boot → Ankle boot (0.99)' }], {
+      panelSize: 100,
+      titleHeight: 20,
+    });
+    expect(fig.layout.annotations![0].text).to.equal('Ankle boot →<br>Ankle boot<br>(0.99)');
+    expect(fig.layout.yaxis!.domain![1]).to.be.closeTo(100 / 150, 1e-12);
   });
 });
