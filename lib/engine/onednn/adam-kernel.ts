@@ -2,9 +2,9 @@
  * {@link ADAM_UPDATE} (one Adam step of one variable) as the addon's native
  * loop, for the onednn engine: term for term the JavaScript kernel of
  * `adam-update.ts` (double arithmetic, float storage), so both give the same
- * bits, on the tensors in the wasm heap. In a residual-net training step on
- * onednn the JavaScript loop was 17 % of the kernel time; with this kernel the
- * step took 88 ms against 97 (A/B in one process, the other core busy).
+ * bits, on the tensors in the wasm heap, where the JavaScript loop was a
+ * sizeable share of a training step's kernel time (docs/engines.md, *Why
+ * each kernel*).
  */
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_UPDATE, adamInputs, AdamUpdateAttrs } from '../adam-update';

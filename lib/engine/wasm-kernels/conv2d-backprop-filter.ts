@@ -14,16 +14,12 @@
  * colsᵀ holds KH·KW values per input value, so images go in groups whose
  * patches stay under {@link MAX_PATCH_VALUES}; the groups' products are summed.
  *
- * Measured on wasm, batch 32, the residual black box's convolutions (ms; the
- * other core training, so ±30 %): the product with colsᵀ built beforehand ran
- * at 0.8–1.0× the speed of the forward convolution of the same size
- * (3×3×48→48 on 16×16: 11.2 against 9.4 forward; 3×3×192→192 on 4×4: 9.3
- * against 9.3), where the former formulation (the batch read as channels, a
+ * The product with colsᵀ built beforehand runs near the speed of the forward
+ * convolution of the same size, faster than reading the batch as channels (a
  * 'valid' convolution of xpᵀ `[Cin, Hp, Wp, B]` with dyᵀ `[OH, OW, B, Cout]`,
- * strides as dilations) spent 12–16 ms in its convolution alone, plus three
- * transposes. A residual-net training step, this kernel and the per-phase
- * input gradient against both former kernels, A/B in one process: 465 → 390 ms.
- * (tfjs does not differentiate dilated `Conv2D`, so the forward dilation is 1.)
+ * strides as dilations, plus three transposes); docs/engines.md, *Why each
+ * kernel*, has the measurements. (tfjs does not differentiate dilated
+ * `Conv2D`, so the forward dilation is 1.)
  */
 import * as tf from '@tensorflow/tfjs';
 import { WasmHeapBackend } from '../wasm-heap';

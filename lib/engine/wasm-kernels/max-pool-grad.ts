@@ -1,9 +1,8 @@
 /**
  * `MaxPoolGrad` for the wasm backend, as one pass in JavaScript. wasm's own
- * kernel runs 20–40× slower than its max pool and took 20 % (plain net) to
- * 41 % (inception net) of a training step (`results/bench-models.json`).
- * Composing it from wasm's element-wise kernels was slower still (its
- * `StridedSlice` alone takes ~100 ms on a 1M-value map), so this kernel reads
+ * kernel runs far slower than its max pool and took a fifth to two fifths of
+ * a training step (`results/bench-models.json`). Composing it from wasm's
+ * element-wise kernels was slower still, so this kernel reads
  * the three inputs once and, per output pixel, lists the window's in-bounds
  * input offsets once (row-major); per channel the gradient goes to the first
  * of them whose value equals the pool's output (ties go to the first
