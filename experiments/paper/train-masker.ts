@@ -221,7 +221,7 @@ function configFromOptions(opts: Options): TrainMaskerConfig {
     masker: {
       ...D.masker,
       firstUpsamplerChannels: parsePositiveInteger(opts.upsamplerChannels, '--upsampler-channels'),
-      residualBlocks: parseNonNegativeInteger(opts.residualBlocks, '--residual-blocks'),
+      residualBlocks: parsePositiveInteger(opts.residualBlocks, '--residual-blocks'),
       maskStride: Number(parseChoice(opts.maskStride, MASK_STRIDES, '--mask-stride')),
     },
   };

@@ -222,6 +222,13 @@ export class Masker {
       'firstUpsamplerChannels',
       'an integer >= 1',
     );
+    // The first residual block's projection brings the concatenation back to the block's width.
+    assertNumber(
+      config.residualBlocks,
+      (v) => Number.isInteger(v) && v >= 1,
+      'residualBlocks',
+      'an integer >= 1 (the first one projects the concatenated skip connection to the block width)',
+    );
     const describe = scales.map((s) => `stride ${s.stride}: ${s.channels} ch`).join(', ');
     for (let i = 1; i < scales.length; i++) {
       if (scales[i].stride !== 2 * scales[i - 1].stride)

@@ -138,6 +138,9 @@ describe('masker/masker', () => {
       encode: () => [],
     };
     expect(() => Masker.create(noStride4, small)).to.throw(/mask stride 4/);
+    expect(() => Masker.create(encoder, { ...small, residualBlocks: 0 })).to.throw(
+      /residualBlocks.*an integer >= 1/,
+    );
     const masker = Masker.create(encoder, small);
     expect(() => masker.predict(images, [0, 5])).to.throw(/5 .*out of range.*5 classes/);
     const odd = tf.zeros([1, 12, 16, 3]) as tf.Tensor4D;
