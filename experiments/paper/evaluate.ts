@@ -155,7 +155,7 @@ function parseArgs(): { opts: Options; command: Command } {
     )
     .option(
       '--feature-model <path>',
-      'with --masker: the feature model the masker was trained on, for a masker trained with --encoder <feature model>',
+      'with --masker: the feature model a masker trained with --encoder <feature model> was trained on, when it is no longer where the masker records it',
     )
     .option(
       '--alpha <x>',

@@ -104,7 +104,7 @@ function parseArgs(): Options {
     )
     .option(
       '--feature-model <path>',
-      'with --masker: the feature model the masker was trained on, for a masker trained with --encoder <feature model>',
+      'with --masker: the feature model a masker trained with --encoder <feature model> was trained on, when it is no longer where the masker records it',
     )
     .option(
       '--method-options <json>',

@@ -61,6 +61,8 @@ export interface EncoderRecord {
   kind: string;
   /** The tapped layers or graph nodes, finest first. */
   taps: readonly string[];
+  /** Where the model was loaded from (`'features'`: the feature model), so that loading the masker finds it again. */
+  location?: string;
 }
 
 /**
@@ -435,7 +437,7 @@ export class Masker {
     const manifest: Manifest = {
       format: FORMAT,
       config: { ...this.config },
-      ...(record ? { encoder: { kind: record.kind, taps: [...record.taps] } } : {}),
+      ...(record ? { encoder: { ...record, taps: [...record.taps] } } : {}),
       weights: [],
     };
     const parts: Float32Array[] = [];

@@ -7,8 +7,9 @@
  * `--encoder` takes `own` (the model's own layers or graph nodes, the
  * default), `residual` (the kit's trained residual net, as the committed
  * maskers use) or the location of a feature model (a TF.js model whose
- * outputs are the maps). A masker trained on a feature model records only
- * the model's output names, so reloading it needs that model again (`--feature-model`).
+ * outputs are the maps). A masker trained on a feature model records the
+ * model's output names and where it was loaded from, where reloading finds
+ * it again (`--feature-model` names it when it has moved).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -86,7 +87,9 @@ export async function loadEncoder(
       const read = await readTfjsModel(choice.location);
       borrowed = read.model;
       featureModel = read.where;
-      encoder = encoderFor(model, { kind: 'features', model: read.model, ...shared });
+      const features = encoderFor(model, { kind: 'features', model: read.model, ...shared });
+      // Recorded with the masker, so that loading it finds the feature model again.
+      encoder = { ...features, record: { ...features.record, location: read.where } };
     }
     const description = {
       kind: choice.kind,
@@ -150,13 +153,14 @@ export async function loadModelMasker(
     throw new UserError(
       `--masker ${dir}: the masker was trained on an encoder of kind '${kind}', which the kit cannot rebuild`,
     );
-  if (kind === 'features' && featureModel === undefined) {
+  const location = featureModel ?? record?.location;
+  if (kind === 'features' && location === undefined) {
     throw new UserError(
-      `--masker ${dir} was trained on a feature model's maps (${record?.taps.join(', ')}): give that model with --feature-model <its model.json>`,
+      `--masker ${dir} was trained on a feature model's maps (${record?.taps.join(', ')}) whose location it does not record: give that model with --feature-model <its model.json>`,
     );
   }
   const choice: EncoderChoice =
-    kind === 'features' ? { kind, location: featureModel as string } : { kind };
+    kind === 'features' ? { kind, location: location as string } : { kind };
   const built = await loadEncoder(
     loaded,
     choice,

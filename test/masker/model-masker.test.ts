@@ -16,6 +16,7 @@ import {
   writeFlatGraphClassifier,
   writeGreyGraphClassifier,
 } from '../helpers/grey-graph-classifier';
+import { fileSystemHandler } from '../../lib/io/file-io-handler';
 
 /** Rejects with a {@link UserError} whose message matches `pattern`. */
 async function expectUserError(p: Promise<unknown>, pattern: RegExp): Promise<void> {
@@ -98,8 +99,53 @@ describe('masker/model-masker', () => {
     );
     await expectUserError(
       loadModelMasker(conv, features),
-      /^--masker .*features-masker was trained on a feature model's maps \(a, b\): give that model with --feature-model <its model\.json>$/,
+      /^--masker .*features-masker was trained on a feature model's maps \(a, b\) whose location it does not record: give that model with --feature-model <its model\.json>$/,
     );
+  });
+
+  it('records where a feature model came from, and reloads the masker without --feature-model', async () => {
+    // A feature model: maps at strides 2, 4 and 8 of the 32×32 grey input.
+    const input = tf.input({ shape: [32, 32, 1] });
+    const maps: tf.SymbolicTensor[] = [];
+    let x = input;
+    for (const [k, name] of ['f2', 'f4', 'f8'].entries()) {
+      x = tf.layers
+        .conv2d({
+          name,
+          filters: 4,
+          kernelSize: 3,
+          strides: 2,
+          padding: 'same',
+          kernelInitializer: tf.initializers.heNormal({ seed: k + 1 }),
+        })
+        .apply(x) as tf.SymbolicTensor;
+      maps.push(x);
+    }
+    const featureNet = tf.model({ inputs: input, outputs: maps });
+    const location = path.join(dir, 'features');
+    await featureNet.save(fileSystemHandler(location));
+    featureNet.dispose();
+    const features = await loadEncoder(conv, { kind: 'features', location });
+    const masker = Masker.create(features.encoder, {
+      numClasses: 3,
+      firstUpsamplerChannels: 8,
+      residualBlocks: 1,
+    });
+    const saved = path.join(dir, 'masker-on-features');
+    await masker.save(saved);
+    const images = tf.randomUniform([2, 32, 32, 1], 0, 1, 'float32', 4) as tf.Tensor4D;
+    const expected = tf.tidy(() => Array.from(masker.predict(images, [1, 2]).mask.dataSync()));
+    masker.dispose();
+    features.dispose();
+    const manifest = JSON.parse(fs.readFileSync(path.join(saved, 'masker.json'), 'utf8'));
+    expect(manifest.encoder.kind).to.equal('features');
+    expect(manifest.encoder.location).to.be.a('string').and.include('features');
+    const loaded = await loadModelMasker(conv, saved);
+    expect(
+      tf.tidy(() => Array.from(loaded.masker.predict(images, [1, 2]).mask.dataSync())),
+    ).to.deep.equal(expected);
+    loaded.dispose();
+    images.dispose();
   });
 
   it('checks --masker and --feature-model before anything is loaded', () => {
