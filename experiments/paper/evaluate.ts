@@ -35,7 +35,12 @@ import {
   pairResultPath,
   runBenchmark,
 } from '../../lib/evaluation/benchmark';
-import { evaluatedMethodNames, MethodResources, prepareMethods } from '../../lib/methods/registry';
+import {
+  evaluatedMethodNames,
+  MethodResources,
+  methodSpec,
+  prepareMethods,
+} from '../../lib/methods/registry';
 import { parseImageLimits, parseMethodOptions } from '../../lib/commands/evaluation-flags';
 import {
   EvaluationBlackBox,
@@ -211,7 +216,7 @@ function parseArgs(): { opts: Options; command: Command } {
       'use freshly initialised nets instead of trained ones (development only)',
     )
     .option('--force', 're-run pairs whose results file exists with the same config')
-    .option('--jobs <n>', 'pairs evaluated in parallel child processes', '1')
+    .option('--jobs <n>', 'pairs (with --model: methods) evaluated in parallel child processes', '1')
     .option(
       '--out <dir>',
       'results folder (with --model: default <this>/models/<model name>)',
@@ -239,10 +244,8 @@ function configFrom(opts: Options): EvaluationConfig {
   });
 }
 
-/** Slow methods first, so parallel jobs finish together. */
-const COST_ORDER: readonly string[] = ['iterative-mask', 'rise', 'occlusion'];
-const costRank = (m: string) =>
-  COST_ORDER.includes(m) ? COST_ORDER.indexOf(m) : COST_ORDER.length;
+/** Costliest methods first (their registered cost class), so parallel jobs finish together. */
+const byCost = (a: string, b: string) => methodSpec(b).cost - methodSpec(a).cost;
 
 /** The arguments of this command for one pair: `--methods`, `--black-boxes` and `--jobs` replaced, no `--shard`. */
 function childArgs(method: string, blackBox: string): string[] {
@@ -273,10 +276,7 @@ async function evaluateModel(opts: Options, command: Command): Promise<void> {
     : undefined;
   const onBadImage = parseChoice(opts.onBadImage, BAD_IMAGE_POLICIES, '--on-bad-image');
   const alpha = parseNumber(opts.alpha, '--alpha', NON_NEGATIVE_NUMBER);
-  if (parsePositiveInteger(opts.jobs, '--jobs') !== 1)
-    throw new UserError(
-      "--jobs applies to the kit's black boxes; with --model the methods run in this process",
-    );
+  const jobs = parsePositiveInteger(opts.jobs, '--jobs');
   checkMaskerFlags(opts.masker, opts.featureModel);
   const info = await initEngine();
   const loaded = await loadTfjsModel(location, options);
@@ -305,6 +305,25 @@ async function evaluateModel(opts: Options, command: Command): Promise<void> {
       dropUnavailable: opts.methods.trim() === 'all',
     });
     notes.forEach((n) => console.log(`note: ${n}`));
+    if (jobs > 1 && methods.length > 1) {
+      // One child process per method, costliest first; each skips its file when finished.
+      const names = methods.map((m) => m.name).sort(byCost);
+      console.log(`${names.length} methods, ${jobs} at a time: ${names.join(', ')}`);
+      const kept = withoutFlags(process.argv.slice(2), ['--methods', '--jobs']);
+      const results = await runInParallel(
+        names.map((m) => ({
+          label: m,
+          script: __filename,
+          args: [...kept, '--methods', m, '--jobs', '1'],
+        })),
+        jobs,
+      );
+      results.forEach((r) =>
+        console.log(`${r.label}: exit ${r.exitCode}, ${r.seconds.toFixed(0)} s`),
+      );
+      assertAllSucceeded(results);
+      return;
+    }
     const model = modelRecord(loaded);
     console.log(
       `engine ${info.engine}; model '${blackBox.name}'; ${folder.length} images in ${opts.data}; ${methods.length} methods → ${path.relative(process.cwd(), out) || '.'}`,
@@ -392,7 +411,7 @@ async function main(): Promise<void> {
   );
   const config = configFrom(opts);
   const methods = parseChoiceList(opts.methods, evaluatedMethodNames(), '--methods', true).sort(
-    (a, b) => costRank(a) - costRank(b),
+    byCost,
   );
   const archs = parseChoiceList(opts.blackBoxes, ARCHITECTURE_NAMES, '--black-boxes', true);
   const jobs = parsePositiveInteger(opts.jobs, '--jobs');

@@ -88,6 +88,8 @@ describe('e2e: explain, train a masker for and evaluate your own classifier', fu
       'gradient,masker',
       '--masker',
       at('maskers', 'my-classifier'),
+      '--jobs',
+      '2',
       '--out',
       at('evaluation'),
     ]);
