@@ -19,6 +19,15 @@ const LUT: Uint8ClampedArray = (() => {
   return lut;
 })();
 
+/**
+ * 2D contexts drawn on the CPU: the canvases are small, and a GPU-backed
+ * canvas costs a round trip to the compositor per frame (tens of ms on a
+ * software GPU such as SwiftShader).
+ */
+function context(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
+  return canvas.getContext('2d', { willReadFrequently: true })!;
+}
+
 /** Scratch canvases: the frame at its own size, and the mask at the model's side. */
 const frameCanvas = document.createElement('canvas');
 const maskCanvas = document.createElement('canvas');
@@ -35,7 +44,7 @@ function drawFrame(ctx: CanvasRenderingContext2D, pixels: ImageData | HTMLVideoE
   if (pixels instanceof ImageData) {
     if (frameCanvas.width !== pixels.width || frameCanvas.height !== pixels.height)
       [frameCanvas.width, frameCanvas.height] = [pixels.width, pixels.height];
-    frameCanvas.getContext('2d')!.putImageData(pixels, 0, 0);
+    context(frameCanvas).putImageData(pixels, 0, 0);
     source = frameCanvas;
   }
   const [w, h] =
@@ -55,7 +64,7 @@ function drawMask(ctx: CanvasRenderingContext2D, mask: Float32Array, side: numbe
     const level = Math.max(0, Math.min(255, Math.round(mask[p] * 255))) * 4;
     image.data.set(LUT.subarray(level, level + 4), p * 4);
   }
-  maskCanvas.getContext('2d')!.putImageData(image, 0, 0);
+  context(maskCanvas).putImageData(image, 0, 0);
   ctx.imageSmoothingEnabled = true;
   ctx.drawImage(maskCanvas, 0, 0, ctx.canvas.width, ctx.canvas.height);
 }
@@ -86,7 +95,7 @@ export function drawExplained(
   salientBox: Box | null,
   trueBoxes: readonly Box[],
 ): void {
-  const ctx = canvas.getContext('2d')!;
+  const ctx = context(canvas);
   drawFrame(ctx, pixels);
   drawMask(ctx, mask, side);
   trueBoxes.forEach((box) => drawBox(ctx, box, side, '#32cd32', true));
