@@ -165,7 +165,7 @@ function writeText(frame: Frame, ex: FrameExplanation, box: Box | null, mask: Fl
   );
   const s = stats.recent();
   $('speed').textContent =
-    `masker ${s.maskerMs.toFixed(2)} ms/frame (${(1000 / s.maskerMs).toFixed(0)} masks/s)` +
+    `masker ${s.maskerMs.toFixed(2)} ms/frame (${ex.classes.length} mask${ex.classes.length > 1 ? 's' : ''} per call)` +
     ` · black box ${s.blackBoxMs.toFixed(2)} ms · whole loop ${s.framesPerSecond.toFixed(1)} frames/s` +
     ` · ${backend?.details ?? 'no backend'}`;
 }
