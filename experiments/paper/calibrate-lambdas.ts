@@ -51,7 +51,6 @@ interface Options {
   out: string;
 }
 
-
 async function main(): Promise<void> {
   const opts = program(
     'Grid over the TV and area weights of the saliency objective, with iterative masks',

@@ -216,7 +216,11 @@ function parseArgs(): { opts: Options; command: Command } {
       'use freshly initialised nets instead of trained ones (development only)',
     )
     .option('--force', 're-run pairs whose results file exists with the same config')
-    .option('--jobs <n>', 'pairs (with --model: methods) evaluated in parallel child processes', '1')
+    .option(
+      '--jobs <n>',
+      'pairs (with --model: methods) evaluated in parallel child processes',
+      '1',
+    )
     .option(
       '--out <dir>',
       'results folder (with --model: default <this>/models/<model name>)',

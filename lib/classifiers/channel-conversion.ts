@@ -7,7 +7,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { LUMA_WEIGHTS } from '../image/luma';
 
-
 /** The channel counts converted into each other: grey (1) and RGB (3). */
 export const CONVERTIBLE_CHANNELS: readonly number[] = Object.freeze([1, 3]);
 

@@ -19,7 +19,6 @@ import { FitGeometry, ImageFit, fitGeometry } from './image-fit';
 /** Channels a model may take: 1 (grey) or 3 (RGB). */
 export type ImageChannels = 1 | 3;
 
-
 /** A decoded image. */
 export interface DecodedImage {
   /** `[H, W, C]` row-major values in [0, 1]. */

@@ -123,7 +123,6 @@ function pickIndices(count: number, start: number, pool: number, rng: Random): n
   return Array.from(rng.permutation(pool).subarray(0, count), (i) => start + i);
 }
 
-
 /** Computes a batch's masks for a request, runs `use` on them, and disposes them. */
 async function withMasks<T>(
   plan: PairPlan,

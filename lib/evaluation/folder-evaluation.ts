@@ -137,7 +137,6 @@ export interface FolderPairEvaluation {
   tensors: { start: number; end: number; leaked: number };
 }
 
-
 /** The ground-truth boxes of `label` among an image's boxes; every box when the annotations carry no class index. */
 function boxesOfClass(boxes: readonly AnnotatedBox[], label: number): Box[] {
   return boxes.filter((b) => b.label === null || b.label === label).map((b) => b.box);

@@ -72,7 +72,6 @@ export function writeJsonAtomic(file: string, value: unknown): void {
   writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n');
 }
 
-
 /**
  * Reads a JSON file written by {@link writeJsonAtomic}; undefined when absent.
  * @param remedy what to do about a file that does not parse, for the error

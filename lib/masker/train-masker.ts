@@ -265,7 +265,6 @@ function meanWhere(values: ArrayLike<number>, keep: readonly boolean[]): number 
   return n > 0 ? sum / n : null;
 }
 
-
 /** Averages stats into one curve point (nullable fields over the steps that had them). */
 function averagePoints(points: readonly MaskerStepStats[]): LossCurvePoint {
   const avg = (pick: (p: MaskerStepStats) => number | null): number | null => {
