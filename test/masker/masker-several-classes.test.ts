@@ -17,7 +17,9 @@ describe('masker/masker: one image, several classes, one encoder pass', () => {
   it('gives the masks of the image repeated once per class, in class order', () => {
     const classes = [3, 0, 4];
     const shared = masker.predict(image, classes);
-    const repeated = tf.tidy(() => masker.predict(tf.tile(image, [3, 1, 1, 1]), classes));
+    const tiled = tf.tile(image, [3, 1, 1, 1]) as tf.Tensor4D;
+    const repeated = masker.predict(tiled, classes);
+    tiled.dispose();
     expect(shared.mask.shape).to.deep.equal([3, 16, 16, 1]);
     for (const key of ['mask', 'lowResMask', 'gates'] as const) {
       const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(shared[key], repeated[key]))).dataSync()[0]);
