@@ -32,7 +32,7 @@ import {
 import { EvaluationBlackBox, loadEvaluationBlackBox } from '../../lib/classifiers/kit-black-boxes';
 import { maskFigure } from '../../lib/plot/mask-figure';
 import { ARCHITECTURE_NAMES } from '../../lib/classifiers/architecture';
-import { CALIBRATED_LAMBDAS } from '../../lib/paper/objective';
+import { COMMITTED_METHOD_OPTIONS } from '../../lib/evaluation/committed-method-options';
 import { assertAllSucceeded, ChildRun, runInParallel } from '../../lib/commands/parallel';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../../lib/io/results';
 import { checkOutputPath, parsePositiveInteger, program, runMain } from '../../lib/commands/cli';
@@ -61,15 +61,6 @@ const FAST_EVALUATION_ARGS = [
   '--limit',
   'iterative-mask=8,rise=20,occlusion=40',
 ];
-/**
- * Method options of the fast evaluation and of the figures: iterative masks
- * with 100 steps and the calibrated λ's the masker is trained with (the
- * paper's λ2 = 10⁻³ leaves them covering most of the image), RISE with 400 masks.
- */
-const FAST_METHOD_OPTIONS: MethodOptions = {
-  'iterative-mask': { iterations: 100, objective: { lambdas: CALIBRATED_LAMBDAS } },
-  rise: { numMasks: 400 },
-};
 /** Test images shown in each figure. */
 const FIGURE_IMAGES = 8;
 
@@ -143,7 +134,7 @@ async function main(): Promise<void> {
           ...methods.map((m) =>
             mergeMethodOptions(
               m,
-              FAST_METHOD_OPTIONS[m as keyof MethodOptions] ?? {},
+              COMMITTED_METHOD_OPTIONS[m as keyof MethodOptions] ?? {},
               resources.get(bb.name)?.options ?? {},
             ),
           ),
@@ -176,7 +167,7 @@ async function main(): Promise<void> {
     'all',
     ...FAST_EVALUATION_ARGS,
     '--method-options',
-    JSON.stringify(FAST_METHOD_OPTIONS),
+    JSON.stringify(COMMITTED_METHOD_OPTIONS),
     '--out',
     opts.out,
     ...jobs,
