@@ -6,8 +6,14 @@
  *
  * A task counts as ended in a final state only: a preempted or failed-node
  * task of a `--requeue` script goes back to pending, and a task requeued by
- * hand (`scontrol requeue`) is followed through its next run.
+ * hand (`scontrol requeue`) is followed through its next run. A task killed
+ * for a requeue can show a final state for a moment before it is pending
+ * again, so the job counts as ended only when every task's state has stayed
+ * the same for {@link SETTLE_MS} (and at least one poll).
  */
+
+/** How long the final states must stay unchanged before the job counts as ended. */
+export const SETTLE_MS = 3000;
 import type { JobRecord } from './slurm-client';
 
 /** Slurm states after which a task runs no more. */
@@ -86,9 +92,14 @@ export function progressOf(known: ReadonlyMap<number, TaskState>, tasks: number)
   return p;
 }
 
-/** Polls until every task has ended (or `stopWhen` holds for one). */
-export async function followJob(o: FollowOptions): Promise<FollowedJob> {
+/**
+ * Polls until every task has ended and stayed so for `settleMs` (or `stopWhen` holds for one).
+ * @param settleMs default {@link SETTLE_MS}.
+ */
+export async function followJob(o: FollowOptions & { settleMs?: number }): Promise<FollowedJob> {
   const known = new Map<number, TaskState>();
+  const settleMs = o.settleMs ?? SETTLE_MS;
+  let endedSince: { key: string; at: number } | undefined;
   for (;;) {
     updateTaskStates(known, o.read(o.jobId), o.tasks);
     const progress = progressOf(known, o.tasks);
@@ -97,7 +108,12 @@ export async function followJob(o: FollowOptions): Promise<FollowedJob> {
     const tasks = [...known.values()].sort((a, b) => a.index - b.index);
     const failed = ended.filter((t) => !succeeded(t)).sort((a, b) => a.index - b.index);
     if (o.stopWhen && ended.some(o.stopWhen)) return { tasks, failed, stopped: true };
-    if (progress.succeeded + progress.failed === o.tasks) return { tasks, failed, stopped: false };
+    if (progress.succeeded + progress.failed === o.tasks) {
+      const key = JSON.stringify(tasks);
+      if (endedSince?.key === key && Date.now() - endedSince.at >= settleMs)
+        return { tasks, failed, stopped: false };
+      if (endedSince?.key !== key) endedSince = { key, at: Date.now() };
+    } else endedSince = undefined;
     await new Promise((resolve) => setTimeout(resolve, o.pollMs));
   }
 }

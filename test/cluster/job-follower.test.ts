@@ -15,6 +15,7 @@ describe('following a job (lib/cluster/job-follower.ts)', () => {
       jobId: '7',
       tasks: 3,
       pollMs: 1,
+      settleMs: 0,
       onProgress: (p) => seen.push(p),
       read: polls(
         [{ taskIds: [0, 1, 2], state: 'PENDING', exitCode: 0 }],
@@ -56,6 +57,7 @@ describe('following a job (lib/cluster/job-follower.ts)', () => {
       jobId: '8',
       tasks: 4,
       pollMs: 1,
+      settleMs: 0,
       read: () => {
         reads++;
         return [
@@ -75,8 +77,39 @@ describe('following a job (lib/cluster/job-follower.ts)', () => {
       jobId: '9',
       tasks: 1,
       pollMs: 1,
+      settleMs: 0,
       read: polls([{ state: 'RUNNING', exitCode: 0 }], [{ state: 'TIMEOUT', exitCode: 0 }]),
     });
     expect(job.failed).to.deep.equal([{ index: 0, state: 'TIMEOUT', exitCode: 0 }]);
+  });
+
+  it('does not take a task killed for a requeue, final for a moment, as failed', async () => {
+    const job = await followJob({
+      jobId: '9',
+      tasks: 2,
+      pollMs: 1,
+      settleMs: 0,
+      read: polls(
+        [
+          { taskIds: [0], state: 'RUNNING', exitCode: 0 },
+          { taskIds: [1], state: 'COMPLETED', exitCode: 0 },
+        ],
+        // Task 0 killed by `scontrol requeue`: FAILED for one look, then pending again.
+        [
+          { taskIds: [0], state: 'FAILED', exitCode: 1 },
+          { taskIds: [1], state: 'COMPLETED', exitCode: 0 },
+        ],
+        [
+          { taskIds: [0], state: 'PENDING', exitCode: 0 },
+          { taskIds: [1], state: 'COMPLETED', exitCode: 0 },
+        ],
+        [
+          { taskIds: [0], state: 'COMPLETED', exitCode: 0 },
+          { taskIds: [1], state: 'COMPLETED', exitCode: 0 },
+        ],
+      ),
+    });
+    expect(job.failed).to.deep.equal([]);
+    expect(job.tasks.map((t) => t.state)).to.deep.equal(['COMPLETED', 'COMPLETED']);
   });
 });
