@@ -25,6 +25,8 @@ export * as tf from '@tensorflow/tfjs';
 // Engine control.
 export { ENGINE_PREFERENCE, engineInfo, ensureEngine, initEngine } from './engine/backend';
 export type { EngineInfo, EngineName, InitEngineOptions } from './engine/backend';
+export { engineThreads, setEngineThreads } from './engine/engine-threads';
+export type { ThreadBudget } from './engine/thread-budget';
 
 // Black boxes, models and the loader.
 export { acceptedChannels } from './classifiers/black-box';

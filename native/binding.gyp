@@ -3,7 +3,8 @@
     {
       "target_name": "wasm_heap_kernels",
       "sources": ["wasm-heap-kernels.cc"],
-      "cflags_cc": ["-O3", "-std=c++17", "-fexceptions"],
+      "cflags_cc": ["-O3", "-std=c++17", "-fexceptions", "-fopenmp"],
+      "ldflags": ["-fopenmp"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
       "libraries": ["-ldnnl"],
       "configurations": {

@@ -11,8 +11,15 @@
 //   backwardWeights(x, dy, dw, dims)                          dw = ∂/∂w
 //   sumRows(x, out, rows, cols)                               out[c] = Σ_r x[r, c]
 //   maxPoolGrad(x, y, dy, dx, poolDims)                       dx of a max pool (y = its output)
+//   adamUpdate(w, g, m, v, w2, m2, v2, params)                one Adam step of one variable
+//   setThreads(n), threads() → n                              OpenMP threads of the next calls
 //   implementation(op, dims) → string                         oneDNN's implementation name
-// Convolution primitives are built once per shape and kept (oneDNN JIT-compiles them).
+// Convolution primitives are built once per shape and thread count and kept
+// (oneDNN JIT-compiles them and sizes their work split by the thread count).
+//
+// Threads: oneDNN and the kit's own loops run on OpenMP threads, as many as
+// the last setThreads asked. The kit's loops split their work so that the
+// result does not depend on the thread count (same bits on 1, 2 or 4 threads).
 //
 // Memory safety: every array is checked against the shape it must hold and
 // outputs against overlapping inputs before anything runs (a thrown error
@@ -24,6 +31,7 @@
 // its end touches an inaccessible page: an overrun by oneDNN faults at once
 // instead of corrupting the heap.
 #include <node_api.h>
+#include <omp.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -60,6 +68,10 @@ enum Op { FORWARD = 0, BACKWARD_DATA = 1, BACKWARD_WEIGHTS = 2 };
 const char *const OP_NAMES[] = {"forward convolution", "convolution backward data", "convolution backward weights"};
 // Activations fused after a forward convolution (tfjs's FusedConv2D).
 enum Activation { LINEAR = 0, RELU = 1, RELU6 = 2, LEAKY_RELU = 3, ELU = 4, SIGMOID = 5 };
+
+// Below this many values a loop of the kit's runs on one thread: waking the
+// others would cost more than it saves.
+constexpr int64_t PARALLEL_MIN_VALUES = 1 << 14;
 
 // No array the kit hands over comes near this many values; larger shapes are refused before any size is multiplied out.
 constexpr int64_t MAX_VALUES = int64_t{1} << 40;
@@ -280,6 +292,7 @@ Plan &planFor(Op op, const Dims &d, int activation, float alpha, bool bias) {
   std::memcpy(&alphaBits, &alpha, sizeof alphaBits);
   key.push_back(alphaBits);
   key.push_back(bias);
+  key.push_back(omp_get_max_threads());
   auto found = plans.find(key);
   if (found != plans.end()) return found->second;
   return plans.emplace(key, makePlan(op, d, activation, alpha, bias)).first->second;
@@ -392,21 +405,25 @@ void convBackwardWeights(const Dims &d, float *x, float *dy, float *dw) {
 
 // Sum over the rows of an [R, C] matrix (a bias gradient: NHWC summed over
 // N, H, W). oneDNN 2.6's reduction primitive takes its slow reference path
-// for this shape, so this is a plain loop the compiler vectorises:
-// blocks of rows summed in float, the blocks added in double.
+// for this shape, so this is a plain loop the compiler vectorises: blocks of
+// rows summed in float (in parallel), then the blocks added in double in
+// their order, so the bits do not depend on the thread count.
 void sumRows(const float *x, float *out, int64_t rows, int64_t cols) {
   constexpr int64_t BLOCK = 64;
-  std::vector<double> total(cols, 0.0);
-  std::vector<float> part(cols);
-  for (int64_t r0 = 0; r0 < rows; r0 += BLOCK) {
-    std::fill(part.begin(), part.end(), 0.f);
-    const int64_t r1 = std::min(rows, r0 + BLOCK);
-    for (int64_t r = r0; r < r1; r++) {
+  const int64_t blocks = (rows + BLOCK - 1) / BLOCK;
+  std::vector<float> parts(static_cast<size_t>(blocks * cols), 0.f);
+#pragma omp parallel for schedule(static) if (rows * cols >= PARALLEL_MIN_VALUES)
+  for (int64_t b = 0; b < blocks; b++) {
+    float *part = parts.data() + b * cols;
+    const int64_t r1 = std::min(rows, (b + 1) * BLOCK);
+    for (int64_t r = b * BLOCK; r < r1; r++) {
       const float *row = x + r * cols;
       for (int64_t c = 0; c < cols; c++) part[c] += row[c];
     }
-    for (int64_t c = 0; c < cols; c++) total[c] += part[c];
   }
+  std::vector<double> total(cols, 0.0);
+  for (int64_t b = 0; b < blocks; b++)
+    for (int64_t c = 0; c < cols; c++) total[c] += parts[b * cols + c];
   for (int64_t c = 0; c < cols; c++) out[c] = static_cast<float>(total[c]);
 }
 
@@ -419,7 +436,9 @@ enum AdamParam { A_LR, A_BETA1, A_BETA2, A_EPSILON, A_CORRECTION1, A_CORRECTION2
 void adamUpdate(const float *w, const float *g, const float *m, const float *v, float *w2, float *m2, float *v2, size_t n, const double *p) {
   const double lr = p[A_LR], beta1 = p[A_BETA1], beta2 = p[A_BETA2], epsilon = p[A_EPSILON];
   const double c1 = p[A_CORRECTION1], c2 = p[A_CORRECTION2];
-  for (size_t i = 0; i < n; i++) {
+  const auto count = static_cast<int64_t>(n);
+#pragma omp parallel for schedule(static) if (count >= PARALLEL_MIN_VALUES)
+  for (int64_t i = 0; i < count; i++) {
     const double gi = g[i];
     const double mi = beta1 * m[i] + (1 - beta1) * gi;
     const double vi = beta2 * v[i] + (1 - beta2) * gi * gi;
@@ -438,8 +457,10 @@ enum PoolDim { P_N, P_H, P_W, P_C, P_KH, P_KW, P_SH, P_SW, P_OH, P_OW, P_TOP, P_
 void maxPoolGrad(const float *x, const float *y, const float *dy, float *dx, const int32_t *p) {
   const int64_t n = p[P_N], h = p[P_H], w = p[P_W], c = p[P_C];
   std::fill(dx, dx + n * h * w * c, 0.f);
-  std::vector<int64_t> taps(static_cast<size_t>(p[P_KH]) * p[P_KW]);
+  // Windows overlap within an image, never across images: one image per task.
+#pragma omp parallel for schedule(static) if (n * h * w * c >= PARALLEL_MIN_VALUES)
   for (int64_t b = 0; b < n; b++) {
+    std::vector<int64_t> taps(static_cast<size_t>(p[P_KH]) * p[P_KW]);
     for (int64_t oy = 0; oy < p[P_OH]; oy++) {
       for (int64_t ox = 0; ox < p[P_OW]; ox++) {
         size_t count = 0;
@@ -685,6 +706,31 @@ napi_value Implementation(napi_env env, napi_callback_info info) {
   });
 }
 
+// The most threads setThreads accepts: far above any machine the kit runs on,
+// low enough that a wrong number fails here rather than in OpenMP.
+constexpr int32_t MAX_THREADS = 1024;
+
+napi_value SetThreads(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[1];
+    readArgs(env, info, a, "setThreads");
+    double asNumber = 0;
+    check(env, napi_get_value_double(env, a[0], &asNumber), "setThreads: the thread count must be a number");
+    if (!(asNumber >= 1 && asNumber <= MAX_THREADS && asNumber == static_cast<int32_t>(asNumber)))
+      throw JsError("setThreads: the thread count must be an integer from 1 to " + std::to_string(MAX_THREADS));
+    omp_set_num_threads(static_cast<int32_t>(asNumber));
+    return nullptr;
+  });
+}
+
+napi_value Threads(napi_env env, napi_callback_info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value result;
+    check(env, napi_create_int32(env, omp_get_max_threads(), &result), "napi_create_int32");
+    return result;
+  });
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"forward", nullptr, Forward, nullptr, nullptr, nullptr, napi_default, nullptr},
@@ -694,6 +740,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adamUpdate", nullptr, AdamUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"implementation", nullptr, Implementation, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -15,9 +15,9 @@
  *
  * The ResNet-50 is the kit's (lib/classifiers/resnet50.ts) with seeded random
  * weights: the speed of a convolution does not depend on its weights. The
- * encoder's taps are found automatically (lib/encoders/). Threads: one per
- * process unless OMP_NUM_THREADS is set before the run (the onednn engine's
- * default). Writes `--out` (default results/bench-224.json).
+ * encoder's taps are found automatically (lib/encoders/). Threads: the
+ * engine's budget (every free core unless SALIENCY_THREADS fixes a count;
+ * recorded under `run.threads`). Writes `--out` (default results/bench-224.json).
  *
  * Run: npx ts-node --transpile-only experiments/bench/bench-224.ts
  */
@@ -214,7 +214,7 @@ async function main(): Promise<void> {
       masker: masker.config,
       training: trained.config,
     },
-    engine: { ...engine, ompThreads: process.env.OMP_NUM_THREADS },
+    engine,
     loadAverage: { atStart: loadBefore, atEnd: os.loadavg()[0] },
     run: runMetadata(startedAt),
   });

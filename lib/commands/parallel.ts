@@ -1,11 +1,14 @@
 /**
- * Independent runs as parallel processes. The wasm backend uses one core per
- * Node process (docs/design.md §2), so commands offer `--jobs N` to spread their
- * independent runs (architectures, black boxes, sweep configurations) over
- * the machine's cores. Each child runs exactly the command a user would type
- * for that one run, so results do not depend on the number of jobs.
+ * Independent runs as parallel processes. Commands offer `--jobs N` to spread
+ * their independent runs (architectures, black boxes, sweep configurations)
+ * over the machine's cores; each child gets an even share of this process's
+ * thread budget (`SALIENCY_CORES`, docs/engines.md "Threads"), so N jobs
+ * never run more threads than there are cores. Each child runs exactly the
+ * command a user would type for that one run, so results do not depend on
+ * the number of jobs.
  */
 import { spawn } from 'child_process';
+import { coresPerJob, threadBudget } from '../engine/thread-budget';
 
 /** One child process: a Node script and its arguments, with a label for logs. */
 export interface ChildRun {
@@ -41,6 +44,12 @@ export async function runInParallel(
   if (!(Number.isInteger(jobs) && jobs >= 1))
     throw new Error(`--jobs must be an integer >= 1, got ${jobs}`);
   const results: ChildResult[] = new Array(runs.length);
+  const workers = Math.min(jobs, runs.length);
+  const budget = threadBudget();
+  // A fixed count (SALIENCY_THREADS, OMP_NUM_THREADS) is the user's and passes through unchanged.
+  const env = budget.followsFreeCores
+    ? { ...process.env, SALIENCY_CORES: String(coresPerJob(budget, workers)) }
+    : process.env;
   let next = 0;
   const prefix = (label: string, chunk: Buffer) =>
     chunk
@@ -57,6 +66,7 @@ export async function runInParallel(
       const exitCode = await new Promise<number>((resolve) => {
         const child = spawn(process.execPath, [...nodeArgs(run.script), ...run.args], {
           stdio: ['ignore', 'pipe', 'pipe'],
+          env,
         });
         child.stdout.on('data', (c: Buffer) => process.stdout.write(prefix(run.label, c)));
         child.stderr.on('data', (c: Buffer) => process.stderr.write(prefix(run.label, c)));
@@ -66,7 +76,7 @@ export async function runInParallel(
       results[index] = { label: run.label, exitCode, seconds: (performance.now() - start) / 1000 };
     }
   };
-  await Promise.all(Array.from({ length: Math.min(jobs, runs.length) }, worker));
+  await Promise.all(Array.from({ length: workers }, worker));
   return results;
 }
 

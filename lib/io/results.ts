@@ -8,6 +8,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { engineInfo } from '../engine/backend';
+import { engineThreads } from '../engine/engine-threads';
+import type { ThreadBudget } from '../engine/thread-budget';
 import { UserError } from '../core/user-error';
 import { writeFileAtomic } from './atomic-file';
 
@@ -20,6 +22,8 @@ export interface RunMetadata {
   gitDirty: boolean;
   engine: string;
   backend: string;
+  /** The engine's thread budget (docs/engines.md "Threads"). */
+  threads: ThreadBudget;
   node: string;
   cpu: string;
   cores: number;
@@ -60,6 +64,7 @@ export function runMetadata(startedAt = new Date()): RunMetadata {
     gitDirty: GIT_AT_START.dirty,
     engine,
     backend,
+    threads: engineThreads(),
     node: process.version,
     cpu: os.cpus()[0]?.model ?? 'unknown',
     cores: os.cpus().length,

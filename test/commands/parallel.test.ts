@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { assertAllSucceeded, runInParallel, withoutFlags } from '../../lib/commands/parallel';
+import { coresPerJob, threadBudget } from '../../lib/engine/thread-budget';
 
 describe('parallel', () => {
   it('withoutFlags drops the flags and their values in both spellings', () => {
@@ -16,7 +17,7 @@ describe('parallel', () => {
     const script = path.join(dir, 'child.js');
     fs.writeFileSync(
       script,
-      `require('fs').writeFileSync(process.argv[2], 'done'); process.exit(Number(process.argv[3]));`,
+      `require('fs').writeFileSync(process.argv[2], 'done ' + process.env.SALIENCY_CORES); process.exit(Number(process.argv[3]));`,
     );
     const runs = [0, 1, 2].map((i) => ({
       label: `run${i}`,
@@ -29,8 +30,13 @@ describe('parallel', () => {
       ['run1', 3],
       ['run2', 0],
     ]);
+    // Each of the 2 jobs gets its share of this process's cores (a fixed count passes through as it is).
+    const budget = threadBudget();
+    const cores = budget.followsFreeCores
+      ? String(coresPerJob(budget, 2))
+      : process.env.SALIENCY_CORES;
     for (let i = 0; i < 3; i++)
-      expect(fs.readFileSync(path.join(dir, `out${i}`), 'utf8')).to.equal('done');
+      expect(fs.readFileSync(path.join(dir, `out${i}`), 'utf8')).to.equal(`done ${cores}`);
     expect(() => assertAllSucceeded(results)).to.throw('run1 (exit 3)');
     fs.rmSync(dir, { recursive: true, force: true });
   });

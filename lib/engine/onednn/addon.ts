@@ -6,11 +6,14 @@
  * on Float32Array views (the kit hands it views into the wasm heap, so
  * nothing is copied).
  *
- * oneDNN uses OpenMP threads; the kit runs one process per core (`--jobs`),
- * so `OMP_NUM_THREADS` defaults to 1 unless set before the addon loads.
+ * oneDNN and the addon's own loops run on OpenMP threads: as many as the
+ * process's thread budget allows ({@link threadBudget}), fewer while other
+ * processes keep cores busy ({@link ThreadControl}).
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { threadBudget } from '../thread-budget';
+import { ThreadControl } from './thread-control';
 
 /** Operations, as numbered by the addon. */
 export const ONEDNN_OP = { forward: 0, backwardData: 1, backwardWeights: 2 } as const;
@@ -76,7 +79,25 @@ export interface OnednnAddon {
   ): void;
   /** oneDNN's implementation for this shape (e.g. `jit:avx512_core`), for benchmarks and logs. */
   implementation(op: number, dims: ConvDims): string;
+  /** Sets the OpenMP thread count of the next calls (an integer from 1 to 1024). */
+  setThreads(threads: number): void;
+  /** The OpenMP thread count of the next calls. */
+  threads(): number;
 }
+
+/**
+ * The addon's compute functions, each run after the thread count is brought
+ * up to date, and whether its result depends on the thread count (oneDNN
+ * splits the filter gradient's sums by thread; the addon's own loops do not).
+ */
+const COMPUTE = {
+  forward: false,
+  backwardData: false,
+  backwardWeights: true,
+  sumRows: false,
+  maxPoolGrad: false,
+  adamUpdate: false,
+} as const;
 
 /**
  * The builds of the addon `scripts/setup.sh` makes: `release` (the default),
@@ -107,6 +128,12 @@ export function onednnAddonPath(build: OnednnAddonBuild = onednnAddonBuild()): s
 }
 
 let addon: OnednnAddon | undefined;
+let control: ThreadControl | undefined;
+
+/** The thread control of the loaded addon (undefined before {@link loadOnednnAddon}). */
+export function onednnThreadControl(): ThreadControl | undefined {
+  return control;
+}
 
 /**
  * Loads the addon once.
@@ -114,11 +141,12 @@ let addon: OnednnAddon | undefined;
  */
 export function loadOnednnAddon(): OnednnAddon {
   if (addon) return addon;
-  process.env.OMP_NUM_THREADS ??= '1';
+  const budget = threadBudget();
   const file = onednnAddonPath();
+  let raw: OnednnAddon;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a native addon is loaded by path
-    addon = require(file) as OnednnAddon;
+    raw = require(file) as OnednnAddon;
   } catch (err) {
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
     const build =
@@ -131,5 +159,21 @@ export function loadOnednnAddon(): OnednnAddon {
       { cause: err },
     );
   }
+  const threads = new ThreadControl(budget, (n) => raw.setThreads(n));
+  // The addon's exports are not enumerable: each function is carried over by name.
+  const wrapped: Record<string, unknown> = {
+    implementation: raw.implementation.bind(raw),
+    setThreads: raw.setThreads.bind(raw),
+    threads: raw.threads.bind(raw),
+  };
+  for (const [name, threadDependent] of Object.entries(COMPUTE)) {
+    const run = raw[name as keyof typeof COMPUTE] as (...args: unknown[]) => void;
+    wrapped[name] = (...args: unknown[]) => {
+      threads.beforeCall(threadDependent);
+      run(...args);
+    };
+  }
+  control = threads;
+  addon = wrapped as unknown as OnednnAddon;
   return addon;
 }
