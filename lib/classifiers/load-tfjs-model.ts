@@ -19,11 +19,11 @@ import { UserError } from '../core/user-error';
 import { fileSystemHandler, resolveModelJsonPath } from '../io/file-io-handler';
 import { readModelCard } from './model-card';
 import type { ModelBlackBox } from './model-black-box';
+import { ModelFormat, modelFromArtifacts } from './model-from-artifacts';
 import type { ImageInput, TensorSignature } from './model-signature';
 import { describeTfjsModel, TfjsModelOptions } from './tfjs-model-black-box';
 
-/** `layers`: tf.LayersModel; `graph`: tf.GraphModel; `auto`: from model.json's `format` field. */
-export type ModelFormat = 'layers' | 'graph' | 'auto';
+export type { ModelFormat };
 
 /** Options of {@link loadTfjsModel}: the declarations of {@link TfjsModelOptions} and the format. */
 export interface LoadTfjsModelOptions extends TfjsModelOptions {
@@ -49,21 +49,6 @@ export interface LoadedTfjsModel {
 /** True for http:// and https:// locations. */
 function isHttp(location: string): boolean {
   return /^https?:\/\//i.test(location);
-}
-
-/** Decides the format from the artifacts when it is not forced. */
-function detectFormat(artifacts: tf.io.ModelArtifacts, where: string): 'layers' | 'graph' {
-  if (artifacts.format === 'layers-model') return 'layers';
-  if (artifacts.format === 'graph-model') return 'graph';
-  const topology = artifacts.modelTopology as
-    { node?: unknown; class_name?: unknown; model_config?: unknown } | undefined;
-  if (topology && typeof topology === 'object') {
-    if ('node' in topology) return 'graph';
-    if ('class_name' in topology || 'model_config' in topology) return 'layers';
-  }
-  throw new UserError(
-    `${where}: cannot tell whether this is a layers or a graph model (format field '${String(artifacts.format)}'); pass format: 'layers' or 'graph'`,
-  );
 }
 
 /** The model card at `location`, if it names one (a local .json file that is not a model.json). */
@@ -98,13 +83,7 @@ export async function readTfjsModel(
   // Read the artifacts once (file or http), then build the model from memory.
   const handler = isHttp(location) ? tf.io.http(location) : fileSystemHandler(location);
   const artifacts = await handler.load!();
-  const read = format === 'auto' ? detectFormat(artifacts, where) : format;
-  if (read !== 'layers' && read !== 'graph')
-    throw new UserError(`format must be 'layers', 'graph' or 'auto', got '${String(read)}'`);
-  const memory = tf.io.fromMemory(artifacts);
-  const model =
-    read === 'layers' ? await tf.loadLayersModel(memory) : await tf.loadGraphModel(memory);
-  return { model, format: read, where };
+  return { ...(await modelFromArtifacts(artifacts, where, format)), where };
 }
 
 /**

@@ -195,6 +195,15 @@ export function savedEncoderRecord(dir: string): EncoderRecord | undefined {
   return readManifest(dir).encoder;
 }
 
+/**
+ * {@link savedEncoderRecord} of a saved masker's files in memory: the encoder
+ * to build before {@link Masker.fromSaved}.
+ * @throws naming the manifest by `saved.names` when it is not JSON or of another format.
+ */
+export function savedMaskerEncoderRecord(saved: SavedMasker): EncoderRecord | undefined {
+  return parseManifest(saved.manifest, saved.names?.manifest ?? MANIFEST).encoder;
+}
+
 /** The U-Net masker. Create it with {@link Masker.create}; call `dispose()` to free its weights. */
 export class Masker {
   readonly config: Readonly<MaskerConfig>;

@@ -1,13 +1,17 @@
 /**
  * The Node side of the browser page's checks: the same frame of a generated
- * clip through the same black box and masker, loaded from the same committed
- * files by the kit's own loaders, on the kit's Node engine.
+ * clip through the same black box and masker, loaded from the same files (the
+ * committed ones, or a user's model and masker) by the kit's own loaders, on
+ * the kit's Node engine.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { LoadedBlackBox, loadKitBlackBox } from '../classifiers/kit-black-boxes';
-import { LoadedMasker, loadTrainedMasker } from '../masker/masker-assets';
+import { loadKitBlackBox } from '../classifiers/kit-black-boxes';
+import { loadTfjsModel } from '../classifiers/load-tfjs-model';
+import type { Masker } from '../masker/masker';
+import { loadTrainedMasker } from '../masker/masker-assets';
+import { loadModelMasker } from '../masker/model-masker';
 import { CLIP_JSON } from '../video/clip-files';
 import { frameToInput } from '../video/frame-input';
 import type { ClipTruth } from '../video/moving-clip';
@@ -20,28 +24,82 @@ export interface ReferenceExplanation {
   mask: number[];
 }
 
+/** A black box and its masker as the reference runs them; `dispose()` frees both. */
+interface ReferenceModels {
+  /** Input `[H, W]`. */
+  inputSize: readonly [number, number];
+  /** `[1, H, W, 3]` in [0, 1] to probabilities `[1, K]`; the caller disposes the result. */
+  classify(input: tf.Tensor4D): tf.Tensor;
+  masker: Masker;
+  dispose(): void;
+}
+
 /** The clip, black box and masker loaded in Node; `dispose()` frees the models. */
 export class NodeReference {
   private constructor(
     private readonly clip: RgbClip,
-    private readonly blackBox: LoadedBlackBox,
-    private readonly masker: LoadedMasker,
+    private readonly models: ReferenceModels,
   ) {}
 
+  /** The clip written by writeClipFiles (lib/video/clip-files.ts) in `clipDir`. */
+  private static readClip(clipDir: string): RgbClip {
+    const json = path.join(clipDir, CLIP_JSON);
+    const truth = JSON.parse(fs.readFileSync(json, 'utf8')) as ClipTruth;
+    if (!truth.video) throw new Error(`${json} names no video file`);
+    return readY4m(new Uint8Array(fs.readFileSync(path.join(clipDir, truth.video.file))));
+  }
+
   /**
+   * The kit's committed black box `blackBoxName` and its masker.
    * @param clipDir a folder written by writeClipFiles (lib/video/clip-files.ts).
    * @throws naming a missing clip file or model.
    */
   static async load(clipDir: string, blackBoxName: string): Promise<NodeReference> {
-    const json = path.join(clipDir, CLIP_JSON);
-    const truth = JSON.parse(fs.readFileSync(json, 'utf8')) as ClipTruth;
-    if (!truth.video) throw new Error(`${json} names no video file`);
-    const clip = readY4m(new Uint8Array(fs.readFileSync(path.join(clipDir, truth.video.file))));
+    const clip = NodeReference.readClip(clipDir);
     const blackBox = await loadKitBlackBox(blackBoxName);
     try {
-      return new NodeReference(clip, blackBox, await loadTrainedMasker(blackBoxName));
+      const { masker, dispose } = await loadTrainedMasker(blackBoxName);
+      const side = blackBox.model.inputs[0].shape[1] as number;
+      return new NodeReference(clip, {
+        inputSize: [side, side],
+        classify: (input) => blackBox.model.predict(input) as tf.Tensor,
+        masker,
+        dispose: () => {
+          dispose();
+          blackBox.dispose();
+        },
+      });
     } catch (err) {
       blackBox.dispose();
+      throw err;
+    }
+  }
+
+  /**
+   * A user's TF.js model (lib/classifiers/load-tfjs-model.ts) and the masker
+   * trained for it (lib/masker/model-masker.ts), as the page loads them.
+   * @throws a UserError naming a missing or unfitting model or masker.
+   */
+  static async loadUser(
+    clipDir: string,
+    modelLocation: string,
+    maskerDir: string,
+  ): Promise<NodeReference> {
+    const clip = NodeReference.readClip(clipDir);
+    const loaded = await loadTfjsModel(modelLocation, { checkRange: false });
+    try {
+      const { masker, dispose } = await loadModelMasker(loaded, maskerDir);
+      return new NodeReference(clip, {
+        inputSize: loaded.blackBox.inputSize,
+        classify: (input) => loaded.blackBox.predict(input),
+        masker,
+        dispose: () => {
+          dispose();
+          loaded.dispose();
+        },
+      });
+    } catch (err) {
+      loaded.dispose();
       throw err;
     }
   }
@@ -50,11 +108,10 @@ export class NodeReference {
   private input(index: number): tf.Tensor4D {
     const rgb = this.clip.frames[index];
     if (!rgb) throw new Error(`the clip has ${this.clip.frames.length} frames, not frame ${index}`);
-    const side = this.blackBox.model.inputs[0].shape[1] as number;
     return tf.tidy(() =>
       frameToInput(
         tf.tensor3d(Int32Array.from(rgb), [this.clip.height, this.clip.width, 3], 'int32'),
-        side,
+        this.models.inputSize,
       ),
     );
   }
@@ -63,8 +120,8 @@ export class NodeReference {
   explain(index: number, cls: number): ReferenceExplanation {
     return tf.tidy(() => {
       const input = this.input(index);
-      const probabilities = this.blackBox.model.predict(input) as tf.Tensor;
-      const { mask } = this.masker.masker.predict(input, [cls], { checkRange: false });
+      const probabilities = this.models.classify(input);
+      const { mask } = this.models.masker.predict(input, [cls], { checkRange: false });
       return {
         probabilities: Array.from(probabilities.dataSync()),
         mask: Array.from(mask.dataSync()),
@@ -76,7 +133,7 @@ export class NodeReference {
   maskerMs(index: number, calls: number): number {
     const input = this.input(index);
     const once = () =>
-      tf.tidy(() => this.masker.masker.predict(input, [0], { checkRange: false }).mask.dataSync());
+      tf.tidy(() => this.models.masker.predict(input, [0], { checkRange: false }).mask.dataSync());
     once();
     const start = performance.now();
     for (let i = 0; i < calls; i++) once();
@@ -86,7 +143,6 @@ export class NodeReference {
   }
 
   dispose(): void {
-    this.masker.dispose();
-    this.blackBox.dispose();
+    this.models.dispose();
   }
 }

@@ -4,12 +4,13 @@
  * web/dist/ (ignored by git), which lib/web/web-server.ts serves.
  *
  * The page imports the kit's browser-safe modules. Some of them import Node's
- * `fs` and `path` for functions the page never calls (Masker.save/load, which
- * the page replaces with Masker.fromSaved, and the atomic file writer they
- * use): those two built-ins resolve to an empty module, and the build lists
- * which kit files imported them. Any other Node import in the page's graph
- * fails the build, naming the importer (packages from node_modules bring their
- * own browser replacements, which esbuild applies).
+ * `fs`, `path` and `os` for functions the page never calls (Masker.save/load,
+ * which the page replaces with Masker.fromSaved, the atomic file writer they
+ * use, the Node engine's thread budget): those built-ins resolve to an empty
+ * module, and a kit file's `require()` of a Node engine's package to a module
+ * that throws; the build lists which kit files did either. Any other Node
+ * import in the page's graph fails the build, naming the importer (packages
+ * from node_modules bring their own browser replacements, which esbuild applies).
  */
 import * as fs from 'fs';
 import { builtinModules } from 'module';
@@ -26,16 +27,31 @@ export const WEB_CLIP_DIR = path.join(WEB_DIST_DIR, 'clip');
 export const WASM_PATH = 'wasm/';
 
 /** Node built-ins that become empty modules in the page: kit files use them only in functions the page does not call. */
-const STUBBED_NODE_IMPORTS: readonly string[] = ['fs', 'path'];
+const STUBBED_NODE_IMPORTS: readonly string[] = ['fs', 'path', 'os'];
 
 const ROOT = path.resolve(WEB_DIR, '..');
 
-/** esbuild plugin: the stubbed Node built-ins become empty modules (importers noted in `stubbed`); any other is an error. */
+/** esbuild plugin: kit files' `require()` calls and the stubbed Node built-ins become stand-in modules (importers noted in `stubbed`); any other built-in is an error. */
 function nodeImports(stubbed: Set<string>): esbuild.Plugin {
   return {
     name: 'node-imports',
     setup(build) {
       const builtins = new Set(builtinModules);
+      // A kit file's require() loads a Node engine's package when the kit starts
+      // that engine (lib/engine/backend.ts), which the page never does; bundled,
+      // it would turn the package and its imports (tfjs) into lazily initialised
+      // copies, so it becomes a module that throws.
+      build.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind !== 'require-call') return undefined;
+        const importer = path.relative(ROOT, args.importer);
+        if (importer.startsWith('node_modules')) return undefined;
+        stubbed.add(importer);
+        return { path: args.path, namespace: 'node-require' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'node-require' }, (args) => ({
+        contents: `throw new Error(${JSON.stringify(`${args.path} is a Node package, not loaded in the browser page`)});`,
+        loader: 'js',
+      }));
       build.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
         const name = args.path.replace(/^node:/, '');
         if (!builtins.has(name)) return undefined;
@@ -67,7 +83,7 @@ export interface WebBuild {
   bundleBytes: number;
   /** Seconds the build took. */
   seconds: number;
-  /** Kit files whose `fs` or `path` imports became empty modules. */
+  /** Kit files whose Node imports became empty modules, or whose `require()` calls became modules that throw. */
   stubbedNodeImporters: string[];
 }
 

@@ -1,7 +1,8 @@
 /**
  * Serves the built page (web/dist/) and the committed models it loads
  * (results/black-boxes/, results/maskers/, results/evaluation/) on localhost
- * with sirv. Every response carries the cross-origin isolation headers
+ * with sirv, and under `/user/` the folders of a user's own model and masker
+ * when given. Every response carries the cross-origin isolation headers
  * (COOP same-origin, COEP require-corp), without which Chromium gives the
  * wasm backend no SharedArrayBuffer and so no threads.
  */
@@ -23,7 +24,15 @@ export interface WebServerOptions {
   host: string;
   /** The built page; default web/dist/. */
   root: string;
+  /**
+   * More folders to serve, by name: `{ model: '/path/to/dir' }` serves that
+   * folder under `/user/model/` (a user's own model and masker, web/src/user-models.ts).
+   */
+  userFolders: Readonly<Record<string, string>>;
 }
+
+/** Where {@link WebServerOptions.userFolders} are served. */
+export const USER_FOLDERS_PATH = 'user/';
 
 /** A running server; `close()` stops it. */
 export interface WebServer {
@@ -37,10 +46,13 @@ export interface WebServer {
  * @throws when the port cannot be listened on (the message names it).
  */
 export async function serveWeb(options: Partial<WebServerOptions> = {}): Promise<WebServer> {
-  const { port = 0, host = '127.0.0.1', root = WEB_DIST_DIR } = options;
+  const { port = 0, host = '127.0.0.1', root = WEB_DIST_DIR, userFolders = {} } = options;
   const page = sirv(root, { dev: true, etag: true });
-  const results = Object.fromEntries(
+  const results = new Map(
     SERVED_RESULTS.map((dir) => [dir, sirv(path.join(RESULTS_DIR, dir), { dev: true })]),
+  );
+  const user = new Map(
+    Object.entries(userFolders).map(([name, dir]) => [name, sirv(dir, { dev: true })]),
   );
   const notFound = (res: http.ServerResponse) => {
     res.statusCode = 404;
@@ -50,11 +62,11 @@ export async function serveWeb(options: Partial<WebServerOptions> = {}): Promise
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-    const match = /^\/results\/([^/]+)(\/.*)$/.exec(req.url ?? '');
+    const match = /^\/(results|user)\/([^/]+)(\/.*)$/.exec(req.url ?? '');
     if (!match) return page(req, res, () => notFound(res));
-    const serve = results[match[1]];
+    const serve = (match[1] === 'results' ? results : user).get(match[2]);
     if (!serve) return notFound(res);
-    req.url = match[2];
+    req.url = match[3];
     serve(req, res, () => notFound(res));
   });
   await new Promise<void>((resolve, reject) => {

@@ -2,8 +2,12 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
 import type { Browser, Page } from 'playwright-core';
 import { ClutteredFashionMnist } from '../../lib/data/cluttered';
+import { encoderFor } from '../../lib/encoders/encoder-for';
+import { fileSystemHandler } from '../../lib/io/file-io-handler';
+import { Masker } from '../../lib/masker/masker';
 import { CHROMIUM_PACKAGE, findChromium } from '../../lib/plot/png-export';
 import { CLIP_Y4M, writeClipFiles } from '../../lib/video/clip-files';
 import { movingClip, MovingClip } from '../../lib/video/moving-clip';
@@ -18,6 +22,8 @@ interface PageStatus {
   backendDetails?: string;
   source?: string;
   crossOriginIsolated: boolean;
+  blackBox?: string;
+  inputSize?: number[];
   messages: { level: string; text: string }[];
   numTensors: number;
   stats: { frames: number; localisation: { frames: number } };
@@ -46,6 +52,60 @@ function call<K extends keyof PageApi>(
   ) as Promise<ReturnType<PageApi[K]>>;
 }
 
+/** Class names the user's model records in its metadata. */
+const USER_CLASSES = ['ring', 'bar', 'dot', 'cross', 'blank'];
+
+/**
+ * A classifier the kit did not build, of another input size than the kit's
+ * (48×48 grey), with class names in its metadata, saved as a TF.js
+ * LayersModel; and maskers on its own layers (untrained: the test compares
+ * the page with Node, not the masks with the truth), one of them for another
+ * number of classes.
+ */
+async function saveUserModel(dir: string): Promise<void> {
+  let seed = 11;
+  const conv = (filters: number) =>
+    tf.layers.conv2d({
+      filters,
+      kernelSize: 3,
+      strides: 2,
+      padding: 'same',
+      activation: 'relu',
+      kernelInitializer: tf.initializers.heNormal({ seed: seed++ }),
+    });
+  const model = tf.sequential({
+    layers: [
+      tf.layers.inputLayer({ inputShape: [48, 48, 1] }),
+      conv(4),
+      conv(6),
+      conv(8),
+      conv(8),
+      tf.layers.globalAveragePooling2d({}),
+      tf.layers.dense({
+        units: USER_CLASSES.length,
+        activation: 'softmax',
+        kernelInitializer: tf.initializers.glorotNormal({ seed: seed++ }),
+      }),
+    ],
+  });
+  model.setUserDefinedMetadata({ labels: USER_CLASSES });
+  await model.save(fileSystemHandler(path.join(dir, 'model')));
+  for (const [name, numClasses] of [
+    ['masker', USER_CLASSES.length],
+    ['masker-4-classes', 4],
+  ] as const) {
+    const masker = Masker.create(encoderFor(model, { kind: 'own', inputSize: [48, 48] }), {
+      numClasses,
+      firstUpsamplerChannels: 16,
+      residualBlocks: 1,
+      seed: 1,
+    });
+    await masker.save(path.join(dir, name));
+    masker.dispose();
+  }
+  model.dispose();
+}
+
 function maxAbsDiff(a: readonly number[], b: readonly number[]): number {
   expect(a.length).to.equal(b.length);
   return a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
@@ -62,6 +122,8 @@ describe('web page: real-time saliency in headless Chromium (SwiftShader, no GPU
   let frame = 0;
   let cls = 0;
   let reference: ReferenceExplanation;
+  /** The user's model's explanation of the same frame and class, in Node. */
+  let userReference: ReferenceExplanation;
   /** Requests the pages made to anything but the local server. */
   const outside: string[] = [];
 
@@ -86,7 +148,19 @@ describe('web page: real-time saliency in headless Chromium (SwiftShader, no GPU
     const node = await NodeReference.load(path.join(dir, 'clip'), 'plain');
     reference = node.explain(frame, cls);
     node.dispose();
-    server = await serveWeb({ root: dir });
+    const userDir = path.join(dir, 'user');
+    await saveUserModel(userDir);
+    const userNode = await NodeReference.loadUser(
+      path.join(dir, 'clip'),
+      path.join(userDir, 'model'),
+      path.join(userDir, 'masker'),
+    );
+    userReference = userNode.explain(frame, cls % USER_CLASSES.length);
+    userNode.dispose();
+    server = await serveWeb({
+      root: dir,
+      userFolders: { model: path.join(userDir, 'model'), masker: userDir },
+    });
     browser = await launchPageBrowser({ webgpu: false, deniedCamera: true });
     gpuBrowser = await launchPageBrowser({
       webgpu: true,
@@ -165,6 +239,72 @@ describe('web page: real-time saliency in headless Chromium (SwiftShader, no GPU
     const s = await status(page);
     expect(s.source).to.match(/^camera/);
     expect(errors(s)).to.deep.equal([]);
+    await page.close();
+  });
+
+  it("loads a user's own model of another input size and its masker by address, and gives the Node masker's mask within 1e-3 on wasm", async () => {
+    const page = await open(
+      browser,
+      'backend=wasm&play=0&model=user/model/model.json&masker=user/masker/masker',
+    );
+    const s = await status(page);
+    expect(errors(s), JSON.stringify(s.messages)).to.deep.equal([]);
+    expect(s.inputSize).to.deep.equal([48, 48]);
+    expect(await page.locator('#class option').allTextContents()).to.deep.equal([
+      'top class (auto)',
+      ...USER_CLASSES,
+    ]);
+    const got = await call(page, 'explainClipFrame', frame, cls % USER_CLASSES.length);
+    expect(got.mask.length).to.equal(48 * 48);
+    expect(maxAbsDiff(got.mask, userReference.mask)).to.be.lessThan(1e-3);
+    expect(maxAbsDiff(got.probabilities, userReference.probabilities)).to.be.lessThan(1e-3);
+    await page.close();
+  });
+
+  it("names the cause and the fall-back of a user's model or masker that does not load, picked as files", async () => {
+    const page = await open(browser, 'backend=wasm&play=0');
+    const userDir = path.join(dir, 'user');
+    const file = (...parts: string[]) => path.join(userDir, ...parts);
+    const modelFiles = fs.readdirSync(file('model')).map((f) => file('model', f));
+    const maskerFiles = (name: string) => fs.readdirSync(file(name)).map((f) => file(name, f));
+    /** Picks model and masker files; resolves with the messages that follow. */
+    const pick = async (model: Parameters<Page['setInputFiles']>[1], masker: string[]) => {
+      const seen = (await status(page)).messages.length;
+      await page.setInputFiles('#masker-files', []);
+      await page.setInputFiles('#model-files', model);
+      await page.setInputFiles('#masker-files', masker);
+      // Settled: the page says which models it ended with (the user's, or the fall-back).
+      await page.waitForFunction(
+        `window.saliencyPage.status().messages.slice(${seen}).some((m) => / and its masker loaded /.test(m.text))`,
+      );
+      return (await status(page)).messages.slice(seen).map((m) => m.text);
+    };
+    const plain = /; falling back to the 'plain' black box$/;
+    const notModel = await pick(
+      { name: 'model.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": 1}') },
+      maskerFiles('masker'),
+    );
+    expect(notModel[0]).to.match(
+      /^the model model\.json could not be read: modelTopology field is missing/,
+    );
+    expect(notModel[0]).to.match(plain);
+    const noShards = await pick(
+      modelFiles.filter((f) => f.endsWith('.json')),
+      maskerFiles('masker'),
+    );
+    expect(noShards[0]).to.match(
+      /^the model model\.json needs its weight files: weights\.bin was not picked with it/,
+    );
+    expect(noShards[0]).to.match(plain);
+    const wrongClasses = await pick(modelFiles, maskerFiles('masker-4-classes'));
+    expect(wrongClasses[0]).to.match(
+      /^masker\.json: the masker explains 4 classes, the model model\.json has 5; falling back/,
+    );
+    const good = await pick(modelFiles, maskerFiles('masker'));
+    expect(good.filter((t) => !/^black box/.test(t))[0]).to.match(
+      /^your model .* loaded \(48×48 input, 5 classes/,
+    );
+    expect((await status(page)).inputSize).to.deep.equal([48, 48]);
     await page.close();
   });
 

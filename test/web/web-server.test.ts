@@ -10,7 +10,9 @@ describe('web/web-server: the page and the committed models on localhost', () =>
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'web-server-'));
     fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>t</title>');
-    server = await serveWeb({ root: dir });
+    fs.mkdirSync(path.join(dir, 'mine'));
+    fs.writeFileSync(path.join(dir, 'mine', 'model.json'), '{}');
+    server = await serveWeb({ root: dir, userFolders: { model: path.join(dir, 'mine') } });
   });
   after(async () => {
     await server.close();
@@ -34,6 +36,14 @@ describe('web/web-server: the page and the committed models on localhost', () =>
     expect(await status('results/bench-engine.json')).to.equal(404);
     expect(await status('results/maskers/../../package.json')).to.equal(404);
     expect(await status('results/maskers/%2e%2e/%2e%2e/package.json')).to.equal(404);
+  });
+
+  it("serves a user's folders under user/<name>/, and no other name", async () => {
+    const status = async (p: string) => (await fetch(new URL(p, server.url))).status;
+    expect(await status('user/model/model.json')).to.equal(200);
+    expect(await status('user/masker/model.json')).to.equal(404);
+    expect(await status('user/constructor/model.json')).to.equal(404);
+    expect(await status('user/model/%2e%2e/index.html')).to.equal(404);
   });
 
   it('names the port it cannot listen on', async () => {

@@ -18,9 +18,10 @@ export interface FrameExplanation {
   ranked: number[];
   /** The classes explained, in the order of `masks`. */
   classes: number[];
-  /** One `side × side` mask per class in `classes`, row-major, concatenated. */
+  /** One `H × W` mask per class in `classes`, row-major, concatenated. */
   masks: Float32Array;
-  side: number;
+  /** `[H, W]` of the masks (the models' input). */
+  inputSize: readonly [number, number];
   /** Milliseconds from the frame to the probabilities on the page (input, black box, read-back). */
   blackBoxMs: number;
   /** Milliseconds from the masker's call to its masks on the page. */
@@ -37,10 +38,10 @@ export async function explainFrame(
   classesFor: (ranked: number[]) => number[],
 ): Promise<FrameExplanation> {
   const start = performance.now();
-  const { side } = models;
-  const input = tf.tidy(() => frameToInput(tf.browser.fromPixels(pixels, 3), side));
+  const { inputSize } = models;
+  const input = tf.tidy(() => frameToInput(tf.browser.fromPixels(pixels, 3), inputSize));
   try {
-    const probsTensor = tf.tidy(() => (models.blackBox.predict(input) as tf.Tensor).reshape([-1]));
+    const probsTensor = tf.tidy(() => models.classify(input).reshape([-1]));
     const probabilities = (await probsTensor.data()) as Float32Array;
     probsTensor.dispose();
     const ranked = Array.from(probabilities.keys()).sort(
@@ -60,7 +61,7 @@ export async function explainFrame(
       ranked,
       classes,
       masks,
-      side,
+      inputSize,
       blackBoxMs: maskerStart - start,
       maskerMs: end - maskerStart,
     };

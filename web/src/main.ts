@@ -15,14 +15,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Box } from '../../lib/data/box';
-import { FASHION_MNIST_CLASSES } from '../../lib/data/fashion-mnist-classes';
 import { boxIoU } from '../../lib/metrics/box';
-import { frameToInput } from '../../lib/video/frame-input';
+import { boxInInput, frameToInput } from '../../lib/video/frame-input';
 import { localisationBox } from '../../lib/metrics/localisation';
+import type { ClipItemTruth } from '../../lib/video/moving-clip';
 import { BACKENDS, BackendInfo, BackendName, startBackend } from './backends';
 import { drawExplained } from './draw';
 import { explainFrame, FrameExplanation } from './explain-frame';
 import { BLACK_BOXES, loadModels, PageModels } from './models';
+import { loadUserModels, UserModelSource } from './user-models';
 import { Frame, FrameSource, openCamera, openClip, openFile } from './sources';
 import { LoopStats } from './loop-stats';
 
@@ -44,12 +45,21 @@ const params = new URLSearchParams(location.search);
 const settings = {
   backend: (params.get('backend') ?? 'auto') as BackendName | 'auto',
   source: params.get('source') ?? 'clip',
-  blackBox: params.get('blackBox') ?? 'plain',
+  /** A kit black box, or {@link USER_MODEL} for the user's. */
+  blackBox: params.get('blackBox') ?? (params.get('model') ? 'user' : 'plain'),
   /** `auto` (the top class) or a class index. */
   choice: params.get('class') ?? 'auto',
   top3: params.get('top3') !== '0',
   step: params.get('step') === '1',
 };
+
+/** The black box selector's value for the user's own model. */
+const USER_MODEL = 'user';
+/** The user's model and masker: from the address (`?model=…/model.json&masker=…/`) or picked files. */
+let userSource: UserModelSource | undefined =
+  params.get('model') !== null
+    ? { model: params.get('model')!, masker: params.get('masker') ?? '' }
+    : undefined;
 
 let backend: BackendInfo | undefined;
 let models: PageModels | undefined;
@@ -68,7 +78,7 @@ function classesFor(ranked: number[]): number[] {
 
 function maskOf(ex: FrameExplanation, cls: number): Float32Array {
   const k = ex.classes.indexOf(cls);
-  const n = ex.side * ex.side;
+  const n = ex.inputSize[0] * ex.inputSize[1];
   return ex.masks.subarray(k * n, (k + 1) * n);
 }
 
@@ -94,50 +104,85 @@ function maxOf(values: ArrayLike<number>): number {
 }
 
 /** The salient box of a mask to draw: the protocol's, or none on a near-empty mask. */
-function boxToDraw(mask: Float32Array, side: number, alpha: number): Box | null {
-  return maxOf(mask) < EMPTY_MASK_MAX ? null : localisationBox(mask, side, side, { alpha });
+function boxToDraw(
+  mask: Float32Array,
+  [h, w]: readonly [number, number],
+  alpha: number,
+): Box | null {
+  return maxOf(mask) < EMPTY_MASK_MAX ? null : localisationBox(mask, h, w, { alpha });
+}
+
+/** The frame's items with their true boxes in the model input's pixels (those inside the region it sees). */
+function truthInInput(
+  frame: Frame,
+  inputSize: readonly [number, number],
+): ClipItemTruth[] | undefined {
+  const scene = frame.scene;
+  if (!frame.truth || !scene) return frame.truth;
+  return frame.truth.flatMap((t) => {
+    const box = boxInInput(t.box, scene.width, scene.height, inputSize);
+    return box ? [{ ...t, box }] : [];
+  });
 }
 
 /** Draws a frame's explanation; returns the salient box of the chosen class (the protocol's). */
-function render(frame: Frame, ex: FrameExplanation, alpha: number): Box | null {
+function render(
+  frame: Frame,
+  truth: readonly ClipItemTruth[] | undefined,
+  ex: FrameExplanation,
+  alpha: number,
+): Box | null {
   const main = ex.classes[0];
   const mask = maskOf(ex, main);
-  const box = localisationBox(mask, ex.side, ex.side, { alpha });
-  const truth = frame.truth ?? [];
+  const [h, w] = ex.inputSize;
+  const box = localisationBox(mask, h, w, { alpha });
   drawExplained(
     $('view'),
     frame.pixels,
     mask,
-    ex.side,
+    ex.inputSize,
     maxOf(mask) < EMPTY_MASK_MAX ? null : box,
-    truth.map((t) => t.box),
+    (truth ?? []).map((t) => t.box),
   );
   const panel = $('top3');
   panel.hidden = !settings.top3;
   if (settings.top3) {
     ex.ranked.slice(0, 3).forEach((cls, k) => {
       const m = maskOf(ex, cls);
-      drawExplained($(`top3-${k}`), frame.pixels, m, ex.side, boxToDraw(m, ex.side, alpha), []);
+      drawExplained(
+        $(`top3-${k}`),
+        frame.pixels,
+        m,
+        ex.inputSize,
+        boxToDraw(m, ex.inputSize, alpha),
+        [],
+      );
     });
   }
   const now = performance.now();
   if (now - lastText > 250) {
     lastText = now;
-    writeText(frame, ex, box, mask);
+    writeText(frame, truth, ex, box, mask);
   }
   return box;
 }
 
 /** The captions, probabilities and speeds (a few times a second, not every frame). */
-function writeText(frame: Frame, ex: FrameExplanation, box: Box | null, mask: Float32Array): void {
-  const name = (c: number) => FASHION_MNIST_CLASSES[c] ?? `class ${c}`;
+function writeText(
+  frame: Frame,
+  frameTruth: readonly ClipItemTruth[] | undefined,
+  ex: FrameExplanation,
+  box: Box | null,
+  mask: Float32Array,
+): void {
+  const name = (c: number) => models?.classNames[c] ?? `class ${c}`;
   const main = ex.classes[0];
   const how = settings.choice === 'auto' ? 'top class' : 'chosen class';
-  const truth = frame.truth ?? [];
+  const truth = frameTruth ?? [];
   const truthText = truth.length
     ? ` · true: ${truth.map((t) => name(t.label)).join(', ')}` +
       (box ? `, IoU ${Math.max(...truth.map((t) => boxIoU(box, t.box))).toFixed(2)}` : '')
-    : frame.truth
+    : frameTruth
       ? ' · no item on this frame'
       : '';
   $('caption').textContent =
@@ -191,8 +236,9 @@ async function loop(gen: number): Promise<void> {
     const ex = await explainFrame(models, frame.pixels, classesFor);
     if (gen !== generation) break;
     const drawStart = performance.now();
-    const box = render(frame, ex, models.alpha);
-    stats.record(ex, box, frame.truth, performance.now() - drawStart);
+    const truth = truthInInput(frame, models.inputSize);
+    const box = render(frame, truth, ex, models.alpha);
+    stats.record(ex, box, truth, performance.now() - drawStart);
     await yieldToBrowser();
   }
 }
@@ -222,12 +268,25 @@ async function useBackend(name: BackendName | 'auto'): Promise<void> {
   await useModels(settings.blackBox);
 }
 
-async function useModels(name: string): Promise<void> {
+/** The change of models under way: changes run one after another, never interleaved. */
+let modelsChange: Promise<void> = Promise.resolve();
+
+/** Switches to the kit's black box `name`, or {@link USER_MODEL}, once the change under way is done. */
+function useModels(name: string): Promise<void> {
+  modelsChange = modelsChange
+    .then(() => switchModels(name))
+    .catch((err: Error) => report('error', `the models could not be changed: ${err.message}`));
+  return modelsChange;
+}
+
+async function switchModels(name: string): Promise<void> {
   await stopLoop();
   models?.dispose();
   models = undefined;
   try {
-    models = await loadModels(name, (m) => report('warn', m));
+    if (name !== USER_MODEL) models = await loadModels(name, (m) => report('warn', m));
+    else if (userSource) models = await loadUserModels(userSource);
+    else throw new Error('no model of yours was given (pick its files, or ?model=…&masker=…)');
   } catch (err) {
     const fallback = name !== 'plain' ? 'plain' : undefined;
     report(
@@ -235,15 +294,30 @@ async function useModels(name: string): Promise<void> {
       `${(err as Error).message}; ${fallback ? `falling back to the '${fallback}' black box` : 'no saliency can be shown'}`,
     );
     if (!fallback) return;
-    return useModels(fallback);
+    return switchModels(fallback);
   }
   settings.blackBox = name;
-  $<HTMLSelectElement>('black-box').value = name;
+  const bb = $<HTMLSelectElement>('black-box');
+  if (name === USER_MODEL && ![...bb.options].some((o) => o.value === USER_MODEL))
+    bb.add(new Option('your model', USER_MODEL));
+  bb.value = name;
+  fillClasses(models.classNames);
+  const [h, w] = models.inputSize;
   report(
     'info',
-    `black box '${name}' and its masker loaded (salient region: mask > ${models.alpha} × mean)`,
+    `${name === USER_MODEL ? models.name : `black box '${name}'`} and its masker loaded (${h}×${w} input, ${models.classNames.length} classes; salient region: mask > ${models.alpha} × mean)`,
   );
   startLoop();
+}
+
+/** The class selector's options: top class, then the models' classes (a chosen class they lack becomes `auto`). */
+function fillClasses(names: readonly string[]): void {
+  const select = $<HTMLSelectElement>('class');
+  select.replaceChildren(new Option('top class (auto)', 'auto'));
+  names.forEach((name, k) => select.add(new Option(name, String(k))));
+  if (settings.choice !== 'auto' && !(Number(settings.choice) < names.length))
+    settings.choice = 'auto';
+  select.value = settings.choice;
 }
 
 /**
@@ -281,8 +355,6 @@ async function useSource(kind: string, file?: File, tried: string[] = []): Promi
 
 function buildControls(): void {
   const classSelect = $<HTMLSelectElement>('class');
-  FASHION_MNIST_CLASSES.forEach((name, k) => classSelect.add(new Option(name, String(k))));
-  classSelect.value = settings.choice;
   classSelect.onchange = () => {
     settings.choice = classSelect.value;
     stats.reset();
@@ -305,6 +377,17 @@ function buildControls(): void {
     const file = fileInput.files?.[0];
     if (file) void useSource('file', file);
   };
+  const modelFiles = $<HTMLInputElement>('model-files');
+  const maskerFiles = $<HTMLInputElement>('masker-files');
+  const loadPicked = () => {
+    const model = [...(modelFiles.files ?? [])];
+    const masker = [...(maskerFiles.files ?? [])];
+    if (!model.length || !masker.length) return;
+    userSource = { model, masker };
+    void useModels(USER_MODEL);
+  };
+  modelFiles.onchange = loadPicked;
+  maskerFiles.onchange = loadPicked;
   const top3 = $<HTMLInputElement>('top3-on');
   top3.checked = settings.top3;
   top3.onchange = () => {
@@ -334,6 +417,7 @@ const api = {
     backend: backend?.name,
     backendDetails: backend?.details,
     blackBox: models?.name,
+    inputSize: models?.inputSize,
     source: source?.label,
     crossOriginIsolated: globalThis.crossOriginIsolated,
     messages: [...messages],
@@ -365,14 +449,14 @@ const api = {
     const frame = await clipFrame(index);
     const ex = await explainFrame(models, frame.pixels, classesFor);
     lastText = 0;
-    render(frame, ex, models.alpha);
+    render(frame, truthInInput(frame, models.inputSize), ex, models.alpha);
   },
   /** Milliseconds per masker call with its read-back, over `calls` calls on one clip frame. */
   async maskerMs(calls: number) {
     if (!models) throw new Error('no models loaded');
     const m = models;
     const frame = await clipFrame(0);
-    const input = tf.tidy(() => frameToInput(tf.browser.fromPixels(frame.pixels, 3), m.side));
+    const input = tf.tidy(() => frameToInput(tf.browser.fromPixels(frame.pixels, 3), m.inputSize));
     const once = async () => {
       const mask = tf.tidy(() => m.masker.predict(input, [0], { checkRange: false }).mask);
       await mask.data();

@@ -8,28 +8,35 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { residualEncoder } from '../../lib/encoders/residual-net-encoder';
+import { FASHION_MNIST_CLASSES } from '../../lib/data/fashion-mnist-classes';
 import { Masker } from '../../lib/masker/masker';
 
 /** The kit's black boxes with a committed masker. */
 export const BLACK_BOXES = ['plain', 'inception', 'residual'] as const;
 
 /** The net whose layers the committed maskers' encoder taps (lib/masker/masker-assets.ts `ENCODER_BLACK_BOX`). */
-const ENCODER_NET = 'residual';
+export const ENCODER_NET = 'residual';
 
-/** Loaded models; `dispose()` frees all of them. */
+/** Loaded models, the kit's or a user's (web/src/user-models.ts); `dispose()` frees all of them. */
 export interface PageModels {
   name: string;
-  blackBox: tf.LayersModel;
+  /**
+   * The black box: `[1, H, W, 3]` in [0, 1] to its class probabilities `[1, K]`.
+   * The caller disposes the result.
+   */
+  classify(input: tf.Tensor4D): tf.Tensor;
   masker: Masker;
-  /** Input side of the black box and the masker. */
-  side: number;
+  /** Input `[H, W]` of the black box and the masker. */
+  inputSize: readonly [number, number];
+  /** Class names, one per class of the black box. */
+  classNames: readonly string[];
   /** The salient region is the pixels above α × the mask's mean (the evaluation's tuned α). */
   alpha: number;
   dispose(): void;
 }
 
 /** Fetches a file or throws naming the address and the HTTP status. */
-async function fetchOk(url: string): Promise<Response> {
+export async function fetchOk(url: string): Promise<Response> {
   const res = await fetch(url).catch((err: Error) => {
     throw new Error(`${url} could not be fetched (${err.message})`);
   });
@@ -38,7 +45,7 @@ async function fetchOk(url: string): Promise<Response> {
 }
 
 /** Loads a LayersModel, naming what it is in the error. */
-async function loadModel(url: string, what: string): Promise<tf.LayersModel> {
+export async function loadModel(url: string, what: string): Promise<tf.LayersModel> {
   try {
     return await tf.loadLayersModel(url);
   } catch (err) {
@@ -80,9 +87,10 @@ export async function loadModels(
     const net = encoderNet;
     return {
       name,
-      blackBox,
+      classify: (input) => blackBox.predict(input) as tf.Tensor,
       masker,
-      side,
+      inputSize: [side, side],
+      classNames: FASHION_MNIST_CLASSES,
       alpha,
       dispose: () => {
         masker.dispose();

@@ -14,6 +14,8 @@ export interface Frame {
   index: number;
   /** The items on this frame and their true boxes, for the generated clip. */
   truth?: ClipItemTruth[];
+  /** The size of the scene the true boxes are given in (the frame's pixels may be scaled up). */
+  scene?: { width: number; height: number };
 }
 
 /** A source of frames; `stop()` releases it (camera, object URL). */
@@ -44,7 +46,13 @@ class FramesSource implements FrameSource {
     const index = step
       ? this.next++ % this.frames.length
       : Math.floor(((performance.now() - this.start) / 1000) * this.fps) % this.frames.length;
-    return { pixels: this.frames[index], index, truth: this.truth?.frames[index]?.items };
+    const truth = this.truth;
+    return {
+      pixels: this.frames[index],
+      index,
+      truth: truth?.frames[index]?.items,
+      scene: truth && { width: truth.width, height: truth.height },
+    };
   }
 
   stop(): void {}
