@@ -12,7 +12,7 @@ import type { FrameExplanation } from './explain-frame';
 /** IoU at which a salient box counts as localising the item. */
 export const LOCALISED_IOU = 0.5;
 
-interface Record {
+interface FrameRecord {
   at: number;
   maskerMs: number;
   blackBoxMs: number;
@@ -31,6 +31,16 @@ export interface LocalisationShares {
   wholeFrames: number;
   wholeLocalised: number;
   wholeClassified: number;
+  /** The same counts per class of the item (the first item of each frame), by class index. */
+  byClass: Record<number, ClassCounts>;
+}
+
+/** Frames of one class's item: all and whole, and of each how many were localised. */
+export interface ClassCounts {
+  frames: number;
+  localised: number;
+  wholeFrames: number;
+  wholeLocalised: number;
 }
 
 /** Summary since the last reset. */
@@ -47,7 +57,7 @@ export interface LoopSummary {
 
 export class LoopStats {
   private start = performance.now();
-  private records: Record[] = [];
+  private records: FrameRecord[] = [];
   private counts = {
     frames: 0,
     localised: 0,
@@ -56,8 +66,10 @@ export class LoopStats {
     wholeLocalised: 0,
     wholeClassified: 0,
   };
+  private byClass: Record<number, ClassCounts> = {};
 
   reset(): void {
+    this.byClass = {};
     this.start = performance.now();
     this.records = [];
     this.counts = {
@@ -91,14 +103,27 @@ export class LoopStats {
     c.frames++;
     c.localised += localised;
     c.classified += classified;
-    if (truth.every((t) => t.whole)) {
+    const whole = truth.every((t) => t.whole);
+    if (whole) {
       c.whole++;
       c.wholeLocalised += localised;
       c.wholeClassified += classified;
     }
+    const k = (this.byClass[truth[0].label] ??= {
+      frames: 0,
+      localised: 0,
+      wholeFrames: 0,
+      wholeLocalised: 0,
+    });
+    k.frames++;
+    k.localised += localised;
+    if (whole) {
+      k.wholeFrames++;
+      k.wholeLocalised += localised;
+    }
   }
 
-  private summarise(records: Record[], since: number): LoopSummary {
+  private summarise(records: FrameRecord[], since: number): LoopSummary {
     const seconds = (performance.now() - since) / 1000;
     const mean = (key: 'maskerMs' | 'blackBoxMs' | 'drawMs') =>
       records.length ? records.reduce((s, r) => s + r[key], 0) / records.length : NaN;
@@ -118,6 +143,7 @@ export class LoopStats {
         wholeFrames: c.whole,
         wholeLocalised: share(c.wholeLocalised, c.whole),
         wholeClassified: share(c.wholeClassified, c.whole),
+        byClass: structuredClone(this.byClass),
       },
     };
   }

@@ -8,6 +8,7 @@
  *
  * Settings come from the controls and, for a first load, from the address:
  * `?backend=webgpu|webgl|wasm|auto&source=clip|camera&blackBox=plain&class=auto|0..9&top3=1&step=0`
+ * (`clip=…/clip.json`: another generated clip; `model=…/model.json&masker=…/`: a user's model and masker)
  * (`step=1`: every clip frame once, in order, as fast as the loop runs;
  * `play=0`: start paused).
  * `window.saliencyPage` exposes the state and a few measurements for the
@@ -45,6 +46,8 @@ const params = new URLSearchParams(location.search);
 const settings = {
   backend: (params.get('backend') ?? 'auto') as BackendName | 'auto',
   source: params.get('source') ?? 'clip',
+  /** The generated clip's description (written by experiments/tools/make-clip.ts). */
+  clip: params.get('clip') ?? undefined,
   /** A kit black box, or {@link USER_MODEL} for the user's. */
   blackBox: params.get('blackBox') ?? (params.get('model') ? 'user' : 'plain'),
   /** `auto` (the top class) or a class index. */
@@ -327,7 +330,11 @@ function fillClasses(names: readonly string[]): void {
  */
 async function useSource(kind: string, file?: File, tried: string[] = []): Promise<void> {
   const open =
-    kind === 'camera' ? openCamera : kind === 'file' && file ? () => openFile(file) : openClip;
+    kind === 'camera'
+      ? openCamera
+      : kind === 'file' && file
+        ? () => openFile(file)
+        : () => openClip(settings.clip);
   let next: FrameSource;
   try {
     next = await open();
@@ -405,7 +412,7 @@ function setPaused(value: boolean): void {
 
 /** The clip's frame `index` (from a fresh clip source: the loop's own is left alone). */
 async function clipFrame(index: number): Promise<Frame> {
-  const clip = await openClip();
+  const clip = await openClip(settings.clip);
   for (let i = 0; i < index; i++) clip.frame(true);
   return clip.frame(true)!;
 }
