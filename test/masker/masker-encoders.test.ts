@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { encoderFor } from '../../lib/encoders/encoder-for';
-import { Masker, savedEncoderRecord } from '../../lib/masker/masker';
+import { Masker, savedEncoderRecord, savedMaskerEncoderRecord } from '../../lib/masker/masker';
 import { expectNoLeak } from '../helpers/tiny-black-box';
 import { tinyConvClassifier } from '../helpers/tiny-conv-classifier';
 import { tinyEncoder } from '../helpers/tiny-encoder';
@@ -82,6 +82,13 @@ describe('masker/masker on the encoder kinds', () => {
     const dir = path.join(tmp, 'own');
     await masker.save(dir);
     expect(savedEncoderRecord(dir)).to.deep.equal({ kind: 'own', taps: ['s2', 's4', 's8', 's16'] });
+    // The same record from the files in memory, as the browser page reads them.
+    expect(
+      savedMaskerEncoderRecord({
+        manifest: fs.readFileSync(path.join(dir, 'masker.json'), 'utf8'),
+        weights: new Uint8Array(),
+      }),
+    ).to.deep.equal(savedEncoderRecord(dir));
     const restored = await Masker.restore(
       encoderFor(rgb.model, { kind: 'own', inputSize: [32, 32] }),
       dir,
