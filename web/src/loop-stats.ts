@@ -82,12 +82,17 @@ export class LoopStats {
     };
   }
 
-  /** Records one frame: its timings (`drawMs`: drawing it and its captions), and against the truth (clip frames) its box and top class. */
+  /**
+   * Records one frame: its timings (`drawMs`: drawing it and its captions),
+   * and against the truth (clip frames) its box and whether the black box's
+   * top class is an item's (`topClassRight`).
+   */
   record(
     ex: FrameExplanation,
     box: Box | null,
     truth: readonly ClipItemTruth[] | undefined,
     drawMs: number,
+    topClassRight: boolean,
   ): void {
     this.records.push({
       at: performance.now(),
@@ -98,7 +103,7 @@ export class LoopStats {
     if (!truth?.length) return;
     const iou = box ? Math.max(...truth.map((t) => boxIoU(box, t.box))) : 0;
     const localised = iou >= LOCALISED_IOU ? 1 : 0;
-    const classified = truth.some((t) => t.label === ex.ranked[0]) ? 1 : 0;
+    const classified = topClassRight ? 1 : 0;
     const c = this.counts;
     c.frames++;
     c.localised += localised;

@@ -115,6 +115,12 @@ function boxToDraw(
   return maxOf(mask) < EMPTY_MASK_MAX ? null : localisationBox(mask, h, w, { alpha });
 }
 
+/** Whether the black box's top class is one of the frame's items (by class name: the clip's and the model's classes may differ). */
+function topClassRight(frame: Frame, ex: FrameExplanation): boolean {
+  const top = models?.classNames[ex.ranked[0]];
+  return (frame.truth ?? []).some((t) => frame.truthClassNames?.[t.label] === top);
+}
+
 /** The frame's items with their true boxes in the model input's pixels (those inside the region it sees). */
 function truthInInput(
   frame: Frame,
@@ -183,7 +189,7 @@ function writeText(
   const how = settings.choice === 'auto' ? 'top class' : 'chosen class';
   const truth = frameTruth ?? [];
   const truthText = truth.length
-    ? ` · true: ${truth.map((t) => name(t.label)).join(', ')}` +
+    ? ` · true: ${truth.map((t) => frame.truthClassNames?.[t.label] ?? `class ${t.label}`).join(', ')}` +
       (box ? `, IoU ${Math.max(...truth.map((t) => boxIoU(box, t.box))).toFixed(2)}` : '')
     : frameTruth
       ? ' · no item on this frame'
@@ -241,7 +247,7 @@ async function loop(gen: number): Promise<void> {
     const drawStart = performance.now();
     const truth = truthInInput(frame, models.inputSize);
     const box = render(frame, truth, ex, models.alpha);
-    stats.record(ex, box, truth, performance.now() - drawStart);
+    stats.record(ex, box, truth, performance.now() - drawStart, topClassRight(frame, ex));
     await yieldToBrowser();
   }
 }

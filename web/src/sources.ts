@@ -16,6 +16,8 @@ export interface Frame {
   truth?: ClipItemTruth[];
   /** The size of the scene the true boxes are given in (the frame's pixels may be scaled up). */
   scene?: { width: number; height: number };
+  /** The clip's class names, indexed by the truth's labels. */
+  truthClassNames?: readonly string[];
 }
 
 /** A source of frames; `stop()` releases it (camera, object URL). */
@@ -52,6 +54,7 @@ class FramesSource implements FrameSource {
       index,
       truth: truth?.frames[index]?.items,
       scene: truth && { width: truth.width, height: truth.height },
+      truthClassNames: truth?.classNames,
     };
   }
 
