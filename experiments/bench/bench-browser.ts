@@ -31,6 +31,7 @@ import { parsePositiveInteger, program, runMain } from '../../lib/commands/cli';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../../lib/io/results';
 import { CLIP_JSON, writeClipFiles } from '../../lib/video/clip-files';
 import { DEFAULT_MOVING_CLIP_CONFIG, movingClip } from '../../lib/video/moving-clip';
+import type { MaskerRecipe } from '../../lib/masker/masker-recipes';
 import { NodeReference } from '../../lib/web/node-reference';
 import { launchPageBrowser } from '../../lib/web/page-browser';
 import { buildWeb, WEB_CLIP_DIR, WEB_DIST_DIR } from '../../lib/web/web-build';
@@ -43,6 +44,10 @@ const BLACK_BOX = 'plain';
 interface Row {
   backend: string;
   details: string;
+  /** The committed masker's training recipe (lib/masker/masker-recipes.ts). */
+  masker: MaskerRecipe;
+  /** The salient region's threshold: mask > α × its mean (tuned with the masker). */
+  alpha: number;
   /** `chosen class`: one mask per frame; `top 3`: the chosen class and the top 3 in one masker call. */
   view: 'chosen class' | 'top 3';
   /** Items crossing the clip (of different classes). */
@@ -102,8 +107,10 @@ async function main(): Promise<void> {
   writeClipFiles(allClipDir, allClip);
   const frame = clip.truth.frames.findIndex((f) => f.items[0]?.whole);
   const cls = clip.truth.frames[frame].items[0].label;
-  const node = await NodeReference.load(WEB_CLIP_DIR, BLACK_BOX);
-  const reference = node.explain(frame, cls);
+  const nodes: Record<MaskerRecipe, NodeReference> = {
+    'constant-a': await NodeReference.load(WEB_CLIP_DIR, BLACK_BOX, 'constant-a'),
+    paper: await NodeReference.load(WEB_CLIP_DIR, BLACK_BOX, 'paper'),
+  };
   const server = await serveWeb();
   const browsers: Browser[] = [];
   const rows: Row[] = [];
@@ -111,45 +118,50 @@ async function main(): Promise<void> {
     const browser = await launchPageBrowser({ webgpu: true });
     browsers.push(browser);
     const defaultClip = { items: DEFAULT_MOVING_CLIP_CONFIG.items, frames: clip.frames.length };
+    const everyClass = {
+      items: allItems,
+      frames: allClip.frames.length,
+      json: path.relative(WEB_DIST_DIR, path.join(allClipDir, CLIP_JSON)),
+    };
     const runs: {
       backend: string;
+      recipe: MaskerRecipe;
       top3: boolean;
       frames: number;
       clip: { items: number; frames: number; json?: string };
     }[] = [
       { backend: 'wasm', top3: false, frames: clip.frames.length, clip: defaultClip },
       { backend: 'wasm', top3: true, frames: clip.frames.length, clip: defaultClip },
-      {
-        backend: 'wasm',
-        top3: false,
-        frames: allClip.frames.length,
-        clip: {
-          items: allItems,
-          frames: allClip.frames.length,
-          json: path.relative(WEB_DIST_DIR, path.join(allClipDir, CLIP_JSON)),
-        },
-      },
+      { backend: 'wasm', top3: false, frames: allClip.frames.length, clip: everyClass },
       { backend: 'webgl', top3: false, frames: gpuFrames, clip: defaultClip },
       { backend: 'webgpu', top3: false, frames: gpuFrames, clip: defaultClip },
-    ];
+    ].flatMap((run) => [
+      { ...run, recipe: 'constant-a' as const },
+      // The paper's recipe on wasm's one-class view: its localisation beside the default's.
+      ...(run.backend === 'wasm' && !run.top3 ? [{ ...run, recipe: 'paper' as const }] : []),
+    ]);
     for (const run of runs) {
       const page = await browser.newPage({ viewport: { width: 1000, height: 820 } });
       const query =
-        `backend=${run.backend}&blackBox=${BLACK_BOX}&top3=${run.top3 ? 1 : 0}&step=1&play=0` +
+        `backend=${run.backend}&blackBox=${BLACK_BOX}&recipe=${run.recipe}&top3=${run.top3 ? 1 : 0}&step=1&play=0` +
         (run.clip.json ? `&clip=${encodeURIComponent(run.clip.json)}` : '');
       await page.goto(`${server.url}?${query}`);
       await page.waitForFunction('window.saliencyPage?.ready !== undefined');
       await page.evaluate('window.saliencyPage.ready');
-      const status = await call<{ backend: string; backendDetails: string; messages: unknown[] }>(
-        page,
-        'status',
-      );
+      const status = await call<{
+        backend: string;
+        backendDetails: string;
+        alpha: number;
+        messages: unknown[];
+      }>(page, 'status');
       if (status.backend !== run.backend)
         throw new Error(`${run.backend} did not start: ${JSON.stringify(status.messages)}`);
       // The fixed frame is the default clip's: the agreement is measured on it only.
       const got = run.clip.json
         ? undefined
         : await call<{ mask: number[] }>(page, 'explainClipFrame', frame, cls);
+      const node = nodes[run.recipe];
+      const reference = node.explain(frame, cls);
       const maxAbsDiffVsNode =
         got?.mask.reduce((m, v, i) => Math.max(m, Math.abs(v - reference.mask[i])), 0) ?? null;
       const calls =
@@ -169,6 +181,8 @@ async function main(): Promise<void> {
       await call(page, 'pause', true);
       rows.push({
         backend: run.backend,
+        masker: run.recipe,
+        alpha: status.alpha,
         details: status.backendDetails,
         view: run.top3 ? 'top 3' : 'chosen class',
         clipItems: run.clip.items,
@@ -194,7 +208,7 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all(browsers.map((b) => b.close()));
     await server.close();
-    node.dispose();
+    for (const node of Object.values(nodes)) node.dispose();
   }
   writeJsonAtomic(opts.out, {
     config: {

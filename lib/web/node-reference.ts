@@ -8,9 +8,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { loadKitBlackBox } from '../classifiers/kit-black-boxes';
+import { RESULTS_DIR } from '../io/results';
 import { loadTfjsModel } from '../classifiers/load-tfjs-model';
 import type { Masker } from '../masker/masker';
-import { loadTrainedMasker } from '../masker/masker-assets';
+import { loadMaskerFrom } from '../masker/masker-assets';
+import { committedMaskerFolder, MaskerRecipe } from '../masker/masker-recipes';
 import { loadModelMasker } from '../masker/model-masker';
 import { CLIP_JSON } from '../video/clip-files';
 import { frameToInput } from '../video/frame-input';
@@ -50,15 +52,21 @@ export class NodeReference {
   }
 
   /**
-   * The kit's committed black box `blackBoxName` and its masker.
+   * The kit's committed black box `blackBoxName` and its masker of `recipe`.
    * @param clipDir a folder written by writeClipFiles (lib/video/clip-files.ts).
    * @throws naming a missing clip file or model.
    */
-  static async load(clipDir: string, blackBoxName: string): Promise<NodeReference> {
+  static async load(
+    clipDir: string,
+    blackBoxName: string,
+    recipe: MaskerRecipe,
+  ): Promise<NodeReference> {
     const clip = NodeReference.readClip(clipDir);
     const blackBox = await loadKitBlackBox(blackBoxName);
     try {
-      const { masker, dispose } = await loadTrainedMasker(blackBoxName);
+      const { masker, dispose } = await loadMaskerFrom(
+        path.join(RESULTS_DIR, committedMaskerFolder(recipe, blackBoxName)),
+      );
       const side = blackBox.model.inputs[0].shape[1] as number;
       return new NodeReference(clip, {
         inputSize: [side, side],

@@ -8,6 +8,7 @@ import { ClutteredFashionMnist } from '../../lib/data/cluttered';
 import { encoderFor } from '../../lib/encoders/encoder-for';
 import { fileSystemHandler } from '../../lib/io/file-io-handler';
 import { Masker } from '../../lib/masker/masker';
+import type { MaskerRecipe } from '../../lib/masker/masker-recipes';
 import { CHROMIUM_PACKAGE, findChromium } from '../../lib/plot/png-export';
 import { CLIP_Y4M, writeClipFiles } from '../../lib/video/clip-files';
 import { movingClip, MovingClip } from '../../lib/video/moving-clip';
@@ -23,6 +24,7 @@ interface PageStatus {
   source?: string;
   crossOriginIsolated: boolean;
   blackBox?: string;
+  recipe?: string;
   inputSize?: number[];
   messages: { level: string; text: string }[];
   numTensors: number;
@@ -121,6 +123,8 @@ describe('web page: real-time saliency in headless Chromium (SwiftShader, no GPU
   /** A frame with a whole item, and the item's class. */
   let frame = 0;
   let cls = 0;
+  /** The Node masker's explanation of the fixed frame, per recipe; `reference` is the page default's. */
+  const references: Partial<Record<MaskerRecipe, ReferenceExplanation>> = {};
   let reference: ReferenceExplanation;
   /** The user's model's explanation of the same frame and class, in Node. */
   let userReference: ReferenceExplanation;
@@ -145,9 +149,12 @@ describe('web page: real-time saliency in headless Chromium (SwiftShader, no GPU
     writeClipFiles(path.join(dir, 'clip'), clip);
     frame = clip.truth.frames.findIndex((f) => f.items[0]?.whole);
     cls = clip.truth.frames[frame].items[0].label;
-    const node = await NodeReference.load(path.join(dir, 'clip'), 'plain');
-    reference = node.explain(frame, cls);
-    node.dispose();
+    for (const recipe of ['constant-a', 'paper'] as const) {
+      const node = await NodeReference.load(path.join(dir, 'clip'), 'plain', recipe);
+      references[recipe] = node.explain(frame, cls);
+      node.dispose();
+    }
+    reference = references['constant-a']!;
     const userDir = path.join(dir, 'user');
     await saveUserModel(userDir);
     const userNode = await NodeReference.loadUser(
@@ -209,8 +216,16 @@ describe('web page: real-time saliency in headless Chromium (SwiftShader, no GPU
     const got = await call(page, 'explainClipFrame', frame, cls);
     expect(maxAbsDiff(got.mask, reference.mask)).to.be.lessThan(1e-3);
     expect(maxAbsDiff(got.probabilities, reference.probabilities)).to.be.lessThan(1e-3);
-    expect(outside).to.deep.equal([]);
+    expect(s.recipe).to.equal('constant-a');
     await page.close();
+    // The other recipe's masker, by address.
+    const paper = await open(browser, 'backend=wasm&recipe=paper&play=0');
+    expect((await status(paper)).recipe).to.equal('paper');
+    const gotPaper = await call(paper, 'explainClipFrame', frame, cls);
+    expect(maxAbsDiff(gotPaper.mask, references.paper!.mask)).to.be.lessThan(1e-3);
+    expect(maxAbsDiff(gotPaper.mask, reference.mask)).to.be.greaterThan(1e-2);
+    await paper.close();
+    expect(outside).to.deep.equal([]);
   });
 
   it("gives the Node masker's mask and probabilities for a fixed frame on WebGL and WebGPU within 1e-2", async () => {
@@ -309,7 +324,10 @@ describe('web page: real-time saliency in headless Chromium (SwiftShader, no GPU
   });
 
   it('names the cause and the fall-back of every bad input, never leaving a blank page', async () => {
-    const page = await open(browser, 'backend=webgpu&source=camera&blackBox=nope&play=0');
+    const page = await open(
+      browser,
+      'backend=webgpu&source=camera&blackBox=nope&recipe=nope&play=0',
+    );
     const s = await status(page);
     const texts = s.messages.map((m) => m.text);
     const expectLine = (pattern: RegExp) =>
@@ -318,6 +336,9 @@ describe('web page: real-time saliency in headless Chromium (SwiftShader, no GPU
         `${pattern} in ${JSON.stringify(texts)}`,
       ).to.equal(true);
     expectLine(/^backend webgpu did not start: .+; falling back to webgl$/);
+    expectLine(
+      /^\?recipe=nope is not a masker recipe \(paper, constant-a\): showing 'constant-a'$/,
+    );
     expectLine(
       /^the camera cannot be used: access to the camera was denied; falling back to the generated clip$/,
     );
@@ -335,7 +356,7 @@ describe('web page: real-time saliency in headless Chromium (SwiftShader, no GPU
     expect(last.text).to.match(
       /^not-a-video\.webm cannot be played: .+; staying with generated clip/,
     );
-    expect(await page.locator('#messages li.error, #messages li.warn').count()).to.equal(4);
+    expect(await page.locator('#messages li.error, #messages li.warn').count()).to.equal(5);
     await page.close();
   });
 });

@@ -7,7 +7,7 @@
  * on the first TensorFlow.js backend that starts (WebGPU, WebGL, wasm).
  *
  * Settings come from the controls and, for a first load, from the address:
- * `?backend=webgpu|webgl|wasm|auto&source=clip|camera&blackBox=plain&class=auto|0..9&top3=1&step=0`
+ * `?backend=webgpu|webgl|wasm|auto&source=clip|camera&blackBox=plain&recipe=paper|constant-a&class=auto|0..9&top3=1&step=0`
  * (`clip=…/clip.json`: another generated clip; `model=…/model.json&masker=…/`: a user's model and masker)
  * (`step=1`: every clip frame once, in order, as fast as the loop runs;
  * `play=0`: start paused).
@@ -24,6 +24,7 @@ import { BACKENDS, BackendInfo, BackendName, startBackend } from './backends';
 import { drawExplained } from './draw';
 import { explainFrame, FrameExplanation } from './explain-frame';
 import { BLACK_BOXES, loadModels, PageModels } from './models';
+import { isMaskerRecipe, MASKER_RECIPES, MaskerRecipe } from '../../lib/masker/masker-recipes';
 import { loadUserModels, UserModelSource } from './user-models';
 import { Frame, FrameSource, openCamera, openClip, openFile } from './sources';
 import { LoopStats } from './loop-stats';
@@ -42,7 +43,21 @@ function report(level: Level, text: string): void {
   (level === 'info' ? console.info : console.warn)(`[saliency page] ${text}`);
 }
 
+/** The kit's masker shown first: the one that localises best (docs/browser.md). */
+const DEFAULT_RECIPE: MaskerRecipe = 'constant-a';
+
 const params = new URLSearchParams(location.search);
+
+/** `?recipe=`, or the default (named in a message when the address holds another word). */
+function recipeFromAddress(): MaskerRecipe {
+  const value = params.get('recipe');
+  if (value === null || isMaskerRecipe(value)) return value ?? DEFAULT_RECIPE;
+  report(
+    'error',
+    `?recipe=${value} is not a masker recipe (${Object.keys(MASKER_RECIPES).join(', ')}): showing '${DEFAULT_RECIPE}'`,
+  );
+  return DEFAULT_RECIPE;
+}
 const settings = {
   backend: (params.get('backend') ?? 'auto') as BackendName | 'auto',
   source: params.get('source') ?? 'clip',
@@ -50,6 +65,8 @@ const settings = {
   clip: params.get('clip') ?? undefined,
   /** A kit black box, or {@link USER_MODEL} for the user's. */
   blackBox: params.get('blackBox') ?? (params.get('model') ? 'user' : 'plain'),
+  /** The training recipe of the kit's masker (a user's model brings its own masker). */
+  recipe: recipeFromAddress(),
   /** `auto` (the top class) or a class index. */
   choice: params.get('class') ?? 'auto',
   top3: params.get('top3') !== '0',
@@ -293,7 +310,8 @@ async function switchModels(name: string): Promise<void> {
   models?.dispose();
   models = undefined;
   try {
-    if (name !== USER_MODEL) models = await loadModels(name, (m) => report('warn', m));
+    if (name !== USER_MODEL)
+      models = await loadModels(name, (m) => report('warn', m), settings.recipe);
     else if (userSource) models = await loadUserModels(userSource);
     else throw new Error('no model of yours was given (pick its files, or ?model=…&masker=…)');
   } catch (err) {
@@ -310,11 +328,12 @@ async function switchModels(name: string): Promise<void> {
   if (name === USER_MODEL && ![...bb.options].some((o) => o.value === USER_MODEL))
     bb.add(new Option('your model', USER_MODEL));
   bb.value = name;
+  $<HTMLSelectElement>('recipe').disabled = name === USER_MODEL;
   fillClasses(models.classNames);
   const [h, w] = models.inputSize;
   report(
     'info',
-    `${name === USER_MODEL ? models.name : `black box '${name}'`} and its masker loaded (${h}×${w} input, ${models.classNames.length} classes; salient region: mask > ${models.alpha} × mean)`,
+    `${name === USER_MODEL ? models.name : `black box '${name}'`} and its masker loaded (${name === USER_MODEL ? '' : `masker: ${MASKER_RECIPES[settings.recipe].label}; `}${h}×${w} input, ${models.classNames.length} classes; salient region: mask > ${models.alpha} × mean)`,
   );
   startLoop();
 }
@@ -376,6 +395,14 @@ function buildControls(): void {
   BLACK_BOXES.forEach((name) => bb.add(new Option(name, name)));
   bb.value = settings.blackBox;
   bb.onchange = () => void useModels(bb.value);
+  const recipe = $<HTMLSelectElement>('recipe');
+  for (const [value, { label }] of Object.entries(MASKER_RECIPES))
+    recipe.add(new Option(label, value));
+  recipe.value = settings.recipe;
+  recipe.onchange = () => {
+    settings.recipe = recipe.value as MaskerRecipe;
+    void useModels(settings.blackBox);
+  };
   const be = $<HTMLSelectElement>('backend');
   BACKENDS.forEach((name) => be.add(new Option(name, name)));
   be.value = settings.backend;
@@ -430,6 +457,8 @@ const api = {
     backend: backend?.name,
     backendDetails: backend?.details,
     blackBox: models?.name,
+    recipe: settings.blackBox === USER_MODEL ? undefined : settings.recipe,
+    alpha: models?.alpha,
     inputSize: models?.inputSize,
     source: source?.label,
     crossOriginIsolated: globalThis.crossOriginIsolated,

@@ -2,14 +2,20 @@
  * The page's models, fetched over HTTP from the committed results (served
  * under `results/` by lib/web/web-server.ts): a trained black box
  * (`results/black-boxes/<name>/`), the residual net whose layers are the
- * masker's encoder, the masker trained for that black box
- * (`results/maskers/<name>/`) and the localisation threshold α the evaluation
- * tuned for it (`results/evaluation/masker__<name>.json`).
+ * masker's encoder, a masker trained for that black box with one of the
+ * committed recipes (lib/masker/masker-recipes.ts) and the localisation
+ * threshold α tuned for it.
  */
 import * as tf from '@tensorflow/tfjs';
 import { residualEncoder } from '../../lib/encoders/residual-net-encoder';
 import { FASHION_MNIST_CLASSES } from '../../lib/data/fashion-mnist-classes';
 import { Masker } from '../../lib/masker/masker';
+import {
+  committedMaskerFolder,
+  MASKER_RECIPES,
+  MaskerRecipe,
+  recordedAlpha,
+} from '../../lib/masker/masker-recipes';
 
 /** The kit's black boxes with a committed masker. */
 export const BLACK_BOXES = ['plain', 'inception', 'residual'] as const;
@@ -56,13 +62,14 @@ export async function loadModel(url: string, what: string): Promise<tf.LayersMod
 }
 
 /**
- * Loads the models for one black box.
+ * Loads the models for one black box and the masker of one recipe.
  * @param report called with a line when something optional is missing (α) and what is used instead.
  * @throws naming the address that failed and why.
  */
 export async function loadModels(
   name: string,
   report: (message: string) => void,
+  recipe: MaskerRecipe = 'paper',
   base = 'results/',
 ): Promise<PageModels> {
   const blackBox = await loadModel(`${base}black-boxes/${name}/model.json`, `black box '${name}'`);
@@ -72,7 +79,7 @@ export async function loadModels(
       `${base}black-boxes/${ENCODER_NET}/model.json`,
       `the masker's encoder (the '${ENCODER_NET}' net)`,
     );
-    const dir = `${base}maskers/${name}/`;
+    const dir = `${base}${committedMaskerFolder(recipe, name)}`;
     const [manifest, weights] = await Promise.all([
       fetchOk(`${dir}masker.json`).then((r) => r.text()),
       fetchOk(`${dir}masker.weights.bin`).then((r) => r.arrayBuffer()),
@@ -83,7 +90,7 @@ export async function loadModels(
       names: { manifest: `${dir}masker.json`, weights: `${dir}masker.weights.bin` },
     });
     const side = blackBox.inputs[0].shape[1] ?? 64;
-    const alpha = await tunedAlpha(`${base}evaluation/masker__${name}.json`, report);
+    const alpha = await tunedAlpha(`${base}${MASKER_RECIPES[recipe].alphaFile(name)}`, report);
     const net = encoderNet;
     return {
       name,
@@ -105,14 +112,11 @@ export async function loadModels(
   }
 }
 
-/** The evaluation's α for the masker, or 1 (the protocol's default) with a report when it cannot be read. */
+/** The masker's tuned α, or 1 (the protocol's default) with a report when it cannot be read. */
 async function tunedAlpha(url: string, report: (message: string) => void): Promise<number> {
   try {
-    const json = (await (await fetchOk(url)).json()) as {
-      scores?: { localisation?: { alpha?: number } };
-    };
-    const alpha = json.scores?.localisation?.alpha;
-    if (typeof alpha !== 'number' || !(alpha >= 0)) throw new Error('it records no α');
+    const alpha = recordedAlpha(await (await fetchOk(url)).json());
+    if (alpha === undefined) throw new Error('it records no α');
     return alpha;
   } catch (err) {
     report(`no tuned α from ${url} (${(err as Error).message}): the salient box uses α = 1`);
