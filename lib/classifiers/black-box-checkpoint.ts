@@ -24,7 +24,12 @@ import {
   STATE,
   writeTensorsFile,
 } from '../io/checkpoint-files';
-import { UserError } from '../core/user-error';
+import {
+  checkCheckpointState,
+  optimizerTensors,
+  OptimizerStateFields,
+  restoreOptimizer,
+} from '../io/optimizer-checkpoint';
 
 /** Where the training loop stands, and what it has recorded so far. */
 export interface CheckpointPosition<History> {
@@ -42,11 +47,8 @@ export interface CheckpointPosition<History> {
   configKey: string;
 }
 
-interface StateFile<History> extends CheckpointPosition<History> {
+interface StateFile<History> extends CheckpointPosition<History>, OptimizerStateFields {
   modelSpecs: tf.io.WeightsManifestEntry[];
-  optimizerSpecs: tf.io.WeightsManifestEntry[];
-  /** The optimizer's own names for its weights, in order. */
-  optimizerNames: string[];
 }
 
 const STATE_FIELDS: Readonly<Record<keyof StateFile<unknown>, FieldKind>> = {
@@ -75,23 +77,18 @@ export async function saveCheckpoint<History>(
 ): Promise<void> {
   const folder = newCheckpointFolder(dir, position.globalStep);
   const modelWeights = model.weights.map((w, i) => ({ name: `model/${i}`, tensor: w.read() }));
-  const optimizerWeights = await optimizer.getWeights();
-  const optimizerNamed = optimizerWeights.map((w, i) => ({
-    name: `optimizer/${i}`,
-    tensor: w.tensor,
-  }));
+  const optimizerState = await optimizerTensors(optimizer);
   const specs = await writeTensorsFile(path.join(folder, TENSORS), [
     ...modelWeights,
-    ...optimizerNamed,
+    ...optimizerState.named,
   ]);
   const state: StateFile<History> = {
     ...position,
     modelSpecs: specs.slice(0, modelWeights.length),
     optimizerSpecs: specs.slice(modelWeights.length),
-    optimizerNames: optimizerWeights.map((w) => w.name),
+    optimizerNames: optimizerState.names,
   };
-  // The optimizer's variables stay; what getWeights made for the occasion (the iteration count) goes.
-  tf.dispose(optimizerWeights.map((w) => w.tensor).filter((t) => !(t instanceof tf.Variable)));
+  optimizerState.dispose();
   fs.writeFileSync(path.join(folder, STATE), JSON.stringify(state));
   publishCheckpoint(dir, folder);
 }
@@ -111,18 +108,8 @@ export async function loadCheckpoint<History>(
   const folder = latestCheckpointFolder(dir);
   if (!folder) return undefined;
   const state = readStateFile<StateFile<History>>(folder, dir, STATE_FIELDS);
-  if (state.configKey !== configKey) {
-    throw new UserError(
-      `checkpoint in ${dir} was made with another configuration (${state.configKey}; now ${configKey}): use --fresh to start over`,
-    );
-  }
   const stateFile = path.join(folder, STATE);
-  if (state.optimizerNames.length !== state.optimizerSpecs.length) {
-    throw new CorruptCheckpointError(
-      `${stateFile} names ${state.optimizerNames.length} optimizer weights but has specs for ${state.optimizerSpecs.length}`,
-      dir,
-    );
-  }
+  checkCheckpointState(state, configKey, stateFile, dir);
   const shapes = (specs: { shape: readonly (number | null)[] }[]) =>
     specs.map((s) => `[${s.shape.join(', ')}]`).join(' ');
   if (shapes(state.modelSpecs) !== shapes(model.weights)) {
@@ -137,9 +124,7 @@ export async function loadCheckpoint<History>(
     dir,
   );
   model.setWeights(model.weights.map((_, i) => tensors[`model/${i}`]));
-  await optimizer.setWeights(
-    state.optimizerNames.map((name, i) => ({ name, tensor: tensors[`optimizer/${i}`] })),
-  );
+  await restoreOptimizer(optimizer, state.optimizerNames, tensors);
   // Variables keep their own references to the data: the decoded tensors can go.
   tf.dispose(Object.values(tensors));
   const { epoch, step, globalStep, trainSeconds, history } = state;

@@ -33,7 +33,12 @@ import {
   STATE,
   writeTensorsFile,
 } from '../io/checkpoint-files';
-import { UserError } from '../core/user-error';
+import {
+  checkCheckpointState,
+  optimizerTensors,
+  OptimizerStateFields,
+  restoreOptimizer,
+} from '../io/optimizer-checkpoint';
 
 /** Where masker training stands. */
 export interface MaskerCheckpointState<History> {
@@ -47,11 +52,7 @@ export interface MaskerCheckpointState<History> {
   history: History;
 }
 
-interface StateFile<History> extends MaskerCheckpointState<History> {
-  optimizerSpecs: tf.io.WeightsManifestEntry[];
-  /** The optimiser's own names for its weights, in order. */
-  optimizerNames: string[];
-}
+type StateFile<History> = MaskerCheckpointState<History> & OptimizerStateFields;
 
 const STATE_FIELDS: Readonly<Record<keyof StateFile<unknown>, FieldKind>> = {
   step: 'count',
@@ -73,18 +74,14 @@ export async function saveMaskerCheckpoint<History>(
 ): Promise<void> {
   const folder = newCheckpointFolder(dir, state.step);
   await masker.save(folder);
-  const weights = await optimizer.getWeights();
-  const optimizerSpecs = await writeTensorsFile(
-    path.join(folder, OPTIMIZER),
-    weights.map((w, i) => ({ name: `optimizer/${i}`, tensor: w.tensor })),
-  );
+  const optimizerState = await optimizerTensors(optimizer);
+  const optimizerSpecs = await writeTensorsFile(path.join(folder, OPTIMIZER), optimizerState.named);
   const file: StateFile<History> = {
     ...state,
     optimizerSpecs,
-    optimizerNames: weights.map((w) => w.name),
+    optimizerNames: optimizerState.names,
   };
-  // The optimizer's variables stay; what getWeights made for the occasion (the iteration count) goes.
-  tf.dispose(weights.map((w) => w.tensor).filter((t) => !(t instanceof tf.Variable)));
+  optimizerState.dispose();
   fs.writeFileSync(path.join(folder, STATE), JSON.stringify(file));
   publishCheckpoint(dir, folder);
 }
@@ -105,25 +102,13 @@ export async function loadMaskerCheckpoint<History>(
   const folder = latestCheckpointFolder(dir);
   if (!folder) return undefined;
   const state = readStateFile<StateFile<History>>(folder, dir, STATE_FIELDS);
-  if (state.configKey !== configKey) {
-    throw new UserError(
-      `checkpoint in ${dir} was made with another configuration (${state.configKey}; now ${configKey}): use --fresh to start over`,
-    );
-  }
-  if (state.optimizerNames.length !== state.optimizerSpecs.length) {
-    throw new CorruptCheckpointError(
-      `${path.join(folder, STATE)} names ${state.optimizerNames.length} optimiser weights but has specs for ${state.optimizerSpecs.length}`,
-      dir,
-    );
-  }
+  checkCheckpointState(state, configKey, path.join(folder, STATE), dir);
   // Masker.load checks its files before assigning and names the file in its errors.
   await masker.load(folder).catch((err: Error) => {
     throw new CorruptCheckpointError(err.message, dir);
   });
   const tensors = readTensorsFile(path.join(folder, OPTIMIZER), state.optimizerSpecs, dir);
-  await optimizer.setWeights(
-    state.optimizerNames.map((name, i) => ({ name, tensor: tensors[`optimizer/${i}`] })),
-  );
+  await restoreOptimizer(optimizer, state.optimizerNames, tensors);
   // The optimiser copies the values into its own variables.
   tf.dispose(Object.values(tensors));
   const { step, trainSeconds, history } = state;

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { killAfterCheckpoint, runToEnd } from '../helpers/training-process';
+import { straightAndResumed } from '../helpers/training-process';
 import { expectSameBytes } from '../helpers/same-bytes';
 import { skipOnEngine } from '../helpers/engine-requirement';
 
@@ -27,23 +27,11 @@ describe('classifiers/train-black-box: kill and resume', function () {
   after(() => tmp && fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('a run killed with SIGKILL mid-epoch and resumed ends with the weights and epoch records of an uninterrupted run, bit for bit', async () => {
-    const [straight, killed] = ['straight', 'killed'].map((name) => ({
-      checkpoints: path.join(tmp, name, 'ckpt'),
-      out: path.join(tmp, name, 'out'),
-    }));
     // The killed run hangs after step 7, between the checkpoints of steps 5 and 8.
-    const [, killedAt] = await Promise.all([
-      runToEnd(CHILD, [straight.checkpoints, straight.out]),
-      killAfterCheckpoint(
-        CHILD,
-        [killed.checkpoints, killed.out, '--hang-at', '7'],
-        killed.checkpoints,
-        5,
-      ),
-    ]);
-    expect(killedAt).to.equal(5);
-    expect(fs.existsSync(killed.out)).to.equal(false);
-    await runToEnd(CHILD, [killed.checkpoints, killed.out]);
+    const { straight, killed } = await straightAndResumed(CHILD, tmp, {
+      hangAt: 7,
+      killedAfter: 5,
+    });
     expect(record(killed.out).resumedFrom).to.deep.equal({ epoch: 1, step: 1 });
     expectSameBytes(path.join(killed.out, 'weights.bin'), path.join(straight.out, 'weights.bin'));
     expect(record(killed.out).epochs).to.deep.equal(record(straight.out).epochs);

@@ -101,3 +101,42 @@ export async function killAfterCheckpoint(
 export function blockFor(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
+
+/** The folders of one training child's run: its checkpoints and its output. */
+export interface TrainingRun {
+  checkpoints: string;
+  out: string;
+}
+
+/**
+ * Runs `script` (a training child taking `<checkpoints> <out> [--hang-at N]`)
+ * twice under `tmp`: straight through, and, beside it, hung at step `hangAt`
+ * and killed with SIGKILL once the checkpoint of step `killedAfter` is
+ * published, then resumed to the end. Checks that the kill left that
+ * checkpoint and no output.
+ * @returns both runs' folders, to compare.
+ */
+export async function straightAndResumed(
+  script: string,
+  tmp: string,
+  { hangAt, killedAfter }: { hangAt: number; killedAfter: number },
+): Promise<{ straight: TrainingRun; killed: TrainingRun }> {
+  const [straight, killed] = ['straight', 'killed'].map((name) => ({
+    checkpoints: path.join(tmp, name, 'ckpt'),
+    out: path.join(tmp, name, 'out'),
+  }));
+  const [, killedAt] = await Promise.all([
+    runToEnd(script, [straight.checkpoints, straight.out]),
+    killAfterCheckpoint(
+      script,
+      [killed.checkpoints, killed.out, '--hang-at', String(hangAt)],
+      killed.checkpoints,
+      killedAfter,
+    ),
+  ]);
+  if (killedAt !== killedAfter)
+    throw new Error(`the run was killed after step ${killedAt}'s checkpoint, not ${killedAfter}'s`);
+  if (fs.existsSync(killed.out)) throw new Error(`the killed run wrote its output ${killed.out}`);
+  await runToEnd(script, [killed.checkpoints, killed.out]);
+  return { straight, killed };
+}
