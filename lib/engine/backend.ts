@@ -12,8 +12,8 @@
  *      with the training kernels wasm lacks registered by {@link registerWasmTrainingKernels};
  *   5. the pure-JS `cpu` backend.
  *
- * On every engine, linear fused ops run unfused under a gradient tape
- * ({@link unfuseLinearUnderTape}), so input gradients skip filter gradients.
+ * On every engine, fused convolutions stay one kernel under a gradient tape
+ * and input gradients skip filter gradients ({@link fusedOpsUnderTape}).
  *
  * The environment variable `SALIENCY_BACKEND` forces one of
  * `node-gpu | node | onednn | wasm | cpu`; asking for one that cannot load is an error,
@@ -30,7 +30,7 @@
 import * as tf from '@tensorflow/tfjs';
 // '/index' spelled out: tslab (notebooks) loads imported .ts files by path and does not resolve folder imports.
 import { registerWasmTrainingKernels } from './wasm-kernels/index';
-import { unfuseLinearUnderTape } from './unfuse-linear-under-tape';
+import { fusedOpsUnderTape } from './fused-ops-under-tape';
 import { registerOnednnKernels, unregisterOnednnKernels } from './onednn/index';
 import { registerAdamUpdate } from './adam-update';
 
@@ -146,7 +146,7 @@ let noticePrinted = false;
 
 /** Brings up `forced`, or the first engine that starts; prints the fall-back notice of an automatic choice. */
 async function start(forced: EngineName | undefined): Promise<EngineInfo> {
-  unfuseLinearUnderTape();
+  fusedOpsUnderTape();
   const candidates = forced ? [forced] : ENGINE_PREFERENCE;
   const skipped: EngineInfo['skipped'] = [];
   const unavailable: EngineInfo['skipped'] = [];

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import { kernelProfile } from '../../lib/engine/profile';
 
-describe('engine/unfuse-linear-under-tape', () => {
+describe('engine/fused-ops-under-tape', () => {
   const x = () => tf.randomNormal([2, 6, 6, 3], 0, 1, 'float32', 31) as tf.Tensor4D;
   const filter = () => tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 32) as tf.Tensor4D;
   const bias = () => tf.randomNormal([4], 0, 1, 'float32', 33) as tf.Tensor1D;
@@ -37,6 +37,75 @@ describe('engine/unfuse-linear-under-tape', () => {
       expect(diff).to.be.below(1e-4);
     });
     tf.dispose([xs, f, b, weights, ...g1, ...g2]);
+  });
+
+  it('with ReLU or linear, with or without a bias, strided or not: the gradients of the separate ops', () => {
+    const weightsFull = tf.randomNormal([2, 6, 6, 4], 0, 1, 'float32', 37);
+    const cases: { bias: boolean; strides: number; activation: 'relu' | 'linear' }[] = [
+      { bias: true, strides: 1, activation: 'relu' },
+      { bias: false, strides: 1, activation: 'relu' },
+      { bias: false, strides: 1, activation: 'linear' },
+      { bias: true, strides: 2, activation: 'relu' },
+    ];
+    for (const c of cases) {
+      const side = 6 / c.strides;
+      const weights = weightsFull.slice([0, 0, 0, 0], [2, side, side, 4]);
+      const [xs, f, b] = [x(), filter(), bias()];
+      const inputs = c.bias ? [xs, f, b] : [xs, f];
+      const conv = (a: tf.Tensor, w: tf.Tensor) =>
+        tf.conv2d(a as tf.Tensor4D, w as tf.Tensor4D, c.strides, 'same');
+      const viaFused = (...t: tf.Tensor[]) =>
+        tf.sum(
+          tf.mul(
+            tf.fused.conv2d({
+              x: t[0] as tf.Tensor4D,
+              filter: t[1] as tf.Tensor4D,
+              strides: c.strides,
+              pad: 'same',
+              bias: t[2],
+              activation: c.activation,
+            }),
+            weights,
+          ),
+        );
+      const viaOps = (...t: tf.Tensor[]) => {
+        const z = t[2] ? tf.add(conv(t[0], t[1]), t[2]) : conv(t[0], t[1]);
+        return tf.sum(tf.mul(c.activation === 'relu' ? tf.relu(z) : z, weights));
+      };
+      const g1 = tf.grads(viaFused)(inputs);
+      const g2 = tf.grads(viaOps)(inputs);
+      g1.forEach((g, i) => {
+        expect(g.shape, JSON.stringify(c)).to.deep.equal(g2[i].shape);
+        const diff = tf.max(tf.abs(tf.sub(g, g2[i]))).dataSync()[0];
+        expect(diff, `${JSON.stringify(c)} input ${i}`).to.be.below(1e-4);
+      });
+      tf.dispose([...inputs, ...g1, ...g2, b, weights]);
+    }
+    weightsFull.dispose();
+  });
+
+  it('runs a ReLU conv under a tape as one FusedConv2D kernel, and does not leak', async () => {
+    const [xs, f, b] = [x(), filter(), bias()];
+    const inputGrad = tf.grad((a: tf.Tensor) =>
+      tf.sum(
+        tf.fused.conv2d({
+          x: a as tf.Tensor4D,
+          filter: f,
+          strides: 1,
+          pad: 'same',
+          bias: b,
+          activation: 'relu',
+        }),
+      ),
+    );
+    const kernels = (await kernelProfile(() => inputGrad(xs))).map((k) => k.kernel);
+    expect(kernels).to.include('FusedConv2D');
+    expect(kernels).to.not.include.members(['Conv2D', 'Relu', 'Conv2DBackpropFilter']);
+    inputGrad(xs).dispose();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) inputGrad(xs).dispose();
+    expect(tf.memory().numTensors).to.equal(before);
+    tf.dispose([xs, f, b]);
   });
 
   it('skips the filter gradient when only the input gradient is asked for', async () => {
