@@ -24,7 +24,7 @@ import {
   trainBlackBox,
 } from '../../lib/classifiers/train-black-box';
 import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../../lib/io/results';
-import { assertAllSucceeded, runInParallel, withoutFlags } from '../../lib/commands/parallel';
+import { runOncePerValue } from '../../lib/commands/parallel';
 import {
   addShardFlags,
   parseShard,
@@ -149,17 +149,6 @@ function checkpointTiming(opts: Options): { everySteps?: number; everySeconds: n
   };
 }
 
-/** Runs each of the architectures as `--arch <name>` in a child process, `jobs` at a time. */
-async function runAll(archs: readonly ArchitectureName[], jobs: number): Promise<void> {
-  const args = withoutFlags(process.argv.slice(2), ['--arch', '--jobs', '--shard']);
-  const runs = archs.map((arch) => ({
-    label: arch,
-    script: __filename,
-    args: [...args, '--arch', arch],
-  }));
-  assertAllSucceeded(await runInParallel(runs, jobs));
-}
-
 async function trainOne(
   arch: ArchitectureName,
   opts: Options,
@@ -264,7 +253,8 @@ async function main(): Promise<void> {
   const archs = arch === 'all' ? ARCHITECTURE_NAMES : [arch];
   if (opts.countUnits) return printUnitCount(archs.length, opts.out);
   const mine = shardItems(archs, parseShard(opts.shard));
-  if (arch === 'all') return runAll(mine, parsePositiveInteger(opts.jobs, '--jobs'));
+  if (arch === 'all')
+    return runOncePerValue(__filename, '--arch', mine, parsePositiveInteger(opts.jobs, '--jobs'));
   if (mine.length) await trainOne(arch, opts, settings, timing);
 }
 

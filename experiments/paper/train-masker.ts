@@ -28,8 +28,8 @@ import * as path from 'path';
 import * as cliProgress from 'cli-progress';
 import { initEngine } from '../../lib/engine/backend';
 import { ALTERNATIVE_KINDS } from '../../lib/paper/evidence';
-import { ArchitectureName, ARCHITECTURE_NAMES } from '../../lib/classifiers/architecture';
-import { assertAllSucceeded, runInParallel, withoutFlags } from '../../lib/commands/parallel';
+import { ARCHITECTURE_NAMES } from '../../lib/classifiers/architecture';
+import { runOncePerValue } from '../../lib/commands/parallel';
 import {
   addShardFlags,
   parseShard,
@@ -235,17 +235,6 @@ function checkpointTiming(opts: Options): { everySteps: number; everySeconds: nu
   };
 }
 
-/** Runs each of the black boxes as `--black-box <name>` in a child process, `jobs` at a time. */
-async function runAll(names: readonly ArchitectureName[], jobs: number): Promise<void> {
-  const rest = withoutFlags(process.argv.slice(2), ['--black-box', '--jobs', '--shard']);
-  const runs = names.map((name) => ({
-    label: name,
-    script: __filename,
-    args: [...rest, '--black-box', name],
-  }));
-  assertAllSucceeded(await runInParallel(runs, jobs));
-}
-
 /** What one training run explains and trains on, besides the flags. */
 interface TrainingRun {
   name: string;
@@ -435,7 +424,13 @@ async function main(): Promise<void> {
   const names = blackBox === 'all' ? ARCHITECTURE_NAMES : [blackBox];
   if (opts.countUnits) return printUnitCount(names.length, opts.out);
   const mine = shardItems(names, parseShard(opts.shard));
-  if (blackBox === 'all') return runAll(mine, parsePositiveInteger(opts.jobs, '--jobs'));
+  if (blackBox === 'all')
+    return runOncePerValue(
+      __filename,
+      '--black-box',
+      mine,
+      parsePositiveInteger(opts.jobs, '--jobs'),
+    );
   if (mine.length) await trainOne(blackBox, opts, config, timing);
 }
 

@@ -101,3 +101,21 @@ export function withoutFlags(args: readonly string[], flags: readonly string[]):
   }
   return out;
 }
+
+/**
+ * Runs `script` once per value of `flag` (`--arch residual`, `--black-box
+ * plain`, …) in child processes, `jobs` at a time, each with the parent's
+ * other arguments `parentArgs` (less `flag`, `--jobs` and `--shard`).
+ * @throws naming every value whose child failed.
+ */
+export async function runOncePerValue(
+  script: string,
+  flag: string,
+  values: readonly string[],
+  jobs: number,
+  parentArgs: readonly string[] = process.argv.slice(2),
+): Promise<void> {
+  const rest = withoutFlags(parentArgs, [flag, '--jobs', '--shard']);
+  const runs = values.map((value) => ({ label: value, script, args: [...rest, flag, value] }));
+  assertAllSucceeded(await runInParallel(runs, jobs));
+}

@@ -2,7 +2,12 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { assertAllSucceeded, runInParallel, withoutFlags } from '../../lib/commands/parallel';
+import {
+  assertAllSucceeded,
+  runInParallel,
+  runOncePerValue,
+  withoutFlags,
+} from '../../lib/commands/parallel';
 import { coresPerJob, threadBudget } from '../../lib/engine/thread-budget';
 
 describe('parallel', () => {
@@ -38,6 +43,30 @@ describe('parallel', () => {
     for (let i = 0; i < 3; i++)
       expect(fs.readFileSync(path.join(dir, `out${i}`), 'utf8')).to.equal(`done ${cores}`);
     expect(() => assertAllSucceeded(results)).to.throw('run1 (exit 3)');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("runOncePerValue gives each child the parent's flags with its own value, and names a failed one", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parallel-'));
+    const script = path.join(dir, 'child.js');
+    // Writes its arguments to <dir>/<value of --arch>; fails for --arch bad.
+    fs.writeFileSync(
+      script,
+      `const a = process.argv.slice(2); const v = a[a.indexOf('--arch') + 1];
+       require('fs').writeFileSync(require('path').join(${JSON.stringify(dir)}, v), a.join(' '));
+       process.exit(v === 'bad' ? 2 : 0);`,
+    );
+    const parent = ['--arch', 'all', '--epochs', '2', '--jobs', '2', '--shard=0/1'];
+    await runOncePerValue(script, '--arch', ['plain', 'residual'], 2, parent);
+    expect(fs.readFileSync(path.join(dir, 'plain'), 'utf8')).to.equal('--epochs 2 --arch plain');
+    expect(fs.readFileSync(path.join(dir, 'residual'), 'utf8')).to.equal(
+      '--epochs 2 --arch residual',
+    );
+    let message = '';
+    await runOncePerValue(script, '--arch', ['plain', 'bad'], 1, parent).catch(
+      (e: Error) => (message = e.message),
+    );
+    expect(message).to.equal('failed runs: bad (exit 2)');
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
