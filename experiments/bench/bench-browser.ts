@@ -111,6 +111,11 @@ async function main(): Promise<void> {
     'constant-a': await NodeReference.load(WEB_CLIP_DIR, BLACK_BOX, 'constant-a'),
     paper: await NodeReference.load(WEB_CLIP_DIR, BLACK_BOX, 'paper'),
   };
+  // The Node masker's mask of the fixed frame, per recipe: what the page's must equal.
+  const references = {
+    'constant-a': nodes['constant-a'].explain(frame, cls),
+    paper: nodes.paper.explain(frame, cls),
+  };
   const server = await serveWeb();
   const browsers: Browser[] = [];
   const rows: Row[] = [];
@@ -161,7 +166,7 @@ async function main(): Promise<void> {
         ? undefined
         : await call<{ mask: number[] }>(page, 'explainClipFrame', frame, cls);
       const node = nodes[run.recipe];
-      const reference = node.explain(frame, cls);
+      const reference = references[run.recipe];
       const maxAbsDiffVsNode =
         got?.mask.reduce((m, v, i) => Math.max(m, Math.abs(v - reference.mask[i])), 0) ?? null;
       const calls =

@@ -87,8 +87,7 @@ const FUSED_CONV2D_GRADIENT: tf.GradConfig = {
 };
 
 function underTapeAndLinear(activation: string | undefined): boolean {
-  const state = tf.engine().state as unknown as { gradientDepth: number };
-  return state.gradientDepth > 0 && (activation ?? 'linear') === 'linear';
+  return underTape() && (activation ?? 'linear') === 'linear';
 }
 
 /** `y + bias`, or `y` when there is no bias (tfjs-layers passes `null` for a layer without one). */
