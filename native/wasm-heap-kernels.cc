@@ -1,17 +1,24 @@
 // Native kernels for the kit's onednn engine: 2-D convolutions and both of
 // their gradients on oneDNN (Debian's libdnnl-dev), a row sum (bias
-// gradients) and the gradient of max pooling. Tensors stay in the wasm heap and are handed over as
+// gradients), the gradients of max pooling and of ReLU, box copies (slices
+// and concatenations) and the Adam step. Tensors stay in the wasm heap and are handed over as
 // Float32Array views, so nothing is copied. Layouts are TensorFlow's:
 // activations NHWC, filters HWIO. oneDNN may prefer blocked filters; those
-// are reordered on each call (filters are small, activations never are).
+// are reordered (filters are small, activations never are), and kept for the
+// next calls when the caller names the filter by a key (filterKey ≥ 0: the
+// same key and address promise the same values), so a frozen net's filters
+// are reordered once.
 //
 // Exports (all synchronous; dims is an Int32Array, see Dims):
-//   forward(x, w, bias | null, y, dims, activation, alpha)   y = act(conv(x, w) + bias)
-//   backwardData(dy, w, dx, dims)                             dx = ∂/∂x
+//   forward(x, w, bias | null, y, dims, activation, alpha, filterKey?)   y = act(conv(x, w) + bias)
+//   backwardData(dy, w, dx, dims, filterKey?)                 dx = ∂/∂x
+//   clearFilters()                                            forgets the filters kept by key
 //   backwardWeights(x, dy, dw, dims)                          dw = ∂/∂w
 //   sumRows(x, out, rows, cols)                               out[c] = Σ_r x[r, c]
 //   maxPoolGrad(x, y, dy, dx, poolDims)                       dx of a max pool (y = its output)
 //   adamUpdate(w, g, m, v, w2, m2, v2, params)                one Adam step of one variable
+//   copyBox(src, dst, box)                                    a box of src copied into dst (Slice, SplitV, Concat)
+//   reluGrad(dy, y, dx)                                       dx = dy · step(y), the gradient of a ReLU
 //   setThreads(n), threads() → n                              OpenMP threads of the next calls
 //   implementation(op, dims) → string                         oneDNN's implementation name
 // Convolution primitives are built once per shape and thread count and kept
@@ -194,17 +201,36 @@ GuardedBuffer &scratchpad() {
   return buffer;
 }
 
+// A filter in oneDNN's layout, kept for the next calls with the same filter.
+// `key` is the filter tensor's identity given by the caller (tfjs never
+// changes a tensor's data, so the same key and address mean the same values).
+struct ReorderedFilter {
+  double key = -1;
+  const float *from = nullptr;
+  uint64_t lastUse = 0;
+  std::unique_ptr<memory> buffer;
+};
+
+// Filters in oneDNN's layout kept per plan: the most recently used ones, so
+// that a frozen net's layers of one shape reuse theirs across calls.
+constexpr size_t REORDERED_FILTERS_PER_PLAN = 4;
+
 // One convolution of a fixed shape, ready to run: its primitive and, where
-// oneDNN wants another filter layout than HWIO, the reorder and the buffer.
+// oneDNN wants another filter layout than HWIO, the reorder and the buffers.
 struct Plan {
   dnnl::primitive conv;
   memory::desc srcMd, dstMd, userWeightsMd, weightsMd, scratchpadMd;
   std::string impl;
   bool reorderWeights = false;
-  std::unique_ptr<memory> weightsBuffer;  // oneDNN's layout, when it differs
+  std::unique_ptr<memory> weightsBuffer;  // oneDNN's layout, when it differs (filters without a key, filter gradients)
+  std::vector<ReorderedFilter> reordered;  // keyed filters in oneDNN's layout
   dnnl::reorder weightsReorder;            // user → buffer (forward, data) or buffer → user (weights)
   bool hasBias = false;
 };
+
+// Bumped on each use of a kept filter; and the generation of every kept filter, see clearReorderedFilters.
+uint64_t filterClock = 0;
+std::vector<Plan *> plansWithFilters;
 
 dnnl::convolution_forward::primitive_desc forwardDesc(const Dims &d, const memory::desc &src, const memory::desc &dst, bool bias,
                                                      const dnnl::primitive_attr &attr, dnnl::prop_kind kind) {
@@ -354,36 +380,63 @@ void runConv(Plan &plan, std::unordered_map<int, memory> args) {
 }
 
 // The filter as a forward or backward-data convolution reads it: the caller's
-// HWIO array, or oneDNN's layout of it after a reorder.
-memory filterInput(Plan &plan, float *w) {
+// HWIO array, or oneDNN's layout of it, reordered now or kept from an
+// earlier call with the same key (key < 0: never kept).
+memory filterInput(Plan &plan, float *w, double key) {
   memory user(plan.userWeightsMd, cpu(), w);
   if (!plan.reorderWeights) return user;
-  plan.weightsReorder.execute(cpuStream(), user, *plan.weightsBuffer);
-  return *plan.weightsBuffer;
+  if (key < 0) {
+    plan.weightsReorder.execute(cpuStream(), user, *plan.weightsBuffer);
+    return *plan.weightsBuffer;
+  }
+  auto &kept = plan.reordered;
+  for (ReorderedFilter &f : kept) {
+    if (f.key == key && f.from == w) {
+      f.lastUse = ++filterClock;
+      return *f.buffer;
+    }
+  }
+  if (kept.empty()) plansWithFilters.push_back(&plan);
+  if (kept.size() < REORDERED_FILTERS_PER_PLAN) {
+    kept.emplace_back();
+    kept.back().buffer = std::make_unique<memory>(plan.weightsMd, cpu());
+  }
+  ReorderedFilter &slot = *std::min_element(kept.begin(), kept.end(), [](const ReorderedFilter &a, const ReorderedFilter &b) { return a.lastUse < b.lastUse; });
+  plan.weightsReorder.execute(cpuStream(), user, *slot.buffer);
+  slot.key = key;
+  slot.from = w;
+  slot.lastUse = ++filterClock;
+  return *slot.buffer;
 }
 
-void convForward(const Dims &d, float *x, float *w, float *b, float *y, int activation, float alpha) {
+// Forgets every kept filter (the caller's keys start over, e.g. a new tfjs backend).
+void clearReorderedFilters() {
+  for (Plan *plan : plansWithFilters) plan->reordered.clear();
+  plansWithFilters.clear();
+}
+
+void convForward(const Dims &d, float *x, float *w, float *b, float *y, int activation, float alpha, double filterKey) {
   if (isStridedPointwise(d)) {
     std::vector<float> read = gatherReadPixels(x, d);
-    return convForward(unitStride(d), read.data(), w, b, y, activation, alpha);
+    return convForward(unitStride(d), read.data(), w, b, y, activation, alpha, filterKey);
   }
   Plan &plan = planFor(FORWARD, d, activation, alpha, b != nullptr);
   std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(plan.srcMd, cpu(), x)},
-                                       {DNNL_ARG_WEIGHTS, filterInput(plan, w)},
+                                       {DNNL_ARG_WEIGHTS, filterInput(plan, w, filterKey)},
                                        {DNNL_ARG_DST, memory(plan.dstMd, cpu(), y)}};
   if (b) args.emplace(DNNL_ARG_BIAS, memory(plain({d.v[CO]}, tag::x), cpu(), b));
   runConv(plan, std::move(args));
 }
 
-void convBackwardData(const Dims &d, float *dy, float *w, float *dx) {
+void convBackwardData(const Dims &d, float *dy, float *w, float *dx, double filterKey) {
   if (isStridedPointwise(d)) {
     std::vector<float> read(static_cast<size_t>(d.v[N] * d.v[OH] * d.v[OW] * d.v[CI]));
-    convBackwardData(unitStride(d), dy, w, read.data());
+    convBackwardData(unitStride(d), dy, w, read.data(), filterKey);
     return scatterReadPixels(read.data(), d, dx);
   }
   Plan &plan = planFor(BACKWARD_DATA, d, LINEAR, 0.f, false);
   runConv(plan, {{DNNL_ARG_DIFF_DST, memory(plan.dstMd, cpu(), dy)},
-                 {DNNL_ARG_WEIGHTS, filterInput(plan, w)},
+                 {DNNL_ARG_WEIGHTS, filterInput(plan, w, filterKey)},
                  {DNNL_ARG_DIFF_SRC, memory(plan.srcMd, cpu(), dx)}});
 }
 
@@ -488,6 +541,50 @@ void maxPoolGrad(const float *x, const float *y, const float *dy, float *dx, con
   }
 }
 
+// Order of a box array passed from JavaScript: rank, then rank values each of
+// the source shape, the source begin, the destination shape, the destination
+// begin and the box size.
+enum BoxPart { B_SRC_SHAPE, B_SRC_BEGIN, B_DST_SHAPE, B_DST_BEGIN, B_SIZE, BOX_PART_COUNT };
+constexpr int32_t MAX_BOX_RANK = 8;
+
+// Copies a box of `size` values per axis from src (at srcBegin) to dst (at
+// dstBegin), both row-major: each row of the innermost axis is one memcpy,
+// rows in parallel. Slice, SplitV and Concat are such copies.
+void copyBox(const float *src, float *dst, int32_t rank, const int64_t (*box)[MAX_BOX_RANK]) {
+  const int64_t *size = box[B_SIZE];
+  int64_t rows = 1;
+  for (int32_t d = 0; d + 1 < rank; d++) rows *= size[d];
+  const int64_t rowLength = size[rank - 1];
+  int64_t srcStride[MAX_BOX_RANK], dstStride[MAX_BOX_RANK];
+  srcStride[rank - 1] = dstStride[rank - 1] = 1;
+  for (int32_t d = rank - 2; d >= 0; d--) {
+    srcStride[d] = srcStride[d + 1] * box[B_SRC_SHAPE][d + 1];
+    dstStride[d] = dstStride[d + 1] * box[B_DST_SHAPE][d + 1];
+  }
+#pragma omp parallel for schedule(static) if (rows * rowLength >= PARALLEL_MIN_VALUES)
+  for (int64_t r = 0; r < rows; r++) {
+    int64_t srcAt = box[B_SRC_BEGIN][rank - 1], dstAt = box[B_DST_BEGIN][rank - 1];
+    for (int64_t d = rank - 2, rest = r; d >= 0; d--) {
+      const int64_t i = rest % size[d];
+      rest /= size[d];
+      srcAt += (box[B_SRC_BEGIN][d] + i) * srcStride[d];
+      dstAt += (box[B_DST_BEGIN][d] + i) * dstStride[d];
+    }
+    std::memcpy(dst + dstAt, src + srcAt, static_cast<size_t>(rowLength) * sizeof(float));
+  }
+}
+
+// The gradient of a ReLU from its output y (or its input: same sign): dy times
+// tfjs's step of y, 1 above zero, 0 otherwise and NaN for NaN, so the bits
+// equal tfjs's mul(dy, step(y)).
+void reluGrad(const float *dy, const float *y, float *dx, int64_t n) {
+#pragma omp parallel for schedule(static) if (n >= PARALLEL_MIN_VALUES)
+  for (int64_t i = 0; i < n; i++) {
+    const float step = std::isnan(y[i]) ? y[i] : (y[i] > 0.f ? 1.f : 0.f);
+    dx[i] = dy[i] * step;
+  }
+}
+
 // --- Node-API glue ----------------------------------------------------------
 
 void check(napi_env env, napi_status status, const char *what) {
@@ -559,6 +656,28 @@ void readArgs(napi_env env, napi_callback_info info, napi_value (&args)[Count], 
   if (argc != Count) throw JsError(std::string(kernel) + ": expected " + std::to_string(Count) + " arguments, got " + std::to_string(argc));
 }
 
+// Like readArgs, with the last argument optional (undefined when missing).
+template <size_t Count>
+void readArgsLastOptional(napi_env env, napi_callback_info info, napi_value (&args)[Count], const char *kernel) {
+  size_t argc = Count;
+  check(env, napi_get_cb_info(env, info, &argc, args, nullptr, nullptr), "napi_get_cb_info");
+  if (argc != Count && argc != Count - 1)
+    throw JsError(std::string(kernel) + ": expected " + std::to_string(Count - 1) + " or " + std::to_string(Count) + " arguments, got " + std::to_string(argc));
+  if (argc == Count - 1) check(env, napi_get_undefined(env, &args[Count - 1]), "napi_get_undefined");
+}
+
+// The optional filter key of a convolution: undefined or a number below 0 keeps no filter.
+double readFilterKey(napi_env env, napi_value value, const std::string &where) {
+  napi_valuetype type;
+  check(env, napi_typeof(env, value, &type), "napi_typeof");
+  if (type == napi_undefined) return -1;
+  double key = -1;
+  if (type != napi_number) throw JsError(where + ": filterKey must be a number");
+  check(env, napi_get_value_double(env, value, &key), "filterKey must be a number");
+  if (!std::isfinite(key)) throw JsError(where + ": filterKey must be a finite number");
+  return key;
+}
+
 // Runs `body`, turning C++ and oneDNN errors into JavaScript errors.
 template <typename Body>
 napi_value guarded(napi_env env, Body body) {
@@ -574,8 +693,8 @@ napi_value guarded(napi_env env, Body body) {
 
 napi_value Forward(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
-    napi_value a[7];
-    readArgs(env, info, a, OP_NAMES[FORWARD]);
+    napi_value a[8];
+    readArgsLastOptional(env, info, a, OP_NAMES[FORWARD]);
     const Dims d = readDims(env, a[4], OP_NAMES[FORWARD]);
     const std::string where = std::string(OP_NAMES[FORWARD]) + " (" + describe(d) + ")";
     int32_t activation;
@@ -592,22 +711,22 @@ napi_value Forward(napi_env env, napi_callback_info info) {
     const Array y{"y", floats(env, a[3], dstSize(d, where), where, "y"), dstSize(d, where)};
     checkDisjoint(where, {y}, {x, w, b});
     convForward(d, const_cast<float *>(x.data), const_cast<float *>(w.data), const_cast<float *>(b.data), const_cast<float *>(y.data), activation,
-                static_cast<float>(alpha));
+                static_cast<float>(alpha), readFilterKey(env, a[7], where));
     return nullptr;
   });
 }
 
 napi_value BackwardData(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
-    napi_value a[4];
-    readArgs(env, info, a, OP_NAMES[BACKWARD_DATA]);
+    napi_value a[5];
+    readArgsLastOptional(env, info, a, OP_NAMES[BACKWARD_DATA]);
     const Dims d = readDims(env, a[3], OP_NAMES[BACKWARD_DATA]);
     const std::string where = std::string(OP_NAMES[BACKWARD_DATA]) + " (" + describe(d) + ")";
     const Array dy{"dy", floats(env, a[0], dstSize(d, where), where, "dy"), dstSize(d, where)};
     const Array w{"filter", floats(env, a[1], weightsSize(d, where), where, "filter"), weightsSize(d, where)};
     const Array dx{"dx", floats(env, a[2], srcSize(d, where), where, "dx"), srcSize(d, where)};
     checkDisjoint(where, {dx}, {dy, w});
-    convBackwardData(d, const_cast<float *>(dy.data), const_cast<float *>(w.data), const_cast<float *>(dx.data));
+    convBackwardData(d, const_cast<float *>(dy.data), const_cast<float *>(w.data), const_cast<float *>(dx.data), readFilterKey(env, a[4], where));
     return nullptr;
   });
 }
@@ -689,6 +808,70 @@ napi_value AdamUpdate(napi_env env, napi_callback_info info) {
   });
 }
 
+napi_value CopyBox(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[3];
+    readArgs(env, info, a, "box copy");
+    auto [raw, length] = typedArray(env, a[2], napi_int32_array, "box copy", "box", "Int32Array");
+    const auto *v = static_cast<const int32_t *>(raw);
+    const int32_t rank = length > 0 ? v[0] : 0;
+    if (rank < 1 || rank > MAX_BOX_RANK || length != static_cast<size_t>(1 + BOX_PART_COUNT * rank))
+      throw JsError("box copy: box must hold the rank (1 to " + std::to_string(MAX_BOX_RANK) + ") and then 5 values per axis");
+    int64_t box[BOX_PART_COUNT][MAX_BOX_RANK];
+    std::ostringstream shape;
+    const char *partNames[BOX_PART_COUNT] = {"source shape", "source begin", "destination shape", "destination begin", "size"};
+    shape << "box copy (";
+    for (int part = 0; part < BOX_PART_COUNT; part++) {
+      shape << (part ? ", " : "") << partNames[part] << " [";
+      for (int32_t d = 0; d < rank; d++) {
+        box[part][d] = v[1 + part * rank + d];
+        shape << (d ? ", " : "") << box[part][d];
+      }
+      shape << "]";
+    }
+    shape << ")";
+    const std::string where = shape.str();
+    int64_t srcSize = 1, dstSize = 1, values = 1;
+    for (int32_t d = 0; d < rank; d++) {
+      if (box[B_SRC_SHAPE][d] < 1 || box[B_DST_SHAPE][d] < 1 || box[B_SIZE][d] < 1) throw JsError(where + ": shapes and size must be at least 1");
+      if (box[B_SRC_BEGIN][d] < 0 || box[B_DST_BEGIN][d] < 0) throw JsError(where + ": begins must be at least 0");
+      if (box[B_SRC_BEGIN][d] + box[B_SIZE][d] > box[B_SRC_SHAPE][d] || box[B_DST_BEGIN][d] + box[B_SIZE][d] > box[B_DST_SHAPE][d])
+        throw JsError(where + ": the box leaves the source or the destination on axis " + std::to_string(d));
+      srcSize = product({srcSize, box[B_SRC_SHAPE][d]}, where);
+      dstSize = product({dstSize, box[B_DST_SHAPE][d]}, where);
+      values *= box[B_SIZE][d];
+    }
+    const Array src{"source", floats(env, a[0], srcSize, where, "source"), srcSize};
+    const Array dst{"destination", floats(env, a[1], dstSize, where, "destination"), dstSize};
+    checkDisjoint(where, {dst}, {src});
+    copyBox(src.data, const_cast<float *>(dst.data), rank, box);
+    return nullptr;
+  });
+}
+
+napi_value ReluGrad(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[3];
+    readArgs(env, info, a, "ReLU gradient");
+    const size_t n = typedArray(env, a[0], napi_float32_array, "ReLU gradient", "dy", "Float32Array").second;
+    const std::string where = "ReLU gradient (" + std::to_string(n) + " values)";
+    const auto size = static_cast<int64_t>(n);
+    const Array dy{"dy", floats(env, a[0], size, where, "dy"), size};
+    const Array y{"y", floats(env, a[1], size, where, "y"), size};
+    const Array dx{"dx", floats(env, a[2], size, where, "dx"), size};
+    checkDisjoint(where, {dx}, {dy, y});
+    reluGrad(dy.data, y.data, const_cast<float *>(dx.data), size);
+    return nullptr;
+  });
+}
+
+napi_value ClearFilters(napi_env env, napi_callback_info) {
+  return guarded(env, [&]() -> napi_value {
+    clearReorderedFilters();
+    return nullptr;
+  });
+}
+
 napi_value Implementation(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     napi_value a[2];
@@ -739,6 +922,9 @@ napi_value Init(napi_env env, napi_value exports) {
       {"sumRows", nullptr, SumRows, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adamUpdate", nullptr, AdamUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"clearFilters", nullptr, ClearFilters, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"copyBox", nullptr, CopyBox, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"reluGrad", nullptr, ReluGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"implementation", nullptr, Implementation, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -5,7 +5,7 @@
  *   1. `@tensorflow/tfjs-node-gpu` (CUDA libtensorflow), if it is installed and loads;
  *   2. `@tensorflow/tfjs-node` (CPU libtensorflow);
  *   3. `onednn`: the wasm backend with its convolutions and their gradients run
- *      by oneDNN, and bias gradients, max-pool gradients and Adam steps by native loops, through the kit's
+ *      by oneDNN, and bias, max-pool and ReLU gradients, Adam steps, slices and concatenations by native loops, through the kit's
  *      native addon (Debian's `libdnnl-dev`, built by `scripts/setup.sh`;
  *      {@link registerOnednnKernels});
  *   4. `@tensorflow/tfjs-backend-wasm` (XNNPACK, SIMD, one thread under Node),
@@ -13,7 +13,8 @@
  *   5. the pure-JS `cpu` backend.
  *
  * On every engine, fused convolutions stay one kernel under a gradient tape
- * and input gradients skip filter gradients ({@link fusedOpsUnderTape}).
+ * and input gradients skip filter gradients ({@link fusedOpsUnderTape}), and
+ * a ReLU's gradient is one kernel where the engine has it ({@link installReluGradient}).
  *
  * The environment variable `SALIENCY_BACKEND` forces one of
  * `node-gpu | node | onednn | wasm | cpu`; asking for one that cannot load is an error,
@@ -31,6 +32,7 @@ import * as tf from '@tensorflow/tfjs';
 // '/index' spelled out: tslab (notebooks) loads imported .ts files by path and does not resolve folder imports.
 import { registerWasmTrainingKernels } from './wasm-kernels/index';
 import { fusedOpsUnderTape } from './fused-ops-under-tape';
+import { installReluGradient } from './relu-gradient';
 import { registerOnednnKernels, unregisterOnednnKernels } from './onednn/index';
 import { registerAdamUpdate } from './adam-update';
 
@@ -147,6 +149,7 @@ let noticePrinted = false;
 /** Brings up `forced`, or the first engine that starts; prints the fall-back notice of an automatic choice. */
 async function start(forced: EngineName | undefined): Promise<EngineInfo> {
   fusedOpsUnderTape();
+  installReluGradient();
   const candidates = forced ? [forced] : ENGINE_PREFERENCE;
   const skipped: EngineInfo['skipped'] = [];
   const unavailable: EngineInfo['skipped'] = [];

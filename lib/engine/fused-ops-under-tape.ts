@@ -26,6 +26,7 @@
  * (docs/engines.md, *Why each kernel*).
  */
 import * as tf from '@tensorflow/tfjs';
+import { reluGradient } from './relu-gradient';
 
 type FusedConv2dArgs = Parameters<typeof tf.fused.conv2d>[0];
 type FusedDepthwiseArgs = Parameters<typeof tf.fused.depthwiseConv2d>[0];
@@ -67,7 +68,7 @@ const FUSED_CONV2D_GRADIENT: tf.GradConfig = {
     const [x, filter, y] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
     const { strides, pad, dimRoundingMode, activation } = attrs as unknown as tf.FusedConv2DAttrs;
     // The gradient at the convolution's output, shared by every input's gradient.
-    const dz = (activation === 'relu' ? tf.mul(dy as tf.Tensor, tf.step(y)) : dy) as tf.Tensor4D;
+    const dz = (activation === 'relu' ? reluGradient(dy as tf.Tensor, y) : dy) as tf.Tensor4D;
     const convAttrs = { strides, pad, dataFormat: 'NHWC', dimRoundingMode };
     return {
       x: () =>

@@ -1,8 +1,8 @@
 /**
  * The native kernels addon of the onednn engine (`native/wasm-heap-kernels.cc`),
  * built by `scripts/setup.sh` against Debian's `libdnnl-dev`. It runs 2-D
- * convolutions and both of their gradients on oneDNN, a row sum and the
- * gradient of max pooling, in place
+ * convolutions and both of their gradients on oneDNN, a row sum, the
+ * gradients of max pooling and ReLU, box copies and the Adam step, in place
  * on Float32Array views (the kit hands it views into the wasm heap, so
  * nothing is copied).
  *
@@ -37,7 +37,11 @@ export type OnednnActivation = keyof typeof ONEDNN_ACTIVATION;
  */
 export type ConvDims = Int32Array;
 
-/** The addon's functions; arrays are NHWC activations and HWIO filters, written in place. */
+/**
+ * The addon's functions; arrays are NHWC activations and HWIO filters, written in place.
+ * A `filterKey` ≥ 0 names the filter's values: the addon keeps the filter in
+ * oneDNN's layout and reuses it while the key and the address are the same.
+ */
 export interface OnednnAddon {
   forward(
     x: Float32Array,
@@ -47,8 +51,17 @@ export interface OnednnAddon {
     dims: ConvDims,
     activation: number,
     alpha: number,
+    filterKey?: number,
   ): void;
-  backwardData(dy: Float32Array, filter: Float32Array, dx: Float32Array, dims: ConvDims): void;
+  backwardData(
+    dy: Float32Array,
+    filter: Float32Array,
+    dx: Float32Array,
+    dims: ConvDims,
+    filterKey?: number,
+  ): void;
+  /** Forgets the filters kept in oneDNN's layout under their `filterKey`. */
+  clearFilters(): void;
   backwardWeights(x: Float32Array, dy: Float32Array, dw: Float32Array, dims: ConvDims): void;
   /** `out[c] = Σ_r x[r·cols + c]` over `rows` rows (float blocks added in double). */
   sumRows(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
@@ -77,6 +90,10 @@ export interface OnednnAddon {
     newV: Float32Array,
     params: Float64Array,
   ): void;
+  /** Copies a box of `src` into `dst` (see `BoxCopy` in wasm-kernels/box-copy-kernels.ts). */
+  copyBox(src: Float32Array, dst: Float32Array, box: Int32Array): void;
+  /** `dx = dy · step(y)`, the gradient of a ReLU from its output `y` (all of one length). */
+  reluGrad(dy: Float32Array, y: Float32Array, dx: Float32Array): void;
   /** oneDNN's implementation for this shape (e.g. `jit:avx512_core`), for benchmarks and logs. */
   implementation(op: number, dims: ConvDims): string;
   /** Sets the OpenMP thread count of the next calls (an integer from 1 to 1024). */
@@ -97,6 +114,8 @@ const COMPUTE = {
   sumRows: false,
   maxPoolGrad: false,
   adamUpdate: false,
+  copyBox: false,
+  reluGrad: false,
 } as const;
 
 /**
@@ -163,6 +182,7 @@ export function loadOnednnAddon(): OnednnAddon {
   // The addon's exports are not enumerable: each function is carried over by name.
   const wrapped: Record<string, unknown> = {
     implementation: raw.implementation.bind(raw),
+    clearFilters: raw.clearFilters.bind(raw),
     setThreads: raw.setThreads.bind(raw),
     threads: raw.threads.bind(raw),
   };

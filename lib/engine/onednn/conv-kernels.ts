@@ -114,6 +114,27 @@ function convolutionKernel(
   };
 }
 
+/** The backend whose tensor ids the addon's kept filters are keyed by. */
+let keyedBackend: WasmHeapBackend | undefined;
+
+/**
+ * The key under which the addon keeps a filter in oneDNN's layout: the id
+ * the wasm backend gave the filter's data when it placed it in the heap.
+ * Ids are never reused and tfjs never changes a tensor's data, so a key
+ * names one set of values (the addon also checks the address). A new
+ * backend numbers its data from 1 again: the kept filters are dropped then.
+ */
+function filterKey(backend: WasmHeapBackend, filter: Info): number {
+  if (backend !== keyedBackend) {
+    loadOnednnAddon().clearFilters();
+    keyedBackend = backend;
+  }
+  const stored = (
+    backend as unknown as { dataIdMap: { get(id: tf.DataId): { id?: unknown } | undefined } }
+  ).dataIdMap.get(filter.dataId);
+  return typeof stored?.id === 'number' ? stored.id : -1;
+}
+
 /**
  * Kernel configs of the four convolution kernels; each falls back to `fallbacks[name]`.
  * @throws when the addon cannot load (naming the Debian package to install).
@@ -172,6 +193,7 @@ export function onednnConvKernels(
           dims,
           ONEDNN_ACTIVATION[activation as OnednnActivation],
           leakyreluAlpha ?? 0.2,
+          filterKey(backend, filter),
         );
         return out;
       },
@@ -203,6 +225,7 @@ export function onednnConvKernels(
         backend.typedArrayFromHeap(filter),
         backend.typedArrayFromHeap(dx),
         dims,
+        filterKey(backend, filter),
       );
       return dx;
     },

@@ -1,8 +1,9 @@
 /**
  * The onednn engine's kernels for the wasm backend: convolutions and their
  * gradients on oneDNN ({@link onednnConvKernels}), the native row sum
- * ({@link onednnSumConfig}), max-pool gradient ({@link onednnMaxPoolGradConfig})
- * and Adam step ({@link onednnAdamUpdateConfig}), registered over the wasm
+ * ({@link onednnSumConfig}), max-pool gradient ({@link onednnMaxPoolGradConfig}),
+ * Adam step ({@link onednnAdamUpdateConfig}), ReLU gradient ({@link reluGradConfig})
+ * and box copies (`Slice`, `SplitV`, `Concat`: {@link boxCopyKernelConfigs}), registered over the wasm
  * backend's kernels (its own, the kit's wasm training kernels and Adam
  * kernel), which they fall back to or replace.
  */
@@ -12,6 +13,9 @@ import { onednnAdamUpdateConfig } from './adam-kernel';
 import { onednnConvKernels } from './conv-kernels';
 import { onednnMaxPoolGradConfig } from './max-pool-grad-kernel';
 import { onednnSumConfig } from './sum-kernel';
+import { BOX_COPY_KERNELS, boxCopyKernelConfigs } from '../wasm-kernels/box-copy-kernels';
+import { RELU_GRAD, reluGradConfig } from '../relu-gradient';
+import { loadOnednnAddon } from './addon';
 
 /** The kernels the onednn engine replaces, in registration order. */
 export const ONEDNN_KERNELS = [
@@ -22,6 +26,8 @@ export const ONEDNN_KERNELS = [
   'Sum',
   'MaxPoolGrad',
   ADAM_UPDATE,
+  ...BOX_COPY_KERNELS,
+  RELU_GRAD,
 ] as const;
 
 /** The configs these kernels replaced, per backend, to restore them. */
@@ -42,12 +48,17 @@ export function registerOnednnKernels(backendName = 'wasm'): string[] {
       );
     return config;
   });
-  const fallbacks = Object.fromEntries(originals.map((c) => [c.kernelName, c.kernelFunc]));
+  const fallbacks = Object.fromEntries(
+    originals.map((c) => [c.kernelName, c.kernelFunc]),
+  ) as Record<(typeof ONEDNN_KERNELS)[number], tf.KernelFunc>;
+  const addon = loadOnednnAddon();
   const configs = [
     ...onednnConvKernels(backendName, fallbacks),
     onednnSumConfig(backendName, fallbacks.Sum),
     onednnMaxPoolGradConfig(backendName, fallbacks.MaxPoolGrad),
     onednnAdamUpdateConfig(backendName),
+    ...boxCopyKernelConfigs(backendName, fallbacks, addon.copyBox),
+    reluGradConfig(backendName, addon.reluGrad),
   ];
   for (const config of configs) {
     tf.unregisterKernel(config.kernelName, backendName);

@@ -14,6 +14,8 @@
  * | `GatherV2`                             | slow (replaced)      | block copies in JavaScript   |
  * | `BatchMatMul`, `_FusedMatMul`          | slow when transposed | `Transpose` + own kernel     |
  * | `Identity`                             | copies (replaced)    | shared data, one more ref    |
+ * | `Slice`, `SplitV`, `Concat`            | copy the input first | box copies on the heap       |
+ * | `SaliencyKitReluGrad`                  | three kernels in tfjs | one pass in JavaScript      |
  * | `Sum` over leading axes                | transposes first     | row sums in JavaScript       |
  * | `UnsortedSegmentSum`, `Einsum`         | missing              | cpu-backend fallback         |
  * | `Conv2D`, `DepthwiseConv2dNative` and fused | wrong for some `'same'` pads | wasm's own, pads explicit |
@@ -32,6 +34,8 @@ import { cpuFallbackConfig } from './cpu-fallback';
 import { explicitSamePaddingConfig, SAME_PADDED_KERNEL_NAMES } from './explicit-same-padding';
 import { gatherV2Config } from './gather';
 import { identityConfig } from './identity';
+import { boxCopyKernelConfigs, copyBoxInJavaScript } from './box-copy-kernels';
+import { reluGradConfig, reluGradInJavaScript } from '../relu-gradient';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { MAT_MUL_KERNELS, matMulTransposesConfig } from './mat-mul-transposes';
 import { sumLeadingAxesConfig } from './sum-leading-axes';
@@ -59,6 +63,16 @@ function wasmTrainingKernels(backendName: string): tf.KernelConfig[] {
     maxPoolGradConfig(backendName),
     gatherV2Config(backendName),
     identityConfig(backendName),
+    ...boxCopyKernelConfigs(
+      backendName,
+      {
+        Slice: ownKernel('Slice', backendName),
+        SplitV: ownKernel('SplitV', backendName),
+        Concat: ownKernel('Concat', backendName),
+      },
+      copyBoxInJavaScript,
+    ),
+    reluGradConfig(backendName, reluGradInJavaScript),
     ...MAT_MUL_KERNELS.map((name) => matMulTransposesConfig(name, backendName)),
     cpuFallbackConfig('UnsortedSegmentSum', backendName),
     cpuFallbackConfig('Einsum', backendName),

@@ -166,6 +166,51 @@ describe('engine/onednn addon: bounds and shape checks', function () {
     ).to.throw(/pads must be at least 0/);
   });
 
+  it("checks a box copy's box against both arrays", () => {
+    const addon = loadOnednnAddon();
+    // rank, source shape, source begin, destination shape, destination begin, size
+    const box = (...v: number[]) => Int32Array.from(v);
+    const src = Float32Array.from({ length: 12 }, (_, i) => i);
+    const dst = f(4);
+    addon.copyBox(src, dst, box(2, 3, 4, 1, 1, 2, 2, 0, 0, 2, 2));
+    expect([...dst]).to.deep.equal([5, 6, 9, 10]);
+    expect(() => addon.copyBox(src, dst, box(2, 3, 4, 2, 1, 2, 2, 0, 0, 2, 2))).to.throw(
+      /^box copy \(source shape \[3, 4\], source begin \[2, 1\], .*\): the box leaves the source or the destination on axis 0$/,
+    );
+    expect(() => addon.copyBox(src, dst, box(2, 3, 4, 0, 0, 2, 2, 1, 0, 2, 2))).to.throw(
+      /leaves the source or the destination on axis 0/,
+    );
+    expect(() => addon.copyBox(src, dst, box(2, 3, 4, 0, -1, 2, 2, 0, 0, 2, 2))).to.throw(
+      /begins must be at least 0/,
+    );
+    expect(() => addon.copyBox(src, dst, box(2, 3, 4, 0, 0, 2, 2, 0, 0, 0, 2))).to.throw(
+      /shapes and size must be at least 1/,
+    );
+    expect(() => addon.copyBox(src, f(5), box(2, 3, 4, 0, 0, 2, 2, 0, 0, 2, 2))).to.throw(
+      /destination has 5 values, the shape needs 4/,
+    );
+    expect(() => addon.copyBox(src, dst, box(2, 3, 4))).to.throw(
+      /box must hold the rank \(1 to 8\) and then 5 values per axis/,
+    );
+    expect(() => addon.copyBox(src, src.subarray(8), box(1, 12, 0, 4, 0, 4))).to.throw(
+      /output destination shares memory with source/,
+    );
+  });
+
+  it("checks the ReLU gradient's arrays", () => {
+    const addon = loadOnednnAddon();
+    const dx = f(3);
+    addon.reluGrad(Float32Array.of(2, 3, -4), Float32Array.of(1, 0, -1), dx);
+    expect([...dx]).to.deep.equal([2, 0, -0]);
+    expect(() => addon.reluGrad(f(3), f(2), f(3))).to.throw(
+      /^ReLU gradient \(3 values\): y has 2 values, the shape needs 3$/,
+    );
+    const g = f(6);
+    expect(() => addon.reluGrad(g.subarray(0, 3), f(3), g.subarray(2, 5))).to.throw(
+      /output dx shares memory with dy/,
+    );
+  });
+
   it("reduces strided 1x1 convolutions to unit stride itself (oneDNN's own path overruns its workspace)", () => {
     const addon = loadOnednnAddon();
     const strided = dims({ ih: 8, iw: 8, ci: 4, kh: 1, kw: 1, co: 8, oh: 4, ow: 4, sh: 2, sw: 2 });
