@@ -340,16 +340,22 @@ describe('engine/wasm-kernels', function () {
     expect(isLeadingAxes([1, 2], 4)).to.equal(false);
   });
 
-  it('Identity shares the data: a clone outlives its source, and both free it together', () => {
+  it('Identity and a same-dtype Cast share the data: the copy outlives its source, and both free it together', () => {
     const backend = tf.backend() as unknown as { numDataIds(): number };
     const dataIds = backend.numDataIds();
-    const x = tf.tensor([1, 2, 3, 4], [2, 2]);
-    const y = tf.clone(x);
-    expect(backend.numDataIds()).to.equal(dataIds + 1);
-    x.dispose();
-    expect(Array.from(y.dataSync())).to.deep.equal([1, 2, 3, 4]);
-    y.dispose();
-    expect(backend.numDataIds()).to.equal(dataIds);
+    for (const copy of [tf.clone, (t: tf.Tensor) => tf.cast(t, 'float32')]) {
+      const x = tf.tensor([1, 2, 3, 4], [2, 2]);
+      const y = copy(x);
+      expect(backend.numDataIds()).to.equal(dataIds + 1);
+      x.dispose();
+      expect(Array.from(y.dataSync())).to.deep.equal([1, 2, 3, 4]);
+      y.dispose();
+      expect(backend.numDataIds()).to.equal(dataIds);
+    }
+    const ints = tf.cast(tf.tensor([1.5, -2.5]), 'int32');
+    expect(ints.dtype).to.equal('int32');
+    expect(Array.from(ints.dataSync())).to.deep.equal([1, -2]);
+    ints.dispose();
   });
 
   it('gradients of conv2d, fused conv2d, depthwise, fused depthwise and conv2dTranspose run on wasm', () => {

@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { WasmHeapBackend } from '../wasm-heap';
+import { sharedData } from './identity';
 
 /**
  * Copies a box of `src` into `dst`. `box` = rank, then per axis (rank values
@@ -89,12 +90,6 @@ type KernelArgs = Parameters<tf.KernelFunc>[0];
 const copyable = (t: tf.TensorInfo) =>
   t.dtype === 'float32' && t.shape.length > 0 && tf.util.sizeFromShape(t.shape) > 0;
 
-/** The input itself, one more reference to its data (no copy). */
-function shared(backend: tf.KernelBackend, x: tf.TensorInfo): tf.TensorInfo {
-  (backend as tf.KernelBackend & { incRef(dataId: tf.DataId): void }).incRef(x.dataId);
-  return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
-}
-
 /** Boxes of `x` written to new tensors, allocated before any view is taken. */
 function sliceInto(
   backend: WasmHeapBackend,
@@ -122,7 +117,7 @@ function sliceKernel(args: KernelArgs, copy: BoxCopy, fallback: tf.KernelFunc) {
   const { begin, size } = args.attrs as unknown as tf.SliceAttrs;
   const [b, s] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
   if (!copyable(x) || s.some((n) => n === 0)) return fallback(args);
-  if (tf.util.arraysEqual(s, x.shape)) return shared(args.backend as tf.KernelBackend, x);
+  if (tf.util.arraysEqual(s, x.shape)) return sharedData(args.backend, x);
   return sliceInto(args.backend as WasmHeapBackend, copy, x, [{ begin: b, size: s }])[0];
 }
 
@@ -151,7 +146,7 @@ function concatKernel(args: KernelArgs, copy: BoxCopy, fallback: tf.KernelFunc) 
   const a = tf.util.parseAxisParam(axis, inputs[0].shape)[0];
   const shapes = inputs.map((t) => t.shape);
   tf.backend_util.assertParamsConsistent(shapes, a);
-  if (inputs.length === 1) return shared(args.backend as tf.KernelBackend, inputs[0]);
+  if (inputs.length === 1) return sharedData(args.backend, inputs[0]);
   const outShape = tf.backend_util.computeOutShape(shapes, a);
   const backend = args.backend as WasmHeapBackend;
   const out = backend.makeOutput(outShape, 'float32');

@@ -13,7 +13,7 @@
  * | `MaxPoolGrad`                          | slow (replaced)      | one pass in JavaScript       |
  * | `GatherV2`                             | slow (replaced)      | block copies in JavaScript   |
  * | `BatchMatMul`, `_FusedMatMul`          | slow when transposed | `Transpose` + own kernel     |
- * | `Identity`                             | copies (replaced)    | shared data, one more ref    |
+ * | `Identity`, `Cast` to the same dtype   | copies (replaced)    | shared data, one more ref    |
  * | `Slice`, `SplitV`, `Concat`            | copy the input first | box copies on the heap       |
  * | `SaliencyKitReluGrad`                  | three kernels in tfjs | one pass in JavaScript      |
  * | `Sum` over leading axes                | transposes first     | row sums in JavaScript       |
@@ -33,7 +33,7 @@ import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter';
 import { cpuFallbackConfig } from './cpu-fallback';
 import { explicitSamePaddingConfig, SAME_PADDED_KERNEL_NAMES } from './explicit-same-padding';
 import { gatherV2Config } from './gather';
-import { identityConfig } from './identity';
+import { identityConfig, sameDtypeCastConfig } from './identity';
 import { boxCopyKernelConfigs, copyBoxInJavaScript } from './box-copy-kernels';
 import { reluGradConfig, reluGradInJavaScript } from '../relu-gradient';
 import { maxPoolGradConfig } from './max-pool-grad';
@@ -63,6 +63,7 @@ function wasmTrainingKernels(backendName: string): tf.KernelConfig[] {
     maxPoolGradConfig(backendName),
     gatherV2Config(backendName),
     identityConfig(backendName),
+    sameDtypeCastConfig(backendName, ownKernel('Cast', backendName)),
     ...boxCopyKernelConfigs(
       backendName,
       {
