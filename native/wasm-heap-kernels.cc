@@ -1,7 +1,7 @@
 // Native kernels for the kit's onednn engine: 2-D convolutions and both of
 // their gradients on oneDNN (Debian's libdnnl-dev), a row sum (bias
 // gradients), the gradients of max pooling and of ReLU, box copies (slices
-// and concatenations) and the Adam step. Tensors stay in the wasm heap and are handed over as
+// and concatenations), the Adam step and the min/max/NaN summary of range checks. Tensors stay in the wasm heap and are handed over as
 // Float32Array views, so nothing is copied. Layouts are TensorFlow's:
 // activations NHWC, filters HWIO. oneDNN may prefer blocked filters; those
 // are reordered (filters are small, activations never are), and kept for the
@@ -19,6 +19,7 @@
 //   adamUpdate(w, g, m, v, w2, m2, v2, params)                one Adam step of one variable
 //   copyBox(src, dst, box)                                    a box of src copied into dst (Slice, SplitV, Concat)
 //   reluGrad(dy, y, dx)                                       dx = dy · step(y), the gradient of a ReLU
+//   valueSummary(x, out)                                      out = min, max (NaN skipped), NaN count
 //   setThreads(n), threads() → n                              OpenMP threads of the next calls
 //   implementation(op, dims) → string                         oneDNN's implementation name
 // Convolution primitives are built once per shape and thread count and kept
@@ -585,6 +586,27 @@ void reluGrad(const float *dy, const float *y, float *dx, int64_t n) {
   }
 }
 
+// The smallest and largest value of x and how many of its values are NaN
+// (min and max over the others; +∞ and −∞ when there are none), written to
+// out[0..2]: the kit's range checks of its inputs, in one pass.
+void valueSummary(const float *x, int64_t n, float *out) {
+  float lo = INFINITY, hi = -INFINITY;
+  int64_t nans = 0;
+#pragma omp parallel for schedule(static) reduction(min : lo) reduction(max : hi) reduction(+ : nans) if (n >= PARALLEL_MIN_VALUES)
+  for (int64_t i = 0; i < n; i++) {
+    const float v = x[i];
+    if (std::isnan(v)) {
+      nans++;
+    } else {
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+  }
+  out[0] = lo;
+  out[1] = hi;
+  out[2] = static_cast<float>(nans);
+}
+
 // --- Node-API glue ----------------------------------------------------------
 
 void check(napi_env env, napi_status status, const char *what) {
@@ -865,6 +887,21 @@ napi_value ReluGrad(napi_env env, napi_callback_info info) {
   });
 }
 
+napi_value ValueSummary(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[2];
+    readArgs(env, info, a, "value summary");
+    const size_t n = typedArray(env, a[0], napi_float32_array, "value summary", "x", "Float32Array").second;
+    const std::string where = "value summary (" + std::to_string(n) + " values)";
+    const auto size = static_cast<int64_t>(n);
+    const Array x{"x", floats(env, a[0], size, where, "x"), size};
+    const Array out{"out", floats(env, a[1], 3, where, "out"), 3};
+    checkDisjoint(where, {out}, {x});
+    valueSummary(x.data, size, const_cast<float *>(out.data));
+    return nullptr;
+  });
+}
+
 napi_value ClearFilters(napi_env env, napi_callback_info) {
   return guarded(env, [&]() -> napi_value {
     clearReorderedFilters();
@@ -925,6 +962,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"clearFilters", nullptr, ClearFilters, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"copyBox", nullptr, CopyBox, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"reluGrad", nullptr, ReluGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"valueSummary", nullptr, ValueSummary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"implementation", nullptr, Implementation, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -11,6 +11,7 @@
  * loss, an accuracy) throws ({@link assertNonEmptyBatch}).
  */
 import * as tf from '@tensorflow/tfjs';
+import { valueSummary } from '../engine/value-summary';
 import type { Box } from '../data/box';
 
 /** Throws unless `t` has the given rank. */
@@ -44,18 +45,6 @@ export function assertShape(
 export interface RangeCheckOption {
   /** Check that the tensor inputs' values lie in their declared ranges (one small read-back per tensor); default true. */
   checkRange?: boolean;
-}
-
-/**
- * The min, max and NaN count of a tensor in one small synchronous read-back.
- * The NaN count is read on its own because min and max need not propagate NaN on every backend.
- */
-function valueSummary(t: tf.Tensor): { min: number; max: number; nans: number } {
-  const [min, max, nans] = tf.tidy(() => {
-    const x = tf.cast(t, 'float32');
-    return tf.stack([tf.min(x), tf.max(x), tf.sum(tf.cast(tf.isNaN(x), 'float32'))]).dataSync();
-  });
-  return { min, max, nans };
 }
 
 /** "3 NaN values (of 64)", for messages. */

@@ -5,7 +5,8 @@
  * and without bias), their gradients, depthwise convolutions and their
  * gradients, max pools and their gradients, sums over leading axes, Adam
  * steps, slices, splits and concatenations (ranks 1–5, any axis) and ReLU
- * gradients (zeros, NaNs and negative zeros included), each run through tfjs's public ops (so the inputs reach the kernels
+ * gradients (zeros, NaNs and negative zeros included) and the range checks'
+ * value summaries, each run through tfjs's public ops (so the inputs reach the kernels
  * through tfjs's own fused-op rewrites and gradient code) on the current
  * backend and on the pure-JavaScript `cpu` backend, and compared.
  *
@@ -15,6 +16,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Random } from '../core/random';
 import { ADAM_UPDATE, AdamUpdateAttrs } from './adam-update';
+import { valueSummary } from './value-summary';
 
 /** The kinds of case, named after the kernels they reach. */
 export const FUZZ_KINDS = [
@@ -28,6 +30,7 @@ export const FUZZ_KINDS = [
   'AdamUpdate',
   'SliceSplitConcat',
   'ReluGradient',
+  'ValueSummary',
 ] as const;
 export type FuzzKind = (typeof FUZZ_KINDS)[number];
 
@@ -317,6 +320,22 @@ function drawCase(r: Random, kind: FuzzKind): Omit<FuzzCase, 'index' | 'kind'> |
               tf.grad((v) => tf.sum(f(v)))(tf.tensor1d(x)),
             ]);
           }),
+      };
+    }
+    case 'ValueSummary': {
+      const n = r.int(1, 200001);
+      const x = values(r, n).map((v) => v * 10 ** r.int(-3, 4));
+      const nans = r.int(0, 3) === 0 ? r.int(1, 4) : 0;
+      for (let k = 0; k < nans; k++) x[r.int(0, n)] = NaN;
+      return {
+        params: { n, nans },
+        run: () => {
+          const t = tf.tensor1d(x);
+          const s = valueSummary(t);
+          t.dispose();
+          // With NaNs only the count is defined on every backend.
+          return [Float32Array.from(s.nans > 0 ? [s.nans] : [s.min, s.max, s.nans])];
+        },
       };
     }
     case 'AdamUpdate': {

@@ -94,6 +94,8 @@ export interface OnednnAddon {
   copyBox(src: Float32Array, dst: Float32Array, box: Int32Array): void;
   /** `dx = dy · step(y)`, the gradient of a ReLU from its output `y` (all of one length). */
   reluGrad(dy: Float32Array, y: Float32Array, dx: Float32Array): void;
+  /** `out` = min and max of the values that are not NaN (+∞, −∞ when none is), NaN count. */
+  valueSummary(x: Float32Array, out: Float32Array): void;
   /** oneDNN's implementation for this shape (e.g. `jit:avx512_core`), for benchmarks and logs. */
   implementation(op: number, dims: ConvDims): string;
   /** Sets the OpenMP thread count of the next calls (an integer from 1 to 1024). */
@@ -116,6 +118,7 @@ const COMPUTE = {
   adamUpdate: false,
   copyBox: false,
   reluGrad: false,
+  valueSummary: false,
 } as const;
 
 /**

@@ -2,7 +2,8 @@
  * The onednn engine's kernels for the wasm backend: convolutions and their
  * gradients on oneDNN ({@link onednnConvKernels}), the native row sum
  * ({@link onednnSumConfig}), max-pool gradient ({@link onednnMaxPoolGradConfig}),
- * Adam step ({@link onednnAdamUpdateConfig}), ReLU gradient ({@link reluGradConfig})
+ * Adam step ({@link onednnAdamUpdateConfig}), ReLU gradient ({@link reluGradConfig}),
+ * the range checks' value summary ({@link valueSummaryConfig})
  * and box copies (`Slice`, `SplitV`, `Concat`: {@link boxCopyKernelConfigs}), registered over the wasm
  * backend's kernels (its own, the kit's wasm training kernels and Adam
  * kernel), which they fall back to or replace.
@@ -15,6 +16,7 @@ import { onednnMaxPoolGradConfig } from './max-pool-grad-kernel';
 import { onednnSumConfig } from './sum-kernel';
 import { BOX_COPY_KERNELS, boxCopyKernelConfigs } from '../wasm-kernels/box-copy-kernels';
 import { RELU_GRAD, reluGradConfig } from '../relu-gradient';
+import { VALUE_SUMMARY, valueSummaryConfig } from '../value-summary';
 import { loadOnednnAddon } from './addon';
 
 /** The kernels the onednn engine replaces, in registration order. */
@@ -28,6 +30,7 @@ export const ONEDNN_KERNELS = [
   ADAM_UPDATE,
   ...BOX_COPY_KERNELS,
   RELU_GRAD,
+  VALUE_SUMMARY,
 ] as const;
 
 /** The configs these kernels replaced, per backend, to restore them. */
@@ -59,6 +62,7 @@ export function registerOnednnKernels(backendName = 'wasm'): string[] {
     onednnAdamUpdateConfig(backendName),
     ...boxCopyKernelConfigs(backendName, fallbacks, addon.copyBox),
     reluGradConfig(backendName, addon.reluGrad),
+    valueSummaryConfig(backendName, addon.valueSummary),
   ];
   for (const config of configs) {
     tf.unregisterKernel(config.kernelName, backendName);

@@ -16,6 +16,7 @@
  * | `Identity`, `Cast` to the same dtype   | copies (replaced)    | shared data, one more ref    |
  * | `Slice`, `SplitV`, `Concat`            | copy the input first | box copies on the heap       |
  * | `SaliencyKitReluGrad`                  | three kernels in tfjs | one pass in JavaScript      |
+ * | `SaliencyKitValueSummary`              | six kernels in tfjs  | one pass in JavaScript       |
  * | `Sum` over leading axes                | transposes first     | row sums in JavaScript       |
  * | `UnsortedSegmentSum`, `Einsum`         | missing              | cpu-backend fallback         |
  * | `Conv2D`, `DepthwiseConv2dNative` and fused | wrong for some `'same'` pads | wasm's own, pads explicit |
@@ -36,6 +37,7 @@ import { gatherV2Config } from './gather';
 import { identityConfig, sameDtypeCastConfig } from './identity';
 import { boxCopyKernelConfigs, copyBoxInJavaScript } from './box-copy-kernels';
 import { reluGradConfig, reluGradInJavaScript } from '../relu-gradient';
+import { valueSummaryConfig, valueSummaryInJavaScript } from '../value-summary';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { MAT_MUL_KERNELS, matMulTransposesConfig } from './mat-mul-transposes';
 import { sumLeadingAxesConfig } from './sum-leading-axes';
@@ -74,6 +76,7 @@ function wasmTrainingKernels(backendName: string): tf.KernelConfig[] {
       copyBoxInJavaScript,
     ),
     reluGradConfig(backendName, reluGradInJavaScript),
+    valueSummaryConfig(backendName, valueSummaryInJavaScript),
     ...MAT_MUL_KERNELS.map((name) => matMulTransposesConfig(name, backendName)),
     cpuFallbackConfig('UnsortedSegmentSum', backendName),
     cpuFallbackConfig('Einsum', backendName),
