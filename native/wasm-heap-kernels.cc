@@ -1,7 +1,8 @@
 // Native kernels for the kit's onednn engine: 2-D convolutions and both of
 // their gradients on oneDNN (Debian's libdnnl-dev), a row sum (bias
 // gradients), the gradients of max pooling and of ReLU, box copies (slices
-// and concatenations), the Adam step and the min/max/NaN summary of range checks. Tensors stay in the wasm heap and are handed over as
+// and concatenations), the Adam step, the min/max/NaN summary of range
+// checks and the separable Gaussian blur of the alternative images. Tensors stay in the wasm heap and are handed over as
 // Float32Array views, so nothing is copied. Layouts are TensorFlow's:
 // activations NHWC, filters HWIO. oneDNN may prefer blocked filters; those
 // are reordered (filters are small, activations never are), and kept for the
@@ -20,6 +21,7 @@
 //   copyBox(src, dst, box)                                    a box of src copied into dst (Slice, SplitV, Concat)
 //   reluGrad(dy, y, dx)                                       dx = dy · step(y), the gradient of a ReLU
 //   valueSummary(x, out)                                      out = min, max (NaN skipped), NaN count
+//   mirrorBlur(x, y, weights, shape)                          separable blur, mirror-extended borders
 //   setThreads(n), threads() → n                              OpenMP threads of the next calls
 //   implementation(op, dims) → string                         oneDNN's implementation name
 // Convolution primitives are built once per shape and thread count and kept
@@ -607,6 +609,64 @@ void valueSummary(const float *x, int64_t n, float *out) {
   out[2] = static_cast<float>(nans);
 }
 
+// Where position p of the infinite mirror ("reflect") extension of an axis of
+// n pixels reads from: x[-k] = x[k], period 2·(n − 1).
+int64_t reflectIndex(int64_t p, int64_t n) {
+  if (n == 1) return 0;
+  const int64_t period = 2 * (n - 1);
+  p = std::abs(p) % period;
+  return p < n ? p : period - p;
+}
+
+// A separable blur of NHWC images with mirror extension: the 1-D kernel
+// `weights` (2r + 1 taps, centred) along the rows, then along the columns.
+// Each output pixel sums its taps in order, k = −r..r. An axis of one pixel
+// is left as it is (constant under mirror extension). Rows (image, row) are
+// split among the threads in each pass.
+void mirrorBlur(const float *x, float *y, int64_t b, int64_t h, int64_t w, int64_t c, const float *weights, int64_t taps) {
+  const int64_t r = taps / 2, rowLength = w * c;
+  std::vector<int64_t> fromRow(static_cast<size_t>(h * taps)), fromColumn(static_cast<size_t>(w * taps));
+  for (int64_t i = 0; i < h; i++)
+    for (int64_t k = 0; k < taps; k++) fromRow[i * taps + k] = reflectIndex(i + k - r, h);
+  for (int64_t j = 0; j < w; j++)
+    for (int64_t k = 0; k < taps; k++) fromColumn[j * taps + k] = reflectIndex(j + k - r, w);
+  std::vector<float> along(static_cast<size_t>(b * h * rowLength));
+  const bool parallel = b * h * rowLength * taps >= PARALLEL_MIN_VALUES;
+#pragma omp parallel for schedule(static) if (parallel)
+  for (int64_t row = 0; row < b * h; row++) {
+    const int64_t image = row / h, i = row % h;
+    float *out = along.data() + row * rowLength;
+    if (h == 1) {
+      std::copy(x + row * rowLength, x + (row + 1) * rowLength, out);
+      continue;
+    }
+    std::fill(out, out + rowLength, 0.f);
+    for (int64_t k = 0; k < taps; k++) {
+      const float *in = x + (image * h + fromRow[i * taps + k]) * rowLength;
+      const float wk = weights[k];
+      for (int64_t v = 0; v < rowLength; v++) out[v] += wk * in[v];
+    }
+  }
+#pragma omp parallel for schedule(static) if (parallel)
+  for (int64_t row = 0; row < b * h; row++) {
+    const float *in = along.data() + row * rowLength;
+    float *out = y + row * rowLength;
+    if (w == 1) {
+      std::copy(in, in + rowLength, out);
+      continue;
+    }
+    for (int64_t j = 0; j < w; j++) {
+      float *pixel = out + j * c;
+      std::fill(pixel, pixel + c, 0.f);
+      for (int64_t k = 0; k < taps; k++) {
+        const float *from = in + fromColumn[j * taps + k] * c;
+        const float wk = weights[k];
+        for (int64_t ch = 0; ch < c; ch++) pixel[ch] += wk * from[ch];
+      }
+    }
+  }
+}
+
 // --- Node-API glue ----------------------------------------------------------
 
 void check(napi_env env, napi_status status, const char *what) {
@@ -902,6 +962,29 @@ napi_value ValueSummary(napi_env env, napi_callback_info info) {
   });
 }
 
+napi_value MirrorBlur(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[4];
+    readArgs(env, info, a, "mirror blur");
+    const int32_t *shape = ints(env, a[3], 4, "mirror blur", "shape");
+    auto [raw, taps] = typedArray(env, a[2], napi_float32_array, "mirror blur", "weights", "Float32Array");
+    std::ostringstream described;
+    described << "mirror blur (x [" << shape[0] << ", " << shape[1] << ", " << shape[2] << ", " << shape[3] << "], " << taps << " taps)";
+    const std::string where = described.str();
+    for (int i = 0; i < 4; i++) {
+      if (shape[i] < 1) throw JsError(where + ": every size must be at least 1");
+    }
+    if (taps % 2 != 1) throw JsError(where + ": the kernel must have an odd number of taps");
+    const int64_t size = product({shape[0], shape[1], shape[2], shape[3]}, where);
+    const Array x{"x", floats(env, a[0], size, where, "x"), size};
+    const Array y{"y", floats(env, a[1], size, where, "y"), size};
+    const Array weights{"weights", static_cast<const float *>(raw), static_cast<int64_t>(taps)};
+    checkDisjoint(where, {y}, {x, weights});
+    mirrorBlur(x.data, const_cast<float *>(y.data), shape[0], shape[1], shape[2], shape[3], weights.data, static_cast<int64_t>(taps));
+    return nullptr;
+  });
+}
+
 napi_value ClearFilters(napi_env env, napi_callback_info) {
   return guarded(env, [&]() -> napi_value {
     clearReorderedFilters();
@@ -962,6 +1045,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"clearFilters", nullptr, ClearFilters, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"copyBox", nullptr, CopyBox, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"reluGrad", nullptr, ReluGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"mirrorBlur", nullptr, MirrorBlur, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"valueSummary", nullptr, ValueSummary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"implementation", nullptr, Implementation, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { assertNumber, assertRank } from '../core/checks';
+import { hasMirrorBlur, MIRROR_BLUR, MirrorBlurAttrs } from '../engine/mirror-blur';
 
 /** Options of {@link gaussianBlur}. */
 export interface GaussianBlurOptions {
@@ -65,11 +66,13 @@ function mirrorExtend(x: tf.Tensor4D, axis: 1 | 2, pad: number): tf.Tensor4D {
  * Blurs every channel of every image with a Gaussian of standard deviation
  * `sigma` pixels: one depthwise convolution along rows, then one along columns,
  * each on a mirror-extended input ('valid' padding), so the output has the
- * input's shape.
+ * input's shape. On the onednn engine both passes are one native kernel
+ * (lib/engine/mirror-blur.ts; the same sums in another order, float rounding apart).
  *
  * Gradients: the blur is meant as a fixed alternative image A (a constant with
  * respect to the mask); tfjs's `mirrorPad` gradient ignores the reflected
- * pixels, so do not differentiate through it with respect to `images`.
+ * pixels and the onednn engine's kernel has none, so do not differentiate
+ * through it with respect to `images`.
  *
  * @param images `[B, H, W, C]`, any values.
  * @param sigma standard deviation in pixels, ≥ 0 (0 returns a copy).
@@ -87,6 +90,12 @@ export function gaussianBlur(
   const weights = gaussianKernel1d(sigma, options.radius);
   const radius = (weights.length - 1) / 2;
   const channels = images.shape[3];
+  if (hasMirrorBlur() && images.dtype === 'float32' && images.size > 0) {
+    const attrs: MirrorBlurAttrs = { weights: Array.from(weights) };
+    return tf
+      .engine()
+      .runKernel(MIRROR_BLUR, { x: images }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+  }
   return tf.tidy(() => {
     // Depthwise filters [kh, kw, C, 1]: the same 1-D kernel for every channel.
     const column = tf.tile(tf.tensor4d(weights, [weights.length, 1, 1, 1]), [

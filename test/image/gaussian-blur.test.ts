@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import { gaussianBlur, gaussianKernel1d } from '../../lib/image/gaussian-blur';
 import { expectNoLeak } from '../helpers/tiny-black-box';
+import { engineInfo, initEngine } from '../../lib/engine/backend';
+import { MIRROR_BLUR } from '../../lib/engine/mirror-blur';
 
 /** Reference blur in plain JS: infinite mirror extension, separable kernel. */
 function referenceBlur(img: number[][], sigma: number): number[][] {
@@ -87,6 +89,23 @@ describe('image/gaussian-blur', () => {
     const { before, after } = expectNoLeak(() => gaussianBlur(none, 3).dispose());
     expect(after).to.equal(before);
     tf.dispose([none, out]);
+  });
+
+  it('runs as one native kernel on the onednn engine, equal to the blur of tfjs ops', async function () {
+    if (engineInfo().engine !== 'onednn') this.skip();
+    const images = tf.randomUniform([3, 20, 17, 3], 0, 1, 'float32', 8) as tf.Tensor4D;
+    const profile = await tf.profile(() => gaussianBlur(images, 2.5));
+    expect(profile.kernels.map((k) => k.name)).to.deep.equal([MIRROR_BLUR]);
+    const native = gaussianBlur(images, 2.5);
+    await initEngine({ engine: 'wasm' });
+    const viaOps = gaussianBlur(tf.tensor4d(images.dataSync(), images.shape), 2.5);
+    const opsValues = viaOps.dataSync();
+    viaOps.dispose();
+    await initEngine({ engine: 'onednn' });
+    const nativeValues = native.dataSync();
+    const diff = Math.max(...Array.from(nativeValues, (v, i) => Math.abs(v - opsValues[i])));
+    expect(diff).to.be.below(1e-6);
+    tf.dispose([images, native]);
   });
 
   it('does not leak', () => {

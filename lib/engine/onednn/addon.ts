@@ -96,6 +96,8 @@ export interface OnednnAddon {
   reluGrad(dy: Float32Array, y: Float32Array, dx: Float32Array): void;
   /** `out` = min and max of the values that are not NaN (+∞, −∞ when none is), NaN count. */
   valueSummary(x: Float32Array, out: Float32Array): void;
+  /** `y` = the separable blur of `x` (NHWC `shape`) by `weights` (odd length) along rows, then columns, borders mirrored. */
+  mirrorBlur(x: Float32Array, y: Float32Array, weights: Float32Array, shape: Int32Array): void;
   /** oneDNN's implementation for this shape (e.g. `jit:avx512_core`), for benchmarks and logs. */
   implementation(op: number, dims: ConvDims): string;
   /** Sets the OpenMP thread count of the next calls (an integer from 1 to 1024). */
@@ -119,6 +121,7 @@ const COMPUTE = {
   copyBox: false,
   reluGrad: false,
   valueSummary: false,
+  mirrorBlur: false,
 } as const;
 
 /**

@@ -3,7 +3,8 @@
  * gradients on oneDNN ({@link onednnConvKernels}), the native row sum
  * ({@link onednnSumConfig}), max-pool gradient ({@link onednnMaxPoolGradConfig}),
  * Adam step ({@link onednnAdamUpdateConfig}), ReLU gradient ({@link reluGradConfig}),
- * the range checks' value summary ({@link valueSummaryConfig})
+ * the range checks' value summary ({@link valueSummaryConfig}), the blur of
+ * the alternative images ({@link mirrorBlurConfig})
  * and box copies (`Slice`, `SplitV`, `Concat`: {@link boxCopyKernelConfigs}), registered over the wasm
  * backend's kernels (its own, the kit's wasm training kernels and Adam
  * kernel), which they fall back to or replace.
@@ -17,6 +18,7 @@ import { onednnSumConfig } from './sum-kernel';
 import { BOX_COPY_KERNELS, boxCopyKernelConfigs } from '../wasm-kernels/box-copy-kernels';
 import { RELU_GRAD, reluGradConfig } from '../relu-gradient';
 import { VALUE_SUMMARY, valueSummaryConfig } from '../value-summary';
+import { MIRROR_BLUR, mirrorBlurConfig } from '../mirror-blur';
 import { loadOnednnAddon } from './addon';
 
 /** The kernels the onednn engine replaces, in registration order. */
@@ -33,6 +35,9 @@ export const ONEDNN_KERNELS = [
   VALUE_SUMMARY,
 ] as const;
 
+/** The kernels the onednn engine adds (no other engine has them). */
+export const ONEDNN_ADDED_KERNELS = [MIRROR_BLUR] as const;
+
 /** The configs these kernels replaced, per backend, to restore them. */
 const replaced = new Map<string, tf.KernelConfig[]>();
 
@@ -42,7 +47,8 @@ const replaced = new Map<string, tf.KernelConfig[]>();
  * @throws when the addon cannot load (naming the Debian package); nothing is replaced then.
  */
 export function registerOnednnKernels(backendName = 'wasm'): string[] {
-  if (replaced.has(backendName)) return [...ONEDNN_KERNELS];
+  const names = [...ONEDNN_KERNELS, ...ONEDNN_ADDED_KERNELS];
+  if (replaced.has(backendName)) return names;
   const originals = ONEDNN_KERNELS.map((name) => {
     const config = tf.getKernel(name, backendName);
     if (!config)
@@ -63,16 +69,18 @@ export function registerOnednnKernels(backendName = 'wasm'): string[] {
     ...boxCopyKernelConfigs(backendName, fallbacks, addon.copyBox),
     reluGradConfig(backendName, addon.reluGrad),
     valueSummaryConfig(backendName, addon.valueSummary),
+    mirrorBlurConfig(backendName, addon.mirrorBlur),
   ];
   for (const config of configs) {
-    tf.unregisterKernel(config.kernelName, backendName);
+    if (tf.getKernel(config.kernelName, backendName))
+      tf.unregisterKernel(config.kernelName, backendName);
     tf.registerKernel(config);
   }
   replaced.set(backendName, originals);
-  return [...ONEDNN_KERNELS];
+  return names;
 }
 
-/** Puts back the kernels {@link registerOnednnKernels} replaced (no-op when it did not run). */
+/** Puts back the kernels {@link registerOnednnKernels} replaced and removes those it added (no-op when it did not run). */
 export function unregisterOnednnKernels(backendName = 'wasm'): void {
   const originals = replaced.get(backendName);
   if (!originals) return;
@@ -80,5 +88,6 @@ export function unregisterOnednnKernels(backendName = 'wasm'): void {
     tf.unregisterKernel(config.kernelName, backendName);
     tf.registerKernel(config);
   }
+  for (const name of ONEDNN_ADDED_KERNELS) tf.unregisterKernel(name, backendName);
   replaced.delete(backendName);
 }

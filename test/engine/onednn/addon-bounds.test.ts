@@ -197,6 +197,26 @@ describe('engine/onednn addon: bounds and shape checks', function () {
     );
   });
 
+  it("checks the mirror blur's shape, taps and arrays", () => {
+    const addon = loadOnednnAddon();
+    const shape = Int32Array.of(1, 3, 2, 1);
+    const taps = Float32Array.of(0.25, 0.5, 0.25);
+    const y = f(6);
+    addon.mirrorBlur(f(6).fill(1), y, taps, shape);
+    expect([...y]).to.deep.equal([1, 1, 1, 1, 1, 1]);
+    expect(() => addon.mirrorBlur(f(6), f(5), taps, shape)).to.throw(
+      /^mirror blur \(x \[1, 3, 2, 1\], 3 taps\): y has 5 values, the shape needs 6$/,
+    );
+    expect(() => addon.mirrorBlur(f(6), f(6), f(2), shape)).to.throw(/odd number of taps/);
+    expect(() => addon.mirrorBlur(f(0), f(0), taps, Int32Array.of(0, 3, 2, 1))).to.throw(
+      /every size must be at least 1/,
+    );
+    const heap = f(12);
+    expect(() => addon.mirrorBlur(heap.subarray(0, 6), heap.subarray(3, 9), taps, shape)).to.throw(
+      /output y shares memory with x/,
+    );
+  });
+
   it("checks the ReLU gradient's arrays", () => {
     const addon = loadOnednnAddon();
     const dx = f(3);
