@@ -3,10 +3,11 @@
  * (and each other architecture with --archs): images/s of inference, of a
  * training step (Adam on all weights) and of an input-gradient step
  * (∂ log p_c / ∂ images, what iterative masks do), side by side in one run
- * per engine, plus the per-kernel profile of a training step. With --masker
- * (default), the trained masker too: masks/s of its forward pass and images/s
- * of its training step (`trainMasker` on fixed images: the masker's forward
- * and backward passes and the black box's, twice, for Φ(X, M) and Φ(X, 1 − M)).
+ * per engine, plus the per-kernel profile (`tf.profile`, top 12 kernels) of
+ * each of the three. With --masker (default), the trained masker too:
+ * masks/s of its forward pass (and its profile) and images/s of its training
+ * step (`trainMasker` on fixed images: the masker's forward and backward
+ * passes and the black box's, twice, for Φ(X, M) and Φ(X, 1 − M)).
  * Writes results/bench-models.json.
  *
  *   npx ts-node --transpile-only experiments/bench/bench-models.ts --engines wasm,cpu
@@ -53,14 +54,13 @@ async function benchMasker(batch: number, seconds: number) {
   const { masker } = await loadTrainedMasker(ENCODER_BLACK_BOX);
   const images = tf.randomUniform([batch, 64, 64, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
   const classes = Array.from({ length: batch }, (_, i) => i % 10);
-  const inference = timeTensorWork(
-    () => {
-      const out = masker.predict(images, classes);
-      tf.dispose([out.lowResMask, out.gates]);
-      return out.mask;
-    },
-    { minSeconds: seconds },
-  );
+  const predict = () => {
+    const out = masker.predict(images, classes);
+    tf.dispose([out.lowResMask, out.gates]);
+    return out.mask;
+  };
+  const inference = timeTensorWork(predict, { minSeconds: seconds });
+  const inferenceProfile = await kernelProfile(predict);
   const data = () => ({ images: tf.clone(images), labels: classes });
   const train = (steps: number) =>
     trainMasker(blackBox, residualEncoder(model), { steps, batchSize: batch }, { data });
@@ -72,6 +72,7 @@ async function benchMasker(batch: number, seconds: number) {
     masksPerSec: (batch * 1000) / inference.meanMs,
     trainStepImagesPerSec: batch * timed.stepsPerSecond,
     trainStepOverInference: 1000 / timed.stepsPerSecond / inference.meanMs,
+    inferenceProfile: inferenceProfile.slice(0, 12),
   };
 }
 
@@ -89,7 +90,8 @@ async function benchArchitecture(arch: ArchitectureName, batch: number, seconds:
   );
   const timing = { minSeconds: seconds };
 
-  const inference = timeTensorWork(() => model.predict(images) as tf.Tensor, timing);
+  const predict = () => model.predict(images) as tf.Tensor;
+  const inference = timeTensorWork(predict, timing);
   const trainStep = () =>
     optimizer.minimize(
       () => tf.losses.softmaxCrossEntropy(labels, logits.predict(images) as tf.Tensor),
@@ -101,6 +103,8 @@ async function benchArchitecture(arch: ArchitectureName, batch: number, seconds:
   );
   const gradient = timeTensorWork(() => inputGradient(images), timing);
   const profile = await kernelProfile(trainStep);
+  const inferenceProfile = await kernelProfile(predict);
+  const inputGradientProfile = await kernelProfile(() => inputGradient(images));
 
   const cost = modelCost(model);
   tf.dispose([images, labels]);
@@ -117,6 +121,8 @@ async function benchArchitecture(arch: ArchitectureName, batch: number, seconds:
     trainOverInference: training.meanMs / inference.meanMs,
     inputGradientOverInference: gradient.meanMs / inference.meanMs,
     trainStepProfile: profile.slice(0, 12),
+    inferenceProfile: inferenceProfile.slice(0, 12),
+    inputGradientProfile: inputGradientProfile.slice(0, 12),
   };
 }
 

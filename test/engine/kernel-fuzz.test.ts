@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { FUZZ_KINDS, fuzzCase, fuzzKernels } from '../../lib/engine/kernel-fuzz';
+import { FUZZ_KINDS, fuzzCase, fuzzKernels, isFuzzFailure } from '../../lib/engine/kernel-fuzz';
 import { skipOnEngine } from '../helpers/engine-requirement';
 
 /** Why the tests that compare with the cpu backend skip on the cpu engine. */
@@ -49,6 +49,19 @@ describe('engine: kernel fuzzer (seeded sample)', () => {
       expect(r.relativeError, `${r.kind} #${r.index} ${JSON.stringify(r.params)}`).to.be.at.most(
         1e-4,
       );
+  });
+
+  it('tells a gradient through a ReLU kink from a failure', async function () {
+    skipOnEngine(this, 'cpu', ON_CPU);
+    // Case 567 of seed 0: one pre-activation is exactly 0 here and 4.8e-8 on cpu (sums in
+    // another order), so the ReLU passes the gradient on one backend only.
+    const [kink] = await fuzzKernels({ seed: 0, from: 567, count: 1 });
+    expect(kink.kind).to.equal('FusedConv2DGradients');
+    expect(kink.kinkCrossings).to.equal(1);
+    expect(kink.relativeError).to.be.above(1e-4);
+    expect(isFuzzFailure(kink, 1e-4)).to.equal(false);
+    expect(isFuzzFailure({ ...kink, kinkCrossings: undefined }, 1e-4)).to.equal(true);
+    expect(isFuzzFailure({ ...kink, error: 'both threw: x' }, 1e-4)).to.equal(false);
   });
 
   it('reports a kernel that disagrees with the cpu backend', async function () {

@@ -1,8 +1,9 @@
 /**
- * The onednn engine on 1, 2 and 4 threads: the kit's own loops and oneDNN's
+ * The onednn engine on 1, 2 and 4 threads: the kit's own loops (those of
+ * the addon: sums, gradients, Adam, box copies, blur, value summary) and oneDNN's
  * forward and input-gradient convolutions give the same bits on every count;
  * the filter gradient (oneDNN splits its sums by thread) differs in the last
- * bits only; and every kernel test of this folder passes on each count.
+ * bits only; and the addon's kernel tests pass on each count.
  */
 import { expect } from 'chai';
 import { execFile } from 'child_process';
@@ -12,6 +13,8 @@ import { onOnednnEngine } from '../../helpers/onednn-engine';
 import { loadOnednnAddon } from '../../../lib/engine/onednn/addon';
 import { engineThreads, setEngineThreads } from '../../../lib/engine/engine-threads';
 import { ADAM_UPDATE } from '../../../lib/engine/adam-update';
+import { gaussianBlur } from '../../../lib/image/gaussian-blur';
+import { valueSummary } from '../../../lib/engine/value-summary';
 
 const COUNTS = [1, 2, 4];
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -45,7 +48,7 @@ function maxRelativeDifference(a: Float32Array, b: Float32Array): number {
 describe('engine/onednn on 1, 2 and 4 threads', function () {
   onOnednnEngine();
 
-  it("gives the same bits from the kit's own loops (row sums, max-pool gradient, Adam) on every count", () => {
+  it("gives the same bits from the kit's own loops (row sums, max-pool, ReLU gradients, Adam, box copies, blur, value summary) on every count", () => {
     // Sizes well above the loops' one-thread threshold, so that they do run in parallel.
     const x = tf.randomNormal([16, 32, 32, 24], 0, 1, 'float32', 1);
     const params = {
@@ -69,6 +72,11 @@ describe('engine/onednn on 1, 2 and 4 threads', function () {
         x as tf.Tensor4D,
       ),
       ...(tf.engine().runKernel(ADAM_UPDATE, params, adam) as tf.Tensor[]),
+      tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.relu(v), x)))(tf.neg(x)),
+      ...tf.split(x, [5, 19], 3),
+      tf.concat([x, tf.neg(x)], 3),
+      gaussianBlur(x as tf.Tensor4D, 3),
+      tf.tensor1d(Object.values(valueSummary(x))),
     ]);
     expect(tf.memory().numTensors).to.equal(before);
     for (let c = 1; c < COUNTS.length; c++)
@@ -117,7 +125,15 @@ describe('engine/onednn on 1, 2 and 4 threads', function () {
       'max-pool-grad-kernel',
       'adam-kernel',
       'addon-bounds',
-    ].map((name) => path.join('test', 'engine', 'onednn', `${name}.test.ts`));
+      'kept-filters',
+    ]
+      .map((name) => path.join('test', 'engine', 'onednn', `${name}.test.ts`))
+      .concat(
+        ['box-copy-kernels', 'relu-gradient', 'value-summary'].map((name) =>
+          path.join('test', 'engine', `${name}.test.ts`),
+        ),
+        path.join('test', 'image', 'gaussian-blur.test.ts'),
+      );
     for (const threads of COUNTS) {
       const outcome = await new Promise<{ code: number; output: string }>((resolve) =>
         execFile(
