@@ -13,8 +13,12 @@
  *   - with `--competing` (default on), the kit again while another process
  *     keeps one core busy: default budget against a fixed count of every
  *     core, to show the default does not collapse.
+ * The kit and PyTorch at the highest thread count (and the kit's default
+ * budget) are measured in `--rounds` rounds, back to back within a round, as
+ * the host's load drifts within minutes; the other counts in the first round.
  * Writes `--out` (default results/bench-cores.json) with every row, the
- * kit/PyTorch ratios at the highest thread count and the load average.
+ * kit/PyTorch ratios at the highest thread count per round and their
+ * medians, the masker's medians and the load average.
  *
  * Run: npx ts-node --transpile-only experiments/bench/bench-cores.ts
  */
@@ -27,6 +31,7 @@ import { RESULTS_DIR, runMetadata, writeJsonAtomic } from '../../lib/io/results'
 import {
   checkOutputPath,
   parseNumber,
+  POSITIVE_INTEGER,
   POSITIVE_NUMBER,
   program,
   runMain,
@@ -36,6 +41,7 @@ import { UserError } from '../../lib/core/user-error';
 interface Options {
   threads: string;
   seconds: string;
+  rounds: string;
   pytorch: boolean;
   competing: boolean;
   out: string;
@@ -59,6 +65,8 @@ interface KitRow extends NetSpeeds {
   threads: number | 'default';
   /** Whether another process kept one core busy meanwhile. */
   competing: boolean;
+  /** The round it was measured in (see `--rounds`). */
+  round: number;
   maskerMasksPerSec: number;
   maskerTrainStepImagesPerSec: number;
 }
@@ -68,6 +76,7 @@ interface TorchRow extends NetSpeeds {
   threads: number;
   layout: 'contiguous' | 'channels_last';
   torch: string;
+  round: number;
 }
 
 const BENCH_MODELS = path.join(__dirname, 'bench-models.ts');
@@ -81,6 +90,7 @@ function measureKit(
   seconds: number,
   competing: boolean,
   dir: string,
+  round: number,
 ): KitRow {
   const out = path.join(dir, `kit-${threads}-${competing ? 'competing' : 'alone'}.json`);
   const env: NodeJS.ProcessEnv = { ...process.env, SALIENCY_BACKEND: 'onednn' };
@@ -109,6 +119,7 @@ function measureKit(
     system: 'kit',
     threads,
     competing,
+    round,
     inferenceImagesPerSec: net.inferenceImagesPerSec,
     trainStepImagesPerSec: net.trainStepImagesPerSec,
     inputGradientImagesPerSec: net.inputGradientImagesPerSec,
@@ -134,7 +145,7 @@ function torchAvailable(): { ok: true } | { ok: false; reason: string } {
   return { ok: true };
 }
 
-function measureTorch(threads: number, seconds: number): TorchRow[] {
+function measureTorch(threads: number, seconds: number, round: number): TorchRow[] {
   const text = execFileSync(
     PYTHON,
     [TORCH_SCRIPT, '--threads', String(threads), '--seconds', String(seconds)],
@@ -143,7 +154,14 @@ function measureTorch(threads: number, seconds: number): TorchRow[] {
   return text
     .trim()
     .split('\n')
-    .map((line) => JSON.parse(line));
+    .map((line) => ({ ...JSON.parse(line), round }));
+}
+
+/** The middle value (the mean of the two middle ones for an even count). */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** A process that keeps one core busy until killed. */
@@ -164,6 +182,11 @@ async function main() {
   const opts = program('Images/s of the kit on 1..N threads against PyTorch on the same CPU')
     .option('--threads <list>', 'fixed thread counts to measure', `1,${os.availableParallelism()}`)
     .option('--seconds <s>', 'minimum seconds per measurement', '3')
+    .option(
+      '--rounds <n>',
+      'rounds of the kit and PyTorch at the most threads, alternated (ratios are per round, then the median)',
+      '3',
+    )
     .option('--no-pytorch', 'skip the PyTorch rows')
     .option('--no-competing', 'skip the rows measured beside a busy process')
     .option('--out <file>', 'results file', path.join(RESULTS_DIR, 'bench-cores.json'))
@@ -171,6 +194,8 @@ async function main() {
     .opts<Options>();
   const counts = parseThreadList(opts.threads);
   const seconds = parseNumber(opts.seconds, '--seconds', POSITIVE_NUMBER);
+  const rounds = parseNumber(opts.rounds, '--rounds', POSITIVE_INTEGER);
+  const top = Math.max(...counts);
   checkOutputPath(opts.out, '--out', 'file');
   await initEngine({ engine: 'onednn' });
   const started = new Date();
@@ -180,25 +205,27 @@ async function main() {
   const torch: TorchRow[] = [];
   let torchSkipped: string | undefined;
   try {
-    for (const threads of [...counts, 'default' as const]) {
-      console.log(`kit, threads ${threads} ...`);
-      kit.push(measureKit(threads, seconds, false, dir));
-    }
-    if (opts.pytorch) {
-      const available = torchAvailable();
-      if (available.ok)
-        for (const threads of counts) {
-          console.log(`pytorch, threads ${threads} ...`);
-          torch.push(...measureTorch(threads, seconds));
+    const available = opts.pytorch ? torchAvailable() : undefined;
+    if (available && !available.ok) torchSkipped = available.reason;
+    // The host's load drifts within minutes: each round measures the kit and
+    // PyTorch at the most threads back to back, every count in the first round only.
+    for (let r = 0; r < rounds; r++) {
+      for (const threads of [...(r === 0 ? counts : [top]), 'default' as const]) {
+        console.log(`round ${r + 1}/${rounds}: kit, threads ${threads} ...`);
+        kit.push(measureKit(threads, seconds, false, dir, r));
+      }
+      if (available?.ok)
+        for (const threads of r === 0 ? counts : [top]) {
+          console.log(`round ${r + 1}/${rounds}: pytorch, threads ${threads} ...`);
+          torch.push(...measureTorch(threads, seconds, r));
         }
-      else torchSkipped = available.reason;
     }
     if (opts.competing) {
       const busy = busyProcess();
       try {
-        for (const threads of ['default' as const, Math.max(...counts)]) {
+        for (const threads of ['default' as const, top]) {
           console.log(`kit, threads ${threads}, beside a busy process ...`);
-          kit.push(measureKit(threads, seconds, true, dir));
+          kit.push(measureKit(threads, seconds, true, dir, 0));
         }
       } finally {
         busy.kill();
@@ -208,47 +235,81 @@ async function main() {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 
-  const top = Math.max(...counts);
-  const torchTop = torch.filter((r) => r.threads === top);
-  /** Each measure of a kit row over PyTorch's better layout at `top` threads. */
-  const overPytorch = (row: KitRow) =>
+  /**
+   * Each measure of the kit at `threads` over PyTorch's better layout at
+   * `top` threads, per round; the medians over the rounds.
+   */
+  const overPytorch = (threads: KitRow['threads']) =>
     Object.fromEntries(
       NET_MEASURES.map((m) => {
-        const best = Math.max(...torchTop.map((r) => r[m]));
-        return [m, { kit: row[m], pytorchBest: best, ratio: row[m] / best }];
+        const perRound = Array.from({ length: rounds }, (_, r) => {
+          const row = kit.find((k) => k.threads === threads && !k.competing && k.round === r)!;
+          const best = Math.max(
+            ...torch.filter((t) => t.threads === top && t.round === r).map((t) => t[m]),
+          );
+          return { kit: row[m], pytorchBest: best, ratio: row[m] / best };
+        });
+        return [
+          m,
+          {
+            kit: median(perRound.map((p) => p.kit)),
+            pytorchBest: median(perRound.map((p) => p.pytorchBest)),
+            ratio: median(perRound.map((p) => p.ratio)),
+            ratios: perRound.map((p) => p.ratio),
+          },
+        ];
       }),
     );
-  const alone = (threads: KitRow['threads']) =>
-    kit.find((r) => r.threads === threads && !r.competing)!;
   // The kit fixed at `top` threads, and its default budget (every free core: `top` on a quiet machine).
-  const kitOverPytorch = torchTop.length
-    ? { [`threads${top}`]: overPytorch(alone(top)), default: overPytorch(alone('default')) }
+  const kitOverPytorch = torch.length
+    ? { [`threads${top}`]: overPytorch(top), default: overPytorch('default') }
     : undefined;
+  /** The masker's figures: the median over the rounds of each kit row alone. */
+  const maskerMedians = Object.fromEntries(
+    [top, 'default' as const].map((threads) => {
+      const rows = kit.filter((k) => k.threads === threads && !k.competing);
+      return [
+        threads === top ? `threads${top}` : 'default',
+        {
+          masksPerSec: median(rows.map((k) => k.maskerMasksPerSec)),
+          trainStepImagesPerSec: median(rows.map((k) => k.maskerTrainStepImagesPerSec)),
+        },
+      ];
+    }),
+  );
 
   console.log(
-    '\nsystem   threads  layout         inference  train step  input grad  masks/s  masker train',
+    '\nround system   threads  layout         inference  train step  input grad  masks/s  masker train',
   );
   for (const r of kit)
     console.log(
-      `kit      ${String(r.threads).padEnd(8)} ${(r.competing ? 'beside busy' : '').padEnd(14)} ${String(round(r.inferenceImagesPerSec)).padStart(9)}  ${String(round(r.trainStepImagesPerSec)).padStart(10)}  ${String(round(r.inputGradientImagesPerSec)).padStart(10)}  ${String(round(r.maskerMasksPerSec)).padStart(7)}  ${String(round(r.maskerTrainStepImagesPerSec)).padStart(12)}`,
+      `${String(r.round + 1).padEnd(5)} kit      ${String(r.threads).padEnd(8)} ${(r.competing ? 'beside busy' : '').padEnd(14)} ${String(round(r.inferenceImagesPerSec)).padStart(9)}  ${String(round(r.trainStepImagesPerSec)).padStart(10)}  ${String(round(r.inputGradientImagesPerSec)).padStart(10)}  ${String(round(r.maskerMasksPerSec)).padStart(7)}  ${String(round(r.maskerTrainStepImagesPerSec)).padStart(12)}`,
     );
   for (const r of torch)
     console.log(
-      `pytorch  ${String(r.threads).padEnd(8)} ${r.layout.padEnd(14)} ${String(round(r.inferenceImagesPerSec)).padStart(9)}  ${String(round(r.trainStepImagesPerSec)).padStart(10)}  ${String(round(r.inputGradientImagesPerSec)).padStart(10)}`,
+      `${String(r.round + 1).padEnd(5)} pytorch  ${String(r.threads).padEnd(8)} ${r.layout.padEnd(14)} ${String(round(r.inferenceImagesPerSec)).padStart(9)}  ${String(round(r.trainStepImagesPerSec)).padStart(10)}  ${String(round(r.inputGradientImagesPerSec)).padStart(10)}`,
     );
   if (torchSkipped) console.log(`PyTorch rows skipped: ${torchSkipped}`);
   if (kitOverPytorch)
     for (const [row, ratios] of Object.entries(kitOverPytorch))
       console.log(
-        `kit (${row}) / best PyTorch layout at ${top} threads: ` +
-          NET_MEASURES.map((m) => `${m} ${ratios[m].ratio.toFixed(2)}`).join(', '),
+        `kit (${row}) / best PyTorch layout at ${top} threads, median of ${rounds} rounds: ` +
+          NET_MEASURES.map(
+            (m) =>
+              `${m} ${ratios[m].ratio.toFixed(2)} (${ratios[m].ratios.map((x) => x.toFixed(2)).join(', ')})`,
+          ).join('; '),
       );
+  for (const [row, m] of Object.entries(maskerMedians))
+    console.log(
+      `masker (${row}), median of ${rounds} rounds: ${round(m.masksPerSec)} masks/s, training step ${round(m.trainStepImagesPerSec)} img/s`,
+    );
 
   writeJsonAtomic(opts.out, {
     meta: runMetadata(started),
-    config: { batch: 32, inputSize: [64, 64, 3], threads: counts, minSeconds: seconds },
+    config: { batch: 32, inputSize: [64, 64, 3], threads: counts, minSeconds: seconds, rounds },
     rows: [...kit, ...torch],
     kitOverPytorch,
+    maskerMedians,
     targets: {
       residualNet: 'each measure ≥ the better PyTorch layout at the same thread count',
       maskerMasksPerSec: 2500,
