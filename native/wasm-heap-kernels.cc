@@ -723,6 +723,13 @@ void checkDisjoint(const std::string &where, std::initializer_list<Array> output
   }
 }
 
+// The length of an element-wise kernel's first array, which every other
+// array must have, and the kernel's description for errors ("Adam update (n values)").
+std::pair<int64_t, std::string> elementwiseLength(napi_env env, napi_value first, const char *kernel, const char *name) {
+  const size_t n = typedArray(env, first, napi_float32_array, kernel, name, "Float32Array").second;
+  return {static_cast<int64_t>(n), std::string(kernel) + " (" + std::to_string(n) + " values)"};
+}
+
 Dims readDims(napi_env env, napi_value value, const char *kernel) {
   const int32_t *v = ints(env, value, DIM_COUNT, kernel, "dims");
   Dims d;
@@ -875,17 +882,15 @@ napi_value AdamUpdate(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     napi_value a[8];
     readArgs(env, info, a, "Adam update");
-    const size_t n = typedArray(env, a[0], napi_float32_array, "Adam update", "value", "Float32Array").second;
-    const std::string where = "Adam update (" + std::to_string(n) + " values)";
+    const auto [size, where] = elementwiseLength(env, a[0], "Adam update", "value");
     const char *names[7] = {"value", "gradient", "m", "v", "new value", "new m", "new v"};
     float *t[7];
-    for (int i = 0; i < 7; i++) t[i] = floats(env, a[i], static_cast<int64_t>(n), where, names[i]);
-    const auto size = static_cast<int64_t>(n);
+    for (int i = 0; i < 7; i++) t[i] = floats(env, a[i], size, where, names[i]);
     checkDisjoint(where, {{names[4], t[4], size}, {names[5], t[5], size}, {names[6], t[6], size}},
                   {{names[0], t[0], size}, {names[1], t[1], size}, {names[2], t[2], size}, {names[3], t[3], size}});
     auto [params, count] = typedArray(env, a[7], napi_float64_array, where, "params", "Float64Array");
     if (count != ADAM_PARAM_COUNT) throw JsError(where + ": params must hold 6 values: learning rate, beta1, beta2, epsilon, 1 - beta1^t, 1 - beta2^t");
-    adamUpdate(t[0], t[1], t[2], t[3], t[4], t[5], t[6], n, static_cast<const double *>(params));
+    adamUpdate(t[0], t[1], t[2], t[3], t[4], t[5], t[6], static_cast<size_t>(size), static_cast<const double *>(params));
     return nullptr;
   });
 }
@@ -913,7 +918,7 @@ napi_value CopyBox(napi_env env, napi_callback_info info) {
     }
     shape << ")";
     const std::string where = shape.str();
-    int64_t srcSize = 1, dstSize = 1, values = 1;
+    int64_t srcSize = 1, dstSize = 1;
     for (int32_t d = 0; d < rank; d++) {
       if (box[B_SRC_SHAPE][d] < 1 || box[B_DST_SHAPE][d] < 1 || box[B_SIZE][d] < 1) throw JsError(where + ": shapes and size must be at least 1");
       if (box[B_SRC_BEGIN][d] < 0 || box[B_DST_BEGIN][d] < 0) throw JsError(where + ": begins must be at least 0");
@@ -921,7 +926,6 @@ napi_value CopyBox(napi_env env, napi_callback_info info) {
         throw JsError(where + ": the box leaves the source or the destination on axis " + std::to_string(d));
       srcSize = product({srcSize, box[B_SRC_SHAPE][d]}, where);
       dstSize = product({dstSize, box[B_DST_SHAPE][d]}, where);
-      values *= box[B_SIZE][d];
     }
     const Array src{"source", floats(env, a[0], srcSize, where, "source"), srcSize};
     const Array dst{"destination", floats(env, a[1], dstSize, where, "destination"), dstSize};
@@ -935,9 +939,7 @@ napi_value ReluGrad(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     napi_value a[3];
     readArgs(env, info, a, "ReLU gradient");
-    const size_t n = typedArray(env, a[0], napi_float32_array, "ReLU gradient", "dy", "Float32Array").second;
-    const std::string where = "ReLU gradient (" + std::to_string(n) + " values)";
-    const auto size = static_cast<int64_t>(n);
+    const auto [size, where] = elementwiseLength(env, a[0], "ReLU gradient", "dy");
     const Array dy{"dy", floats(env, a[0], size, where, "dy"), size};
     const Array y{"y", floats(env, a[1], size, where, "y"), size};
     const Array dx{"dx", floats(env, a[2], size, where, "dx"), size};
@@ -951,9 +953,7 @@ napi_value ValueSummary(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     napi_value a[2];
     readArgs(env, info, a, "value summary");
-    const size_t n = typedArray(env, a[0], napi_float32_array, "value summary", "x", "Float32Array").second;
-    const std::string where = "value summary (" + std::to_string(n) + " values)";
-    const auto size = static_cast<int64_t>(n);
+    const auto [size, where] = elementwiseLength(env, a[0], "value summary", "x");
     const Array x{"x", floats(env, a[0], size, where, "x"), size};
     const Array out{"out", floats(env, a[1], 3, where, "out"), 3};
     checkDisjoint(where, {out}, {x});

@@ -85,24 +85,21 @@ describe('engine: Slice, SplitV and Concat as box copies', function () {
   });
 
   it('folds axes the box spans whole into one row', () => {
+    /** The box of an NHWC `[4, 5, 6, 3]` tensor's slice `[begin, begin + size)` along `axis`, whole on the others. */
+    const sliceAlong = (axis: number, begin: number, size: number) =>
+      [4, 5, 6, 3].map((n, d) => ({
+        srcShape: n,
+        srcBegin: d === axis ? begin : 0,
+        dstShape: d === axis ? size : n,
+        dstBegin: 0,
+        size: d === axis ? size : n,
+      }));
     // A batch slice of an NHWC tensor: one contiguous run.
-    const batch = [4, 5, 6, 3].map((n, d) => ({
-      srcShape: n,
-      srcBegin: d === 0 ? 1 : 0,
-      dstShape: d === 0 ? 2 : n,
-      dstBegin: 0,
-      size: d === 0 ? 2 : n,
-    }));
-    expect([...packBox(batch)]).to.deep.equal([1, 360, 90, 180, 0, 180]);
+    expect([...packBox(sliceAlong(0, 1, 2))]).to.deep.equal([1, 360, 90, 180, 0, 180]);
     // A channel slice: rows of the channels kept, the pixels folded together.
-    const channels = [4, 5, 6, 3].map((n, d) => ({
-      srcShape: n,
-      srcBegin: d === 3 ? 1 : 0,
-      dstShape: d === 3 ? 2 : n,
-      dstBegin: 0,
-      size: d === 3 ? 2 : n,
-    }));
-    expect([...packBox(channels)]).to.deep.equal([2, 120, 3, 0, 1, 120, 2, 0, 0, 120, 2]);
+    expect([...packBox(sliceAlong(3, 1, 2))]).to.deep.equal([
+      2, 120, 3, 0, 1, 120, 2, 0, 0, 120, 2,
+    ]);
   });
 
   it("the addon's copy writes what the JavaScript copy writes, on random boxes", function () {
